@@ -1,0 +1,13 @@
+//! Clerk.io API v2 wire types: product upserts, tracking calls and responses.
+
+mod product;
+mod response;
+mod tracking;
+
+pub use product::{is_attribute_name, ClerkProduct, ProductsDelete, ProductsUpsert};
+pub use response::{ClerkError, ClerkResponse};
+pub use tracking::{percent_encode, TrackingCall};
+
+/// Path of the product endpoint: `POST` upserts, `DELETE` removes (JSON body with `key` and
+/// `private_key`).
+pub const PRODUCTS_PATH: &str = "/v2/products";

@@ -1,0 +1,66 @@
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// A product as Clerk.io stores it (`POST /v2/products`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ClerkProduct {
+    /// Product id, the same id tracking calls use.
+    pub id: String,
+    /// Display name in the store's locale.
+    pub name: String,
+    /// Plain-text description.
+    pub description: String,
+    /// Selling price in the store's currency.
+    pub price: f64,
+    /// Price before discount, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub list_price: Option<f64>,
+    /// Absolute image URL.
+    pub image: String,
+    /// Absolute product page URL.
+    pub url: String,
+    /// Category ids.
+    pub categories: Vec<String>,
+    /// Creation time, Unix seconds.
+    pub created_at: i64,
+    /// Brand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brand: Option<String>,
+    /// SKU.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sku: Option<String>,
+    /// Units in stock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stock: Option<i64>,
+    /// Any other attribute (facets, ranking inputs); names are letters, digits and `_`.
+    #[serde(flatten)]
+    pub attributes: BTreeMap<String, Value>,
+}
+
+/// The body of `POST /v2/products`.
+#[derive(Debug, Serialize)]
+pub struct ProductsUpsert<'a> {
+    /// The store's public key.
+    pub key: &'a str,
+    /// The store's private key.
+    pub private_key: &'a str,
+    /// The products to create or replace.
+    pub products: &'a [ClerkProduct],
+}
+
+/// True when `name` is usable as a Clerk attribute name: letters, digits and `_`, not empty.
+pub fn is_attribute_name(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+/// The body of `DELETE /v2/products`.
+#[derive(Debug, Serialize)]
+pub struct ProductsDelete<'a> {
+    /// The store's public key.
+    pub key: &'a str,
+    /// The store's private key.
+    pub private_key: &'a str,
+    /// Ids of the products to delete.
+    pub products: &'a [String],
+}

@@ -1,0 +1,291 @@
+use super::schema::{Event, EventKind, EventProduct, Source};
+use crate::identity::VisitorId;
+use serde_json::{Map, Value};
+
+/// The most events one call may carry.
+pub const MAX_EVENTS_PER_CALL: usize = 50;
+
+/// What the shell knows about the request the events came with.
+#[derive(Debug, Clone)]
+pub struct IngestContext<'a> {
+    /// The store the request belongs to.
+    pub store: &'a str,
+    /// The store's currency, used when an event names none.
+    pub currency: &'a str,
+    /// The shopper's visitor id, when tracking consent allows one.
+    pub visitor: Option<&'a VisitorId>,
+    /// The SFCC customer number, when logged in and allowed.
+    pub customer: Option<&'a str>,
+    /// Receive time, Unix milliseconds.
+    pub now_ms: u64,
+    /// A unique id of this request; event ids derive from it.
+    pub request_id: &'a str,
+    /// Where the events were seen.
+    pub source: Source,
+}
+
+/// Why a call's events were refused. Nothing in a refused call is forwarded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EventError {
+    /// The body is not JSON.
+    #[error("body is not valid JSON: {0}")]
+    Json(String),
+    /// The body is JSON but not an event, a list of events or `{"events": [...]}`.
+    #[error("body must be an event object, an array of events, or {{\"events\": [...]}}")]
+    Shape,
+    /// No events at all.
+    #[error("no events in the body")]
+    Empty,
+    /// More than [`MAX_EVENTS_PER_CALL`] events.
+    #[error("{0} events in one call; at most {MAX_EVENTS_PER_CALL} are accepted")]
+    TooMany(usize),
+    /// One event is malformed.
+    #[error("event {index}: {reason}")]
+    Invalid {
+        /// Position of the event in the call, from 0.
+        index: usize,
+        /// What is wrong with it.
+        reason: String,
+    },
+}
+
+/// Parses a call's JSON body into normalized events, all or nothing.
+pub fn normalize(body: &str, ctx: &IngestContext<'_>) -> Result<Vec<Event>, EventError> {
+    let value: Value = serde_json::from_str(body).map_err(|e| EventError::Json(e.to_string()))?;
+    let items = match value {
+        Value::Array(items) => items,
+        Value::Object(mut obj) => match obj.remove("events") {
+            Some(Value::Array(items)) => items,
+            Some(_) => return Err(EventError::Shape),
+            None => vec![Value::Object(obj)],
+        },
+        _ => return Err(EventError::Shape),
+    };
+    if items.is_empty() {
+        return Err(EventError::Empty);
+    }
+    if items.len() > MAX_EVENTS_PER_CALL {
+        return Err(EventError::TooMany(items.len()));
+    }
+    items
+        .iter()
+        .enumerate()
+        .map(|(index, item)| {
+            one(item, index, ctx).map_err(|reason| EventError::Invalid { index, reason })
+        })
+        .collect()
+}
+
+fn one(item: &Value, index: usize, ctx: &IngestContext<'_>) -> Result<Event, String> {
+    let obj = item.as_object().ok_or("must be a JSON object")?;
+    let type_name = str_field(obj, "type")?.ok_or("field `type` is required")?;
+    let kind = EventKind::parse(type_name).ok_or_else(|| {
+        let known: Vec<_> = EventKind::ALL.iter().map(|k| k.as_str()).collect();
+        format!(
+            "unknown type {type_name:?}; known types: {}",
+            known.join(", ")
+        )
+    })?;
+    let time_ms = match obj.get("time") {
+        None | Some(Value::Null) => ctx.now_ms,
+        Some(v) => v
+            .as_u64()
+            .filter(|t| *t <= ctx.now_ms)
+            .ok_or("field `time` must be Unix milliseconds, not in the future")?,
+    };
+    let required = |name: &str| -> Result<String, String> {
+        str_field(obj, name)?
+            .map(str::to_string)
+            .ok_or_else(|| format!("field `{name}` is required for {type_name}"))
+    };
+    let mut event = Event {
+        id: format!("{}-{index}", ctx.request_id),
+        kind,
+        time_ms,
+        store: ctx.store.to_string(),
+        visitor: ctx.visitor.map(VisitorId::clerk_visitor),
+        customer: ctx.customer.map(str::to_string),
+        products: Vec::new(),
+        category: None,
+        query: None,
+        order_id: None,
+        currency: None,
+        source: ctx.source,
+    };
+    match kind {
+        EventKind::ProductView | EventKind::Click => {
+            event.products.push(EventProduct {
+                id: required("product")?,
+                price: None,
+                quantity: None,
+            });
+        }
+        EventKind::CategoryView => event.category = Some(required("category")?),
+        EventKind::Search => event.query = Some(required("query")?),
+        EventKind::AddToCart => {
+            let quantity = match obj.get("quantity") {
+                None | Some(Value::Null) => 1,
+                Some(v) => positive_u32(v).ok_or("field `quantity` must be a whole number ≥ 1")?,
+            };
+            event.products.push(EventProduct {
+                id: required("product")?,
+                price: None,
+                quantity: Some(quantity),
+            });
+        }
+        EventKind::Purchase => {
+            event.order_id = Some(required("order_id")?);
+            let lines = obj
+                .get("products")
+                .and_then(Value::as_array)
+                .filter(|l| !l.is_empty())
+                .ok_or("field `products` must be a non-empty array for purchase")?;
+            for (i, line) in lines.iter().enumerate() {
+                event
+                    .products
+                    .push(order_line(line).map_err(|e| format!("products[{i}]: {e}"))?);
+            }
+        }
+    }
+    event.currency = Some(
+        str_field(obj, "currency")?
+            .unwrap_or(ctx.currency)
+            .to_string(),
+    );
+    Ok(event)
+}
+
+fn order_line(line: &Value) -> Result<EventProduct, String> {
+    let obj = line.as_object().ok_or("must be an object")?;
+    let id = str_field(obj, "id")?.ok_or("field `id` is required")?;
+    let price = obj
+        .get("price")
+        .and_then(Value::as_f64)
+        .filter(|p| p.is_finite() && *p >= 0.0)
+        .ok_or("field `price` must be a number ≥ 0")?;
+    let quantity = obj
+        .get("quantity")
+        .and_then(positive_u32)
+        .ok_or("field `quantity` must be a whole number ≥ 1")?;
+    Ok(EventProduct {
+        id: id.to_string(),
+        price: Some(price),
+        quantity: Some(quantity),
+    })
+}
+
+fn str_field<'v>(obj: &'v Map<String, Value>, name: &str) -> Result<Option<&'v str>, String> {
+    match obj.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(format!("field `{name}` must be a string")),
+    }
+}
+
+fn positive_u32(v: &Value) -> Option<u32> {
+    v.as_u64()
+        .filter(|q| *q >= 1)
+        .and_then(|q| u32::try_from(q).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx(visitor: Option<&VisitorId>) -> IngestContext<'_> {
+        IngestContext {
+            store: "us",
+            currency: "USD",
+            visitor,
+            customer: None,
+            now_ms: 1_000_000,
+            request_id: "req1",
+            source: Source::Client,
+        }
+    }
+
+    #[test]
+    fn a_product_view_carries_the_clerk_visitor() {
+        let v = VisitorId::parse("3f2504e0-4f89-41d3-9a0c-0305e82c3301").unwrap();
+        let events =
+            normalize(r#"{"type":"product_view","product":"P1"}"#, &ctx(Some(&v))).unwrap();
+        assert_eq!(events.len(), 1);
+        let e = &events[0];
+        assert_eq!(
+            (e.id.as_str(), e.kind, e.time_ms),
+            ("req1-0", EventKind::ProductView, 1_000_000)
+        );
+        assert_eq!(
+            e.visitor.as_deref(),
+            Some("3f2504e04f8941d39a0c0305e82c3301")
+        );
+        assert_eq!(e.products[0].id, "P1");
+        assert_eq!(e.currency.as_deref(), Some("USD"));
+    }
+
+    #[test]
+    fn accepts_arrays_and_wrapped_lists() {
+        let body = r#"{"events":[{"type":"search","query":"shirt","time":5},{"type":"add_to_cart","product":"P2","quantity":3}]}"#;
+        let events = normalize(body, &ctx(None)).unwrap();
+        assert_eq!(events[0].query.as_deref(), Some("shirt"));
+        assert_eq!(events[0].time_ms, 5);
+        assert_eq!(events[1].products[0].quantity, Some(3));
+        assert_eq!(events[1].id, "req1-1");
+        assert!(normalize(r#"[{"type":"click","product":"P"}]"#, &ctx(None)).is_ok());
+    }
+
+    #[test]
+    fn purchase_lines_are_checked() {
+        let ok = r#"{"type":"purchase","order_id":"O1","products":[{"id":"P","price":9.5,"quantity":2}]}"#;
+        assert_eq!(
+            normalize(ok, &ctx(None)).unwrap()[0].products[0].price,
+            Some(9.5)
+        );
+        let bad = r#"{"type":"purchase","order_id":"O1","products":[{"id":"P","price":"9.5","quantity":2}]}"#;
+        assert_eq!(
+            normalize(bad, &ctx(None)),
+            Err(EventError::Invalid {
+                index: 0,
+                reason: "products[0]: field `price` must be a number ≥ 0".into()
+            })
+        );
+    }
+
+    #[test]
+    fn refuses_bad_input_with_a_reason() {
+        let c = ctx(None);
+        assert!(matches!(normalize("{", &c), Err(EventError::Json(_))));
+        assert_eq!(normalize("3", &c), Err(EventError::Shape));
+        assert_eq!(normalize("[]", &c), Err(EventError::Empty));
+        let many = format!(
+            "[{}]",
+            vec![r#"{"type":"search","query":"q"}"#; 51].join(",")
+        );
+        assert_eq!(normalize(&many, &c), Err(EventError::TooMany(51)));
+        let unknown = normalize(r#"{"type":"wishlist"}"#, &c)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            unknown.starts_with("event 0: unknown type \"wishlist\"; known types: product_view"),
+            "{unknown}"
+        );
+        assert_eq!(
+            normalize(
+                r#"[{"type":"search","query":"q"},{"type":"product_view","product":7}]"#,
+                &c
+            ),
+            Err(EventError::Invalid {
+                index: 1,
+                reason: "field `product` must be a string".into()
+            })
+        );
+        assert_eq!(
+            normalize(r#"{"type":"product_view","time":2000000}"#, &c),
+            Err(EventError::Invalid {
+                index: 0,
+                reason: "field `time` must be Unix milliseconds, not in the future".into()
+            })
+        );
+    }
+}

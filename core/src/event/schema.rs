@@ -1,0 +1,107 @@
+use serde::{Deserialize, Serialize};
+
+/// What the shopper did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    /// Viewed a product detail page.
+    ProductView,
+    /// Viewed a category / listing page.
+    CategoryView,
+    /// Searched.
+    Search,
+    /// Added a product to the cart.
+    AddToCart,
+    /// Placed an order.
+    Purchase,
+    /// Clicked a product that Clerk recommended.
+    Click,
+}
+
+impl EventKind {
+    /// Every kind, in schema order.
+    pub const ALL: [EventKind; 6] = [
+        EventKind::ProductView,
+        EventKind::CategoryView,
+        EventKind::Search,
+        EventKind::AddToCart,
+        EventKind::Purchase,
+        EventKind::Click,
+    ];
+
+    /// The wire name (`product_view`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::ProductView => "product_view",
+            EventKind::CategoryView => "category_view",
+            EventKind::Search => "search",
+            EventKind::AddToCart => "add_to_cart",
+            EventKind::Purchase => "purchase",
+            EventKind::Click => "click",
+        }
+    }
+
+    /// Parses a wire name.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+}
+
+/// Where the event was seen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// Recognized by the worker from storefront traffic.
+    Server,
+    /// Posted by the page (the injected beacon or the storefront itself).
+    Client,
+}
+
+/// A product in an event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventProduct {
+    /// Product id as in the catalog sent to Clerk.
+    pub id: String,
+    /// Unit price, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<f64>,
+    /// Quantity, when it matters (cart, order).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<u32>,
+}
+
+/// One normalized behavioural event, as carried on the `events` queue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// Unique id; a delivery that Clerk accepted is never repeated for it.
+    pub id: String,
+    /// What happened.
+    pub kind: EventKind,
+    /// When it happened, Unix milliseconds.
+    pub time_ms: u64,
+    /// The store (see [`crate::store::StoreConfig::name`]).
+    pub store: String,
+    /// The Clerk visitor id (32 alphanumerics), when the shopper may be identified.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visitor: Option<String>,
+    /// The SFCC customer number, when logged in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<String>,
+    /// Products involved.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub products: Vec<EventProduct>,
+    /// Category id (category views).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// Search query (searches).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    /// Order id (purchases).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<String>,
+    /// ISO 4217 currency of the prices.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// Where it was seen.
+    pub source: Source,
+}

@@ -1,0 +1,136 @@
+use super::schema::{Event, EventKind};
+use crate::clerk::TrackingCall;
+use serde_json::json;
+
+/// An event that has no Clerk tracking call of its own.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{kind} events are not sent to Clerk's log endpoints: {reason}")]
+pub struct NotForwarded {
+    /// The event's type name.
+    pub kind: &'static str,
+    /// Why.
+    pub reason: &'static str,
+}
+
+/// The Clerk tracking call an event becomes. Without a visitor id the call uses Clerk's
+/// cookieless `auto` visitor.
+pub fn tracking_call(event: &Event) -> Result<TrackingCall, NotForwarded> {
+    let visitor = event.visitor.clone().unwrap_or_else(|| "auto".into());
+    let first_product = || {
+        event
+            .products
+            .first()
+            .map(|p| p.id.clone())
+            .unwrap_or_default()
+    };
+    let (path, mut params) = match event.kind {
+        EventKind::ProductView => ("log/product", vec![("product", first_product())]),
+        EventKind::Click => ("log/click", vec![("product", first_product())]),
+        EventKind::CategoryView => (
+            "log/category",
+            vec![("category", event.category.clone().unwrap_or_default())],
+        ),
+        EventKind::AddToCart => {
+            let products: Vec<_> = event
+                .products
+                .iter()
+                .map(|p| json!({"id": p.id, "qty": p.quantity.unwrap_or(1)}))
+                .collect();
+            (
+                "log/cart/add",
+                vec![("products", json!(products).to_string())],
+            )
+        }
+        EventKind::Purchase => {
+            let products: Vec<_> = event
+                .products
+                .iter()
+                .map(|p| json!({"id": p.id, "price": p.price, "quantity": p.quantity}))
+                .collect();
+            let mut params = vec![
+                ("sale", event.order_id.clone().unwrap_or_default()),
+                ("products", json!(products).to_string()),
+            ];
+            if let Some(customer) = &event.customer {
+                params.push(("customer", customer.clone()));
+            }
+            ("log/sale", params)
+        }
+        EventKind::Search => {
+            return Err(NotForwarded {
+                kind: "search",
+                reason: "Clerk records searches from its own search calls",
+            })
+        }
+    };
+    params.push(("visitor", visitor));
+    Ok(TrackingCall { path, params })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::{EventProduct, Source};
+
+    fn event(kind: EventKind) -> Event {
+        Event {
+            id: "e1".into(),
+            kind,
+            time_ms: 1,
+            store: "us".into(),
+            visitor: Some("abc123".into()),
+            customer: Some("C42".into()),
+            products: vec![EventProduct {
+                id: "P1".into(),
+                price: Some(5.0),
+                quantity: Some(2),
+            }],
+            category: Some("mens".into()),
+            query: Some("shirt".into()),
+            order_id: Some("O1".into()),
+            currency: Some("USD".into()),
+            source: Source::Client,
+        }
+    }
+
+    #[test]
+    fn each_kind_maps_to_its_endpoint() {
+        let call = tracking_call(&event(EventKind::ProductView)).unwrap();
+        assert_eq!(call.path, "log/product");
+        assert_eq!(
+            call.params,
+            vec![("product", "P1".into()), ("visitor", "abc123".into())]
+        );
+        assert_eq!(
+            tracking_call(&event(EventKind::CategoryView))
+                .unwrap()
+                .params[0],
+            ("category", "mens".into())
+        );
+        assert_eq!(
+            tracking_call(&event(EventKind::AddToCart)).unwrap().params[0],
+            ("products", r#"[{"id":"P1","qty":2}]"#.into())
+        );
+        let sale = tracking_call(&event(EventKind::Purchase)).unwrap();
+        assert_eq!(sale.path, "log/sale");
+        assert_eq!(
+            sale.params[1],
+            (
+                "products",
+                r#"[{"id":"P1","price":5.0,"quantity":2}]"#.into()
+            )
+        );
+        assert_eq!(sale.params[2], ("customer", "C42".into()));
+        assert!(tracking_call(&event(EventKind::Search)).is_err());
+    }
+
+    #[test]
+    fn no_visitor_means_clerk_auto() {
+        let mut e = event(EventKind::Click);
+        e.visitor = None;
+        assert_eq!(
+            tracking_call(&e).unwrap().params.last().unwrap(),
+            &("visitor", "auto".into())
+        );
+    }
+}

@@ -1,0 +1,293 @@
+use super::html::strip_html;
+use super::validate::{validate, FieldProblem, RecordError};
+use crate::clerk::ClerkProduct;
+use crate::sfcc::{parse_iso8601_utc, Product};
+use crate::store::StoreConfig;
+use serde_json::Value;
+use std::collections::{BTreeMap, HashSet};
+
+/// What one SFCC product means for one Clerk store.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Mapped {
+    /// Send this product.
+    Upsert(ClerkProduct),
+    /// The product is not sellable on the store's site (offline or not searchable): Clerk must not
+    /// hold it.
+    Remove {
+        /// The product id.
+        id: String,
+        /// Why it is removed.
+        reason: &'static str,
+    },
+}
+
+/// Maps one SFCC product document for one store, validating the result.
+pub fn map_product(p: &Product, store: &StoreConfig) -> Result<Mapped, RecordError> {
+    let online = p
+        .online_flag
+        .as_ref()
+        .is_none_or(|f| f.for_site(&store.site_id));
+    let searchable = p
+        .searchable
+        .as_ref()
+        .is_none_or(|f| f.for_site(&store.site_id));
+    if !online || !searchable {
+        let reason = if online { "not searchable" } else { "offline" };
+        return Ok(Mapped::Remove {
+            id: p.id.clone(),
+            reason,
+        });
+    }
+
+    let mut problems = Vec::new();
+    let name = p.name.get(&store.locale).unwrap_or_default().to_string();
+    let price = match (p.price, p.currency.as_deref()) {
+        (Some(price), Some(c)) if c == store.currency => price,
+        (Some(_), Some(c)) => {
+            problems.push(FieldProblem::new(
+                "price",
+                format!("currency {c} is not the store's {}", store.currency),
+            ));
+            0.0
+        }
+        (Some(price), None) => price,
+        (None, _) => {
+            problems.push(FieldProblem::new("price", "missing"));
+            0.0
+        }
+    };
+    let image = match p.image(&store.image_view_type) {
+        Some(img) => img
+            .abs_url
+            .clone()
+            .or_else(|| img.link.clone())
+            .unwrap_or_default(),
+        None => {
+            problems.push(FieldProblem::new(
+                "image",
+                format!("no {:?} image", store.image_view_type),
+            ));
+            String::new()
+        }
+    };
+    let created_at = match p.creation_date.as_deref().map(parse_iso8601_utc) {
+        Some(Ok(t)) => t,
+        Some(Err(e)) => {
+            problems.push(FieldProblem::new("created_at", e.to_string()));
+            0
+        }
+        None => 0,
+    };
+    let mut categories: Vec<String> = p.primary_category_id.iter().cloned().collect();
+    for c in &p.category_ids {
+        if !categories.contains(c) {
+            categories.push(c.clone());
+        }
+    }
+    let stock = p.inventory.as_ref().map(|inv| inv.ats.floor() as i64);
+    let mut attributes: BTreeMap<String, Value> = p
+        .custom_attributes()
+        .map(|(k, v)| (k.trim_start_matches("c_").to_string(), v.clone()))
+        .collect();
+    if let Some(inv) = &p.inventory {
+        attributes.insert(
+            "in_stock".into(),
+            Value::Bool(inv.orderable && inv.ats >= 1.0),
+        );
+    }
+
+    let product = ClerkProduct {
+        id: p.id.clone(),
+        name,
+        description: strip_html(p.short_description.get(&store.locale).unwrap_or_default()),
+        price,
+        list_price: p.list_price,
+        image,
+        url: store.product_url(&p.id),
+        categories,
+        created_at,
+        brand: p.brand.clone(),
+        sku: Some(p.id.clone()),
+        stock,
+        attributes,
+    };
+    // A field already reported by the mapping is not reported again by validation.
+    for problem in validate(&product) {
+        if !problems.iter().any(|p| p.field == problem.field) {
+            problems.push(problem);
+        }
+    }
+    if problems.is_empty() {
+        Ok(Mapped::Upsert(product))
+    } else {
+        Err(RecordError {
+            product_id: p.id.clone(),
+            problems,
+        })
+    }
+}
+
+/// The outcome of mapping one page of products for one store.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PageMapping {
+    /// Products to send.
+    pub upserts: Vec<ClerkProduct>,
+    /// Product ids Clerk must not hold.
+    pub removals: Vec<String>,
+    /// Records not sent, with their problems.
+    pub rejected: Vec<RecordError>,
+}
+
+/// Maps a page of products; a product id seen twice is rejected the second time.
+pub fn map_page<'a>(
+    products: impl IntoIterator<Item = &'a Product>,
+    store: &StoreConfig,
+) -> PageMapping {
+    let mut out = PageMapping::default();
+    let mut seen = HashSet::new();
+    for p in products {
+        if !seen.insert(p.id.as_str()) {
+            out.rejected.push(RecordError {
+                product_id: p.id.clone(),
+                problems: vec![FieldProblem::new(
+                    "id",
+                    "appears more than once in the page",
+                )],
+            });
+            continue;
+        }
+        match map_product(p, store) {
+            Ok(Mapped::Upsert(c)) => out.upserts.push(c),
+            Ok(Mapped::Remove { id, .. }) => out.removals.push(id),
+            Err(e) => out.rejected.push(e),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn store() -> StoreConfig {
+        StoreConfig {
+            name: "refarch-de".into(),
+            site_id: "RefArch".into(),
+            locale: "de-DE".into(),
+            currency: "EUR".into(),
+            clerk_public_key: "pub".into(),
+            product_url_template: "https://shop.example.com/{locale}/{id}.html".into(),
+            image_view_type: "large".into(),
+        }
+    }
+
+    fn doc(extra: Value) -> Product {
+        let mut base = json!({
+            "id": "25518704M",
+            "name": {"default": "Shirt", "de": "Hemd"},
+            "short_description": {"default": "<p>Soft &amp; light</p>"},
+            "brand": "Acme",
+            "online_flag": {"default": false, "RefArch": true},
+            "creation_date": "2026-01-31T12:00:00.000Z",
+            "primary_category_id": "mens-shirts",
+            "category_ids": ["mens-shirts", "sale"],
+            "price": 39.5, "list_price": 49.0, "currency": "EUR",
+            "image_groups": [
+                {"view_type": "small", "images": [{"abs_url": "https://img.example.com/s.jpg"}]},
+                {"view_type": "large", "images": [{"abs_url": "https://img.example.com/l.jpg"}]}
+            ],
+            "inventory": {"ats": 7.0, "orderable": true},
+            "c_color": "blue",
+            "c_isNew": true,
+            "unrelated": 1
+        });
+        if let (Some(b), Some(e)) = (base.as_object_mut(), extra.as_object()) {
+            for (k, v) in e {
+                b.insert(k.clone(), v.clone());
+            }
+        }
+        serde_json::from_value(base).unwrap()
+    }
+
+    #[test]
+    fn maps_every_field_for_the_store_locale() {
+        let Mapped::Upsert(p) = map_product(&doc(json!({})), &store()).unwrap() else {
+            panic!("expected an upsert")
+        };
+        assert_eq!(p.name, "Hemd");
+        assert_eq!(p.description, "Soft & light");
+        assert_eq!((p.price, p.list_price), (39.5, Some(49.0)));
+        assert_eq!(p.image, "https://img.example.com/l.jpg");
+        assert_eq!(p.url, "https://shop.example.com/de-DE/25518704M.html");
+        assert_eq!(p.categories, vec!["mens-shirts", "sale"]);
+        assert_eq!(p.created_at, 1_769_860_800);
+        assert_eq!(p.stock, Some(7));
+        assert_eq!(p.attributes["color"], json!("blue"));
+        assert_eq!(p.attributes["isNew"], json!(true));
+        assert_eq!(p.attributes["in_stock"], json!(true));
+        assert!(!p.attributes.contains_key("unrelated"));
+    }
+
+    #[test]
+    fn offline_and_unsearchable_products_are_removed() {
+        let off = doc(json!({"online_flag": false}));
+        assert_eq!(
+            map_product(&off, &store()).unwrap(),
+            Mapped::Remove {
+                id: "25518704M".into(),
+                reason: "offline"
+            }
+        );
+        let hidden = doc(json!({"searchable": {"RefArch": false}}));
+        assert!(matches!(
+            map_product(&hidden, &store()).unwrap(),
+            Mapped::Remove {
+                reason: "not searchable",
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn reports_every_problem_with_field_and_reason() {
+        let bad = doc(json!({
+            "name": {}, "price": -1.0, "list_price": null, "currency": "EUR",
+            "image_groups": [], "creation_date": "yesterday", "c_bad-name": 1
+        }));
+        let err = map_product(&bad, &store()).unwrap_err();
+        assert_eq!(err.product_id, "25518704M");
+        let fields: Vec<_> = err.problems.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(fields, ["image", "created_at", "name", "price", "bad-name"]);
+        assert!(err
+            .to_string()
+            .starts_with("product 25518704M: image: no \"large\" image"));
+    }
+
+    #[test]
+    fn wrong_currency_and_list_price_below_price_are_rejected() {
+        let usd = doc(json!({"currency": "USD"}));
+        let err = map_product(&usd, &store()).unwrap_err();
+        assert_eq!(err.problems[0].field, "price");
+        let inverted = doc(json!({"list_price": 10.0}));
+        let err = map_product(&inverted, &store()).unwrap_err();
+        assert_eq!(err.problems[0].field, "list_price");
+    }
+
+    #[test]
+    fn a_page_goes_on_past_bad_records_and_duplicates() {
+        let good = doc(json!({}));
+        let bad = doc(json!({"id": "BAD", "price": null}));
+        let off = doc(json!({"id": "OFF", "online_flag": false}));
+        let page = [good.clone(), bad, off, good];
+        let m = map_page(&page, &store());
+        assert_eq!(m.upserts.len(), 1);
+        assert_eq!(m.removals, vec!["OFF"]);
+        let rejected: Vec<_> = m
+            .rejected
+            .iter()
+            .map(|r| (r.product_id.as_str(), r.problems[0].field.as_str()))
+            .collect();
+        assert_eq!(rejected, [("BAD", "price"), ("25518704M", "id")]);
+    }
+}

@@ -1,0 +1,25 @@
+//! SFCC B2C Commerce OCAPI wire types: Account Manager tokens, Data API product search, product
+//! documents. Field names follow OCAPI's snake_case JSON.
+
+mod localized;
+mod product;
+mod search;
+mod time;
+mod token;
+
+pub use localized::{LocalizedString, SiteFlag};
+pub use product::{Image, ImageGroup, Inventory, Product};
+pub use search::{ProductSearchRequest, ProductSearchResult, MAX_PAGE_SIZE};
+pub use time::{parse_iso8601_utc, TimeError};
+pub use token::TokenResponse;
+
+/// The OCAPI version this connector speaks.
+pub const OCAPI_VERSION: &str = "v24_5";
+
+/// Path of the Data API product search on an SFCC instance (`POST`, JSON body).
+pub fn product_search_path() -> String {
+    format!("/s/-/dw/data/{OCAPI_VERSION}/product_search")
+}
+
+/// Path of Account Manager's client-credentials token endpoint (`POST`, form body, HTTP Basic).
+pub const TOKEN_PATH: &str = "/dwsso/oauth2/access_token";

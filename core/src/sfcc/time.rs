@@ -1,0 +1,68 @@
+/// An SFCC timestamp that is not ISO 8601 UTC.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{0:?} is not an ISO 8601 UTC timestamp like 2026-01-31T12:00:00.000Z")]
+pub struct TimeError(pub String);
+
+/// Parses OCAPI's `YYYY-MM-DDTHH:MM:SS[.fff]Z` into Unix seconds.
+pub fn parse_iso8601_utc(s: &str) -> Result<i64, TimeError> {
+    let err = || TimeError(s.to_string());
+    let body = s.strip_suffix('Z').ok_or_else(err)?;
+    let (date, time) = body.split_once('T').ok_or_else(err)?;
+    let time = time.split('.').next().ok_or_else(err)?;
+    let num = |part: Option<&str>, len: usize| -> Result<i64, TimeError> {
+        let p = part.ok_or_else(err)?;
+        if p.len() != len || !p.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(err());
+        }
+        p.parse().map_err(|_| err())
+    };
+    let mut d = date.split('-');
+    let (y, m, day) = (num(d.next(), 4)?, num(d.next(), 2)?, num(d.next(), 2)?);
+    let mut t = time.split(':');
+    let (hh, mm, ss) = (num(t.next(), 2)?, num(t.next(), 2)?, num(t.next(), 2)?);
+    if d.next().is_some() || t.next().is_some() {
+        return Err(err());
+    }
+    if !(1..=12).contains(&m) || !(1..=31).contains(&day) || hh > 23 || mm > 59 || ss > 60 {
+        return Err(err());
+    }
+    Ok(days_from_civil(y, m, day) * 86_400 + hh * 3_600 + mm * 60 + ss)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_ocapi_timestamps() {
+        assert_eq!(parse_iso8601_utc("1970-01-01T00:00:00Z"), Ok(0));
+        assert_eq!(
+            parse_iso8601_utc("2026-01-31T12:00:00.000Z"),
+            Ok(1_769_860_800)
+        );
+        assert_eq!(parse_iso8601_utc("2000-02-29T23:59:59.5Z"), Ok(951_868_799));
+    }
+
+    #[test]
+    fn rejects_other_shapes() {
+        for bad in [
+            "2026-01-31",
+            "2026-01-31T12:00:00",
+            "2026-13-01T00:00:00Z",
+            "x-01-01T00:00:00Z",
+        ] {
+            assert_eq!(parse_iso8601_utc(bad), Err(TimeError(bad.into())), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,202 @@
+//! One Clerk store: an SFCC site in one locale and currency, routed to one Clerk store's keys.
+
+use std::fmt;
+
+/// A secret value (API private key, client secret). Its `Debug` and `Display` never show the value,
+/// so a secret cannot reach a log by accident.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The value itself, for the one place that must send it (a request body or header).
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// Where a store's data comes from in SFCC and where it goes in Clerk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreConfig {
+    /// Operator-facing name of the store, used in logs and job messages.
+    pub name: String,
+    /// SFCC site id (e.g. `RefArch`).
+    pub site_id: String,
+    /// Locale whose localized values this store receives (e.g. `en-US`).
+    pub locale: String,
+    /// ISO 4217 currency of the store's prices (e.g. `USD`).
+    pub currency: String,
+    /// The Clerk store's public key.
+    pub clerk_public_key: String,
+    /// Product page URL template; `{id}` and `{locale}` are replaced.
+    pub product_url_template: String,
+    /// SFCC image view type used as the Clerk product image (e.g. `large`).
+    pub image_view_type: String,
+}
+
+/// A store setting that is missing or malformed.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    /// A required setting is not set.
+    #[error("setting {0} is required but not set")]
+    Missing(&'static str),
+    /// A setting is set to a value that cannot be used.
+    #[error("setting {name} is invalid: {reason}")]
+    Invalid {
+        /// The setting's name.
+        name: &'static str,
+        /// Why the value cannot be used.
+        reason: String,
+    },
+}
+
+impl StoreConfig {
+    /// Reads a store from flat settings (the worker's vars, an env file), looked up by name:
+    /// `STORE_NAME`, `SFCC_SITE_ID`, `STORE_LOCALE`, `STORE_CURRENCY`, `CLERK_PUBLIC_KEY`,
+    /// `PRODUCT_URL_TEMPLATE`, and optionally `IMAGE_VIEW_TYPE` (default `large`).
+    pub fn from_settings(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let required = |name: &'static str| -> Result<String, ConfigError> {
+            get(name)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+                .ok_or(ConfigError::Missing(name))
+        };
+        let currency = required("STORE_CURRENCY")?;
+        if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
+            return Err(ConfigError::Invalid {
+                name: "STORE_CURRENCY",
+                reason: format!("{currency:?} is not an ISO 4217 code such as USD"),
+            });
+        }
+        let product_url_template = required("PRODUCT_URL_TEMPLATE")?;
+        if !product_url_template.contains("{id}") || !is_absolute_http_url(&product_url_template) {
+            return Err(ConfigError::Invalid {
+                name: "PRODUCT_URL_TEMPLATE",
+                reason: "must be an absolute http(s) URL containing {id}".into(),
+            });
+        }
+        Ok(Self {
+            name: required("STORE_NAME")?,
+            site_id: required("SFCC_SITE_ID")?,
+            locale: required("STORE_LOCALE")?,
+            currency,
+            clerk_public_key: required("CLERK_PUBLIC_KEY")?,
+            product_url_template,
+            image_view_type: get("IMAGE_VIEW_TYPE")
+                .filter(|v| !v.trim().is_empty())
+                .unwrap_or_else(|| "large".into()),
+        })
+    }
+
+    /// The storefront URL of a product in this store.
+    pub fn product_url(&self, product_id: &str) -> String {
+        self.product_url_template
+            .replace("{id}", product_id)
+            .replace("{locale}", &self.locale)
+    }
+}
+
+/// True for `http://` or `https://` URLs with a host.
+pub fn is_absolute_http_url(url: &str) -> bool {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    matches!(rest, Some(r) if !r.is_empty() && !r.starts_with('/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn settings() -> HashMap<&'static str, String> {
+        HashMap::from([
+            ("STORE_NAME", "refarch-us".to_string()),
+            ("SFCC_SITE_ID", "RefArch".to_string()),
+            ("STORE_LOCALE", "en-US".to_string()),
+            ("STORE_CURRENCY", "USD".to_string()),
+            ("CLERK_PUBLIC_KEY", "pub_us".to_string()),
+            (
+                "PRODUCT_URL_TEMPLATE",
+                "https://shop.example.com/{locale}/p/{id}.html".to_string(),
+            ),
+        ])
+    }
+
+    fn load(s: &HashMap<&'static str, String>) -> Result<StoreConfig, ConfigError> {
+        StoreConfig::from_settings(|k| s.get(k).cloned())
+    }
+
+    #[test]
+    fn reads_a_complete_store_with_defaults() {
+        let store = load(&settings()).unwrap();
+        assert_eq!(store.image_view_type, "large");
+        assert_eq!(
+            store.product_url("P 1"),
+            "https://shop.example.com/en-US/p/P 1.html"
+        );
+    }
+
+    #[test]
+    fn names_the_missing_setting() {
+        let mut s = settings();
+        s.remove("CLERK_PUBLIC_KEY");
+        assert_eq!(load(&s), Err(ConfigError::Missing("CLERK_PUBLIC_KEY")));
+        s.insert("CLERK_PUBLIC_KEY", "  ".into());
+        assert_eq!(load(&s), Err(ConfigError::Missing("CLERK_PUBLIC_KEY")));
+    }
+
+    #[test]
+    fn rejects_bad_currency_and_relative_template() {
+        let mut s = settings();
+        s.insert("STORE_CURRENCY", "usd".into());
+        assert!(matches!(
+            load(&s),
+            Err(ConfigError::Invalid {
+                name: "STORE_CURRENCY",
+                ..
+            })
+        ));
+        let mut s = settings();
+        s.insert("PRODUCT_URL_TEMPLATE", "/p/{id}.html".into());
+        assert!(matches!(
+            load(&s),
+            Err(ConfigError::Invalid {
+                name: "PRODUCT_URL_TEMPLATE",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        let secret = Secret::new("hunter2");
+        assert_eq!(format!("{secret:?} {secret}"), "Secret(***) ***");
+        assert_eq!(secret.expose(), "hunter2");
+    }
+
+    #[test]
+    fn absolute_urls() {
+        assert!(is_absolute_http_url("https://a.example/x"));
+        assert!(is_absolute_http_url("http://127.0.0.1:8080/x"));
+        assert!(!is_absolute_http_url("//a.example/x"));
+        assert!(!is_absolute_http_url("https:///x"));
+        assert!(!is_absolute_http_url("/x"));
+    }
+}

@@ -1,0 +1,66 @@
+//! Clerk.io API v2 stand-in: product upserts and tracking calls, with key and strict payload checks,
+//! fault injection, and read-back under `/__sandbox/clerk/`.
+
+mod checks;
+mod routes;
+
+pub use checks::{check_product, check_visitor};
+pub use routes::routes;
+
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap};
+
+/// One tracking call Clerk received.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TrackedCall {
+    /// Endpoint below `/v2/`, e.g. `log/product`.
+    pub endpoint: String,
+    /// Query parameters other than `key`.
+    pub params: BTreeMap<String, String>,
+}
+
+/// One Clerk store's data.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct ClerkStore {
+    /// Products by id, as last upserted.
+    pub products: BTreeMap<String, Value>,
+    /// Tracking calls in arrival order.
+    pub log: Vec<TrackedCall>,
+}
+
+/// Injected failures for the next calls to `/v2/*`.
+#[derive(Debug, Default, Clone)]
+pub struct Faults {
+    /// How many calls still fail.
+    pub fail_next: u32,
+    /// Status they fail with.
+    pub status: u16,
+    /// `Retry-After` seconds sent with them.
+    pub retry_after: Option<u32>,
+}
+
+/// What the Clerk stand-in holds.
+pub struct ClerkState {
+    pub(crate) private_keys: HashMap<String, String>,
+    /// Stores by public key.
+    pub stores: BTreeMap<String, ClerkStore>,
+    /// Every `/v2/*` request: (method and path, status).
+    pub requests: Vec<(String, u16)>,
+    pub(crate) faults: Faults,
+}
+
+impl ClerkState {
+    /// A stand-in with the given (public key, private key) stores, all empty.
+    pub fn new(stores: &[(String, String)]) -> Self {
+        Self {
+            private_keys: stores.iter().cloned().collect(),
+            stores: stores
+                .iter()
+                .map(|(k, _)| (k.clone(), ClerkStore::default()))
+                .collect(),
+            requests: Vec::new(),
+            faults: Faults::default(),
+        }
+    }
+}

@@ -1,0 +1,324 @@
+use super::checks::{check_product, check_visitor};
+use super::{ClerkState, Faults, TrackedCall};
+use crate::http::json;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+type Shared = Arc<Mutex<ClerkState>>;
+
+/// The Clerk routes: `POST /v2/products`, `GET /v2/log/*`, and the `/__sandbox/clerk/` read-back
+/// and fault-injection endpoints.
+pub fn routes(state: Shared) -> Router {
+    Router::new()
+        .route(
+            "/v2/products",
+            post(upsert_products).delete(delete_products),
+        )
+        .route("/v2/log/{*endpoint}", get(track))
+        .route("/__sandbox/clerk/stores/{key}", get(read_store))
+        .route("/__sandbox/clerk/requests", get(read_requests))
+        .route("/__sandbox/clerk/faults", post(set_faults))
+        .with_state(state)
+}
+
+fn clerk_error(status: StatusCode, kind: &str, message: &str) -> Response {
+    json(
+        status,
+        json!({"status": "error", "type": kind, "message": message}),
+    )
+}
+
+fn ok() -> Response {
+    json(StatusCode::OK, json!({"status": "ok"}))
+}
+
+/// Answers with an injected fault if one is pending, recording the request either way.
+fn injected_fault(s: &mut MutexGuard<'_, ClerkState>, what: &str) -> Option<Response> {
+    if s.faults.fail_next == 0 {
+        return None;
+    }
+    s.faults.fail_next -= 1;
+    let status = StatusCode::from_u16(s.faults.status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+    let mut response = clerk_error(status, "InternalError", "injected fault");
+    if let Some(secs) = s.faults.retry_after {
+        if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+            response.headers_mut().insert("retry-after", v);
+        }
+    }
+    s.requests.push((what.to_string(), status.as_u16()));
+    Some(response)
+}
+
+async fn upsert_products(State(state): State<Shared>, body: String) -> Response {
+    let Ok(mut s) = state.lock() else {
+        return clerk_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "InternalError",
+            "state unavailable",
+        );
+    };
+    const WHAT: &str = "POST /v2/products";
+    if let Some(fault) = injected_fault(&mut s, WHAT) {
+        return fault;
+    }
+    let response = apply_upsert(&mut s, &body);
+    s.requests.push((WHAT.into(), response.status().as_u16()));
+    response
+}
+
+/// Parses a write body `{key, private_key, products}` and checks both keys.
+fn authorized_write(s: &ClerkState, body: &str) -> Result<(String, Value), Response> {
+    let Ok(Value::Object(mut req)) = serde_json::from_str::<Value>(body) else {
+        return Err(clerk_error(
+            StatusCode::BAD_REQUEST,
+            "ParsingError",
+            "body must be a JSON object",
+        ));
+    };
+    if let Some(unknown) = req
+        .keys()
+        .find(|k| !["key", "private_key", "products"].contains(&k.as_str()))
+    {
+        return Err(clerk_error(
+            StatusCode::BAD_REQUEST,
+            "ParsingError",
+            &format!("unknown argument {unknown:?}"),
+        ));
+    }
+    let key = req
+        .get("key")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let private = req
+        .get("private_key")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if s.private_keys.get(&key).map(String::as_str) != Some(private) || private.is_empty() {
+        return Err(clerk_error(
+            StatusCode::FORBIDDEN,
+            "AuthenticationError",
+            "invalid key or private_key",
+        ));
+    }
+    Ok((key, req.remove("products").unwrap_or(Value::Null)))
+}
+
+fn apply_upsert(s: &mut ClerkState, body: &str) -> Response {
+    let (key, products) = match authorized_write(s, body) {
+        Ok(v) => v,
+        Err(response) => return response,
+    };
+    let Some(products) = products.as_array() else {
+        return clerk_error(
+            StatusCode::BAD_REQUEST,
+            "ParsingError",
+            "`products` must be a list",
+        );
+    };
+    let mut checked = Vec::with_capacity(products.len());
+    for p in products {
+        let Some(obj) = p.as_object() else {
+            return clerk_error(
+                StatusCode::BAD_REQUEST,
+                "ParsingError",
+                "every product must be an object",
+            );
+        };
+        if let Err(e) = check_product(obj) {
+            return clerk_error(StatusCode::BAD_REQUEST, "ParsingError", &e);
+        }
+        let id = match &obj["id"] {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        checked.push((id, p.clone()));
+    }
+    let store = s.stores.entry(key).or_default();
+    store.products.extend(checked);
+    ok()
+}
+
+async fn delete_products(State(state): State<Shared>, body: String) -> Response {
+    let Ok(mut s) = state.lock() else {
+        return clerk_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "InternalError",
+            "state unavailable",
+        );
+    };
+    const WHAT: &str = "DELETE /v2/products";
+    if let Some(fault) = injected_fault(&mut s, WHAT) {
+        return fault;
+    }
+    let response = apply_delete(&mut s, &body);
+    s.requests.push((WHAT.into(), response.status().as_u16()));
+    response
+}
+
+fn apply_delete(s: &mut ClerkState, body: &str) -> Response {
+    let (key, ids) = match authorized_write(s, body) {
+        Ok(v) => v,
+        Err(response) => return response,
+    };
+    let ids: Option<Vec<String>> = ids.as_array().and_then(|a| {
+        a.iter()
+            .map(|id| match id {
+                Value::String(s) => Some(s.clone()),
+                Value::Number(n) if n.is_u64() => Some(n.to_string()),
+                _ => None,
+            })
+            .collect()
+    });
+    let Some(ids) = ids else {
+        return clerk_error(
+            StatusCode::BAD_REQUEST,
+            "ParsingError",
+            "`products` must be a list of product ids",
+        );
+    };
+    let store = s.stores.entry(key).or_default();
+    for id in ids {
+        store.products.remove(&id);
+    }
+    ok()
+}
+
+/// Required parameters per tracking endpoint, besides `key` and `visitor`.
+fn required_params(endpoint: &str) -> Option<&'static [&'static str]> {
+    Some(match endpoint {
+        "product" | "click" => &["product"],
+        "category" => &["category"],
+        "email" => &["email"],
+        "cart/add" | "cart/remove" | "cart/update" => &["products"],
+        "sale" => &["sale", "products"],
+        _ => return None,
+    })
+}
+
+async fn track(
+    State(state): State<Shared>,
+    Path(endpoint): Path<String>,
+    Query(params): Query<BTreeMap<String, String>>,
+) -> Response {
+    let Ok(mut s) = state.lock() else {
+        return clerk_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "InternalError",
+            "state unavailable",
+        );
+    };
+    let what = format!("GET /v2/log/{endpoint}");
+    if let Some(fault) = injected_fault(&mut s, &what) {
+        return fault;
+    }
+    let response = apply_track(&mut s, &endpoint, params);
+    s.requests.push((what, response.status().as_u16()));
+    response
+}
+
+fn apply_track(
+    s: &mut ClerkState,
+    endpoint: &str,
+    mut params: BTreeMap<String, String>,
+) -> Response {
+    let Some(required) = required_params(endpoint) else {
+        return clerk_error(
+            StatusCode::NOT_FOUND,
+            "ParsingError",
+            &format!("unknown endpoint log/{endpoint}"),
+        );
+    };
+    let key = params.remove("key").unwrap_or_default();
+    if !s.stores.contains_key(&key) {
+        return clerk_error(
+            StatusCode::FORBIDDEN,
+            "AuthenticationError",
+            "invalid public key",
+        );
+    }
+    if let Err(e) = check_visitor(
+        params
+            .get("visitor")
+            .map(String::as_str)
+            .unwrap_or_default(),
+    ) {
+        return clerk_error(StatusCode::BAD_REQUEST, "ParsingError", &e);
+    }
+    for name in required {
+        if params.get(*name).is_none_or(|v| v.is_empty()) {
+            return clerk_error(
+                StatusCode::BAD_REQUEST,
+                "ParsingError",
+                &format!("`{name}` is required"),
+            );
+        }
+    }
+    if let Some(products) = params.get("products") {
+        let is_list = serde_json::from_str::<Value>(products).is_ok_and(|v| v.is_array());
+        if !is_list {
+            return clerk_error(
+                StatusCode::BAD_REQUEST,
+                "ParsingError",
+                "`products` must be a JSON-encoded list",
+            );
+        }
+    }
+    if let Some(store) = s.stores.get_mut(&key) {
+        store.log.push(TrackedCall {
+            endpoint: format!("log/{endpoint}"),
+            params,
+        });
+    }
+    ok()
+}
+
+async fn read_store(State(state): State<Shared>, Path(key): Path<String>) -> Response {
+    match state.lock().ok().and_then(|s| s.stores.get(&key).cloned()) {
+        Some(store) => json(StatusCode::OK, json!(store)),
+        None => json(
+            StatusCode::NOT_FOUND,
+            json!({"error": format!("no store with public key {key:?}")}),
+        ),
+    }
+}
+
+async fn read_requests(State(state): State<Shared>) -> Response {
+    let list: Vec<Value> = state
+        .lock()
+        .map(|s| {
+            s.requests
+                .iter()
+                .map(|(w, c)| json!({"request": w, "status": c}))
+                .collect()
+        })
+        .unwrap_or_default();
+    json(StatusCode::OK, Value::Array(list))
+}
+
+async fn set_faults(State(state): State<Shared>, body: String) -> Response {
+    let Ok(v) = serde_json::from_str::<Value>(&body) else {
+        return json(
+            StatusCode::BAD_REQUEST,
+            json!({"error": "body must be JSON"}),
+        );
+    };
+    let faults = Faults {
+        fail_next: v.get("fail_next").and_then(Value::as_u64).unwrap_or(0) as u32,
+        status: v.get("status").and_then(Value::as_u64).unwrap_or(503) as u16,
+        retry_after: v
+            .get("retry_after")
+            .and_then(Value::as_u64)
+            .map(|s| s as u32),
+    };
+    if let Ok(mut s) = state.lock() {
+        s.faults = faults;
+    }
+    json(StatusCode::OK, json!({"status": "ok"}))
+}

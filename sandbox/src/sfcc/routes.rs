@@ -1,0 +1,229 @@
+use super::{SfccState, OCAPI_VERSION};
+use crate::http::{header, json};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use base64::Engine;
+use serde_json::{json, Value};
+use std::sync::{Arc, Mutex};
+
+type Shared = Arc<Mutex<SfccState>>;
+
+/// The SFCC routes: `POST /dwsso/oauth2/access_token`, `POST /s/-/dw/data/v24_5/product_search`,
+/// and `GET /__sandbox/sfcc/requests` for tests.
+pub fn routes(state: Shared) -> Router {
+    Router::new()
+        .route("/dwsso/oauth2/access_token", post(token))
+        .route(
+            &format!("/s/-/dw/data/{OCAPI_VERSION}/product_search"),
+            post(product_search),
+        )
+        .route("/__sandbox/sfcc/requests", get(requests))
+        .route(
+            "/__sandbox/sfcc/products/{id}",
+            axum::routing::patch(change_product),
+        )
+        .with_state(state)
+}
+
+fn fault(status: StatusCode, kind: &str, message: &str) -> Response {
+    json(
+        status,
+        json!({"_v": "24.5", "fault": {"type": kind, "message": message}}),
+    )
+}
+
+fn record(state: &Shared, what: &str, status: StatusCode) {
+    if let Ok(mut s) = state.lock() {
+        s.requests.push((what.to_string(), status.as_u16()));
+    }
+}
+
+async fn token(State(state): State<Shared>, headers: HeaderMap, body: String) -> Response {
+    let response = issue_token(&state, &headers, &body);
+    record(&state, "POST /dwsso/oauth2/access_token", response.status());
+    response
+}
+
+fn issue_token(state: &Shared, headers: &HeaderMap, body: &str) -> Response {
+    let unauthorized = |why: &str| {
+        json(
+            StatusCode::UNAUTHORIZED,
+            json!({"error": "invalid_client", "error_description": why}),
+        )
+    };
+    if header(headers, "content-type") != Some("application/x-www-form-urlencoded") {
+        return json(
+            StatusCode::BAD_REQUEST,
+            json!({"error": "invalid_request", "error_description": "form-encoded body expected"}),
+        );
+    }
+    if !body
+        .split('&')
+        .any(|kv| kv == "grant_type=client_credentials")
+    {
+        return json(
+            StatusCode::BAD_REQUEST,
+            json!({"error": "unsupported_grant_type", "error_description": "grant_type=client_credentials expected"}),
+        );
+    }
+    let Some(basic) = header(headers, "authorization").and_then(|h| h.strip_prefix("Basic "))
+    else {
+        return unauthorized("HTTP Basic client authentication required");
+    };
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(basic)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok());
+    let Ok(mut s) = state.lock() else {
+        return unauthorized("sandbox state unavailable");
+    };
+    if decoded.as_deref() != Some(&format!("{}:{}", s.client_id, s.client_secret)) {
+        return unauthorized("client authentication failed");
+    }
+    s.issued += 1;
+    let token = format!("sandbox-token-{}", s.issued);
+    s.tokens.insert(token.clone());
+    json(
+        StatusCode::OK,
+        json!({"access_token": token, "expires_in": 1799, "token_type": "Bearer", "scope": "mail tenantFilter openId"}),
+    )
+}
+
+const SEARCH_FIELDS: [&str; 6] = ["query", "select", "sorts", "start", "count", "expand"];
+
+async fn product_search(State(state): State<Shared>, headers: HeaderMap, body: String) -> Response {
+    let response = search(&state, &headers, &body);
+    record(
+        &state,
+        &format!("POST /s/-/dw/data/{OCAPI_VERSION}/product_search"),
+        response.status(),
+    );
+    response
+}
+
+fn search(state: &Shared, headers: &HeaderMap, body: &str) -> Response {
+    let Ok(s) = state.lock() else {
+        return fault(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "InternalServerError",
+            "state unavailable",
+        );
+    };
+    let bearer = header(headers, "authorization").and_then(|h| h.strip_prefix("Bearer "));
+    if !bearer.is_some_and(|t| s.tokens.contains(t)) {
+        return fault(
+            StatusCode::UNAUTHORIZED,
+            "InvalidAccessTokenException",
+            "missing or unknown access token",
+        );
+    }
+    let Ok(Value::Object(req)) = serde_json::from_str::<Value>(body) else {
+        return fault(
+            StatusCode::BAD_REQUEST,
+            "MalformedDocumentException",
+            "body must be a JSON object",
+        );
+    };
+    if let Some(unknown) = req.keys().find(|k| !SEARCH_FIELDS.contains(&k.as_str())) {
+        return fault(
+            StatusCode::BAD_REQUEST,
+            "UnknownPropertyException",
+            &format!("unknown property '{unknown}' in product_search request"),
+        );
+    }
+    if req
+        .get("query")
+        .and_then(|q| q.get("match_all_query"))
+        .is_none()
+    {
+        return fault(
+            StatusCode::BAD_REQUEST,
+            "MissingPropertyException",
+            "the sandbox serves 'query': {'match_all_query': {}}",
+        );
+    }
+    let number = |name: &str, default: u64| match req.get(name) {
+        None => Some(default),
+        Some(v) => v.as_u64(),
+    };
+    let (Some(start), Some(count)) = (number("start", 0), number("count", 25)) else {
+        return fault(
+            StatusCode::BAD_REQUEST,
+            "PropertyValueConstraintViolationException",
+            "start and count must be integers ≥ 0",
+        );
+    };
+    if count > 200 {
+        return fault(
+            StatusCode::BAD_REQUEST,
+            "PropertyValueConstraintViolationException",
+            "count must be at most 200",
+        );
+    }
+    let total = s.products.len() as u64;
+    let hits: Vec<Value> = s
+        .products
+        .iter()
+        .skip(start as usize)
+        .take(count as usize)
+        .cloned()
+        .collect();
+    json(
+        StatusCode::OK,
+        json!({"_v": "24.5", "_type": "product_search_result", "count": hits.len(), "start": start, "total": total, "hits": hits}),
+    )
+}
+
+async fn requests(State(state): State<Shared>) -> Response {
+    let list: Vec<Value> = state
+        .lock()
+        .map(|s| {
+            s.requests
+                .iter()
+                .map(|(w, c)| json!({"request": w, "status": c}))
+                .collect()
+        })
+        .unwrap_or_default();
+    json(StatusCode::OK, Value::Array(list))
+}
+
+/// Merges the JSON object in the body into a product document and bumps its `last_modified`, the
+/// way a merchandiser's change in Business Manager would.
+async fn change_product(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    body: String,
+) -> Response {
+    let Ok(Value::Object(changes)) = serde_json::from_str::<Value>(&body) else {
+        return json(
+            StatusCode::BAD_REQUEST,
+            json!({"error": "body must be a JSON object of fields to change"}),
+        );
+    };
+    let Ok(mut s) = state.lock() else {
+        return json(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            json!({"error": "state unavailable"}),
+        );
+    };
+    s.revision += 1;
+    let stamp = format!(
+        "2026-12-01T00:{:02}:{:02}.000Z",
+        (s.revision / 60) % 60,
+        s.revision % 60
+    );
+    let Some(product) = s.products.iter_mut().find(|p| p["id"] == id.as_str()) else {
+        return json(
+            StatusCode::NOT_FOUND,
+            json!({"error": format!("no product {id}")}),
+        );
+    };
+    if let Some(doc) = product.as_object_mut() {
+        doc.extend(changes);
+        doc.insert("last_modified".into(), Value::String(stamp));
+    }
+    json(StatusCode::OK, product.clone())
+}

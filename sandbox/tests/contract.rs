@@ -1,0 +1,147 @@
+//! The sandbox over real HTTP on loopback: auth, paging, strict checks, read-back, faults.
+
+use serde_json::{json, Value};
+use sfcc_clerk_sandbox::{RunningSandbox, SandboxConfig};
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into()
+}
+
+fn body(mut r: ureq::http::Response<ureq::Body>) -> (u16, Value) {
+    let status = r.status().as_u16();
+    (status, r.body_mut().read_json().unwrap_or(Value::Null))
+}
+
+fn token(a: &ureq::Agent, base: &str, basic: &str) -> (u16, Value) {
+    body(
+        a.post(format!("{base}/dwsso/oauth2/access_token"))
+            .header("Authorization", format!("Basic {basic}"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .send("grant_type=client_credentials")
+            .unwrap(),
+    )
+}
+
+#[test]
+fn sfcc_issues_tokens_and_pages_products() {
+    let sb = RunningSandbox::start(&SandboxConfig::default(), 0).unwrap();
+    let a = agent();
+    // "sandbox-client:sandbox-secret" and a wrong secret, base64.
+    assert_eq!(
+        token(&a, &sb.base_url, "c2FuZGJveC1jbGllbnQ6d3Jvbmc=").0,
+        401
+    );
+    let (status, t) = token(&a, &sb.base_url, "c2FuZGJveC1jbGllbnQ6c2FuZGJveC1zZWNyZXQ=");
+    assert_eq!(status, 200);
+    let bearer = format!("Bearer {}", t["access_token"].as_str().unwrap());
+    let search = |auth: &str, req: Value| {
+        body(
+            a.post(format!("{}/s/-/dw/data/v24_5/product_search", sb.base_url))
+                .header("Authorization", auth)
+                .send_json(req)
+                .unwrap(),
+        )
+    };
+    let all = json!({"match_all_query": {}});
+    assert_eq!(search("Bearer nope", json!({"query": all})).0, 401);
+    let (status, page) = search(&bearer, json!({"query": all, "start": 2, "count": 3}));
+    assert_eq!(status, 200);
+    assert_eq!(
+        (
+            page["start"].as_u64(),
+            page["count"].as_u64(),
+            page["total"].as_u64()
+        ),
+        (Some(2), Some(3), Some(6))
+    );
+    assert_eq!(page["hits"][0]["id"], "25565189M");
+    let (status, fault) = search(&bearer, json!({"query": all, "count": 201}));
+    assert_eq!(
+        (status, fault["fault"]["type"].as_str()),
+        (400, Some("PropertyValueConstraintViolationException"))
+    );
+    assert_eq!(search(&bearer, json!({"query": all, "bogus": 1})).0, 400);
+}
+
+#[test]
+fn clerk_checks_keys_and_payloads_and_reads_back() {
+    let sb = RunningSandbox::start(&SandboxConfig::default(), 0).unwrap();
+    let a = agent();
+    let post = |req: Value| {
+        body(
+            a.post(format!("{}/v2/products", sb.base_url))
+                .send_json(req)
+                .unwrap(),
+        )
+    };
+    let product =
+        json!({"id": "P1", "name": "Shirt", "price": 10.0, "url": "https://shop.example/p1"});
+    let (status, err) =
+        post(json!({"key": "sandbox-public-us", "private_key": "wrong", "products": [product]}));
+    assert_eq!(
+        (status, err["type"].as_str()),
+        (403, Some("AuthenticationError"))
+    );
+    let (status, err) = post(
+        json!({"key": "sandbox-public-us", "private_key": "sandbox-private-us", "products": [{"id": "P2"}]}),
+    );
+    assert_eq!(
+        (status, err["message"].as_str()),
+        (400, Some("product P2: `name` is required"))
+    );
+    let (status, ok) = post(
+        json!({"key": "sandbox-public-us", "private_key": "sandbox-private-us", "products": [product]}),
+    );
+    assert_eq!((status, ok), (200, json!({"status": "ok"})));
+
+    let track = |q: &str| {
+        body(
+            a.get(format!("{}/v2/log/product?{q}", sb.base_url))
+                .call()
+                .unwrap(),
+        )
+    };
+    assert_eq!(
+        track("key=sandbox-public-us&product=P1&visitor=has-hyphens").0,
+        400
+    );
+    assert_eq!(track("key=nope&product=P1&visitor=abc").0, 403);
+    assert_eq!(
+        track("key=sandbox-public-us&product=P1&visitor=abc123").0,
+        200
+    );
+
+    let (_, store) = body(
+        a.get(format!(
+            "{}/__sandbox/clerk/stores/sandbox-public-us",
+            sb.base_url
+        ))
+        .call()
+        .unwrap(),
+    );
+    assert_eq!(store["products"]["P1"]["name"], "Shirt");
+    assert_eq!(
+        store["log"],
+        json!([{"endpoint": "log/product", "params": {"product": "P1", "visitor": "abc123"}}])
+    );
+}
+
+#[test]
+fn clerk_injects_faults_with_retry_after() {
+    let sb = RunningSandbox::start(&SandboxConfig::default(), 0).unwrap();
+    let a = agent();
+    a.post(format!("{}/__sandbox/clerk/faults", sb.base_url))
+        .send_json(json!({"fail_next": 1, "status": 429, "retry_after": 3}))
+        .unwrap();
+    let url = format!(
+        "{}/v2/log/product?key=sandbox-public-us&product=P1&visitor=abc",
+        sb.base_url
+    );
+    let r = a.get(&url).call().unwrap();
+    assert_eq!(r.status().as_u16(), 429);
+    assert_eq!(r.headers().get("retry-after").unwrap(), "3");
+    assert_eq!(a.get(&url).call().unwrap().status().as_u16(), 200);
+}

@@ -1,0 +1,72 @@
+//! Clerk product writes: upsert and delete, logged and decided like every delivery.
+
+use crate::context::Ctx;
+use crate::platform::http::send;
+use crate::platform::log::{self, Attempted};
+use crate::platform::random;
+use sfcc_clerk_core::clerk::{ClerkProduct, ProductsDelete, ProductsUpsert, PRODUCTS_PATH};
+use sfcc_clerk_core::delivery::DeliveryKind;
+use sfcc_clerk_core::retry::{decide, Backoff, Decision};
+use worker::Method;
+
+async fn write(ctx: &Ctx, method: Method, body: String, items: usize, attempt: u32) -> Decision {
+    let url = format!("{}{PRODUCTS_PATH}", ctx.settings.clerk.api_url);
+    let label = if method == Method::Delete {
+        "DELETE"
+    } else {
+        "POST"
+    };
+    let reply = send(
+        method,
+        &url,
+        &[("content-type", "application/json")],
+        Some(body),
+    )
+    .await;
+    let decision = decide(
+        &reply.outcome,
+        attempt,
+        &Backoff::default(),
+        random::jitter(),
+    );
+    let call = Attempted {
+        kind: DeliveryKind::Catalog,
+        store: &ctx.settings.store.name,
+        method: label,
+        url: &url,
+        attempt,
+        items: items as u32,
+    };
+    log::record(&ctx.db, &call, &reply, &decision).await;
+    decision
+}
+
+/// Upserts products into the store's Clerk store.
+pub async fn upsert(ctx: &Ctx, products: &[ClerkProduct], attempt: u32) -> Decision {
+    let body = ProductsUpsert {
+        key: &ctx.settings.store.clerk_public_key,
+        private_key: ctx.settings.clerk.private_key.expose(),
+        products,
+    };
+    match serde_json::to_string(&body) {
+        Ok(json) => write(ctx, Method::Post, json, products.len(), attempt).await,
+        Err(e) => Decision::DeadLetter {
+            reason: format!("could not encode products: {e}"),
+        },
+    }
+}
+
+/// Deletes products from the store's Clerk store.
+pub async fn delete(ctx: &Ctx, ids: &[String], attempt: u32) -> Decision {
+    let body = ProductsDelete {
+        key: &ctx.settings.store.clerk_public_key,
+        private_key: ctx.settings.clerk.private_key.expose(),
+        products: ids,
+    };
+    match serde_json::to_string(&body) {
+        Ok(json) => write(ctx, Method::Delete, json, ids.len(), attempt).await,
+        Err(e) => Decision::DeadLetter {
+            reason: format!("could not encode ids: {e}"),
+        },
+    }
+}

@@ -1,0 +1,134 @@
+//! SFCC calls: the Account Manager token (cached in KV, refreshed once when rejected) and one page
+//! of the Data API product search.
+
+use crate::context::Ctx;
+use crate::platform::http::{send, Reply};
+use crate::platform::log::{self, Attempted};
+use crate::platform::random;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use sfcc_clerk_core::delivery::DeliveryKind;
+use sfcc_clerk_core::mapping::{parse_search_page, ParsedPage};
+use sfcc_clerk_core::retry::{decide, Backoff, Decision};
+use sfcc_clerk_core::sfcc::{product_search_path, ProductSearchRequest, TokenResponse, TOKEN_PATH};
+use worker::Method;
+
+const TOKEN_KEY: &str = "sfcc-token";
+
+#[derive(Serialize, Deserialize)]
+struct CachedToken {
+    token: String,
+}
+
+fn sfcc_call<'a>(ctx: &'a Ctx, method: &'a str, url: &'a str, attempt: u32) -> Attempted<'a> {
+    Attempted {
+        kind: DeliveryKind::Sfcc,
+        store: &ctx.settings.store.name,
+        method,
+        url,
+        attempt,
+        items: 0,
+    }
+}
+
+/// Logs an SFCC call and decides on it.
+async fn decided(ctx: &Ctx, call: &Attempted<'_>, reply: &Reply) -> Decision {
+    let decision = decide(
+        &reply.outcome,
+        call.attempt,
+        &Backoff::default(),
+        random::jitter(),
+    );
+    log::record(&ctx.db, call, reply, &decision).await;
+    decision
+}
+
+/// A bearer token: from the KV cache unless `fresh`, else from Account Manager.
+async fn token(ctx: &Ctx, fresh: bool, attempt: u32) -> Result<String, Decision> {
+    if !fresh {
+        if let Ok(Some(cached)) = ctx.kv.get(TOKEN_KEY).json::<CachedToken>().await {
+            return Ok(cached.token);
+        }
+    }
+    let sfcc = &ctx.settings.sfcc;
+    let url = format!("{}{TOKEN_PATH}", sfcc.auth_url);
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!(
+        "{}:{}",
+        sfcc.client_id,
+        sfcc.client_secret.expose()
+    ));
+    let reply = send(
+        Method::Post,
+        &url,
+        &[
+            ("authorization", &format!("Basic {basic}")),
+            ("content-type", "application/x-www-form-urlencoded"),
+        ],
+        Some("grant_type=client_credentials".into()),
+    )
+    .await;
+    let decision = decided(ctx, &sfcc_call(ctx, "POST", &url, attempt), &reply).await;
+    if decision != Decision::Delivered {
+        return Err(decision);
+    }
+    let granted: TokenResponse =
+        serde_json::from_str(&reply.body).map_err(|e| Decision::DeadLetter {
+            reason: format!("malformed token response: {e}"),
+        })?;
+    // Keep it a minute less than its lifetime; KV's shortest TTL is 60 s.
+    let ttl = granted.expires_in.saturating_sub(60).max(60);
+    let cached = CachedToken {
+        token: granted.access_token.clone(),
+    };
+    if let Ok(put) = ctx.kv.put(TOKEN_KEY, &cached) {
+        if let Err(e) = put.expiration_ttl(ttl).execute().await {
+            worker::console_warn!("could not cache the SFCC token: {e}");
+        }
+    }
+    Ok(granted.access_token)
+}
+
+/// Fetches one page of products. A rejected token is refreshed once, transparently.
+pub async fn search_page(
+    ctx: &Ctx,
+    start: u32,
+    count: u32,
+    attempt: u32,
+) -> Result<ParsedPage, Decision> {
+    let url = format!("{}{}", ctx.settings.sfcc.base_url, product_search_path());
+    let body =
+        serde_json::to_string(&ProductSearchRequest::all_products(start, count)).map_err(|e| {
+            Decision::DeadLetter {
+                reason: e.to_string(),
+            }
+        })?;
+    let mut bearer = token(ctx, false, attempt).await?;
+    for refreshed in [false, true] {
+        let auth = format!("Bearer {bearer}");
+        let headers = [
+            ("authorization", auth.as_str()),
+            ("content-type", "application/json"),
+        ];
+        let reply = send(Method::Post, &url, &headers, Some(body.clone())).await;
+        let call = sfcc_call(ctx, "POST", &url, attempt);
+        if reply.status() == Some(401) && !refreshed {
+            let retry = Decision::Retry {
+                reason: "access token rejected; refreshing it once".into(),
+                delay_s: 0,
+            };
+            log::record(&ctx.db, &call, &reply, &retry).await;
+            bearer = token(ctx, true, attempt).await?;
+            continue;
+        }
+        let decision = decided(ctx, &call, &reply).await;
+        if decision != Decision::Delivered {
+            return Err(decision);
+        }
+        return parse_search_page(&reply.body).map_err(|e| Decision::DeadLetter {
+            reason: e.to_string(),
+        });
+    }
+    Err(Decision::DeadLetter {
+        reason: "access token rejected twice".into(),
+    })
+}

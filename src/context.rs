@@ -1,0 +1,45 @@
+//! The per-invocation context: checked settings and the bindings every handler uses.
+
+use sfcc_clerk_core::settings::Settings;
+use worker::{D1Database, Env, KvStore, Queue};
+
+/// Binding names, as in `wrangler.toml`.
+pub mod bindings {
+    /// D1: delivery log, ledger, runs, dead letters.
+    pub const DB: &str = "DB";
+    /// KV: SFCC token cache and sync state.
+    pub const SYNC_STATE: &str = "SYNC_STATE";
+    /// Queue producer for behavioural events.
+    pub const EVENTS: &str = "EVENTS";
+    /// Queue producer for catalog page jobs.
+    pub const CATALOG_JOBS: &str = "CATALOG_JOBS";
+}
+
+/// Everything a handler needs, built once per invocation.
+pub struct Ctx {
+    /// Checked settings.
+    pub settings: Settings,
+    /// D1 database.
+    pub db: D1Database,
+    /// KV namespace.
+    pub kv: KvStore,
+    /// Events queue producer.
+    pub events: Queue,
+    /// Catalog jobs queue producer.
+    pub catalog_jobs: Queue,
+}
+
+impl Ctx {
+    /// Reads settings and bindings; a missing or bad setting is an error naming it.
+    pub fn new(env: &Env) -> worker::Result<Self> {
+        let settings = Settings::from_settings(|name| env.var(name).ok().map(|v| v.to_string()))
+            .map_err(|e| worker::Error::RustError(format!("configuration: {e}")))?;
+        Ok(Self {
+            settings,
+            db: env.d1(bindings::DB)?,
+            kv: env.kv(bindings::SYNC_STATE)?,
+            events: env.queue(bindings::EVENTS)?,
+            catalog_jobs: env.queue(bindings::CATALOG_JOBS)?,
+        })
+    }
+}

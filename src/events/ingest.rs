@@ -1,0 +1,69 @@
+//! `POST /events`: normalize a call's events in the core and put them on the `events` queue.
+
+use crate::context::Ctx;
+use crate::platform::{now_ms, random};
+use serde_json::json;
+use sfcc_clerk_core::event::{normalize, IngestContext, Source};
+use sfcc_clerk_core::identity::{visitor_from_cookie_header, visitor_set_cookie, VisitorId};
+use sfcc_clerk_core::retry::Envelope;
+use worker::{Request, Response, Result};
+
+/// Largest accepted body.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+fn refuse(status: u16, message: &str) -> Result<Response> {
+    Response::from_json(&json!({"error": message})).map(|r| r.with_status(status))
+}
+
+/// Accepts events for the shopper's visitor id (set as a first-party cookie when missing) and
+/// answers 202 once they are queued, or 400/413 naming the problem; nothing of a refused call is
+/// queued.
+pub async fn ingest(mut req: Request, ctx: &Ctx) -> Result<Response> {
+    let cookie = req.headers().get("cookie")?.unwrap_or_default();
+    let (visitor, set_cookie) = match visitor_from_cookie_header(&cookie) {
+        Some(v) => (v, None),
+        None => {
+            let v = VisitorId::parse(&random::uuid_v4()?).map_err(crate::platform::err)?;
+            let header = visitor_set_cookie(&v);
+            (v, Some(header))
+        }
+    };
+    let body = req.bytes().await?;
+    if body.len() > MAX_BODY_BYTES {
+        return refuse(
+            413,
+            &format!(
+                "body is {} bytes; at most {MAX_BODY_BYTES} are accepted",
+                body.len()
+            ),
+        );
+    }
+    let Ok(text) = String::from_utf8(body) else {
+        return refuse(400, "body is not UTF-8");
+    };
+    let request_id = random::uuid_v4()?.replace('-', "");
+    let store = &ctx.settings.store;
+    let input = IngestContext {
+        store: &store.name,
+        currency: &store.currency,
+        visitor: Some(&visitor),
+        customer: None,
+        now_ms: now_ms(),
+        request_id: &request_id,
+        source: Source::Client,
+    };
+    let events = match normalize(&text, &input) {
+        Ok(events) => events,
+        Err(e) => return refuse(400, &e.to_string()),
+    };
+    let ids: Vec<String> = events.iter().map(|e| e.id.clone()).collect();
+    ctx.events
+        .send_batch(events.into_iter().map(Envelope::first))
+        .await?;
+    let mut response =
+        Response::from_json(&json!({"accepted": ids.len(), "event_ids": ids}))?.with_status(202);
+    if let Some(cookie) = set_cookie {
+        response.headers_mut().set("set-cookie", &cookie)?;
+    }
+    Ok(response)
+}

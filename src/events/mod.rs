@@ -1,0 +1,7 @@
+//! Behavioural events: the ingest endpoint and the queue consumer that forwards them to Clerk.
+
+mod deliver;
+mod ingest;
+
+pub use deliver::deliver;
+pub use ingest::ingest;

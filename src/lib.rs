@@ -1,0 +1,34 @@
+//! The sfcc-clerk edge worker: thin Cloudflare Workers handlers around `sfcc-clerk-core`.
+//!
+//! - `fetch`: the event endpoint (`POST /events`), health, and the token-protected `/admin/*` API.
+//! - `scheduled`: cron starts a catalog sync run by enqueuing its first page job.
+//! - `queue`: consumes `events` (forwards to Clerk tracking), `catalog-jobs` (SFCC → Clerk pages)
+//!   and both dead-letter queues (into the dead-letter table).
+
+mod admin;
+mod catalog;
+mod context;
+mod events;
+mod platform;
+mod routes;
+
+use worker::{
+    event, Context, Env, MessageBatch, Request, Response, Result, ScheduleContext, ScheduledEvent,
+};
+
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    routes::handle(req, env).await
+}
+
+#[event(scheduled)]
+async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    if let Err(e) = catalog::start_from_cron(&env, &event.cron()).await {
+        worker::console_error!("cron {}: could not start a catalog sync: {e}", event.cron());
+    }
+}
+
+#[event(queue)]
+async fn queue(batch: MessageBatch<serde_json::Value>, env: Env, _ctx: Context) -> Result<()> {
+    platform::queues::consume(batch, env).await
+}
