@@ -76,7 +76,7 @@ impl Settings {
                 })?,
         };
         Ok(Self {
-            store: StoreConfig::from_settings(&get)?,
+            store: StoreConfig::from_settings(|name: &str| get(name))?,
             sfcc: SfccConnection {
                 base_url: url("SFCC_BASE_URL")?,
                 auth_url: url("SFCC_AUTH_URL")?,

@@ -19,7 +19,7 @@ pub async fn delivery(db: &D1Database, r: &DeliveryRecord) {
             r.kind.as_str().into(),
             r.store.as_str().into(),
             r.endpoint.as_str().into(),
-            r.status.map_or(JsValue::NULL, |s| JsValue::from(s)),
+            r.status.map_or(JsValue::NULL, JsValue::from),
             JsValue::from(r.attempt),
             JsValue::from(r.items),
             JsValue::from_f64(r.duration_ms as f64),

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashSet};
 #[derive(Debug, Clone, PartialEq)]
 pub enum Mapped {
     /// Send this product.
-    Upsert(ClerkProduct),
+    Upsert(Box<ClerkProduct>),
     /// The product is not sellable on the store's site (offline or not searchable): Clerk must not
     /// hold it.
     Remove {
@@ -118,7 +118,7 @@ pub fn map_product(p: &Product, store: &StoreConfig) -> Result<Mapped, RecordErr
         }
     }
     if problems.is_empty() {
-        Ok(Mapped::Upsert(product))
+        Ok(Mapped::Upsert(Box::new(product)))
     } else {
         Err(RecordError {
             product_id: p.id.clone(),
@@ -157,7 +157,7 @@ pub fn map_page<'a>(
             continue;
         }
         match map_product(p, store) {
-            Ok(Mapped::Upsert(c)) => out.upserts.push(c),
+            Ok(Mapped::Upsert(c)) => out.upserts.push(*c),
             Ok(Mapped::Remove { id, .. }) => out.removals.push(id),
             Err(e) => out.rejected.push(e),
         }

@@ -73,23 +73,23 @@ async fn upsert_products(State(state): State<Shared>, body: String) -> Response 
 }
 
 /// Parses a write body `{key, private_key, products}` and checks both keys.
-fn authorized_write(s: &ClerkState, body: &str) -> Result<(String, Value), Response> {
+fn authorized_write(s: &ClerkState, body: &str) -> Result<(String, Value), Box<Response>> {
     let Ok(Value::Object(mut req)) = serde_json::from_str::<Value>(body) else {
-        return Err(clerk_error(
+        return Err(Box::new(clerk_error(
             StatusCode::BAD_REQUEST,
             "ParsingError",
             "body must be a JSON object",
-        ));
+        )));
     };
     if let Some(unknown) = req
         .keys()
         .find(|k| !["key", "private_key", "products"].contains(&k.as_str()))
     {
-        return Err(clerk_error(
+        return Err(Box::new(clerk_error(
             StatusCode::BAD_REQUEST,
             "ParsingError",
             &format!("unknown argument {unknown:?}"),
-        ));
+        )));
     }
     let key = req
         .get("key")
@@ -101,11 +101,11 @@ fn authorized_write(s: &ClerkState, body: &str) -> Result<(String, Value), Respo
         .and_then(Value::as_str)
         .unwrap_or_default();
     if s.private_keys.get(&key).map(String::as_str) != Some(private) || private.is_empty() {
-        return Err(clerk_error(
+        return Err(Box::new(clerk_error(
             StatusCode::FORBIDDEN,
             "AuthenticationError",
             "invalid key or private_key",
-        ));
+        )));
     }
     Ok((key, req.remove("products").unwrap_or(Value::Null)))
 }
@@ -113,7 +113,7 @@ fn authorized_write(s: &ClerkState, body: &str) -> Result<(String, Value), Respo
 fn apply_upsert(s: &mut ClerkState, body: &str) -> Response {
     let (key, products) = match authorized_write(s, body) {
         Ok(v) => v,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let Some(products) = products.as_array() else {
         return clerk_error(
@@ -165,7 +165,7 @@ async fn delete_products(State(state): State<Shared>, body: String) -> Response 
 fn apply_delete(s: &mut ClerkState, body: &str) -> Response {
     let (key, ids) = match authorized_write(s, body) {
         Ok(v) => v,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let ids: Option<Vec<String>> = ids.as_array().and_then(|a| {
         a.iter()

@@ -1,0 +1,77 @@
+use serde_json::Value;
+
+/// A blocking HTTP client that treats every status as an answer, not an error.
+#[derive(Clone)]
+pub struct Client(ureq::Agent);
+
+/// An answer: status, headers of interest, and the body (JSON when it parses).
+#[derive(Debug, Clone)]
+pub struct Reply {
+    /// HTTP status.
+    pub status: u16,
+    /// `Set-Cookie`, if sent.
+    pub set_cookie: Option<String>,
+    /// The body as JSON (`Value::String` with the text when it is not JSON).
+    pub json: Value,
+}
+
+impl Default for Client {
+    fn default() -> Self {
+        Self(
+            ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .timeout_global(Some(std::time::Duration::from_secs(30)))
+                .build()
+                .into(),
+        )
+    }
+}
+
+impl Client {
+    fn reply(r: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {
+        match r {
+            Ok(mut r) => {
+                let status = r.status().as_u16();
+                let set_cookie = r
+                    .headers()
+                    .get("set-cookie")
+                    .and_then(|v| v.to_str().ok())
+                    .map(String::from);
+                let text = r.body_mut().read_to_string().unwrap_or_default();
+                let json = serde_json::from_str(&text).unwrap_or(Value::String(text));
+                Reply {
+                    status,
+                    set_cookie,
+                    json,
+                }
+            }
+            Err(e) => Reply {
+                status: 0,
+                set_cookie: None,
+                json: Value::String(e.to_string()),
+            },
+        }
+    }
+
+    /// `GET url` with optional headers.
+    pub fn get(&self, url: &str, headers: &[(&str, &str)]) -> Reply {
+        let mut req = self.0.get(url);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        Self::reply(req.call())
+    }
+
+    /// `method url` with a text body and optional headers.
+    pub fn send(&self, method: &str, url: &str, headers: &[(&str, &str)], body: &str) -> Reply {
+        let mut req = match method {
+            "PATCH" => self.0.patch(url),
+            "PUT" => self.0.put(url),
+            _ => self.0.post(url),
+        };
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        Self::reply(req.send(body))
+    }
+}

@@ -1,0 +1,15 @@
+//! End-to-end harness: starts the sandbox (SFCC + Clerk stand-ins) in-process and the real worker
+//! as wasm on workerd through `wrangler dev` (local KV, D1 and Queues), both on 127.0.0.1, and
+//! drives them over HTTP. Used by the e2e tests and by `cargo xtask demo`.
+//!
+//! The worker must be built first (`cargo xtask build-worker`, which `cargo xtask test` runs).
+
+mod http;
+mod paths;
+mod stack;
+mod wait;
+
+pub use http::{Client, Reply};
+pub use paths::{project_root, tool_env};
+pub use stack::{Stack, StackError, StackOptions, ADMIN_TOKEN};
+pub use wait::wait_for;

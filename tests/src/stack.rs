@@ -1,0 +1,365 @@
+use crate::http::{Client, Reply};
+use crate::paths::{project_root, tool_env};
+use serde_json::Value;
+use sfcc_clerk_sandbox::{RunningSandbox, SandboxConfig};
+use std::fs;
+use std::net::{Ipv4Addr, TcpListener};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant, SystemTime};
+
+/// The admin token the harness gives the worker.
+pub const ADMIN_TOKEN: &str = "local-admin-token";
+
+/// Why the stack could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StackError {
+    /// A tool or build output is missing.
+    #[error("{0}")]
+    Missing(String),
+    /// An I/O failure while starting.
+    #[error("{what}: {source}")]
+    Io {
+        /// What was being done.
+        what: String,
+        /// The error.
+        source: std::io::Error,
+    },
+    /// A step failed; the text holds its output.
+    #[error("{0}")]
+    Failed(String),
+}
+
+fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> StackError {
+    let what = what.into();
+    move |source| StackError::Io { what, source }
+}
+
+/// How to start the stack.
+#[derive(Debug, Clone)]
+pub struct StackOptions {
+    /// Products per catalog page job (small values exercise paging over the queue).
+    pub page_size: u32,
+    /// Worker port; 0 picks a free one.
+    pub worker_port: u16,
+    /// Sandbox port; 0 picks a free one.
+    pub sandbox_port: u16,
+}
+
+impl Default for StackOptions {
+    fn default() -> Self {
+        Self {
+            page_size: 2,
+            worker_port: 0,
+            sandbox_port: 0,
+        }
+    }
+}
+
+/// The sandbox and the worker under `wrangler dev`, stopped (the wrangler process group we
+/// started, and the sandbox thread) when dropped.
+pub struct Stack {
+    /// The running sandbox.
+    pub sandbox: RunningSandbox,
+    /// The worker's base URL.
+    pub worker_url: String,
+    /// Clerk public key of the store the worker serves.
+    pub clerk_key: String,
+    /// HTTP client.
+    pub client: Client,
+    /// Where wrangler's output goes.
+    pub log_path: PathBuf,
+    wrangler: Child,
+    state_dir: PathBuf,
+}
+
+fn free_port() -> Result<u16, StackError> {
+    let listener =
+        TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).map_err(io("finding a free port"))?;
+    Ok(listener
+        .local_addr()
+        .map_err(io("finding a free port"))?
+        .port())
+}
+
+fn newest_source(dir: &Path) -> SystemTime {
+    let mut newest = SystemTime::UNIX_EPOCH;
+    if let Ok(entries) = fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let t = if path.is_dir() {
+                newest_source(&path)
+            } else {
+                entry
+                    .metadata()
+                    .and_then(|m| m.modified())
+                    .unwrap_or(SystemTime::UNIX_EPOCH)
+            };
+            newest = newest.max(t);
+        }
+    }
+    newest
+}
+
+/// Checks that wrangler is installed and `build/` is newer than the worker's sources.
+fn check_prerequisites(root: &Path) -> Result<PathBuf, StackError> {
+    let wrangler = root.join("node_modules/.bin/wrangler");
+    if !wrangler.exists() {
+        return Err(StackError::Missing(
+            "wrangler is not installed: run `cargo xtask test` (or `npm ci`)".into(),
+        ));
+    }
+    let wasm = root.join("build/index_bg.wasm");
+    let built = fs::metadata(&wasm)
+        .and_then(|m| m.modified())
+        .map_err(|_| {
+            StackError::Missing(
+                "the worker is not built: run `cargo xtask build-worker` (cargo xtask test does)"
+                    .into(),
+            )
+        })?;
+    let sources = newest_source(&root.join("src")).max(newest_source(&root.join("core/src")));
+    if sources > built {
+        return Err(StackError::Missing(
+            "build/ is older than the worker's sources: run `cargo xtask build-worker`".into(),
+        ));
+    }
+    Ok(wrangler)
+}
+
+impl Stack {
+    /// Starts the sandbox, applies the D1 migrations to a fresh local state, starts `wrangler dev`
+    /// with the prebuilt worker, and waits until the worker answers.
+    pub fn start(opts: &StackOptions) -> Result<Self, StackError> {
+        let root = project_root();
+        let wrangler_bin = check_prerequisites(&root)?;
+        let config = SandboxConfig::default();
+        let sandbox = RunningSandbox::start(&config, opts.sandbox_port)
+            .map_err(io("starting the sandbox"))?;
+        let clerk_key = config.clerk_stores[0].0.clone();
+        let stamp = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        let state_dir = root
+            .join("target/e2e")
+            .join(format!("stack-{}-{stamp}", std::process::id()));
+        fs::create_dir_all(&state_dir).map_err(io("creating the state folder"))?;
+        let env_file = state_dir.join("worker.env");
+        let base = &sandbox.base_url;
+        let vars = [
+            ("SFCC_BASE_URL", base.clone()),
+            ("SFCC_AUTH_URL", base.clone()),
+            ("SFCC_CLIENT_ID", config.sfcc_client_id.clone()),
+            ("SFCC_CLIENT_SECRET", config.sfcc_client_secret.clone()),
+            ("CLERK_API_URL", base.clone()),
+            ("CLERK_PUBLIC_KEY", clerk_key.clone()),
+            ("CLERK_PRIVATE_KEY", config.clerk_stores[0].1.clone()),
+            ("ADMIN_TOKEN", ADMIN_TOKEN.to_string()),
+            ("SFCC_PAGE_SIZE", opts.page_size.to_string()),
+        ];
+        let env_text: String = vars.iter().map(|(k, v)| format!("{k}={v}\n")).collect();
+        fs::write(&env_file, env_text).map_err(io("writing the worker's env file"))?;
+        let persist = state_dir.join("state");
+
+        let migrate = Command::new(&wrangler_bin)
+            .current_dir(&root)
+            .envs(tool_env())
+            .args(["d1", "migrations", "apply", "DB", "--local", "--persist-to"])
+            .arg(&persist)
+            .stdin(Stdio::null())
+            .output()
+            .map_err(io("running wrangler d1 migrations apply"))?;
+        if !migrate.status.success() {
+            return Err(StackError::Failed(format!(
+                "D1 migrations failed:\n{}{}",
+                String::from_utf8_lossy(&migrate.stdout),
+                String::from_utf8_lossy(&migrate.stderr)
+            )));
+        }
+
+        let port = if opts.worker_port == 0 {
+            free_port()?
+        } else {
+            opts.worker_port
+        };
+        let inspector = free_port()?;
+        let log_path = state_dir.join("wrangler.log");
+        let log = fs::File::create(&log_path).map_err(io("creating the wrangler log"))?;
+        let log_err = log.try_clone().map_err(io("creating the wrangler log"))?;
+        let wrangler = Command::new(&wrangler_bin)
+            .current_dir(&root)
+            .envs(tool_env())
+            .env("SFCC_CLERK_PREBUILT", "1")
+            .args([
+                "dev",
+                "--ip",
+                "127.0.0.1",
+                "--test-scheduled",
+                "--show-interactive-dev-session=false",
+            ])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--inspector-port",
+                &inspector.to_string(),
+            ])
+            .arg("--persist-to")
+            .arg(&persist)
+            .arg("--env-file")
+            .arg(&env_file)
+            .stdin(Stdio::null())
+            .stdout(log)
+            .stderr(log_err)
+            .process_group(0)
+            .spawn()
+            .map_err(io("starting wrangler dev"))?;
+        let stack = Self {
+            sandbox,
+            worker_url: format!("http://127.0.0.1:{port}"),
+            clerk_key,
+            client: Client::default(),
+            log_path,
+            wrangler,
+            state_dir,
+        };
+        stack.wait_until_up(Duration::from_secs(120))?;
+        Ok(stack)
+    }
+
+    fn wait_until_up(&self, timeout: Duration) -> Result<(), StackError> {
+        let deadline = Instant::now() + timeout;
+        while Instant::now() < deadline {
+            if self
+                .client
+                .get(&format!("{}/health", self.worker_url), &[])
+                .status
+                == 200
+            {
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(250));
+        }
+        Err(StackError::Failed(format!(
+            "the worker did not answer /health within {timeout:?}; wrangler said:\n{}",
+            self.wrangler_log()
+        )))
+    }
+
+    /// What wrangler printed so far.
+    pub fn wrangler_log(&self) -> String {
+        fs::read_to_string(&self.log_path).unwrap_or_default()
+    }
+
+    /// Runs the worker's scheduled handler as the cron trigger would.
+    pub fn trigger_cron(&self) -> Reply {
+        self.client.get(
+            &format!("{}/__scheduled?cron=*/15+*+*+*+*", self.worker_url),
+            &[],
+        )
+    }
+
+    /// `GET /admin/{path}` with the admin token.
+    pub fn admin_get(&self, path: &str) -> Value {
+        let auth = format!("Bearer {ADMIN_TOKEN}");
+        self.client
+            .get(
+                &format!("{}/admin/{path}", self.worker_url),
+                &[("authorization", &auth)],
+            )
+            .json
+    }
+
+    /// `POST /admin/{path}` with the admin token.
+    pub fn admin_post(&self, path: &str) -> Reply {
+        let auth = format!("Bearer {ADMIN_TOKEN}");
+        self.client.send(
+            "POST",
+            &format!("{}/admin/{path}", self.worker_url),
+            &[("authorization", &auth)],
+            "",
+        )
+    }
+
+    /// Posts events to the worker's event endpoint, with a cookie header if given.
+    pub fn post_events(&self, body: &str, cookie: Option<&str>) -> Reply {
+        let mut headers = vec![("content-type", "application/json")];
+        if let Some(c) = cookie {
+            headers.push(("cookie", c));
+        }
+        self.client.send(
+            "POST",
+            &format!("{}/events", self.worker_url),
+            &headers,
+            body,
+        )
+    }
+
+    /// What sandbox Clerk holds for the worker's store: `{"products": {...}, "log": [...]}`.
+    pub fn clerk_store(&self) -> Value {
+        self.client
+            .get(
+                &format!(
+                    "{}/__sandbox/clerk/stores/{}",
+                    self.sandbox.base_url, self.clerk_key
+                ),
+                &[],
+            )
+            .json
+    }
+
+    /// Every request sandbox Clerk answered, as `{"request", "status"}`.
+    pub fn clerk_requests(&self) -> Value {
+        self.client
+            .get(
+                &format!("{}/__sandbox/clerk/requests", self.sandbox.base_url),
+                &[],
+            )
+            .json
+    }
+
+    /// Changes a product in sandbox SFCC (bumping its `last_modified`).
+    pub fn change_sfcc_product(&self, id: &str, changes: &Value) -> Reply {
+        let url = format!("{}/__sandbox/sfcc/products/{id}", self.sandbox.base_url);
+        self.client.send(
+            "PATCH",
+            &url,
+            &[("content-type", "application/json")],
+            &changes.to_string(),
+        )
+    }
+
+    /// Makes sandbox Clerk fail its next `n` calls with `status`.
+    pub fn clerk_fail_next(&self, n: u32, status: u16) -> Reply {
+        let url = format!("{}/__sandbox/clerk/faults", self.sandbox.base_url);
+        self.client.send(
+            "POST",
+            &url,
+            &[],
+            &serde_json::json!({"fail_next": n, "status": status}).to_string(),
+        )
+    }
+}
+
+impl Drop for Stack {
+    fn drop(&mut self) {
+        // wrangler runs workerd as its child: signal the whole process group we created for it.
+        let group = -(self.wrangler.id() as libc::pid_t);
+        // SAFETY: kill(2) with a negative pid signals that process group; no memory is involved.
+        unsafe { libc::kill(group, libc::SIGTERM) };
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.wrangler.try_wait() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        // SAFETY: as above; the group may already be gone, which is fine.
+        unsafe { libc::kill(group, libc::SIGKILL) };
+        let _ = self.wrangler.wait();
+        if !std::thread::panicking() {
+            let _ = fs::remove_dir_all(&self.state_dir);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+//! Shopper events → worker → `events` queue → Clerk tracking, on workerd with local D1/Queues.
+
+use serde_json::{json, Value};
+use sfcc_clerk_e2e::{wait_for, Stack, StackOptions};
+use std::time::Duration;
+
+fn clerk_log(stack: &Stack) -> Vec<Value> {
+    stack.clerk_store()["log"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_product_view_reaches_clerk_with_the_visitor_from_the_first_party_cookie() {
+    let stack = Stack::start(&StackOptions::default()).expect("stack starts");
+    let reply = stack.post_events(r#"{"type":"product_view","product":"25518704M"}"#, None);
+    assert_eq!(reply.status, 202, "{:?}", reply.json);
+    assert_eq!(reply.json["accepted"], 1);
+    let cookie = reply
+        .set_cookie
+        .expect("a new shopper gets a visitor cookie");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("Secure") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    let visitor_uuid = cookie
+        .split(';')
+        .next()
+        .and_then(|kv| kv.split_once('='))
+        .map(|(_, v)| v.to_string())
+        .unwrap();
+
+    let log = wait_for(
+        "the product view at Clerk",
+        Duration::from_secs(30),
+        || Some(clerk_log(&stack)).filter(|l| !l.is_empty()),
+        || stack.wrangler_log(),
+    );
+    let clerk_visitor = visitor_uuid.replace('-', "");
+    assert_eq!(clerk_visitor.len(), 32);
+    assert_eq!(
+        log,
+        [
+            json!({"endpoint": "log/product", "params": {"product": "25518704M", "visitor": clerk_visitor}})
+        ]
+    );
+
+    // The same shopper (cookie sent back) keeps the same visitor; Clerk failing twice only delays it.
+    assert_eq!(stack.clerk_fail_next(2, 503).status, 200);
+    let cookie_header = format!("sfcc_clerk_vid={visitor_uuid}");
+    let reply = stack.post_events(
+        r#"[{"type":"category_view","category":"mens"},{"type":"click","product":"25565189M"}]"#,
+        Some(&cookie_header),
+    );
+    assert_eq!(reply.status, 202);
+    assert_eq!(reply.set_cookie, None, "a known visitor keeps its cookie");
+    let log = wait_for(
+        "both events at Clerk after the injected failures",
+        Duration::from_secs(60),
+        || Some(clerk_log(&stack)).filter(|l| l.len() >= 3),
+        || format!("{:?}\n{}", clerk_log(&stack), stack.admin_get("deliveries")),
+    );
+    let mut later: Vec<Value> = log[1..].to_vec();
+    later.sort_by_key(|c| c["endpoint"].to_string());
+    assert_eq!(
+        later,
+        [
+            json!({"endpoint": "log/category", "params": {"category": "mens", "visitor": clerk_visitor}}),
+            json!({"endpoint": "log/click", "params": {"product": "25565189M", "visitor": clerk_visitor}}),
+        ]
+    );
+    let deliveries = stack.admin_get("deliveries");
+    let retried: Vec<&Value> = deliveries
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["outcome"] == "retry")
+        .collect();
+    assert_eq!(retried.len(), 2, "{deliveries}");
+    assert!(retried
+        .iter()
+        .all(|d| d["status"] == 503 && d["error"].as_str().unwrap().starts_with("HTTP 503")));
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(clerk_log(&stack).len(), 3, "nothing is delivered twice");
+}
+
+#[test]
+fn bad_payloads_get_a_400_naming_the_problem_and_nothing_is_queued() {
+    let stack = Stack::start(&StackOptions::default()).expect("stack starts");
+    let cases = [
+        ("{", "body is not valid JSON"),
+        (
+            r#"{"type":"wishlist"}"#,
+            "event 0: unknown type \"wishlist\"",
+        ),
+        (
+            r#"[{"type":"search","query":"q"},{"type":"product_view","product":7}]"#,
+            "event 1: field `product` must be a string",
+        ),
+    ];
+    for (body, expected) in cases {
+        let reply = stack.post_events(body, None);
+        assert_eq!(reply.status, 400, "{body}");
+        let error = reply.json["error"].as_str().unwrap_or_default();
+        assert!(error.starts_with(expected), "{body}: {error}");
+    }
+    let big = format!(r#"{{"type":"search","query":"{}"}}"#, "x".repeat(70 * 1024));
+    assert_eq!(stack.post_events(&big, None).status, 413);
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(stack.clerk_store()["log"], json!([]));
+    assert_eq!(
+        stack
+            .client
+            .get(&format!("{}/health", stack.worker_url), &[])
+            .status,
+        200
+    );
+}

@@ -1,0 +1,159 @@
+//! `cargo xtask demo`: the whole flow on the local sandbox.
+
+use sfcc_clerk_e2e::{wait_for, Stack, StackOptions, ADMIN_TOKEN};
+use std::net::{Ipv4Addr, TcpListener};
+use std::time::Duration;
+
+fn port_or_any(preferred: u16) -> u16 {
+    if TcpListener::bind((Ipv4Addr::LOCALHOST, preferred)).is_ok() {
+        preferred
+    } else {
+        0
+    }
+}
+
+/// Installs, builds, starts sandbox + worker, runs a sync and a few shopper events, prints what
+/// reached Clerk, and stays up until Ctrl-C (or returns at once with `once`).
+pub fn run(once: bool) -> Result<(), String> {
+    crate::setup::worker_tools()?;
+    crate::build::worker()?;
+    println!("\n==> starting the sandbox (SFCC + Clerk.io) and the worker (wrangler dev, local KV/D1/Queues)");
+    let opts = StackOptions {
+        page_size: 2,
+        worker_port: port_or_any(8787),
+        sandbox_port: port_or_any(8788),
+    };
+    let stack = Stack::start(&opts).map_err(|e| e.to_string())?;
+    let (worker, sandbox) = (stack.worker_url.clone(), stack.sandbox.base_url.clone());
+
+    println!("\n==> cron: catalog sync SFCC → Clerk");
+    stack.trigger_cron();
+    let run = wait_for(
+        "the catalog sync to finish",
+        Duration::from_secs(60),
+        || {
+            stack
+                .admin_get("sync-runs")
+                .get(0)
+                .filter(|r| !r["finished_at_ms"].is_null())
+                .cloned()
+        },
+        || stack.wrangler_log(),
+    );
+    println!(
+        "sync run {}: {} pages, {} products sent, {} rejected by validation",
+        run["run_id"].as_str().unwrap_or("?"),
+        run["pages"],
+        run["upserted"],
+        run["rejected"]
+    );
+    for failure in stack
+        .admin_get("validation-failures")
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        println!(
+            "  not sent: {} {}",
+            failure["product_id"].as_str().unwrap_or("?"),
+            failure["problems"].as_str().unwrap_or("")
+        );
+    }
+    println!("products now in sandbox Clerk:");
+    if let Some(products) = stack.clerk_store()["products"].as_object() {
+        for (id, p) in products {
+            println!(
+                "  {id}  {:<16} {:>7} USD  stock {:>3}  {}",
+                p["name"].as_str().unwrap_or("?"),
+                p["price"],
+                p["stock"],
+                p["url"].as_str().unwrap_or("")
+            );
+        }
+    }
+
+    println!("\n==> shopper events → worker → events queue → Clerk tracking");
+    let first = stack.post_events(r#"{"type":"product_view","product":"25518704M"}"#, None);
+    let cookie = first
+        .set_cookie
+        .as_deref()
+        .and_then(|c| c.split(';').next())
+        .map(str::to_string)
+        .ok_or("the worker set no visitor cookie")?;
+    println!("new shopper: {cookie}");
+    let journey = r#"[
+        {"type":"category_view","category":"mens-clothing-shirts"},
+        {"type":"add_to_cart","product":"25518704M","quantity":2},
+        {"type":"purchase","order_id":"00001234","products":[{"id":"25518704M","price":39.5,"quantity":2}]}
+    ]"#;
+    let reply = stack.post_events(journey, Some(&cookie));
+    println!("posted 3 more events: HTTP {} {}", reply.status, reply.json);
+    let log = wait_for(
+        "4 tracking calls at Clerk",
+        Duration::from_secs(30),
+        || {
+            stack.clerk_store()["log"]
+                .as_array()
+                .filter(|l| l.len() >= 4)
+                .cloned()
+        },
+        || stack.wrangler_log(),
+    );
+    println!("tracking calls received by sandbox Clerk:");
+    for call in &log {
+        let params: Vec<String> = call["params"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default()))
+            .collect();
+        println!(
+            "  {:<14} {}",
+            call["endpoint"].as_str().unwrap_or("?"),
+            params.join("  ")
+        );
+    }
+    let deliveries = stack.admin_get("deliveries?limit=200");
+    let count = |outcome: &str| {
+        deliveries
+            .as_array()
+            .map_or(0, |d| d.iter().filter(|r| r["outcome"] == outcome).count())
+    };
+    println!(
+        "delivery log: {} delivered, {} retried, {} dead-lettered",
+        count("delivered"),
+        count("retry"),
+        count("dead_letter")
+    );
+
+    let auth = format!("-H 'Authorization: Bearer {ADMIN_TOKEN}'");
+    println!(
+        "\n==> running. Try:
+  worker health        curl {worker}/health
+  post an event        curl -X POST {worker}/events -d '{{\"type\":\"product_view\",\"product\":\"25565189M\"}}'
+  run the cron         curl '{worker}/__scheduled?cron=*/15+*+*+*+*'
+  start a sync         curl -X POST {auth} {worker}/admin/sync
+  delivery log         curl {auth} {worker}/admin/deliveries
+  sync runs            curl {auth} {worker}/admin/sync-runs
+  dead letters         curl {auth} {worker}/admin/dead-letters
+  what Clerk holds     curl {sandbox}/__sandbox/clerk/stores/{}
+  change a product     curl -X PATCH {sandbox}/__sandbox/sfcc/products/25519318M -d '{{\"price\": 49.0}}'
+  make Clerk fail      curl -X POST {sandbox}/__sandbox/clerk/faults -d '{{\"fail_next\": 3, \"status\": 503}}'
+  wrangler output      {}",
+        stack.clerk_key,
+        stack.log_path.display()
+    );
+    if once {
+        return Ok(());
+    }
+    println!("\nPress Ctrl-C to stop.");
+    let (tx, rx) = std::sync::mpsc::channel();
+    ctrlc::set_handler(move || {
+        let _ = tx.send(());
+    })
+    .map_err(|e| format!("cannot wait for Ctrl-C: {e}"))?;
+    let _ = rx.recv();
+    println!("stopping");
+    drop(stack);
+    Ok(())
+}

@@ -1,0 +1,127 @@
+//! Project tasks. `cargo xtask demo` and `cargo xtask test` are the two commands a new machine needs.
+//!
+//! - `setup [--browser]`: install what is missing (idempotent, quick when present).
+//! - `build-worker`: build the worker to wasm and report its size.
+//! - `demo [--once]`: the whole flow on the local sandbox, until Ctrl-C.
+//! - `test`: formatting, lints, native tests, browser tests, e2e tests.
+
+mod build;
+mod demo;
+mod setup;
+mod shell;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+  demo [--once]      install what is missing, build, run sandbox + worker, show a sync and events
+  test               install what is missing, then fmt, clippy, native, browser and e2e tests
+  build-worker       build the worker (wasm) and print its size
+  setup [--browser]  only install what is missing";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let flag = |name: &str| args.iter().any(|a| a == name);
+    let result = match args.first().map(String::as_str) {
+        Some("demo") => demo::run(flag("--once")),
+        Some("test") => test(),
+        Some("build-worker") => setup::worker_tools().and_then(|()| build::worker()),
+        Some("setup") => setup::worker_tools().and_then(|()| {
+            if flag("--browser") {
+                setup::browser()
+            } else {
+                Ok(())
+            }
+        }),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("\nerror: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Every check the project has, cheapest first.
+fn test() -> Result<(), String> {
+    let mut total = shell::Counts::default();
+    let result = run_checks(&mut total);
+    // A plain closing line that any CI can read, whatever happened above.
+    println!("\ntests: {} passed, {} failed", total.passed, total.failed);
+    result
+}
+
+fn run_checks(total: &mut shell::Counts) -> Result<(), String> {
+    setup::worker_tools()?;
+    setup::browser()?;
+    shell::step(
+        "formatting (cargo fmt --check)",
+        shell::cargo(&["fmt", "--all", "--check"]),
+    )?;
+    shell::step(
+        "lints (cargo clippy, warnings denied)",
+        shell::cargo(&[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
+    shell::step(
+        "lints of the wasm shells (worker, validator)",
+        shell::cargo(&[
+            "clippy",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "sfcc-clerk-worker",
+            "-p",
+            "sfcc-clerk-validator",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
+    shell::test_step(
+        "native tests (core, sandbox, cli, validator rules, xtask)",
+        shell::cargo(&["test", "--workspace", "--exclude", "sfcc-clerk-e2e"]),
+        total,
+    )?;
+    let mut browser = shell::cargo(&[
+        "test",
+        "-p",
+        "sfcc-clerk-validator",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--test",
+        "browser",
+    ]);
+    browser.env("CHROMEDRIVER", setup::chromedriver()?).env(
+        "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+        "wasm-bindgen-test-runner",
+    );
+    shell::test_step("validator tests in headless Chromium", browser, total)?;
+    build::worker()?;
+    shell::test_step(
+        "end-to-end tests (sandbox + worker on workerd via wrangler dev)",
+        shell::cargo(&[
+            "test",
+            "-p",
+            "sfcc-clerk-e2e",
+            "--tests",
+            "--",
+            "--test-threads",
+            "2",
+        ]),
+        total,
+    )?;
+    println!("\nall checks passed");
+    Ok(())
+}
