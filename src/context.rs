@@ -1,5 +1,6 @@
 //! The per-invocation context: checked settings and the bindings every handler uses.
 
+use sfcc_clerk_core::config::ConnectorConfig;
 use sfcc_clerk_core::settings::Settings;
 use worker::{D1Database, Env, KvStore, Queue};
 
@@ -14,6 +15,9 @@ pub mod bindings {
     /// Queue producer for catalog page jobs.
     pub const CATALOG_JOBS: &str = "CATALOG_JOBS";
 }
+
+/// The configuration file compiled into the worker; its `[mapping]` applies.
+const CONFIG_FILE: &str = include_str!("../config/sfcc-clerk.toml");
 
 /// Everything a handler needs, built once per invocation.
 pub struct Ctx {
@@ -32,8 +36,12 @@ pub struct Ctx {
 impl Ctx {
     /// Reads settings and bindings; a missing or bad setting is an error naming it.
     pub fn new(env: &Env) -> worker::Result<Self> {
-        let settings = Settings::from_settings(|name| env.var(name).ok().map(|v| v.to_string()))
-            .map_err(|e| worker::Error::RustError(format!("configuration: {e}")))?;
+        let mut settings =
+            Settings::from_settings(|name| env.var(name).ok().map(|v| v.to_string()))
+                .map_err(|e| worker::Error::RustError(format!("configuration: {e}")))?;
+        settings.mapping = ConnectorConfig::from_toml(CONFIG_FILE)
+            .map_err(|e| worker::Error::RustError(e.to_string()))?
+            .mapping;
         Ok(Self {
             settings,
             db: env.d1(bindings::DB)?,

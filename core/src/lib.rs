@@ -11,11 +11,13 @@
 //! - [`identity`]: first-party visitor ids and their Clerk form.
 //! - [`retry`]: what to do with a failed delivery (a pure decision with a reason) and the backoff policy.
 //! - [`delivery`]: the delivery-log record every outbound call leaves behind.
+//! - [`config`]: the configuration file: field mapping and stores.
 //! - [`settings`]: the worker's whole configuration, checked once.
 //! - [`catalog`]: catalog sync jobs carried on the `catalog-jobs` queue.
 
 pub mod catalog;
 pub mod clerk;
+pub mod config;
 pub mod delivery;
 pub mod event;
 pub mod hash;

@@ -1,6 +1,7 @@
 //! Everything the worker needs to know, read from flat settings (worker vars and secrets, or an
 //! env file), checked once, with secrets wrapped so they cannot be logged.
 
+use crate::config::FieldMapping;
 use crate::store::{is_absolute_http_url, ConfigError, Secret, StoreConfig};
 
 /// How to reach SFCC.
@@ -26,7 +27,7 @@ pub struct ClerkConnection {
 }
 
 /// The worker's whole configuration.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
     /// The store this worker serves.
     pub store: StoreConfig,
@@ -38,6 +39,8 @@ pub struct Settings {
     pub page_size: u32,
     /// Bearer token for `/admin/*`; admin endpoints are closed without it.
     pub admin_token: Option<Secret>,
+    /// How SFCC fields become Clerk fields.
+    pub mapping: FieldMapping,
 }
 
 impl Settings {
@@ -89,6 +92,7 @@ impl Settings {
             },
             page_size,
             admin_token: get("ADMIN_TOKEN").map(Secret::new),
+            mapping: FieldMapping::default(),
         })
     }
 }

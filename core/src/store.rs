@@ -32,7 +32,8 @@ impl fmt::Display for Secret {
 }
 
 /// Where a store's data comes from in SFCC and where it goes in Clerk.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct StoreConfig {
     /// Operator-facing name of the store, used in logs and job messages.
     pub name: String,
@@ -47,7 +48,28 @@ pub struct StoreConfig {
     /// Product page URL template; `{id}` and `{locale}` are replaced.
     pub product_url_template: String,
     /// SFCC image view type used as the Clerk product image (e.g. `large`).
+    #[serde(default = "default_view_type")]
     pub image_view_type: String,
+    /// List price book id; default from the mapping's pattern (`{currency}-m-list-prices`).
+    #[serde(default)]
+    pub list_price_book: Option<String>,
+    /// Sale price book id, used when the document's `price` is not in the store's currency.
+    #[serde(default)]
+    pub sale_price_book: Option<String>,
+    /// Inventory list id whose record gives stock; default: the document's `inventory`.
+    #[serde(default)]
+    pub inventory_list: Option<String>,
+    /// Name of the worker secret holding this store's Clerk private key.
+    #[serde(default = "default_private_key_secret")]
+    pub private_key_secret: String,
+}
+
+fn default_view_type() -> String {
+    "large".into()
+}
+
+fn default_private_key_secret() -> String {
+    "CLERK_PRIVATE_KEY".into()
 }
 
 /// A store setting that is missing or malformed.
@@ -77,31 +99,45 @@ impl StoreConfig {
                 .filter(|v| !v.is_empty())
                 .ok_or(ConfigError::Missing(name))
         };
-        let currency = required("STORE_CURRENCY")?;
-        if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
-            return Err(ConfigError::Invalid {
-                name: "STORE_CURRENCY",
-                reason: format!("{currency:?} is not an ISO 4217 code such as USD"),
-            });
-        }
-        let product_url_template = required("PRODUCT_URL_TEMPLATE")?;
-        if !product_url_template.contains("{id}") || !is_absolute_http_url(&product_url_template) {
-            return Err(ConfigError::Invalid {
-                name: "PRODUCT_URL_TEMPLATE",
-                reason: "must be an absolute http(s) URL containing {id}".into(),
-            });
-        }
-        Ok(Self {
+        let optional = |name: &str| {
+            get(name)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        let store = Self {
             name: required("STORE_NAME")?,
             site_id: required("SFCC_SITE_ID")?,
             locale: required("STORE_LOCALE")?,
-            currency,
+            currency: required("STORE_CURRENCY")?,
             clerk_public_key: required("CLERK_PUBLIC_KEY")?,
-            product_url_template,
-            image_view_type: get("IMAGE_VIEW_TYPE")
-                .filter(|v| !v.trim().is_empty())
-                .unwrap_or_else(|| "large".into()),
-        })
+            product_url_template: required("PRODUCT_URL_TEMPLATE")?,
+            image_view_type: optional("IMAGE_VIEW_TYPE").unwrap_or_else(default_view_type),
+            list_price_book: optional("LIST_PRICE_BOOK"),
+            sale_price_book: optional("SALE_PRICE_BOOK"),
+            inventory_list: optional("INVENTORY_LIST"),
+            private_key_secret: default_private_key_secret(),
+        };
+        store.check()?;
+        Ok(store)
+    }
+
+    /// Checks the values that must have a given form.
+    pub fn check(&self) -> Result<(), ConfigError> {
+        let c = &self.currency;
+        if c.len() != 3 || !c.chars().all(|c| c.is_ascii_uppercase()) {
+            return Err(ConfigError::Invalid {
+                name: "STORE_CURRENCY",
+                reason: format!("{c:?} is not an ISO 4217 code such as USD"),
+            });
+        }
+        let t = &self.product_url_template;
+        if !t.contains("{id}") || !is_absolute_http_url(t) {
+            return Err(ConfigError::Invalid {
+                name: "PRODUCT_URL_TEMPLATE",
+                reason: format!("{t:?} must be an absolute http(s) URL containing {{id}}"),
+            });
+        }
+        Ok(())
     }
 
     /// The storefront URL of a product in this store.

@@ -49,7 +49,11 @@ async fn sync_page(ctx: &Ctx, envelope: &Envelope<CatalogJob>) -> worker::Result
         Ok(p) => p,
         Err(decision) => return Ok(decision),
     };
-    let mut mapping = map_page(&parsed.page.hits, &ctx.settings.store);
+    let mut mapping = map_page(
+        &parsed.page.hits,
+        &ctx.settings.store,
+        &ctx.settings.mapping,
+    );
     mapping.rejected.extend(parsed.malformed);
 
     // Only what changed since Clerk last received it is sent.

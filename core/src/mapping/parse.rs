@@ -13,32 +13,66 @@ pub struct ParsedPage {
 
 /// A page body that is not a product search result at all.
 #[derive(Debug, thiserror::Error)]
-#[error("not an OCAPI product_search result: {0}")]
+#[error("{0}")]
 pub struct PageError(String);
 
 /// Parses a `product_search` result. A malformed product document does not spoil the page: it is
 /// reported with its id (when it has one) and the parse error.
 pub fn parse_search_page(body: &str) -> Result<ParsedPage, PageError> {
-    let mut raw: Value = serde_json::from_str(body).map_err(|e| PageError(e.to_string()))?;
+    let bad = |why: String| PageError(format!("not an OCAPI product_search result: {why}"));
+    let mut raw: Value = serde_json::from_str(body).map_err(|e| bad(e.to_string()))?;
     let hits = match raw.as_object_mut().and_then(|o| o.remove("hits")) {
         Some(Value::Array(hits)) => hits,
         None | Some(Value::Null) => Vec::new(),
-        Some(_) => return Err(PageError("`hits` is not a list".into())),
+        Some(_) => return Err(bad("`hits` is not a list".into())),
     };
     let mut page: ProductSearchResult =
         serde_json::from_value(raw).map_err(|e| PageError(e.to_string()))?;
+    let (products, malformed) = parse_each(hits);
+    page.hits = products;
+    Ok(ParsedPage { page, malformed })
+}
+
+fn parse_each(items: Vec<Value>) -> (Vec<Product>, Vec<RecordError>) {
+    let mut products = Vec::with_capacity(items.len());
     let mut malformed = Vec::new();
-    for (i, hit) in hits.into_iter().enumerate() {
-        let id = hit.get("id").and_then(Value::as_str).map(str::to_string);
-        match serde_json::from_value::<Product>(hit) {
-            Ok(p) => page.hits.push(p),
+    for (i, item) in items.into_iter().enumerate() {
+        let id = item.get("id").and_then(Value::as_str).map(str::to_string);
+        match serde_json::from_value::<Product>(item) {
+            Ok(p) => products.push(p),
             Err(e) => malformed.push(RecordError {
-                product_id: id.unwrap_or_else(|| format!("(hit {i} without id)")),
+                product_id: id.unwrap_or_else(|| format!("(document {i} without id)")),
                 problems: vec![FieldProblem::new("document", e.to_string())],
             }),
         }
     }
-    Ok(ParsedPage { page, malformed })
+    (products, malformed)
+}
+
+/// Reads product documents in any shape operators have at hand: one OCAPI `product` document, a
+/// JSON array of them, a `product_search` result (`hits`), or a Shop API `products` result
+/// (`data`). Malformed documents are reported, not fatal.
+pub fn parse_documents(text: &str) -> Result<(Vec<Product>, Vec<RecordError>), PageError> {
+    let value: Value =
+        serde_json::from_str(text).map_err(|e| PageError(format!("not JSON: {e}")))?;
+    let items = match value {
+        Value::Array(items) => items,
+        Value::Object(mut obj) => match ["hits", "data"].iter().find_map(|k| obj.remove(*k)) {
+            Some(Value::Array(items)) => items,
+            Some(_) => {
+                return Err(PageError(
+                    "`hits` / `data` must be a list of product documents".into(),
+                ))
+            }
+            None => vec![Value::Object(obj)],
+        },
+        _ => {
+            return Err(PageError(
+                "expected a product document, a list, or a search result".into(),
+            ))
+        }
+    };
+    Ok(parse_each(items))
 }
 
 #[cfg(test)]
@@ -56,7 +90,26 @@ mod tests {
         assert!(parsed.malformed[0].problems[0]
             .reason
             .contains("invalid type"));
-        assert_eq!(parsed.malformed[1].product_id, "(hit 2 without id)");
+        assert_eq!(parsed.malformed[1].product_id, "(document 2 without id)");
+    }
+
+    #[test]
+    fn reads_every_document_shape() {
+        for text in [
+            r#"{"id":"A"}"#,
+            r#"[{"id":"A"}]"#,
+            r#"{"count":1,"hits":[{"id":"A"}]}"#,
+            r#"{"count":1,"data":[{"id":"A"}]}"#,
+        ] {
+            let (products, malformed) = parse_documents(text).unwrap();
+            assert_eq!(
+                (products.len(), products[0].id.as_str(), malformed.len()),
+                (1, "A", 0),
+                "{text}"
+            );
+        }
+        assert!(parse_documents("7").is_err());
+        assert!(parse_documents(r#"{"hits":3}"#).is_err());
     }
 
     #[test]

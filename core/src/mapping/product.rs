@@ -1,10 +1,12 @@
+use super::fields::{apply_rules, custom_attributes, prices, stock, variant_rollup, Prices};
 use super::html::strip_html;
 use super::validate::{validate, FieldProblem, RecordError};
 use crate::clerk::ClerkProduct;
+use crate::config::{DescriptionSource, FieldMapping};
 use crate::sfcc::{parse_iso8601_utc, Product};
 use crate::store::StoreConfig;
 use serde_json::Value;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
 /// What one SFCC product means for one Clerk store.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,10 +21,27 @@ pub enum Mapped {
         /// Why it is removed.
         reason: &'static str,
     },
+    /// A variant: Clerk holds its master, which must be mapped again to reflect the variant.
+    VariantOf {
+        /// The variant's id.
+        id: String,
+        /// Its master's id.
+        master_id: String,
+    },
 }
 
 /// Maps one SFCC product document for one store, validating the result.
-pub fn map_product(p: &Product, store: &StoreConfig) -> Result<Mapped, RecordError> {
+pub fn map_product(
+    p: &Product,
+    store: &StoreConfig,
+    mapping: &FieldMapping,
+) -> Result<Mapped, RecordError> {
+    if let Some(master) = &p.master {
+        return Ok(Mapped::VariantOf {
+            id: p.id.clone(),
+            master_id: master.master_id.clone(),
+        });
+    }
     let online = p
         .online_flag
         .as_ref()
@@ -41,19 +60,15 @@ pub fn map_product(p: &Product, store: &StoreConfig) -> Result<Mapped, RecordErr
 
     let mut problems = Vec::new();
     let name = p.name.get(&store.locale).unwrap_or_default().to_string();
-    let price = match (p.price, p.currency.as_deref()) {
-        (Some(price), Some(c)) if c == store.currency => price,
-        (Some(_), Some(c)) => {
-            problems.push(FieldProblem::new(
-                "price",
-                format!("currency {c} is not the store's {}", store.currency),
-            ));
-            0.0
-        }
-        (Some(price), None) => price,
-        (None, _) => {
-            problems.push(FieldProblem::new("price", "missing"));
-            0.0
+    let rollup = p.is_master().then(|| variant_rollup(p));
+    let Prices { price, list_price } = match prices(p, store, mapping, rollup.as_ref()) {
+        Ok(prices) => prices,
+        Err(problem) => {
+            problems.push(problem);
+            Prices {
+                price: 0.0,
+                list_price: None,
+            }
         }
     };
     let image = match p.image(&store.image_view_type) {
@@ -84,24 +99,33 @@ pub fn map_product(p: &Product, store: &StoreConfig) -> Result<Mapped, RecordErr
             categories.push(c.clone());
         }
     }
-    let stock = p.inventory.as_ref().map(|inv| inv.ats.floor() as i64);
-    let mut attributes: BTreeMap<String, Value> = p
-        .custom_attributes()
-        .map(|(k, v)| (k.trim_start_matches("c_").to_string(), v.clone()))
-        .collect();
-    if let Some(inv) = &p.inventory {
-        attributes.insert(
-            "in_stock".into(),
-            Value::Bool(inv.orderable && inv.ats >= 1.0),
-        );
+    let description = match mapping.description {
+        DescriptionSource::ShortDescription => &p.short_description,
+        DescriptionSource::LongDescription => &p.long_description,
     }
+    .get(&store.locale)
+    .unwrap_or_default();
+    let description = if mapping.strip_html {
+        strip_html(description)
+    } else {
+        description.to_string()
+    };
+    let (stock, in_stock) = stock(p, store, rollup.as_ref());
+    let mut attributes = custom_attributes(p, mapping);
+    if let Some(in_stock) = in_stock {
+        attributes.insert("in_stock".into(), Value::Bool(in_stock));
+    }
+    if let Some(r) = &rollup {
+        r.add_to(&mut attributes);
+    }
+    apply_rules(p, mapping, &mut attributes);
 
     let product = ClerkProduct {
         id: p.id.clone(),
         name,
-        description: strip_html(p.short_description.get(&store.locale).unwrap_or_default()),
+        description,
         price,
-        list_price: p.list_price,
+        list_price,
         image,
         url: store.product_url(&p.id),
         categories,
@@ -134,6 +158,8 @@ pub struct PageMapping {
     pub upserts: Vec<ClerkProduct>,
     /// Product ids Clerk must not hold.
     pub removals: Vec<String>,
+    /// Masters whose variants changed, to map again.
+    pub masters_to_refresh: Vec<String>,
     /// Records not sent, with their problems.
     pub rejected: Vec<RecordError>,
 }
@@ -142,6 +168,7 @@ pub struct PageMapping {
 pub fn map_page<'a>(
     products: impl IntoIterator<Item = &'a Product>,
     store: &StoreConfig,
+    mapping: &FieldMapping,
 ) -> PageMapping {
     let mut out = PageMapping::default();
     let mut seen = HashSet::new();
@@ -156,9 +183,14 @@ pub fn map_page<'a>(
             });
             continue;
         }
-        match map_product(p, store) {
+        match map_product(p, store, mapping) {
             Ok(Mapped::Upsert(c)) => out.upserts.push(*c),
             Ok(Mapped::Remove { id, .. }) => out.removals.push(id),
+            Ok(Mapped::VariantOf { master_id, .. }) => {
+                if !out.masters_to_refresh.contains(&master_id) {
+                    out.masters_to_refresh.push(master_id);
+                }
+            }
             Err(e) => out.rejected.push(e),
         }
     }
@@ -179,6 +211,10 @@ mod tests {
             clerk_public_key: "pub".into(),
             product_url_template: "https://shop.example.com/{locale}/{id}.html".into(),
             image_view_type: "large".into(),
+            list_price_book: None,
+            sale_price_book: None,
+            inventory_list: None,
+            private_key_secret: "CLERK_PRIVATE_KEY".into(),
         }
     }
 
@@ -212,7 +248,9 @@ mod tests {
 
     #[test]
     fn maps_every_field_for_the_store_locale() {
-        let Mapped::Upsert(p) = map_product(&doc(json!({})), &store()).unwrap() else {
+        let Mapped::Upsert(p) =
+            map_product(&doc(json!({})), &store(), &FieldMapping::default()).unwrap()
+        else {
             panic!("expected an upsert")
         };
         assert_eq!(p.name, "Hemd");
@@ -233,7 +271,7 @@ mod tests {
     fn offline_and_unsearchable_products_are_removed() {
         let off = doc(json!({"online_flag": false}));
         assert_eq!(
-            map_product(&off, &store()).unwrap(),
+            map_product(&off, &store(), &FieldMapping::default()).unwrap(),
             Mapped::Remove {
                 id: "25518704M".into(),
                 reason: "offline"
@@ -241,7 +279,7 @@ mod tests {
         );
         let hidden = doc(json!({"searchable": {"RefArch": false}}));
         assert!(matches!(
-            map_product(&hidden, &store()).unwrap(),
+            map_product(&hidden, &store(), &FieldMapping::default()).unwrap(),
             Mapped::Remove {
                 reason: "not searchable",
                 ..
@@ -255,7 +293,7 @@ mod tests {
             "name": {}, "price": -1.0, "list_price": null, "currency": "EUR",
             "image_groups": [], "creation_date": "yesterday", "c_bad-name": 1
         }));
-        let err = map_product(&bad, &store()).unwrap_err();
+        let err = map_product(&bad, &store(), &FieldMapping::default()).unwrap_err();
         assert_eq!(err.product_id, "25518704M");
         let fields: Vec<_> = err.problems.iter().map(|p| p.field.as_str()).collect();
         assert_eq!(fields, ["image", "created_at", "name", "price", "bad-name"]);
@@ -267,10 +305,10 @@ mod tests {
     #[test]
     fn wrong_currency_and_list_price_below_price_are_rejected() {
         let usd = doc(json!({"currency": "USD"}));
-        let err = map_product(&usd, &store()).unwrap_err();
+        let err = map_product(&usd, &store(), &FieldMapping::default()).unwrap_err();
         assert_eq!(err.problems[0].field, "price");
         let inverted = doc(json!({"list_price": 10.0}));
-        let err = map_product(&inverted, &store()).unwrap_err();
+        let err = map_product(&inverted, &store(), &FieldMapping::default()).unwrap_err();
         assert_eq!(err.problems[0].field, "list_price");
     }
 
@@ -280,7 +318,7 @@ mod tests {
         let bad = doc(json!({"id": "BAD", "price": null}));
         let off = doc(json!({"id": "OFF", "online_flag": false}));
         let page = [good.clone(), bad, off, good];
-        let m = map_page(&page, &store());
+        let m = map_page(&page, &store(), &FieldMapping::default());
         assert_eq!(m.upserts.len(), 1);
         assert_eq!(m.removals, vec!["OFF"]);
         let rejected: Vec<_> = m

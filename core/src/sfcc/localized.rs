@@ -1,10 +1,28 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// An OCAPI localized string: values keyed by locale id, with `default` as the fallback.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+/// An OCAPI localized string: values keyed by locale id, with `default` as the fallback. The Data
+/// API sends the map; the Shop API sends one plain string in the requested locale, read here as
+/// the `default` value.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
 #[serde(transparent)]
 pub struct LocalizedString(pub BTreeMap<String, String>);
+
+impl<'de> Deserialize<'de> for LocalizedString {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Shape {
+            Plain(String),
+            PerLocale(BTreeMap<String, String>),
+        }
+        Ok(match Option::<Shape>::deserialize(d)? {
+            None => Self::default(),
+            Some(Shape::Plain(s)) => Self(BTreeMap::from([("default".to_string(), s)])),
+            Some(Shape::PerLocale(m)) => Self(m),
+        })
+    }
+}
 
 impl LocalizedString {
     /// The value for `locale` (`en-US` or `en_US`), else its language (`en`), else `default`.
@@ -56,6 +74,14 @@ mod tests {
         assert_eq!(s.get("de-DE"), Some("Hemd"));
         assert_eq!(s.get("en-US"), Some("Shirt"));
         assert_eq!(LocalizedString::default().get("en-US"), None);
+    }
+
+    #[test]
+    fn a_shop_api_plain_string_is_the_default() {
+        let s: LocalizedString = serde_json::from_str(r#""Oxford Shirt""#).unwrap();
+        assert_eq!(s.get("de-DE"), Some("Oxford Shirt"));
+        let none: LocalizedString = serde_json::from_str("null").unwrap();
+        assert_eq!(none.get("en"), None);
     }
 
     #[test]

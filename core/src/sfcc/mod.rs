@@ -8,7 +8,10 @@ mod time;
 mod token;
 
 pub use localized::{LocalizedString, SiteFlag};
-pub use product::{Image, ImageGroup, Inventory, Product};
+pub use product::{
+    Image, ImageGroup, Inventory, MasterRef, Product, ProductType, Variant, VariationAttribute,
+    VariationValue,
+};
 pub use search::{ProductSearchRequest, ProductSearchResult, MAX_PAGE_SIZE};
 pub use time::{parse_iso8601_utc, TimeError};
 pub use token::TokenResponse;

@@ -14,6 +14,9 @@ pub struct Product {
     /// Localized short description (may contain HTML).
     #[serde(default)]
     pub short_description: LocalizedString,
+    /// Localized long description (may contain HTML).
+    #[serde(default)]
+    pub long_description: LocalizedString,
     /// Brand name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub brand: Option<String>,
@@ -35,12 +38,18 @@ pub struct Product {
     /// All category ids the product is assigned to.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub category_ids: Vec<String>,
-    /// Sale price in `currency` (from the site's price books).
+    /// Product kind (`master`, `variant`, `item`, `set`, `bundle`), as OCAPI's `type` object.
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<ProductType>,
+    /// The price shoppers pay in `currency`, as OCAPI computes it for the site.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<f64>,
-    /// List price in `currency`, when the site has a list price book.
+    /// A list price in `currency` supplied directly (when no list price book is configured).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list_price: Option<f64>,
+    /// Prices by price book id (OCAPI `prices`, e.g. `usd-m-list-prices`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub prices: BTreeMap<String, f64>,
     /// ISO 4217 currency of the prices.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
@@ -50,6 +59,18 @@ pub struct Product {
     /// Availability from the site's inventory list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inventory: Option<Inventory>,
+    /// Availability per inventory list id, when several lists are expanded.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub inventories: BTreeMap<String, Inventory>,
+    /// Variation attributes of a master (`color`, `size`, …) with their values.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub variation_attributes: Vec<VariationAttribute>,
+    /// The variants of a master.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub variants: Vec<Variant>,
+    /// For a variant: its master.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub master: Option<MasterRef>,
     /// Every other attribute; custom attributes are the `c_*` ones.
     #[serde(flatten)]
     pub other: BTreeMap<String, Value>,
@@ -59,6 +80,11 @@ impl Product {
     /// The custom attributes (`c_*`), with the prefix kept.
     pub fn custom_attributes(&self) -> impl Iterator<Item = (&String, &Value)> {
         self.other.iter().filter(|(k, _)| k.starts_with("c_"))
+    }
+
+    /// True for a master product (one Clerk product stands for all its variants).
+    pub fn is_master(&self) -> bool {
+        self.kind.as_ref().is_some_and(|k| k.master) || !self.variants.is_empty()
     }
 
     /// The first image of the given view type.
@@ -101,4 +127,64 @@ pub struct Inventory {
     pub ats: f64,
     /// Whether the product can be ordered.
     pub orderable: bool,
+}
+
+/// OCAPI's product `type`: flags for the kinds that apply.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ProductType {
+    /// A master with variants.
+    #[serde(default)]
+    pub master: bool,
+    /// A variant of a master.
+    #[serde(default)]
+    pub variant: bool,
+    /// A simple product.
+    #[serde(default)]
+    pub item: bool,
+}
+
+/// One variation attribute of a master.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct VariationAttribute {
+    /// Attribute id (`color`, `size`).
+    pub id: String,
+    /// Its values.
+    #[serde(default)]
+    pub values: Vec<VariationValue>,
+}
+
+/// One value of a variation attribute.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct VariationValue {
+    /// The value as variants reference it (`BLUE`).
+    pub value: String,
+    /// Its display name (`Blue`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// One variant of a master, as OCAPI lists it on the master.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Variant {
+    /// The variant's product id.
+    pub product_id: String,
+    /// Its price in the master's currency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<f64>,
+    /// Whether it can be ordered.
+    #[serde(default)]
+    pub orderable: bool,
+    /// Units available to sell, when the inventory record was expanded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ats: Option<f64>,
+    /// Its variation values, by attribute id.
+    #[serde(default)]
+    pub variation_values: BTreeMap<String, String>,
+}
+
+/// A variant's reference to its master.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct MasterRef {
+    /// The master's product id.
+    pub master_id: String,
 }

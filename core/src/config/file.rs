@@ -1,0 +1,167 @@
+use super::FieldMapping;
+use crate::store::{ConfigError, StoreConfig};
+use serde::Deserialize;
+use std::collections::HashSet;
+
+/// The whole configuration file.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConnectorConfig {
+    /// Field mapping, shared by all stores.
+    #[serde(default)]
+    pub mapping: FieldMapping,
+    /// The stores, each routed to its own Clerk store.
+    #[serde(default, rename = "store")]
+    pub stores: Vec<StoreConfig>,
+}
+
+/// A configuration file that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    /// Not valid TOML, or a field of the wrong type or name.
+    #[error("configuration file: {0}")]
+    Syntax(String),
+    /// A store's setting is wrong.
+    #[error("configuration file, store {store:?}: {source}")]
+    Store {
+        /// The store's name.
+        store: String,
+        /// What is wrong.
+        source: ConfigError,
+    },
+    /// No store, or two with one name.
+    #[error("configuration file: {0}")]
+    Stores(String),
+}
+
+impl ConnectorConfig {
+    /// Parses and checks a TOML configuration.
+    pub fn from_toml(text: &str) -> Result<Self, FileError> {
+        let config: Self = toml::from_str(text).map_err(|e| FileError::Syntax(e.to_string()))?;
+        if config.stores.is_empty() {
+            return Err(FileError::Stores(
+                "at least one [[store]] is required".into(),
+            ));
+        }
+        let mut names = HashSet::new();
+        for store in &config.stores {
+            store.check().map_err(|source| FileError::Store {
+                store: store.name.clone(),
+                source,
+            })?;
+            if !names.insert(store.name.as_str()) {
+                return Err(FileError::Stores(format!(
+                    "two stores are named {:?}",
+                    store.name
+                )));
+            }
+        }
+        Ok(config)
+    }
+
+    /// The built-in configuration for an SFRA storefront: default mapping, one store (site
+    /// `RefArch`, en-US, USD).
+    pub fn sfra_default() -> Self {
+        Self::from_toml(SFRA_DEFAULT)
+            .unwrap_or_else(|e| unreachable!("built-in configuration: {e}"))
+    }
+
+    /// A store by name; without a name, the first one.
+    pub fn store(&self, name: Option<&str>) -> Option<&StoreConfig> {
+        match name {
+            Some(n) => self.stores.iter().find(|s| s.name == n),
+            None => self.stores.first(),
+        }
+    }
+}
+
+const SFRA_DEFAULT: &str = r#"
+[[store]]
+name = "refarch-us"
+site_id = "RefArch"
+locale = "en-US"
+currency = "USD"
+clerk_public_key = "set-me"
+product_url_template = "https://www.example.com/{locale}/product/{id}.html"
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{CustomAttributes, Transform};
+
+    #[test]
+    fn parses_a_full_file() {
+        let c = ConnectorConfig::from_toml(
+            r#"
+            [mapping]
+            description = "long_description"
+            custom_attributes = "listed"
+            [mapping.attributes.colors]
+            from = "c_color"
+            transform = ["lowercase", "split:,"]
+            default = "unknown"
+
+            [[store]]
+            name = "us"
+            site_id = "RefArch"
+            locale = "en-US"
+            currency = "USD"
+            clerk_public_key = "pub_us"
+            product_url_template = "https://shop.example/{locale}/{id}"
+            [[store]]
+            name = "de"
+            site_id = "RefArchGlobal"
+            locale = "de-DE"
+            currency = "EUR"
+            clerk_public_key = "pub_de"
+            product_url_template = "https://shop.example/{locale}/{id}"
+            inventory_list = "inventory_m_eu"
+            private_key_secret = "CLERK_PRIVATE_KEY_DE"
+            "#,
+        )
+        .unwrap();
+        assert_eq!(c.mapping.custom_attributes, CustomAttributes::Listed);
+        assert_eq!(
+            c.mapping.attributes["colors"].transform,
+            [Transform::Lowercase, Transform::Split(",".into())]
+        );
+        assert_eq!(
+            c.store(Some("de")).unwrap().private_key_secret,
+            "CLERK_PRIVATE_KEY_DE"
+        );
+        assert_eq!(c.store(None).unwrap().name, "us");
+        assert_eq!(c.store(Some("fr")), None);
+    }
+
+    #[test]
+    fn names_what_is_wrong() {
+        let err = |text: &str| ConnectorConfig::from_toml(text).unwrap_err().to_string();
+        assert!(
+            err("[mapping]\nstrip_html = 3").contains("invalid type"),
+            "{}",
+            err("[mapping]\nstrip_html = 3")
+        );
+        assert!(err("[mapping]\nbogus = 1").contains("unknown field `bogus`"));
+        assert_eq!(
+            err(""),
+            "configuration file: at least one [[store]] is required"
+        );
+        let bad_store = r#"[[store]]
+            name = "x"
+            site_id = "S"
+            locale = "en"
+            currency = "usd"
+            clerk_public_key = "k"
+            product_url_template = "https://a.example/{id}""#;
+        assert!(err(bad_store)
+            .starts_with("configuration file, store \"x\": setting STORE_CURRENCY is invalid"));
+        let t = "[mapping.attributes.c]\nfrom = \"c_x\"\ntransform = [\"upper\"]";
+        assert!(err(t).contains("unknown transform \"upper\""), "{}", err(t));
+    }
+
+    #[test]
+    fn the_built_in_default_is_valid() {
+        assert_eq!(ConnectorConfig::sfra_default().stores[0].currency, "USD");
+    }
+}

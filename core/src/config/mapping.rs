@@ -1,0 +1,161 @@
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// Which SFCC text becomes the Clerk description.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum DescriptionSource {
+    /// `short_description` (SFRA's product tile text).
+    #[default]
+    ShortDescription,
+    /// `long_description`.
+    LongDescription,
+}
+
+/// Which custom attributes (`c_*`) become Clerk attributes without a rule of their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum CustomAttributes {
+    /// Every `c_*` attribute, named without the prefix.
+    #[default]
+    All,
+    /// Only those named in `[mapping.attributes]`.
+    Listed,
+}
+
+/// A simple value transform.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Transform {
+    /// Remove HTML tags and entities.
+    StripHtml,
+    /// Lowercase text.
+    Lowercase,
+    /// Trim surrounding white space.
+    Trim,
+    /// Split text on a separator into a list of trimmed, non-empty parts.
+    Split(String),
+}
+
+impl<'de> Deserialize<'de> for Transform {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Transform::parse(&s).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "unknown transform {s:?}; use strip_html, lowercase, trim or split:<separator>"
+            ))
+        })
+    }
+}
+
+impl Transform {
+    /// Parses `strip_html`, `lowercase`, `trim` or `split:<separator>`.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "strip_html" => Some(Self::StripHtml),
+            "lowercase" => Some(Self::Lowercase),
+            "trim" => Some(Self::Trim),
+            _ => s
+                .strip_prefix("split:")
+                .filter(|sep| !sep.is_empty())
+                .map(|sep| Self::Split(sep.into())),
+        }
+    }
+
+    /// Applies the transform; text transforms apply to every string of a list.
+    pub fn apply(&self, value: Value) -> Value {
+        match (self, value) {
+            (_, Value::Array(items)) => {
+                Value::Array(items.into_iter().map(|v| self.apply(v)).collect())
+            }
+            (Self::StripHtml, Value::String(s)) => Value::String(crate::mapping::strip_html(&s)),
+            (Self::Lowercase, Value::String(s)) => Value::String(s.to_lowercase()),
+            (Self::Trim, Value::String(s)) => Value::String(s.trim().to_string()),
+            (Self::Split(sep), Value::String(s)) => Value::Array(
+                s.split(sep.as_str())
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .map(|p| Value::String(p.to_string()))
+                    .collect(),
+            ),
+            (_, other) => other,
+        }
+    }
+}
+
+/// How one Clerk attribute is filled.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttributeRule {
+    /// The SFCC attribute (`c_color`, `brand`, …) it comes from.
+    pub from: String,
+    /// Transforms applied in order.
+    #[serde(default)]
+    pub transform: Vec<Transform>,
+    /// Value when the SFCC attribute is missing or empty.
+    #[serde(default)]
+    pub default: Option<Value>,
+}
+
+/// How SFCC product fields become Clerk product fields. The defaults suit an SFRA storefront.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FieldMapping {
+    /// Description source.
+    pub description: DescriptionSource,
+    /// Strip HTML from the description.
+    pub strip_html: bool,
+    /// List price book id pattern; `{currency}` is the store's currency in lowercase.
+    pub list_price_book: String,
+    /// Sale price book id pattern, used when the document's `price` is not in the store's currency.
+    pub sale_price_book: String,
+    /// Which custom attributes pass through.
+    pub custom_attributes: CustomAttributes,
+    /// Clerk attribute rules, by Clerk attribute name.
+    pub attributes: BTreeMap<String, AttributeRule>,
+}
+
+impl Default for FieldMapping {
+    fn default() -> Self {
+        Self {
+            description: DescriptionSource::ShortDescription,
+            strip_html: true,
+            list_price_book: "{currency}-m-list-prices".into(),
+            sale_price_book: "{currency}-m-sale-prices".into(),
+            custom_attributes: CustomAttributes::All,
+            attributes: BTreeMap::new(),
+        }
+    }
+}
+
+impl FieldMapping {
+    /// A price book id from a pattern and a currency.
+    pub fn book(pattern: &str, currency: &str) -> String {
+        pattern.replace("{currency}", &currency.to_ascii_lowercase())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn transforms() {
+        assert_eq!(
+            Transform::parse("split:|").unwrap().apply(json!("S| M |")),
+            json!(["S", "M"])
+        );
+        assert_eq!(
+            Transform::Lowercase.apply(json!(["A", "B"])),
+            json!(["a", "b"])
+        );
+        assert_eq!(Transform::StripHtml.apply(json!("<b>x</b>")), json!("x"));
+        assert_eq!(Transform::Trim.apply(json!(3)), json!(3));
+        assert_eq!(Transform::parse("split:"), None);
+        assert_eq!(
+            FieldMapping::book("{currency}-m-list-prices", "EUR"),
+            "eur-m-list-prices"
+        );
+    }
+}
