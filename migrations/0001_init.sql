@@ -22,6 +22,7 @@ CREATE TABLE ledger (
   product_id TEXT NOT NULL,
   hash TEXT NOT NULL,
   sent_at_ms INTEGER NOT NULL,
+  seen_run TEXT,               -- the last run that saw the product in SFCC
   PRIMARY KEY (store, product_id)
 );
 
@@ -30,13 +31,39 @@ CREATE TABLE sync_runs (
   run_id TEXT PRIMARY KEY,
   store TEXT NOT NULL,
   trigger TEXT NOT NULL,       -- cron | admin
+  mode TEXT NOT NULL,          -- full | delta
+  status TEXT NOT NULL DEFAULT 'running',  -- running | deleting_stale | finished
   started_at_ms INTEGER NOT NULL,
   finished_at_ms INTEGER,
+  window_from TEXT,            -- delta: modified from (ISO 8601)
+  window_to_ms INTEGER NOT NULL,  -- the store's high-water mark once the run finishes
+  expected_pages INTEGER,      -- known once the first page has the total
+  total INTEGER,
   pages INTEGER NOT NULL DEFAULT 0,
   upserted INTEGER NOT NULL DEFAULT 0,
   unchanged INTEGER NOT NULL DEFAULT 0,
   removed INTEGER NOT NULL DEFAULT 0,
   rejected INTEGER NOT NULL DEFAULT 0
+);
+
+-- Pages of a run that are done (at-least-once delivery: a page is counted once).
+CREATE TABLE run_pages (
+  run_id TEXT NOT NULL,
+  start INTEGER NOT NULL,
+  PRIMARY KEY (run_id, start)
+);
+
+-- One run per store at a time; a lock older than its TTL may be taken over.
+CREATE TABLE store_locks (
+  store TEXT PRIMARY KEY,
+  run_id TEXT NOT NULL,
+  since_ms INTEGER NOT NULL
+);
+
+-- Per store: products modified up to this time have been synced.
+CREATE TABLE sync_state (
+  store TEXT PRIMARY KEY,
+  high_water_ms INTEGER NOT NULL
 );
 
 -- Records that failed validation: not sent, kept with product id, field and reason.

@@ -41,6 +41,8 @@ pub struct Settings {
     pub admin_token: Option<Secret>,
     /// How SFCC fields become Clerk fields.
     pub mapping: FieldMapping,
+    /// The cron expression whose trigger runs a full re-index (others run deltas).
+    pub full_reindex_cron: Option<String>,
 }
 
 impl Settings {
@@ -93,6 +95,7 @@ impl Settings {
             page_size,
             admin_token: get("ADMIN_TOKEN").map(Secret::new),
             mapping: FieldMapping::default(),
+            full_reindex_cron: get("FULL_REINDEX_CRON"),
         })
     }
 }

@@ -32,12 +32,15 @@ pub async fn hashes(
     Ok(rows.into_iter().map(|r| (r.product_id, r.hash)).collect())
 }
 
-/// Records what Clerk now holds: new hashes for sent products, none for deleted ones.
+/// Records what Clerk now holds: new hashes for sent products, none for deleted ones; `seen` are
+/// the ids the run saw in SFCC (they survive the run's stale deletion).
 pub async fn record(
     ctx: &Ctx,
     store: &str,
+    run_id: &str,
     sent: &[(String, String)],
     deleted: &[String],
+    seen: &[&str],
 ) -> worker::Result<()> {
     let now = JsValue::from_f64(now_ms() as f64);
     let mut statements = Vec::with_capacity(sent.len() + deleted.len());
@@ -45,10 +48,11 @@ pub async fn record(
         statements.push(
             ctx.db
                 .prepare(
-                    "INSERT INTO ledger (store, product_id, hash, sent_at_ms) VALUES (?1, ?2, ?3, ?4) \
-                     ON CONFLICT (store, product_id) DO UPDATE SET hash = excluded.hash, sent_at_ms = excluded.sent_at_ms",
+                    "INSERT INTO ledger (store, product_id, hash, sent_at_ms, seen_run) VALUES (?1, ?2, ?3, ?4, ?5) \
+                     ON CONFLICT (store, product_id) DO UPDATE SET hash = excluded.hash, sent_at_ms = excluded.sent_at_ms, \
+                     seen_run = excluded.seen_run",
                 )
-                .bind(&[store.into(), id.as_str().into(), hash.as_str().into(), now.clone()])?,
+                .bind(&[store.into(), id.as_str().into(), hash.as_str().into(), now.clone(), run_id.into()])?,
         );
     }
     for id in deleted {
@@ -58,8 +62,38 @@ pub async fn record(
                 .bind(&[store.into(), id.as_str().into()])?,
         );
     }
+    if !seen.is_empty() {
+        let ids = serde_json::to_string(seen).map_err(err)?;
+        statements.push(
+            ctx.db
+                .prepare("UPDATE ledger SET seen_run = ?3 WHERE store = ?1 AND product_id IN (SELECT value FROM json_each(?2))")
+                .bind(&[store.into(), ids.into(), run_id.into()])?,
+        );
+    }
     if !statements.is_empty() {
         ctx.db.batch(statements).await?;
     }
     Ok(())
+}
+
+#[derive(Deserialize)]
+struct IdRow {
+    product_id: String,
+}
+
+/// Up to `limit` products Clerk holds for the store that the run did not see in SFCC.
+pub async fn unseen(
+    ctx: &Ctx,
+    store: &str,
+    run_id: &str,
+    limit: u32,
+) -> worker::Result<Vec<String>> {
+    let rows: Vec<IdRow> = ctx
+        .db
+        .prepare("SELECT product_id FROM ledger WHERE store = ?1 AND (seen_run IS NULL OR seen_run != ?2) ORDER BY product_id LIMIT ?3")
+        .bind(&[store.into(), run_id.into(), limit.into()])?
+        .all()
+        .await?
+        .results()?;
+    Ok(rows.into_iter().map(|r| r.product_id).collect())
 }

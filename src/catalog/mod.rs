@@ -1,6 +1,7 @@
-//! Catalog sync: a run is a chain of page jobs on the `catalog-jobs` queue. Each job fetches one
-//! page from SFCC, maps it in the core, sends Clerk only what changed since the ledger's record,
-//! and enqueues the next page.
+//! Catalog sync: a run (full re-index, or delta since the store's high-water mark) is a set of page
+//! jobs on the `catalog-jobs` queue. The first page learns the total and fans out the others; each
+//! fetches one page from SFCC, maps it in the core, and sends Clerk only what changed since the
+//! ledger's record; the last one closes the run (a full run first deletes what it did not see).
 
 mod clerk;
 mod ledger;
@@ -9,15 +10,23 @@ mod runs;
 mod sfcc;
 
 pub use page::run_job;
-pub use runs::start_run;
+pub use runs::{start_run, Started};
 
 use crate::context::Ctx;
 use worker::Env;
 
-/// Starts a sync run for the configured store from a cron trigger.
+/// Starts a run from a cron trigger: a full re-index on the `FULL_REINDEX_CRON` schedule, else a
+/// delta. A store that is busy with another run is left alone until the next trigger.
 pub async fn start_from_cron(env: &Env, cron: &str) -> worker::Result<()> {
     let ctx = Ctx::new(env)?;
-    let run_id = start_run(&ctx, "cron").await?;
-    worker::console_log!("cron {cron}: started catalog sync run {run_id}");
+    let full = ctx.settings.full_reindex_cron.as_deref() == Some(cron);
+    match start_run(&ctx, "cron", full).await? {
+        Started::Run { run_id, mode } => {
+            worker::console_log!("cron {cron}: started {} run {run_id}", mode.label())
+        }
+        Started::Busy { run_id, .. } => {
+            worker::console_log!("cron {cron}: skipped, run {run_id} holds the store")
+        }
+    }
     Ok(())
 }

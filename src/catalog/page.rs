@@ -1,54 +1,134 @@
-//! One catalog page job, end to end.
+//! Catalog jobs, end to end: a page of a run, masters to re-map, stale products to delete.
 
-use super::runs::{add_page, PageCounts};
+use super::runs::{add_counts, complete_if_last, finish, page_done, set_total, PageCounts};
 use super::{clerk, ledger, sfcc};
 use crate::context::Ctx;
 use crate::platform::log;
-use crate::platform::queues::names;
+use crate::platform::queues::{enqueue, enqueue_all, names};
 use crate::platform::{err, now_ms};
 use serde_json::Value;
-use sfcc_clerk_core::catalog::CatalogJob;
+use sfcc_clerk_core::catalog::{fan_out, CatalogJob, PageJob, RunMode, STALE_BATCH};
 use sfcc_clerk_core::hash::content_hash;
-use sfcc_clerk_core::mapping::{map_page, RecordError};
+use sfcc_clerk_core::mapping::{map_page, ParsedPage, RecordError};
 use sfcc_clerk_core::retry::{Decision, Envelope};
+use sfcc_clerk_core::sfcc::{ProductSearchRequest, MAX_PAGE_SIZE};
 use wasm_bindgen::JsValue;
-use worker::MessageBuilder;
 
-/// Runs one page job from the `catalog-jobs` queue.
+/// Runs one job from the `catalog-jobs` queue.
 pub async fn run_job(ctx: &Ctx, body: &Value) -> worker::Result<()> {
+    let payload = body.to_string();
+    let dead = |reason: String| async move {
+        log::dead_letter(
+            &ctx.db,
+            names::CATALOG_JOBS,
+            &ctx.settings.store.name,
+            &reason,
+            &payload,
+        )
+        .await
+    };
     let envelope: Envelope<CatalogJob> = match serde_json::from_value(body.clone()) {
         Ok(e) => e,
-        Err(e) => {
-            let reason = format!("not a catalog job: {e}");
-            return log::dead_letter(
-                &ctx.db,
-                names::CATALOG_JOBS,
-                &ctx.settings.store.name,
-                &reason,
-                &body.to_string(),
-            )
-            .await;
+        Err(e) => return dead(format!("not a catalog job: {e}")).await,
+    };
+    if envelope.payload.store() != ctx.settings.store.name {
+        return dead(format!(
+            "no store {:?} is configured here",
+            envelope.payload.store()
+        ))
+        .await;
+    }
+    let attempt = envelope.attempt;
+    let decision = match &envelope.payload {
+        CatalogJob::Page(job) => sync_page(ctx, job, attempt).await?,
+        CatalogJob::Masters { run_id, ids, .. } => sync_masters(ctx, run_id, ids, attempt).await?,
+        CatalogJob::DeleteStale { store, run_id } => {
+            delete_stale(ctx, store, run_id, attempt).await?
         }
     };
-    match sync_page(ctx, &envelope).await? {
+    match decision {
         Decision::Delivered => Ok(()),
         failed => after_failure(ctx, envelope, failed).await,
     }
 }
 
-/// Fetches, maps and sends one page; returns the decision of the first call that did not succeed.
-async fn sync_page(ctx: &Ctx, envelope: &Envelope<CatalogJob>) -> worker::Result<Decision> {
-    let CatalogJob::SyncPage {
-        store,
-        run_id,
-        start,
-        count,
-    } = &envelope.payload;
-    let attempt = envelope.attempt;
-    let parsed = match sfcc::search_page(ctx, *start, *count, attempt).await {
+fn request_for(job: &PageJob) -> ProductSearchRequest {
+    match &job.mode {
+        RunMode::Full => ProductSearchRequest::all_products(job.start, job.count),
+        RunMode::Delta { from, to } => {
+            ProductSearchRequest::modified_between(from, to, job.start, job.count)
+        }
+    }
+}
+
+/// One page of a run; the first page also fans out the rest.
+async fn sync_page(ctx: &Ctx, job: &PageJob, attempt: u32) -> worker::Result<Decision> {
+    let parsed = match sfcc::search(ctx, &request_for(job), attempt).await {
         Ok(p) => p,
         Err(decision) => return Ok(decision),
     };
+    let total = parsed.page.total;
+    let sent = match send_changes(ctx, &job.run_id, parsed, attempt).await? {
+        Ok(sent) => sent,
+        Err(decision) => return Ok(decision),
+    };
+    if job.start == 0 {
+        set_total(ctx, job, total).await?;
+        let rest: Vec<Envelope<CatalogJob>> = fan_out(job, total)
+            .into_iter()
+            .map(|p| Envelope::first(CatalogJob::Page(p)))
+            .collect();
+        enqueue_all(&ctx.catalog_jobs, &rest).await?;
+    }
+    for ids in sent.masters.chunks(MAX_PAGE_SIZE as usize) {
+        let masters = CatalogJob::Masters {
+            store: job.store.clone(),
+            run_id: job.run_id.clone(),
+            ids: ids.to_vec(),
+        };
+        enqueue(&ctx.catalog_jobs, &Envelope::first(masters), None).await?;
+    }
+    page_done(ctx, job, &sent.counts).await?;
+    // Always: a redelivered last page must still be able to close a run a crash left open.
+    complete_if_last(ctx, job).await?;
+    Ok(Decision::Delivered)
+}
+
+/// Masters whose variants changed, mapped again.
+async fn sync_masters(
+    ctx: &Ctx,
+    run_id: &str,
+    ids: &[String],
+    attempt: u32,
+) -> worker::Result<Decision> {
+    let parsed = match sfcc::search(ctx, &ProductSearchRequest::by_ids(ids), attempt).await {
+        Ok(p) => p,
+        Err(decision) => return Ok(decision),
+    };
+    match send_changes(ctx, run_id, parsed, attempt).await? {
+        Ok(sent) => {
+            add_counts(ctx, run_id, &sent.counts, 0).await?;
+            Ok(Decision::Delivered)
+        }
+        Err(decision) => Ok(decision),
+    }
+}
+
+/// What one batch of SFCC documents came to.
+struct Sent {
+    counts: PageCounts,
+    masters: Vec<String>,
+}
+
+/// Maps documents and sends Clerk what changed since the ledger's record: upserts, deletions of
+/// products that went offline, the validation failures, and the ledger update.
+async fn send_changes(
+    ctx: &Ctx,
+    run_id: &str,
+    parsed: ParsedPage,
+    attempt: u32,
+) -> worker::Result<Result<Sent, Decision>> {
+    let store = &ctx.settings.store.name;
     let mut mapping = map_page(
         &parsed.page.hits,
         &ctx.settings.store,
@@ -56,7 +136,6 @@ async fn sync_page(ctx: &Ctx, envelope: &Envelope<CatalogJob>) -> worker::Result
     );
     mapping.rejected.extend(parsed.malformed);
 
-    // Only what changed since Clerk last received it is sent.
     let hashed: Vec<(String, String)> = mapping
         .upserts
         .iter()
@@ -87,30 +166,64 @@ async fn sync_page(ctx: &Ctx, envelope: &Envelope<CatalogJob>) -> worker::Result
     if !to_send.is_empty() {
         let decision = clerk::upsert(ctx, &to_send, attempt).await;
         if decision != Decision::Delivered {
-            return Ok(decision);
+            return Ok(Err(decision));
         }
     }
     if !to_delete.is_empty() {
         let decision = clerk::delete(ctx, &to_delete, attempt).await;
         if decision != Decision::Delivered {
-            return Ok(decision);
+            return Ok(Err(decision));
         }
     }
     let sent: Vec<(String, String)> = changed.iter().map(|&i| hashed[i].clone()).collect();
-    ledger::record(ctx, store, &sent, &to_delete).await?;
+    // Seen in SFCC and still sellable (or kept at its last good version when now invalid).
+    let seen: Vec<&str> = hashed
+        .iter()
+        .map(|(id, _)| id.as_str())
+        .chain(mapping.rejected.iter().map(|r| r.product_id.as_str()))
+        .collect();
+    ledger::record(ctx, store, run_id, &sent, &to_delete, &seen).await?;
     record_rejected(ctx, run_id, store, &mapping.rejected).await?;
+    Ok(Ok(Sent {
+        counts: PageCounts {
+            upserted: to_send.len() as u32,
+            unchanged: (hashed.len() - to_send.len()) as u32,
+            removed: to_delete.len() as u32,
+            rejected: mapping.rejected.len() as u32,
+        },
+        masters: mapping.masters_to_refresh,
+    }))
+}
 
-    let next = envelope.payload.next(parsed.page.next_start());
-    let counts = PageCounts {
-        upserted: to_send.len() as u32,
-        unchanged: (hashed.len() - to_send.len()) as u32,
-        removed: to_delete.len() as u32,
-        rejected: mapping.rejected.len() as u32,
-    };
-    add_page(ctx, run_id, &counts, next.is_none()).await?;
-    if let Some(next) = next {
-        ctx.catalog_jobs.send(Envelope::first(next)).await?;
+/// After a full run: one batch of products Clerk holds that SFCC no longer has, then the next.
+async fn delete_stale(
+    ctx: &Ctx,
+    store: &str,
+    run_id: &str,
+    attempt: u32,
+) -> worker::Result<Decision> {
+    let ids = ledger::unseen(ctx, store, run_id, STALE_BATCH).await?;
+    if ids.is_empty() {
+        finish(ctx, store, run_id).await?;
+        return Ok(Decision::Delivered);
     }
+    let decision = clerk::delete(ctx, &ids, attempt).await;
+    if decision != Decision::Delivered {
+        return Ok(decision);
+    }
+    ledger::record(ctx, store, run_id, &[], &ids, &[]).await?;
+    let counts = PageCounts {
+        upserted: 0,
+        unchanged: 0,
+        removed: ids.len() as u32,
+        rejected: 0,
+    };
+    add_counts(ctx, run_id, &counts, 0).await?;
+    let next = CatalogJob::DeleteStale {
+        store: store.into(),
+        run_id: run_id.into(),
+    };
+    enqueue(&ctx.catalog_jobs, &Envelope::first(next), None).await?;
     Ok(Decision::Delivered)
 }
 
@@ -145,9 +258,7 @@ async fn after_failure(
     match decision {
         Decision::Retry { reason, delay_s } => {
             let next = envelope.next(&reason);
-            ctx.catalog_jobs
-                .send(MessageBuilder::new(next).delay_seconds(delay_s).build())
-                .await
+            enqueue(&ctx.catalog_jobs, &next, Some(delay_s)).await
         }
         Decision::DeadLetter { reason } => {
             let payload = serde_json::to_string(&envelope).map_err(err)?;

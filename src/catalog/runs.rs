@@ -1,42 +1,152 @@
-//! Sync runs: created when a run starts, updated by each page.
+//! Sync runs: started under a per-store lock, counted page by page, closed by the last page.
 
 use crate::context::Ctx;
+use crate::platform::queues::enqueue;
 use crate::platform::{err, now_ms, random};
-use sfcc_clerk_core::catalog::CatalogJob;
+use serde::Deserialize;
+use sfcc_clerk_core::catalog::{
+    delta_window, expected_pages, CatalogJob, PageJob, RunMode, DEFAULT_OVERLAP_MS, LOCK_TTL_MS,
+};
 use sfcc_clerk_core::retry::Envelope;
 use wasm_bindgen::JsValue;
 
-/// Starts a sync run of the store: records it and enqueues its first page. Returns the run id.
-pub async fn start_run(ctx: &Ctx, trigger: &str) -> worker::Result<String> {
+fn ms(v: u64) -> JsValue {
+    JsValue::from_f64(v as f64)
+}
+
+/// What asking for a run came to.
+pub enum Started {
+    /// The run is on the queue.
+    Run {
+        /// Its id.
+        run_id: String,
+        /// What it covers.
+        mode: RunMode,
+    },
+    /// Another run holds the store.
+    Busy {
+        /// The running run.
+        run_id: String,
+        /// Since when, Unix ms.
+        since_ms: u64,
+    },
+}
+
+#[derive(Deserialize)]
+struct LockRow {
+    run_id: String,
+    since_ms: f64,
+}
+
+#[derive(Deserialize)]
+struct HighWater {
+    high_water_ms: f64,
+}
+
+/// Starts a run of the store: a delta from the last high-water mark when `full` is false and the
+/// store has one, else a full re-index. Refused (Busy) while another run holds the store.
+pub async fn start_run(ctx: &Ctx, trigger: &str, full: bool) -> worker::Result<Started> {
+    let store = ctx.settings.store.name.clone();
+    let now = now_ms();
+    let high_water: Option<HighWater> = ctx
+        .db
+        .prepare("SELECT high_water_ms FROM sync_state WHERE store = ?1")
+        .bind(&[store.as_str().into()])?
+        .first(None)
+        .await?;
+    let window = if full {
+        None
+    } else {
+        delta_window(
+            high_water.map(|h| h.high_water_ms as u64),
+            now,
+            DEFAULT_OVERLAP_MS,
+        )
+    };
+    let mode = match &window {
+        Some(w) => RunMode::Delta {
+            from: w.from.clone(),
+            to: w.to.clone(),
+        },
+        None => RunMode::Full,
+    };
+
     let run_id = random::uuid_v4()?;
-    let store = &ctx.settings.store.name;
+    // Take the lock unless a live run holds it.
     ctx.db
         .prepare(
-            "INSERT INTO sync_runs (run_id, store, trigger, started_at_ms) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO store_locks (store, run_id, since_ms) VALUES (?1, ?2, ?3) \
+             ON CONFLICT (store) DO UPDATE SET run_id = excluded.run_id, since_ms = excluded.since_ms \
+             WHERE store_locks.since_ms < ?4",
+        )
+        .bind(&[store.as_str().into(), run_id.as_str().into(), ms(now), ms(now.saturating_sub(LOCK_TTL_MS))])?
+        .run()
+        .await?;
+    let holder: Option<LockRow> = ctx
+        .db
+        .prepare("SELECT run_id, since_ms FROM store_locks WHERE store = ?1")
+        .bind(&[store.as_str().into()])?
+        .first(None)
+        .await?;
+    match holder {
+        Some(h) if h.run_id == run_id => {}
+        Some(h) => {
+            return Ok(Started::Busy {
+                run_id: h.run_id,
+                since_ms: h.since_ms as u64,
+            })
+        }
+        None => return Err(err("the store lock vanished while it was taken")),
+    }
+
+    let window_from = match &mode {
+        RunMode::Delta { from, .. } => JsValue::from(from.as_str()),
+        RunMode::Full => JsValue::NULL,
+    };
+    ctx.db
+        .prepare(
+            "INSERT INTO sync_runs (run_id, store, trigger, mode, started_at_ms, window_from, window_to_ms) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )
         .bind(&[
             run_id.as_str().into(),
             store.as_str().into(),
             trigger.into(),
-            JsValue::from_f64(now_ms() as f64),
+            mode.label().into(),
+            ms(now),
+            window_from,
+            ms(now),
         ])?
         .run()
-        .await
-        .map_err(err)?;
-    let CatalogJob::SyncPage {
+        .await?;
+    let first = PageJob {
         store,
-        run_id: id,
-        start,
-        ..
-    } = CatalogJob::first_page(store, &run_id);
-    let job = CatalogJob::SyncPage {
-        store,
-        run_id: id,
-        start,
+        run_id: run_id.clone(),
+        mode: mode.clone(),
+        start: 0,
         count: ctx.settings.page_size,
     };
-    ctx.catalog_jobs.send(Envelope::first(job)).await?;
-    Ok(run_id)
+    enqueue(
+        &ctx.catalog_jobs,
+        &Envelope::first(CatalogJob::Page(first)),
+        None,
+    )
+    .await?;
+    Ok(Started::Run { run_id, mode })
+}
+
+/// Records the total a run's first page reported.
+pub async fn set_total(ctx: &Ctx, job: &PageJob, total: u32) -> worker::Result<()> {
+    ctx.db
+        .prepare("UPDATE sync_runs SET total = ?2, expected_pages = ?3 WHERE run_id = ?1")
+        .bind(&[
+            job.run_id.as_str().into(),
+            total.into(),
+            expected_pages(total, job.count).into(),
+        ])?
+        .run()
+        .await?;
+    Ok(())
 }
 
 /// Counts of one page, added to its run.
@@ -51,33 +161,102 @@ pub struct PageCounts {
     pub rejected: u32,
 }
 
-/// Adds a page's counts to its run, and closes the run when this was the last page.
-pub async fn add_page(
-    ctx: &Ctx,
-    run_id: &str,
-    counts: &PageCounts,
-    last: bool,
-) -> worker::Result<()> {
-    let finished = if last {
-        JsValue::from_f64(now_ms() as f64)
-    } else {
-        JsValue::NULL
-    };
+/// Marks a page done and adds its counts, once per page however often it is delivered. Returns
+/// true when this call counted it.
+pub async fn page_done(ctx: &Ctx, job: &PageJob, counts: &PageCounts) -> worker::Result<bool> {
+    let inserted = ctx
+        .db
+        .prepare("INSERT OR IGNORE INTO run_pages (run_id, start) VALUES (?1, ?2)")
+        .bind(&[job.run_id.as_str().into(), job.start.into()])?
+        .run()
+        .await?;
+    let changed = inserted.meta()?.and_then(|m| m.changes).unwrap_or(0);
+    if changed == 0 {
+        return Ok(false);
+    }
+    add_counts(ctx, &job.run_id, counts, 1).await?;
+    Ok(true)
+}
+
+/// Adds counts (and `pages` pages) to a run.
+pub async fn add_counts(ctx: &Ctx, run_id: &str, c: &PageCounts, pages: u32) -> worker::Result<()> {
     ctx.db
         .prepare(
-            "UPDATE sync_runs SET pages = pages + 1, upserted = upserted + ?2, unchanged = unchanged + ?3, \
-             removed = removed + ?4, rejected = rejected + ?5, finished_at_ms = ?6 WHERE run_id = ?1",
+            "UPDATE sync_runs SET pages = pages + ?6, upserted = upserted + ?2, unchanged = unchanged + ?3, \
+             removed = removed + ?4, rejected = rejected + ?5 WHERE run_id = ?1",
         )
-        .bind(&[
-            run_id.into(),
-            counts.upserted.into(),
-            counts.unchanged.into(),
-            counts.removed.into(),
-            counts.rejected.into(),
-            finished,
-        ])?
+        .bind(&[run_id.into(), c.upserted.into(), c.unchanged.into(), c.removed.into(), c.rejected.into(), pages.into()])?
         .run()
-        .await
-        .map_err(err)?;
+        .await?;
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct Progress {
+    expected_pages: Option<f64>,
+    done: f64,
+}
+
+/// After a page: if it was the run's last, the run moves on exactly once — a full run to deleting
+/// what it did not see, a delta run to finished.
+pub async fn complete_if_last(ctx: &Ctx, job: &PageJob) -> worker::Result<()> {
+    let progress: Option<Progress> = ctx
+        .db
+        .prepare("SELECT expected_pages, (SELECT COUNT(*) FROM run_pages WHERE run_id = ?1) AS done FROM sync_runs WHERE run_id = ?1")
+        .bind(&[job.run_id.as_str().into()])?
+        .first(None)
+        .await?;
+    let Some(Progress {
+        expected_pages: Some(expected),
+        done,
+    }) = progress
+    else {
+        return Ok(());
+    };
+    if done < expected {
+        return Ok(());
+    }
+    let next_status = match job.mode {
+        RunMode::Full => "deleting_stale",
+        RunMode::Delta { .. } => "finished",
+    };
+    let moved = ctx
+        .db
+        .prepare("UPDATE sync_runs SET status = ?2 WHERE run_id = ?1 AND status = 'running'")
+        .bind(&[job.run_id.as_str().into(), next_status.into()])?
+        .run()
+        .await?;
+    if moved.meta()?.and_then(|m| m.changes).unwrap_or(0) == 0 {
+        return Ok(()); // another delivery of the last page got here first
+    }
+    match job.mode {
+        RunMode::Full => {
+            let next = CatalogJob::DeleteStale {
+                store: job.store.clone(),
+                run_id: job.run_id.clone(),
+            };
+            enqueue(&ctx.catalog_jobs, &Envelope::first(next), None).await
+        }
+        RunMode::Delta { .. } => finish(ctx, &job.store, &job.run_id).await,
+    }
+}
+
+/// Closes a run: finished time, the store's new high-water mark, the lock released.
+pub async fn finish(ctx: &Ctx, store: &str, run_id: &str) -> worker::Result<()> {
+    let statements = vec![
+        ctx.db
+            .prepare("UPDATE sync_runs SET status = 'finished', finished_at_ms = ?2 WHERE run_id = ?1")
+            .bind(&[run_id.into(), ms(now_ms())])?,
+        ctx.db
+            .prepare(
+                "INSERT INTO sync_state (store, high_water_ms) SELECT store, window_to_ms FROM sync_runs WHERE run_id = ?1 \
+                 ON CONFLICT (store) DO UPDATE SET high_water_ms = MAX(high_water_ms, excluded.high_water_ms)",
+            )
+            .bind(&[run_id.into()])?,
+        ctx.db
+            .prepare("DELETE FROM store_locks WHERE store = ?1 AND run_id = ?2")
+            .bind(&[store.into(), run_id.into()])?,
+    ];
+    ctx.db.batch(statements).await?;
     Ok(())
 }

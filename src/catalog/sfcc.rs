@@ -88,20 +88,16 @@ async fn token(ctx: &Ctx, fresh: bool, attempt: u32) -> Result<String, Decision>
     Ok(granted.access_token)
 }
 
-/// Fetches one page of products. A rejected token is refreshed once, transparently.
-pub async fn search_page(
+/// Runs one product search. A rejected token is refreshed once, transparently.
+pub async fn search(
     ctx: &Ctx,
-    start: u32,
-    count: u32,
+    request: &ProductSearchRequest,
     attempt: u32,
 ) -> Result<ParsedPage, Decision> {
     let url = format!("{}{}", ctx.settings.sfcc.base_url, product_search_path());
-    let body =
-        serde_json::to_string(&ProductSearchRequest::all_products(start, count)).map_err(|e| {
-            Decision::DeadLetter {
-                reason: e.to_string(),
-            }
-        })?;
+    let body = serde_json::to_string(request).map_err(|e| Decision::DeadLetter {
+        reason: e.to_string(),
+    })?;
     let mut bearer = token(ctx, false, attempt).await?;
     for refreshed in [false, true] {
         let auth = format!("Bearer {bearer}");

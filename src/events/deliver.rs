@@ -3,14 +3,14 @@
 use crate::context::Ctx;
 use crate::platform::http::send;
 use crate::platform::log::{self, Attempted};
-use crate::platform::queues::names;
+use crate::platform::queues::{enqueue, names};
 use crate::platform::{err, now_ms, random};
 use serde_json::Value;
 use sfcc_clerk_core::delivery::DeliveryKind;
 use sfcc_clerk_core::event::{tracking_call, Event};
 use sfcc_clerk_core::retry::{decide, Backoff, Decision, Envelope};
 use wasm_bindgen::JsValue;
-use worker::{MessageBuilder, Method};
+use worker::Method;
 
 /// Delivers one queued event. Already-accepted events are skipped; failures are re-enqueued with
 /// backoff or dead-lettered with their reason, and every attempt is logged.
@@ -60,9 +60,7 @@ pub async fn deliver(ctx: &Ctx, body: &Value) -> worker::Result<()> {
         Decision::Delivered => mark_sent(ctx, &event.id).await,
         Decision::Retry { reason, delay_s } => {
             let next = envelope.next(&reason);
-            ctx.events
-                .send(MessageBuilder::new(next).delay_seconds(delay_s).build())
-                .await
+            enqueue(&ctx.events, &next, Some(delay_s)).await
         }
         Decision::DeadLetter { reason } => {
             let payload = serde_json::to_string(&envelope).map_err(err)?;

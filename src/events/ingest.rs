@@ -1,6 +1,7 @@
 //! `POST /events`: normalize a call's events in the core and put them on the `events` queue.
 
 use crate::context::Ctx;
+use crate::platform::queues::enqueue_all;
 use crate::platform::{now_ms, random};
 use serde_json::json;
 use sfcc_clerk_core::event::{normalize, IngestContext, Source};
@@ -57,9 +58,8 @@ pub async fn ingest(mut req: Request, ctx: &Ctx) -> Result<Response> {
         Err(e) => return refuse(400, &e.to_string()),
     };
     let ids: Vec<String> = events.iter().map(|e| e.id.clone()).collect();
-    ctx.events
-        .send_batch(events.into_iter().map(Envelope::first))
-        .await?;
+    let envelopes: Vec<Envelope<_>> = events.into_iter().map(Envelope::first).collect();
+    enqueue_all(&ctx.events, &envelopes).await?;
     let mut response =
         Response::from_json(&json!({"accepted": ids.len(), "event_ids": ids}))?.with_status(202);
     if let Some(cookie) = set_cookie {

@@ -3,8 +3,44 @@
 use crate::context::Ctx;
 use crate::platform::log;
 use crate::{catalog, events};
+use serde::Serialize;
 use serde_json::Value;
-use worker::{Env, MessageBatch, MessageExt};
+use worker::{Env, MessageBatch, MessageBuilder, MessageExt, Queue};
+
+/// Puts a message on a queue as JSON text, optionally delayed. JSON text (rather than a
+/// structured-clone object) keeps every message byte-for-byte what the core serialized.
+pub async fn enqueue<T: Serialize>(
+    queue: &Queue,
+    message: &T,
+    delay_s: Option<u32>,
+) -> worker::Result<()> {
+    let text = serde_json::to_string(message).map_err(crate::platform::err)?;
+    let mut builder = MessageBuilder::new(text);
+    if let Some(delay) = delay_s {
+        builder = builder.delay_seconds(delay);
+    }
+    queue.send(builder.build()).await
+}
+
+/// Puts messages on a queue as JSON text, at most 100 per `sendBatch`.
+pub async fn enqueue_all<T: Serialize>(queue: &Queue, messages: &[T]) -> worker::Result<()> {
+    for chunk in messages.chunks(100) {
+        let texts = chunk
+            .iter()
+            .map(|m| serde_json::to_string(m).map_err(crate::platform::err))
+            .collect::<worker::Result<Vec<String>>>()?;
+        queue.send_batch(texts).await?;
+    }
+    Ok(())
+}
+
+/// A message body as JSON: text is parsed; anything else is taken as it is.
+fn decode(body: &Value) -> Value {
+    match body {
+        Value::String(text) => serde_json::from_str(text).unwrap_or_else(|_| body.clone()),
+        other => other.clone(),
+    }
+}
 
 /// Queue names, as in `wrangler.toml`.
 pub mod names {
@@ -25,7 +61,7 @@ pub async fn consume(batch: MessageBatch<Value>, env: Env) -> worker::Result<()>
     let queue = batch.queue();
     let ctx = Ctx::new(&env)?;
     for message in batch.messages()? {
-        let body = message.body();
+        let body = &decode(message.body());
         let handled = match queue.as_str() {
             names::EVENTS => events::deliver(&ctx, body).await,
             names::CATALOG_JOBS => catalog::run_job(&ctx, body).await,

@@ -23,7 +23,7 @@ fn finished_run(stack: &Stack, run_index: usize) -> Value {
                 .len()
                 .checked_sub(run_index + 1)
                 .and_then(|i| runs.get(i))?;
-            (!run["finished_at_ms"].is_null()).then(|| run.clone())
+            (run["status"] == "finished").then(|| run.clone())
         },
         || {
             format!(
@@ -45,6 +45,10 @@ fn cron_sync_sends_valid_products_reports_invalid_ones_and_then_only_changes() {
     assert_eq!(stack.trigger_cron().status, 200);
 
     let run = finished_run(&stack, 0);
+    assert_eq!(
+        run["mode"], "full",
+        "a store without a high-water mark gets a full run first"
+    );
     // 6 products in pages of 2: 4 sellable sent, 1 offline never sent, 1 without price rejected.
     assert_eq!(
         (
@@ -130,8 +134,23 @@ fn cron_sync_sends_valid_products_reports_invalid_ones_and_then_only_changes() {
         200
     );
     let writes_before = stack.clerk_requests().as_array().unwrap().len();
-    assert_eq!(stack.admin_post("sync").status, 202);
+    let first = stack.admin_post("reindex");
+    assert_eq!(
+        (first.status, first.json["mode"].as_str()),
+        (202, Some("full")),
+        "{:?}",
+        first.json
+    );
+    // A second re-index while the first holds the store is refused, naming the running one.
+    let second = stack.admin_post("reindex");
+    assert_eq!(
+        (second.status, &second.json["run_id"]),
+        (409, &first.json["run_id"]),
+        "{:?}",
+        second.json
+    );
     let run = finished_run(&stack, 1);
+    assert_eq!(run["run_id"], first.json["run_id"]);
     assert_eq!(
         (
             run["upserted"].as_u64(),

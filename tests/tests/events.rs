@@ -117,3 +117,54 @@ fn bad_payloads_get_a_400_naming_the_problem_and_nothing_is_queued() {
         200
     );
 }
+
+#[test]
+fn a_refused_event_is_dead_lettered_with_its_reason_and_replay_delivers_it() {
+    let stack = Stack::start(&StackOptions::default()).expect("stack starts");
+    // Clerk refuses the next call for good (a 4xx is not retried).
+    assert_eq!(stack.clerk_fail_next(1, 400).status, 200);
+    assert_eq!(
+        stack
+            .post_events(r#"{"type":"click","product":"25565189M"}"#, None)
+            .status,
+        202
+    );
+    let dead = wait_for(
+        "the dead letter",
+        Duration::from_secs(30),
+        || {
+            stack
+                .admin_get("dead-letters")
+                .as_array()
+                .filter(|d| !d.is_empty())
+                .cloned()
+        },
+        || stack.admin_get("deliveries").to_string(),
+    );
+    assert_eq!(dead.len(), 1);
+    assert_eq!(dead[0]["queue"], "sfcc-clerk-events");
+    assert_eq!(
+        dead[0]["reason"],
+        "HTTP 400 rejected: InternalError: injected fault"
+    );
+    assert_eq!(clerk_log(&stack), Vec::<Value>::new());
+
+    let id = dead[0]["id"].as_u64().unwrap();
+    let replay = stack.admin_post(&format!("dead-letters/{id}/replay"));
+    assert_eq!(replay.status, 202, "{:?}", replay.json);
+    let log = wait_for(
+        "the replayed click at Clerk",
+        Duration::from_secs(30),
+        || Some(clerk_log(&stack)).filter(|l| !l.is_empty()),
+        || stack.admin_get("deliveries").to_string(),
+    );
+    assert_eq!(log[0]["endpoint"], "log/click");
+    assert_eq!(log[0]["params"]["product"], "25565189M");
+    assert_eq!(
+        stack
+            .admin_post(&format!("dead-letters/{id}/replay"))
+            .status,
+        409,
+        "a dead letter is replayed once"
+    );
+}

@@ -13,7 +13,7 @@ pub use product::{
     VariationValue,
 };
 pub use search::{ProductSearchRequest, ProductSearchResult, MAX_PAGE_SIZE};
-pub use time::{parse_iso8601_utc, TimeError};
+pub use time::{format_iso8601_utc, parse_iso8601_utc, TimeError};
 pub use token::TokenResponse;
 
 /// The OCAPI version this connector speaks.

@@ -28,8 +28,27 @@ pub struct ProductSearchRequest {
 impl ProductSearchRequest {
     /// One page of every product, in a stable order, with what mapping needs expanded.
     pub fn all_products(start: u32, count: u32) -> Self {
+        Self::with_query(json!({"match_all_query": {}}), start, count)
+    }
+
+    /// One page of the products modified between `from` and `to` (ISO 8601 UTC, inclusive).
+    pub fn modified_between(from: &str, to: &str, start: u32, count: u32) -> Self {
+        let query = json!({"filtered_query": {
+            "query": {"match_all_query": {}},
+            "filter": {"range_filter": {"field": "last_modified", "from": from, "to": to}}
+        }});
+        Self::with_query(query, start, count)
+    }
+
+    /// The products with the given ids (at most one page).
+    pub fn by_ids(ids: &[String]) -> Self {
+        let query = json!({"term_query": {"fields": ["id"], "operator": "one_of", "values": ids}});
+        Self::with_query(query, 0, ids.len().clamp(1, MAX_PAGE_SIZE as usize) as u32)
+    }
+
+    fn with_query(query: Value, start: u32, count: u32) -> Self {
         Self {
-            query: json!({"match_all_query": {}}),
+            query,
             select: Some("(**)".into()),
             sorts: vec![json!({"field": "id", "sort_order": "asc"})],
             start,
@@ -82,6 +101,21 @@ mod tests {
             None,
             "an empty page ends paging"
         );
+    }
+
+    #[test]
+    fn delta_and_id_queries_have_the_ocapi_shape() {
+        let r = ProductSearchRequest::modified_between("a", "b", 0, 10);
+        assert_eq!(
+            r.query["filtered_query"]["filter"]["range_filter"],
+            json!({"field": "last_modified", "from": "a", "to": "b"})
+        );
+        let r = ProductSearchRequest::by_ids(&["M1".into(), "M2".into()]);
+        assert_eq!(
+            r.query,
+            json!({"term_query": {"fields": ["id"], "operator": "one_of", "values": ["M1", "M2"]}})
+        );
+        assert_eq!(r.count, 2);
     }
 
     #[test]

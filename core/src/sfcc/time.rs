@@ -29,6 +29,33 @@ pub fn parse_iso8601_utc(s: &str) -> Result<i64, TimeError> {
     Ok(days_from_civil(y, m, day) * 86_400 + hh * 3_600 + mm * 60 + ss)
 }
 
+/// Formats Unix milliseconds as OCAPI's `YYYY-MM-DDTHH:MM:SS.mmmZ`.
+pub fn format_iso8601_utc(ms: u64) -> String {
+    let secs = (ms / 1000) as i64;
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
+        rem / 3_600,
+        rem % 3_600 / 60,
+        rem % 60,
+        ms % 1000
+    )
+}
+
+/// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
 fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
@@ -52,6 +79,21 @@ mod tests {
             Ok(1_769_860_800)
         );
         assert_eq!(parse_iso8601_utc("2000-02-29T23:59:59.5Z"), Ok(951_868_799));
+    }
+
+    #[test]
+    fn formats_and_round_trips() {
+        assert_eq!(format_iso8601_utc(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(
+            format_iso8601_utc(951_868_799_500),
+            "2000-02-29T23:59:59.500Z"
+        );
+        for ms in [1_769_860_800_000u64, 4_102_444_800_000, 86_399_999] {
+            assert_eq!(
+                parse_iso8601_utc(&format_iso8601_utc(ms)).unwrap(),
+                (ms / 1000) as i64
+            );
+        }
     }
 
     #[test]

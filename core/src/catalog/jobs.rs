@@ -1,0 +1,111 @@
+use serde::{Deserialize, Serialize};
+
+/// What a run covers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "mode", rename_all = "snake_case")]
+pub enum RunMode {
+    /// Every product; at the end, what Clerk holds and SFCC no longer has is deleted.
+    Full,
+    /// Products modified in a time window (ISO 8601 UTC bounds, inclusive).
+    Delta {
+        /// Window start.
+        from: String,
+        /// Window end.
+        to: String,
+    },
+}
+
+impl RunMode {
+    /// `full` or `delta`, as stored.
+    pub fn label(&self) -> &'static str {
+        match self {
+            RunMode::Full => "full",
+            RunMode::Delta { .. } => "delta",
+        }
+    }
+}
+
+/// One page of a run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageJob {
+    /// Store name.
+    pub store: String,
+    /// The run.
+    pub run_id: String,
+    /// What the run covers.
+    #[serde(flatten)]
+    pub mode: RunMode,
+    /// Offset of the page.
+    pub start: u32,
+    /// Page size.
+    pub count: u32,
+}
+
+/// One unit of catalog work.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "job", rename_all = "snake_case")]
+pub enum CatalogJob {
+    /// Fetch a page from SFCC, map it, send Clerk what changed; the first page fans out the rest.
+    Page(PageJob),
+    /// Re-map masters whose variants changed (a delta sees the variant, not its master).
+    Masters {
+        /// Store name.
+        store: String,
+        /// The run.
+        run_id: String,
+        /// Master product ids.
+        ids: Vec<String>,
+    },
+    /// After a full run: delete from Clerk the products the run did not see, a batch at a time.
+    DeleteStale {
+        /// Store name.
+        store: String,
+        /// The run whose unseen products go.
+        run_id: String,
+    },
+}
+
+impl CatalogJob {
+    /// The store the job is for.
+    pub fn store(&self) -> &str {
+        match self {
+            CatalogJob::Page(p) => &p.store,
+            CatalogJob::Masters { store, .. } | CatalogJob::DeleteStale { store, .. } => store,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jobs_round_trip_as_flat_json() {
+        let page = CatalogJob::Page(PageJob {
+            store: "us".into(),
+            run_id: "r1".into(),
+            mode: RunMode::Delta {
+                from: "2026-01-01T00:00:00.000Z".into(),
+                to: "2026-01-01T00:15:00.000Z".into(),
+            },
+            start: 200,
+            count: 100,
+        });
+        let json = serde_json::to_string(&page).unwrap();
+        assert_eq!(
+            json,
+            r#"{"job":"page","store":"us","run_id":"r1","mode":"delta","from":"2026-01-01T00:00:00.000Z","to":"2026-01-01T00:15:00.000Z","start":200,"count":100}"#
+        );
+        assert_eq!(serde_json::from_str::<CatalogJob>(&json).unwrap(), page);
+        let stale = CatalogJob::DeleteStale {
+            store: "de".into(),
+            run_id: "r2".into(),
+        };
+        assert_eq!(
+            serde_json::from_str::<CatalogJob>(&serde_json::to_string(&stale).unwrap())
+                .unwrap()
+                .store(),
+            "de"
+        );
+    }
+}
