@@ -16,8 +16,8 @@ pub mod bindings {
     pub const CATALOG_JOBS: &str = "CATALOG_JOBS";
 }
 
-/// The configuration file compiled into the worker; its `[mapping]` applies.
-const CONFIG_FILE: &str = include_str!("../config/sfcc-clerk.toml");
+/// `config/sfcc-clerk.toml`, checked and turned into JSON by `build.rs`; its `[mapping]` applies.
+const CONFIG_FILE: &str = include_str!(concat!(env!("OUT_DIR"), "/sfcc-clerk.json"));
 
 /// Everything a handler needs, built once per invocation.
 pub struct Ctx {
@@ -39,7 +39,7 @@ impl Ctx {
         let mut settings =
             Settings::from_settings(|name| env.var(name).ok().map(|v| v.to_string()))
                 .map_err(|e| worker::Error::RustError(format!("configuration: {e}")))?;
-        settings.mapping = ConnectorConfig::from_toml(CONFIG_FILE)
+        settings.mapping = ConnectorConfig::from_json(CONFIG_FILE)
             .map_err(|e| worker::Error::RustError(e.to_string()))?
             .mapping;
         Ok(Self {

@@ -32,7 +32,7 @@ impl fmt::Display for Secret {
 }
 
 /// Where a store's data comes from in SFCC and where it goes in Clerk.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct StoreConfig {
     /// Operator-facing name of the store, used in logs and job messages.

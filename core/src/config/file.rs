@@ -1,10 +1,10 @@
 use super::FieldMapping;
 use crate::store::{ConfigError, StoreConfig};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
 /// The whole configuration file.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConnectorConfig {
     /// Field mapping, shared by all stores.
@@ -36,8 +36,21 @@ pub enum FileError {
 
 impl ConnectorConfig {
     /// Parses and checks a TOML configuration.
+    #[cfg(feature = "toml")]
     pub fn from_toml(text: &str) -> Result<Self, FileError> {
         let config: Self = toml::from_str(text).map_err(|e| FileError::Syntax(e.to_string()))?;
+        config.checked()
+    }
+
+    /// Parses and checks a configuration serialized as JSON (how the worker embeds it).
+    pub fn from_json(text: &str) -> Result<Self, FileError> {
+        let config: Self =
+            serde_json::from_str(text).map_err(|e| FileError::Syntax(e.to_string()))?;
+        config.checked()
+    }
+
+    fn checked(self) -> Result<Self, FileError> {
+        let config = self;
         if config.stores.is_empty() {
             return Err(FileError::Stores(
                 "at least one [[store]] is required".into(),
@@ -61,6 +74,7 @@ impl ConnectorConfig {
 
     /// The built-in configuration for an SFRA storefront: default mapping, one store (site
     /// `RefArch`, en-US, USD).
+    #[cfg(feature = "toml")]
     pub fn sfra_default() -> Self {
         Self::from_toml(SFRA_DEFAULT)
             .unwrap_or_else(|e| unreachable!("built-in configuration: {e}"))
@@ -75,6 +89,7 @@ impl ConnectorConfig {
     }
 }
 
+#[cfg(feature = "toml")]
 const SFRA_DEFAULT: &str = r#"
 [[store]]
 name = "refarch-us"
@@ -85,7 +100,7 @@ clerk_public_key = "set-me"
 product_url_template = "https://www.example.com/{locale}/product/{id}.html"
 "#;
 
-#[cfg(test)]
+#[cfg(all(test, feature = "toml"))]
 mod tests {
     use super::*;
     use crate::config::{CustomAttributes, Transform};
@@ -163,5 +178,13 @@ mod tests {
     #[test]
     fn the_built_in_default_is_valid() {
         assert_eq!(ConnectorConfig::sfra_default().stores[0].currency, "USD");
+    }
+
+    #[test]
+    fn json_round_trip_keeps_everything() {
+        let original =
+            ConnectorConfig::from_toml(include_str!("../../../config/sfcc-clerk.toml")).unwrap();
+        let json = serde_json::to_string(&original).unwrap();
+        assert_eq!(ConnectorConfig::from_json(&json).unwrap(), original);
     }
 }

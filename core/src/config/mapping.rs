@@ -1,9 +1,9 @@
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Which SFCC text becomes the Clerk description.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum DescriptionSource {
     /// `short_description` (SFRA's product tile text).
@@ -14,7 +14,7 @@ pub enum DescriptionSource {
 }
 
 /// Which custom attributes (`c_*`) become Clerk attributes without a rule of their own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum CustomAttributes {
     /// Every `c_*` attribute, named without the prefix.
@@ -45,6 +45,18 @@ impl<'de> Deserialize<'de> for Transform {
                 "unknown transform {s:?}; use strip_html, lowercase, trim or split:<separator>"
             ))
         })
+    }
+}
+
+impl Serialize for Transform {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let text = match self {
+            Self::StripHtml => "strip_html".to_string(),
+            Self::Lowercase => "lowercase".to_string(),
+            Self::Trim => "trim".to_string(),
+            Self::Split(sep) => format!("split:{sep}"),
+        };
+        s.serialize_str(&text)
     }
 }
 
@@ -84,7 +96,7 @@ impl Transform {
 }
 
 /// How one Clerk attribute is filled.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct AttributeRule {
     /// The SFCC attribute (`c_color`, `brand`, …) it comes from.
@@ -98,7 +110,7 @@ pub struct AttributeRule {
 }
 
 /// How SFCC product fields become Clerk product fields. The defaults suit an SFRA storefront.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct FieldMapping {
     /// Description source.

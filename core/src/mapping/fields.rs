@@ -189,7 +189,7 @@ impl Rollup {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "toml"))]
 mod tests {
     use crate::config::ConnectorConfig;
     use crate::mapping::{map_page, map_product, Mapped};
