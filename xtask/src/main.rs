@@ -4,6 +4,7 @@
 //! - `build-worker`: build the worker to wasm and report its size.
 //! - `demo [--once]`: the whole flow on the local sandbox, until Ctrl-C.
 //! - `test`: formatting, lints, native tests, browser tests, e2e tests.
+//! - `bench`: performance figures.
 
 mod build;
 mod demo;
@@ -17,6 +18,7 @@ const USAGE: &str = "usage: cargo xtask <command>
   demo [--once]      install what is missing, build, run sandbox + worker, show a sync and events
   test               install what is missing, then fmt, clippy, native, browser and e2e tests
   build-worker       build the worker (wasm) and print its size
+  bench              print performance figures (mapping throughput, worker size)
   setup [--browser]  only install what is missing";
 
 fn main() -> ExitCode {
@@ -26,6 +28,7 @@ fn main() -> ExitCode {
         Some("demo") => demo::run(flag("--once")),
         Some("test") => test(),
         Some("build-worker") => setup::worker_tools().and_then(|()| build::worker()),
+        Some("bench") => bench(),
         Some("setup") => setup::worker_tools().and_then(|()| {
             if flag("--browser") {
                 setup::browser()
@@ -45,6 +48,16 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Performance figures, printed (not asserted): they belong in reports, not in pass/fail tests.
+fn bench() -> Result<(), String> {
+    shell::step(
+        "mapping throughput (core, native, release)",
+        shell::cargo(&["bench", "-p", "sfcc-clerk-core", "--bench", "mapping"]),
+    )?;
+    setup::worker_tools()?;
+    build::worker()
 }
 
 /// Every check the project has, cheapest first.
