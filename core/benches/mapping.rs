@@ -20,9 +20,9 @@ fn document(i: usize) -> Value {
         "currency": "USD", "price": 10.0 + (i % 90) as f64, "prices": {"usd-m-list-prices": 120.0},
         "image_groups": [{"view_type": "large", "images": [{"abs_url": format!("https://img.example/{id}.jpg")}]}],
         "inventory": {"ats": (i % 50) as f64, "orderable": true},
-        "c_color": "blue", "c_material": "cotton", "c_isNew": i % 2 == 0
+        "c_color": "blue", "c_material": "cotton", "c_isNew": i.is_multiple_of(2)
     });
-    if i % 3 == 0 {
+    if i.is_multiple_of(3) {
         doc["type"] = json!({"master": true});
         doc["variation_attributes"] =
             json!([{"id": "size", "values": [{"value": "S"}, {"value": "M"}, {"value": "L"}]}]);
