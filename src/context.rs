@@ -16,7 +16,7 @@ pub mod bindings {
     pub const CATALOG_JOBS: &str = "CATALOG_JOBS";
 }
 
-/// `config/sfcc-clerk.toml`, checked and turned into JSON by `build.rs`; its `[mapping]` applies.
+/// `config/sfcc-clerk.toml`, checked and turned into JSON by `build.rs`: the stores and the mapping.
 const CONFIG_FILE: &str = include_str!(concat!(env!("OUT_DIR"), "/sfcc-clerk.json"));
 
 /// Everything a handler needs, built once per invocation.
@@ -36,12 +36,11 @@ pub struct Ctx {
 impl Ctx {
     /// Reads settings and bindings; a missing or bad setting is an error naming it.
     pub fn new(env: &Env) -> worker::Result<Self> {
-        let mut settings =
-            Settings::from_settings(|name| env.var(name).ok().map(|v| v.to_string()))
+        let config = ConnectorConfig::from_json(CONFIG_FILE)
+            .map_err(|e| worker::Error::RustError(e.to_string()))?;
+        let settings =
+            Settings::from_settings(config, |name| env.var(name).ok().map(|v| v.to_string()))
                 .map_err(|e| worker::Error::RustError(format!("configuration: {e}")))?;
-        settings.mapping = ConnectorConfig::from_json(CONFIG_FILE)
-            .map_err(|e| worker::Error::RustError(e.to_string()))?
-            .mapping;
         Ok(Self {
             settings,
             db: env.d1(bindings::DB)?,

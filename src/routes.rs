@@ -17,7 +17,13 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
     let path = req.path();
     match (req.method(), path.as_str()) {
         (Method::Get, "/health") => {
-            Response::from_json(&json!({"status": "ok", "store": ctx.settings.store.name}))
+            let stores: Vec<&str> = ctx
+                .settings
+                .stores
+                .iter()
+                .map(|s| s.config.name.as_str())
+                .collect();
+            Response::from_json(&json!({"status": "ok", "stores": stores}))
         }
         (Method::Post, "/events") => events::ingest(req, &ctx).await,
         (_, p) if p.starts_with("/admin/") => admin::handle(req, &ctx).await,

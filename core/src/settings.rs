@@ -1,7 +1,7 @@
 //! Everything the worker needs to know, read from flat settings (worker vars and secrets, or an
 //! env file), checked once, with secrets wrapped so they cannot be logged.
 
-use crate::config::FieldMapping;
+use crate::config::{ConnectorConfig, FieldMapping};
 use crate::store::{is_absolute_http_url, ConfigError, Secret, StoreConfig};
 
 /// How to reach SFCC.
@@ -17,24 +17,24 @@ pub struct SfccConnection {
     pub client_secret: Secret,
 }
 
-/// How to reach Clerk.io.
+/// One store the worker serves, with its Clerk private key.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ClerkConnection {
-    /// API base URL (`https://api.clerk.io`); paths start with `/v2/`.
-    pub api_url: String,
-    /// The store's private key (writes).
+pub struct Store {
+    /// The store's settings from the configuration file.
+    pub config: StoreConfig,
+    /// Its Clerk private key (from the secret the configuration names).
     pub private_key: Secret,
 }
 
 /// The worker's whole configuration.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
-    /// The store this worker serves.
-    pub store: StoreConfig,
+    /// The stores, in configuration order; the first is the default for events.
+    pub stores: Vec<Store>,
     /// SFCC connection.
     pub sfcc: SfccConnection,
-    /// Clerk connection.
-    pub clerk: ClerkConnection,
+    /// Clerk API base URL (`https://api.clerk.io`); paths start with `/v2/`.
+    pub clerk_api_url: String,
     /// Products per catalog page job.
     pub page_size: u32,
     /// Bearer token for `/admin/*`; admin endpoints are closed without it.
@@ -46,10 +46,14 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// Reads and checks every setting. Secrets: `SFCC_CLIENT_SECRET`, `CLERK_PRIVATE_KEY`,
-    /// `ADMIN_TOKEN`; URLs: `SFCC_BASE_URL`, `SFCC_AUTH_URL`, `CLERK_API_URL`; plus
-    /// `SFCC_CLIENT_ID`, `SFCC_PAGE_SIZE` (default 100) and the store settings.
-    pub fn from_settings(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+    /// Combines the configuration file (stores, mapping) with the worker's vars and secrets:
+    /// `SFCC_BASE_URL`, `SFCC_AUTH_URL`, `SFCC_CLIENT_ID`, secret `SFCC_CLIENT_SECRET`,
+    /// `CLERK_API_URL`, each store's private key secret, `SFCC_PAGE_SIZE` (default 100),
+    /// `FULL_REINDEX_CRON`, secret `ADMIN_TOKEN`.
+    pub fn from_settings(
+        config: ConnectorConfig,
+        get: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, ConfigError> {
         let get = |name: &str| {
             get(name)
                 .map(|v| v.trim().to_string())
@@ -80,23 +84,42 @@ impl Settings {
                     ),
                 })?,
         };
+        let stores = config
+            .stores
+            .into_iter()
+            .map(|store| {
+                let key = get(&store.private_key_secret).ok_or_else(|| ConfigError::Invalid {
+                    name: "store private key",
+                    reason: format!(
+                        "secret {} (Clerk private key of store {}) is not set",
+                        store.private_key_secret, store.name
+                    ),
+                })?;
+                Ok(Store {
+                    config: store,
+                    private_key: Secret::new(key),
+                })
+            })
+            .collect::<Result<Vec<_>, ConfigError>>()?;
         Ok(Self {
-            store: StoreConfig::from_settings(|name: &str| get(name))?,
+            stores,
             sfcc: SfccConnection {
                 base_url: url("SFCC_BASE_URL")?,
                 auth_url: url("SFCC_AUTH_URL")?,
                 client_id: required("SFCC_CLIENT_ID")?,
                 client_secret: Secret::new(required("SFCC_CLIENT_SECRET")?),
             },
-            clerk: ClerkConnection {
-                api_url: url("CLERK_API_URL")?,
-                private_key: Secret::new(required("CLERK_PRIVATE_KEY")?),
-            },
+            clerk_api_url: url("CLERK_API_URL")?,
             page_size,
             admin_token: get("ADMIN_TOKEN").map(Secret::new),
-            mapping: FieldMapping::default(),
+            mapping: config.mapping,
             full_reindex_cron: get("FULL_REINDEX_CRON"),
         })
+    }
+
+    /// A store by name.
+    pub fn store(&self, name: &str) -> Option<&Store> {
+        self.stores.iter().find(|s| s.config.name == name)
     }
 }
 
@@ -112,27 +135,43 @@ pub fn constant_time_eq(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::FieldMapping;
     use std::collections::HashMap;
+
+    fn config() -> ConnectorConfig {
+        let store = |name: &str, secret: &str| StoreConfig {
+            name: name.into(),
+            site_id: "RefArch".into(),
+            locale: "en-US".into(),
+            currency: "USD".into(),
+            clerk_public_key: format!("pub_{name}"),
+            product_url_template: "https://shop.example/{id}".into(),
+            image_view_type: "large".into(),
+            list_price_book: None,
+            sale_price_book: None,
+            inventory_list: None,
+            private_key_secret: secret.into(),
+        };
+        ConnectorConfig {
+            mapping: FieldMapping::default(),
+            stores: vec![store("us", "KEY_US"), store("de", "KEY_DE")],
+        }
+    }
 
     fn all() -> HashMap<&'static str, &'static str> {
         HashMap::from([
-            ("STORE_NAME", "us"),
-            ("SFCC_SITE_ID", "RefArch"),
-            ("STORE_LOCALE", "en-US"),
-            ("STORE_CURRENCY", "USD"),
-            ("CLERK_PUBLIC_KEY", "pub"),
-            ("PRODUCT_URL_TEMPLATE", "https://shop.example/{id}"),
             ("SFCC_BASE_URL", "http://127.0.0.1:9/"),
             ("SFCC_AUTH_URL", "http://127.0.0.1:9"),
             ("SFCC_CLIENT_ID", "client"),
             ("SFCC_CLIENT_SECRET", "s3cret"),
             ("CLERK_API_URL", "http://127.0.0.1:9"),
-            ("CLERK_PRIVATE_KEY", "priv"),
+            ("KEY_US", "priv-us"),
+            ("KEY_DE", "priv-de"),
         ])
     }
 
     fn load(m: &HashMap<&'static str, &'static str>) -> Result<Settings, ConfigError> {
-        Settings::from_settings(|k| m.get(k).map(|v| v.to_string()))
+        Settings::from_settings(config(), |k| m.get(k).map(|v| v.to_string()))
     }
 
     #[test]
@@ -141,9 +180,11 @@ mod tests {
         assert_eq!(s.sfcc.base_url, "http://127.0.0.1:9");
         assert_eq!(s.page_size, 100);
         assert_eq!(s.admin_token, None);
+        assert_eq!(s.store("de").unwrap().private_key.expose(), "priv-de");
+        assert!(s.store("fr").is_none());
         let debug = format!("{s:?}");
         assert!(
-            !debug.contains("s3cret") && !debug.contains("priv\""),
+            !debug.contains("s3cret") && !debug.contains("priv-us"),
             "{debug}"
         );
     }
@@ -151,8 +192,11 @@ mod tests {
     #[test]
     fn names_what_is_wrong() {
         let mut m = all();
-        m.remove("CLERK_PRIVATE_KEY");
-        assert_eq!(load(&m), Err(ConfigError::Missing("CLERK_PRIVATE_KEY")));
+        m.remove("KEY_DE");
+        assert_eq!(
+            load(&m).unwrap_err().to_string(),
+            "setting store private key is invalid: secret KEY_DE (Clerk private key of store de) is not set"
+        );
         let mut m = all();
         m.insert("SFCC_BASE_URL", "sandbox");
         assert!(matches!(
@@ -171,6 +215,9 @@ mod tests {
                 ..
             })
         ));
+        m.remove("SFCC_CLIENT_SECRET");
+        m.insert("SFCC_PAGE_SIZE", "5");
+        assert_eq!(load(&m), Err(ConfigError::Missing("SFCC_CLIENT_SECRET")));
     }
 
     #[test]

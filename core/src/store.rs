@@ -89,38 +89,6 @@ pub enum ConfigError {
 }
 
 impl StoreConfig {
-    /// Reads a store from flat settings (the worker's vars, an env file), looked up by name:
-    /// `STORE_NAME`, `SFCC_SITE_ID`, `STORE_LOCALE`, `STORE_CURRENCY`, `CLERK_PUBLIC_KEY`,
-    /// `PRODUCT_URL_TEMPLATE`, and optionally `IMAGE_VIEW_TYPE` (default `large`).
-    pub fn from_settings(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let required = |name: &'static str| -> Result<String, ConfigError> {
-            get(name)
-                .map(|v| v.trim().to_string())
-                .filter(|v| !v.is_empty())
-                .ok_or(ConfigError::Missing(name))
-        };
-        let optional = |name: &str| {
-            get(name)
-                .map(|v| v.trim().to_string())
-                .filter(|v| !v.is_empty())
-        };
-        let store = Self {
-            name: required("STORE_NAME")?,
-            site_id: required("SFCC_SITE_ID")?,
-            locale: required("STORE_LOCALE")?,
-            currency: required("STORE_CURRENCY")?,
-            clerk_public_key: required("CLERK_PUBLIC_KEY")?,
-            product_url_template: required("PRODUCT_URL_TEMPLATE")?,
-            image_view_type: optional("IMAGE_VIEW_TYPE").unwrap_or_else(default_view_type),
-            list_price_book: optional("LIST_PRICE_BOOK"),
-            sale_price_book: optional("SALE_PRICE_BOOK"),
-            inventory_list: optional("INVENTORY_LIST"),
-            private_key_secret: default_private_key_secret(),
-        };
-        store.check()?;
-        Ok(store)
-    }
-
     /// Checks the values that must have a given form.
     pub fn check(&self) -> Result<(), ConfigError> {
         let c = &self.currency;
@@ -159,60 +127,47 @@ pub fn is_absolute_http_url(url: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
 
-    fn settings() -> HashMap<&'static str, String> {
-        HashMap::from([
-            ("STORE_NAME", "refarch-us".to_string()),
-            ("SFCC_SITE_ID", "RefArch".to_string()),
-            ("STORE_LOCALE", "en-US".to_string()),
-            ("STORE_CURRENCY", "USD".to_string()),
-            ("CLERK_PUBLIC_KEY", "pub_us".to_string()),
-            (
-                "PRODUCT_URL_TEMPLATE",
-                "https://shop.example.com/{locale}/p/{id}.html".to_string(),
-            ),
-        ])
-    }
-
-    fn load(s: &HashMap<&'static str, String>) -> Result<StoreConfig, ConfigError> {
-        StoreConfig::from_settings(|k| s.get(k).cloned())
+    fn store() -> StoreConfig {
+        StoreConfig {
+            name: "refarch-us".into(),
+            site_id: "RefArch".into(),
+            locale: "en-US".into(),
+            currency: "USD".into(),
+            clerk_public_key: "pub_us".into(),
+            product_url_template: "https://shop.example.com/{locale}/p/{id}.html".into(),
+            image_view_type: "large".into(),
+            list_price_book: None,
+            sale_price_book: None,
+            inventory_list: None,
+            private_key_secret: "CLERK_PRIVATE_KEY".into(),
+        }
     }
 
     #[test]
-    fn reads_a_complete_store_with_defaults() {
-        let store = load(&settings()).unwrap();
-        assert_eq!(store.image_view_type, "large");
+    fn builds_product_urls() {
+        assert_eq!(store().check(), Ok(()));
         assert_eq!(
-            store.product_url("P 1"),
+            store().product_url("P 1"),
             "https://shop.example.com/en-US/p/P 1.html"
         );
     }
 
     #[test]
-    fn names_the_missing_setting() {
-        let mut s = settings();
-        s.remove("CLERK_PUBLIC_KEY");
-        assert_eq!(load(&s), Err(ConfigError::Missing("CLERK_PUBLIC_KEY")));
-        s.insert("CLERK_PUBLIC_KEY", "  ".into());
-        assert_eq!(load(&s), Err(ConfigError::Missing("CLERK_PUBLIC_KEY")));
-    }
-
-    #[test]
     fn rejects_bad_currency_and_relative_template() {
-        let mut s = settings();
-        s.insert("STORE_CURRENCY", "usd".into());
+        let mut s = store();
+        s.currency = "usd".into();
         assert!(matches!(
-            load(&s),
+            s.check(),
             Err(ConfigError::Invalid {
                 name: "STORE_CURRENCY",
                 ..
             })
         ));
-        let mut s = settings();
-        s.insert("PRODUCT_URL_TEMPLATE", "/p/{id}.html".into());
+        let mut s = store();
+        s.product_url_template = "/p/{id}.html".into();
         assert!(matches!(
-            load(&s),
+            s.check(),
             Err(ConfigError::Invalid {
                 name: "PRODUCT_URL_TEMPLATE",
                 ..

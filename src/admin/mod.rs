@@ -36,13 +36,17 @@ pub async fn handle(req: Request, ctx: &Ctx) -> Result<Response> {
     if !constant_time_eq(token, expected.expose()) {
         return status(401, json!({"error": "missing or wrong bearer token"}));
     }
-    let limit = req
-        .url()?
-        .query_pairs()
-        .find(|(k, _)| k == "limit")
-        .and_then(|(_, v)| v.parse::<u32>().ok())
+    let url = req.url()?;
+    let param = |name: &str| {
+        url.query_pairs()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+    };
+    let limit = param("limit")
+        .and_then(|v| v.parse::<u32>().ok())
         .unwrap_or(100)
         .clamp(1, 1000);
+    let store = param("store");
     let query = |sql: &str| format!("{sql} LIMIT {limit}");
     match (req.method(), req.path().as_str()) {
         (Method::Get, "/admin/deliveries") => {
@@ -65,8 +69,8 @@ pub async fn handle(req: Request, ctx: &Ctx) -> Result<Response> {
         (Method::Get, "/admin/dead-letters") => {
             rows(ctx, &query("SELECT * FROM dead_letters ORDER BY id DESC")).await
         }
-        (Method::Post, "/admin/sync") => start(ctx, false).await,
-        (Method::Post, "/admin/reindex") => start(ctx, true).await,
+        (Method::Post, "/admin/sync") => start(ctx, store.as_deref(), false).await,
+        (Method::Post, "/admin/reindex") => start(ctx, store.as_deref(), true).await,
         (Method::Post, path)
             if path.starts_with("/admin/dead-letters/") && path.ends_with("/replay") =>
         {
@@ -93,16 +97,35 @@ async fn rows(ctx: &Ctx, sql: &str) -> Result<Response> {
     Response::from_json(&rows)
 }
 
-async fn start(ctx: &Ctx, full: bool) -> Result<Response> {
-    match catalog::start_run(ctx, "admin", full).await? {
-        Started::Run { run_id, mode } => {
-            status(202, json!({"run_id": run_id, "mode": mode.label()}))
-        }
-        Started::Busy { run_id, since_ms } => status(
-            409,
-            json!({"error": format!("run {run_id} holds store {} since {since_ms}", ctx.settings.store.name), "run_id": run_id}),
+/// Starts a run of one store (`?store=`): 202, or 409 naming the run that holds the store. Without
+/// a store, of every store: 202 with each store's outcome.
+async fn start(ctx: &Ctx, store: Option<&str>, full: bool) -> Result<Response> {
+    let one = |name: &str, started: Started| match started {
+        Started::Run { run_id, mode } => (
+            202,
+            json!({"store": name, "run_id": run_id, "mode": mode.label()}),
         ),
+        Started::Busy { run_id, since_ms } => (
+            409,
+            json!({"store": name, "error": format!("run {run_id} holds store {name} since {since_ms}"), "run_id": run_id}),
+        ),
+    };
+    if let Some(name) = store {
+        if ctx.settings.store(name).is_none() {
+            return status(
+                404,
+                json!({"error": format!("no store {name:?} is configured")}),
+            );
+        }
+        let (code, body) = one(name, catalog::start_run(ctx, name, "admin", full).await?);
+        return status(code, body);
     }
+    let mut results = Vec::new();
+    for s in &ctx.settings.stores {
+        let name = &s.config.name;
+        results.push(one(name, catalog::start_run(ctx, name, "admin", full).await?).1);
+    }
+    status(202, Value::Array(results))
 }
 
 #[derive(Deserialize)]

@@ -7,10 +7,18 @@ use crate::platform::random;
 use sfcc_clerk_core::clerk::{ClerkProduct, ProductsDelete, ProductsUpsert, PRODUCTS_PATH};
 use sfcc_clerk_core::delivery::DeliveryKind;
 use sfcc_clerk_core::retry::{decide, Backoff, Decision};
+use sfcc_clerk_core::settings::Store;
 use worker::Method;
 
-async fn write(ctx: &Ctx, method: Method, body: String, items: usize, attempt: u32) -> Decision {
-    let url = format!("{}{PRODUCTS_PATH}", ctx.settings.clerk.api_url);
+async fn write(
+    ctx: &Ctx,
+    store: &Store,
+    method: Method,
+    body: String,
+    items: usize,
+    attempt: u32,
+) -> Decision {
+    let url = format!("{}{PRODUCTS_PATH}", ctx.settings.clerk_api_url);
     let label = if method == Method::Delete {
         "DELETE"
     } else {
@@ -31,7 +39,7 @@ async fn write(ctx: &Ctx, method: Method, body: String, items: usize, attempt: u
     );
     let call = Attempted {
         kind: DeliveryKind::Catalog,
-        store: &ctx.settings.store.name,
+        store: &store.config.name,
         method: label,
         url: &url,
         attempt,
@@ -42,14 +50,14 @@ async fn write(ctx: &Ctx, method: Method, body: String, items: usize, attempt: u
 }
 
 /// Upserts products into the store's Clerk store.
-pub async fn upsert(ctx: &Ctx, products: &[ClerkProduct], attempt: u32) -> Decision {
+pub async fn upsert(ctx: &Ctx, store: &Store, products: &[ClerkProduct], attempt: u32) -> Decision {
     let body = ProductsUpsert {
-        key: &ctx.settings.store.clerk_public_key,
-        private_key: ctx.settings.clerk.private_key.expose(),
+        key: &store.config.clerk_public_key,
+        private_key: store.private_key.expose(),
         products,
     };
     match serde_json::to_string(&body) {
-        Ok(json) => write(ctx, Method::Post, json, products.len(), attempt).await,
+        Ok(json) => write(ctx, store, Method::Post, json, products.len(), attempt).await,
         Err(e) => Decision::DeadLetter {
             reason: format!("could not encode products: {e}"),
         },
@@ -57,14 +65,14 @@ pub async fn upsert(ctx: &Ctx, products: &[ClerkProduct], attempt: u32) -> Decis
 }
 
 /// Deletes products from the store's Clerk store.
-pub async fn delete(ctx: &Ctx, ids: &[String], attempt: u32) -> Decision {
+pub async fn delete(ctx: &Ctx, store: &Store, ids: &[String], attempt: u32) -> Decision {
     let body = ProductsDelete {
-        key: &ctx.settings.store.clerk_public_key,
-        private_key: ctx.settings.clerk.private_key.expose(),
+        key: &store.config.clerk_public_key,
+        private_key: store.private_key.expose(),
         products: ids,
     };
     match serde_json::to_string(&body) {
-        Ok(json) => write(ctx, Method::Delete, json, ids.len(), attempt).await,
+        Ok(json) => write(ctx, store, Method::Delete, json, ids.len(), attempt).await,
         Err(e) => Decision::DeadLetter {
             reason: format!("could not encode ids: {e}"),
         },

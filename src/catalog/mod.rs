@@ -15,17 +15,22 @@ pub use runs::{start_run, Started};
 use crate::context::Ctx;
 use worker::Env;
 
-/// Starts a run from a cron trigger: a full re-index on the `FULL_REINDEX_CRON` schedule, else a
-/// delta. A store that is busy with another run is left alone until the next trigger.
+/// Starts a run of every store from a cron trigger: a full re-index on the `FULL_REINDEX_CRON`
+/// schedule, else a delta. A store busy with another run is left alone until the next trigger, and
+/// one store's failure to start does not keep the others from starting.
 pub async fn start_from_cron(env: &Env, cron: &str) -> worker::Result<()> {
     let ctx = Ctx::new(env)?;
     let full = ctx.settings.full_reindex_cron.as_deref() == Some(cron);
-    match start_run(&ctx, "cron", full).await? {
-        Started::Run { run_id, mode } => {
-            worker::console_log!("cron {cron}: started {} run {run_id}", mode.label())
-        }
-        Started::Busy { run_id, .. } => {
-            worker::console_log!("cron {cron}: skipped, run {run_id} holds the store")
+    for store in &ctx.settings.stores {
+        let name = &store.config.name;
+        match start_run(&ctx, name, "cron", full).await {
+            Ok(Started::Run { run_id, mode }) => {
+                worker::console_log!("cron {cron}: {name}: started {} run {run_id}", mode.label())
+            }
+            Ok(Started::Busy { run_id, .. }) => {
+                worker::console_log!("cron {cron}: {name}: skipped, run {run_id} holds the store")
+            }
+            Err(e) => worker::console_error!("cron {cron}: {name}: could not start a run: {e}"),
         }
     }
     Ok(())

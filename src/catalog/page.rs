@@ -11,44 +11,45 @@ use sfcc_clerk_core::catalog::{fan_out, CatalogJob, PageJob, RunMode, STALE_BATC
 use sfcc_clerk_core::hash::content_hash;
 use sfcc_clerk_core::mapping::{map_page, ParsedPage, RecordError};
 use sfcc_clerk_core::retry::{Decision, Envelope};
+use sfcc_clerk_core::settings::Store;
 use sfcc_clerk_core::sfcc::{ProductSearchRequest, MAX_PAGE_SIZE};
 use wasm_bindgen::JsValue;
 
 /// Runs one job from the `catalog-jobs` queue.
 pub async fn run_job(ctx: &Ctx, body: &Value) -> worker::Result<()> {
     let payload = body.to_string();
-    let dead = |reason: String| async move {
-        log::dead_letter(
-            &ctx.db,
-            names::CATALOG_JOBS,
-            &ctx.settings.store.name,
-            &reason,
-            &payload,
-        )
-        .await
-    };
     let envelope: Envelope<CatalogJob> = match serde_json::from_value(body.clone()) {
         Ok(e) => e,
-        Err(e) => return dead(format!("not a catalog job: {e}")).await,
+        Err(e) => {
+            let reason = format!("not a catalog job: {e}");
+            return log::dead_letter(
+                &ctx.db,
+                names::CATALOG_JOBS,
+                log::UNKNOWN_STORE,
+                &reason,
+                &payload,
+            )
+            .await;
+        }
     };
-    if envelope.payload.store() != ctx.settings.store.name {
-        return dead(format!(
-            "no store {:?} is configured here",
-            envelope.payload.store()
-        ))
-        .await;
-    }
+    let Some(store) = ctx.settings.store(envelope.payload.store()) else {
+        let (name, reason) = (
+            envelope.payload.store(),
+            format!("no store {:?} is configured", envelope.payload.store()),
+        );
+        return log::dead_letter(&ctx.db, names::CATALOG_JOBS, name, &reason, &payload).await;
+    };
     let attempt = envelope.attempt;
     let decision = match &envelope.payload {
-        CatalogJob::Page(job) => sync_page(ctx, job, attempt).await?,
-        CatalogJob::Masters { run_id, ids, .. } => sync_masters(ctx, run_id, ids, attempt).await?,
-        CatalogJob::DeleteStale { store, run_id } => {
-            delete_stale(ctx, store, run_id, attempt).await?
+        CatalogJob::Page(job) => sync_page(ctx, store, job, attempt).await?,
+        CatalogJob::Masters { run_id, ids, .. } => {
+            sync_masters(ctx, store, run_id, ids, attempt).await?
         }
+        CatalogJob::DeleteStale { run_id, .. } => delete_stale(ctx, store, run_id, attempt).await?,
     };
     match decision {
         Decision::Delivered => Ok(()),
-        failed => after_failure(ctx, envelope, failed).await,
+        failed => after_failure(ctx, store, envelope, failed).await,
     }
 }
 
@@ -62,13 +63,18 @@ fn request_for(job: &PageJob) -> ProductSearchRequest {
 }
 
 /// One page of a run; the first page also fans out the rest.
-async fn sync_page(ctx: &Ctx, job: &PageJob, attempt: u32) -> worker::Result<Decision> {
-    let parsed = match sfcc::search(ctx, &request_for(job), attempt).await {
+async fn sync_page(
+    ctx: &Ctx,
+    store: &Store,
+    job: &PageJob,
+    attempt: u32,
+) -> worker::Result<Decision> {
+    let parsed = match sfcc::search(ctx, &store.config.name, &request_for(job), attempt).await {
         Ok(p) => p,
         Err(decision) => return Ok(decision),
     };
     let total = parsed.page.total;
-    let sent = match send_changes(ctx, &job.run_id, parsed, attempt).await? {
+    let sent = match send_changes(ctx, store, &job.run_id, parsed, attempt).await? {
         Ok(sent) => sent,
         Err(decision) => return Ok(decision),
     };
@@ -97,15 +103,23 @@ async fn sync_page(ctx: &Ctx, job: &PageJob, attempt: u32) -> worker::Result<Dec
 /// Masters whose variants changed, mapped again.
 async fn sync_masters(
     ctx: &Ctx,
+    store: &Store,
     run_id: &str,
     ids: &[String],
     attempt: u32,
 ) -> worker::Result<Decision> {
-    let parsed = match sfcc::search(ctx, &ProductSearchRequest::by_ids(ids), attempt).await {
+    let parsed = match sfcc::search(
+        ctx,
+        &store.config.name,
+        &ProductSearchRequest::by_ids(ids),
+        attempt,
+    )
+    .await
+    {
         Ok(p) => p,
         Err(decision) => return Ok(decision),
     };
-    match send_changes(ctx, run_id, parsed, attempt).await? {
+    match send_changes(ctx, store, run_id, parsed, attempt).await? {
         Ok(sent) => {
             add_counts(ctx, run_id, &sent.counts, 0).await?;
             Ok(Decision::Delivered)
@@ -124,16 +138,13 @@ struct Sent {
 /// products that went offline, the validation failures, and the ledger update.
 async fn send_changes(
     ctx: &Ctx,
+    target: &Store,
     run_id: &str,
     parsed: ParsedPage,
     attempt: u32,
 ) -> worker::Result<Result<Sent, Decision>> {
-    let store = &ctx.settings.store.name;
-    let mut mapping = map_page(
-        &parsed.page.hits,
-        &ctx.settings.store,
-        &ctx.settings.mapping,
-    );
+    let store = &target.config.name;
+    let mut mapping = map_page(&parsed.page.hits, &target.config, &ctx.settings.mapping);
     mapping.rejected.extend(parsed.malformed);
 
     let hashed: Vec<(String, String)> = mapping
@@ -164,13 +175,13 @@ async fn send_changes(
         .collect();
 
     if !to_send.is_empty() {
-        let decision = clerk::upsert(ctx, &to_send, attempt).await;
+        let decision = clerk::upsert(ctx, target, &to_send, attempt).await;
         if decision != Decision::Delivered {
             return Ok(Err(decision));
         }
     }
     if !to_delete.is_empty() {
-        let decision = clerk::delete(ctx, &to_delete, attempt).await;
+        let decision = clerk::delete(ctx, target, &to_delete, attempt).await;
         if decision != Decision::Delivered {
             return Ok(Err(decision));
         }
@@ -198,16 +209,17 @@ async fn send_changes(
 /// After a full run: one batch of products Clerk holds that SFCC no longer has, then the next.
 async fn delete_stale(
     ctx: &Ctx,
-    store: &str,
+    target: &Store,
     run_id: &str,
     attempt: u32,
 ) -> worker::Result<Decision> {
+    let store = target.config.name.as_str();
     let ids = ledger::unseen(ctx, store, run_id, STALE_BATCH).await?;
     if ids.is_empty() {
         finish(ctx, store, run_id).await?;
         return Ok(Decision::Delivered);
     }
-    let decision = clerk::delete(ctx, &ids, attempt).await;
+    let decision = clerk::delete(ctx, target, &ids, attempt).await;
     if decision != Decision::Delivered {
         return Ok(decision);
     }
@@ -252,6 +264,7 @@ async fn record_rejected(
 /// Re-enqueues the job for a later attempt, or keeps it as a dead letter with its reason.
 async fn after_failure(
     ctx: &Ctx,
+    store: &Store,
     envelope: Envelope<CatalogJob>,
     decision: Decision,
 ) -> worker::Result<()> {
@@ -265,7 +278,7 @@ async fn after_failure(
             log::dead_letter(
                 &ctx.db,
                 names::CATALOG_JOBS,
-                &ctx.settings.store.name,
+                &store.config.name,
                 &reason,
                 &payload,
             )

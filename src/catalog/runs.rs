@@ -45,8 +45,13 @@ struct HighWater {
 
 /// Starts a run of the store: a delta from the last high-water mark when `full` is false and the
 /// store has one, else a full re-index. Refused (Busy) while another run holds the store.
-pub async fn start_run(ctx: &Ctx, trigger: &str, full: bool) -> worker::Result<Started> {
-    let store = ctx.settings.store.name.clone();
+pub async fn start_run(
+    ctx: &Ctx,
+    store: &str,
+    trigger: &str,
+    full: bool,
+) -> worker::Result<Started> {
+    let store = store.to_string();
     let now = now_ms();
     let high_water: Option<HighWater> = ctx
         .db

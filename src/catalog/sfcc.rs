@@ -20,10 +20,10 @@ struct CachedToken {
     token: String,
 }
 
-fn sfcc_call<'a>(ctx: &'a Ctx, method: &'a str, url: &'a str, attempt: u32) -> Attempted<'a> {
+fn sfcc_call<'a>(store: &'a str, method: &'a str, url: &'a str, attempt: u32) -> Attempted<'a> {
     Attempted {
         kind: DeliveryKind::Sfcc,
-        store: &ctx.settings.store.name,
+        store,
         method,
         url,
         attempt,
@@ -44,7 +44,7 @@ async fn decided(ctx: &Ctx, call: &Attempted<'_>, reply: &Reply) -> Decision {
 }
 
 /// A bearer token: from the KV cache unless `fresh`, else from Account Manager.
-async fn token(ctx: &Ctx, fresh: bool, attempt: u32) -> Result<String, Decision> {
+async fn token(ctx: &Ctx, store: &str, fresh: bool, attempt: u32) -> Result<String, Decision> {
     if !fresh {
         if let Ok(Some(cached)) = ctx.kv.get(TOKEN_KEY).json::<CachedToken>().await {
             return Ok(cached.token);
@@ -67,7 +67,7 @@ async fn token(ctx: &Ctx, fresh: bool, attempt: u32) -> Result<String, Decision>
         Some("grant_type=client_credentials".into()),
     )
     .await;
-    let decision = decided(ctx, &sfcc_call(ctx, "POST", &url, attempt), &reply).await;
+    let decision = decided(ctx, &sfcc_call(store, "POST", &url, attempt), &reply).await;
     if decision != Decision::Delivered {
         return Err(decision);
     }
@@ -88,9 +88,11 @@ async fn token(ctx: &Ctx, fresh: bool, attempt: u32) -> Result<String, Decision>
     Ok(granted.access_token)
 }
 
-/// Runs one product search. A rejected token is refreshed once, transparently.
+/// Runs one product search for `store` (named in the delivery log). A rejected token is
+/// refreshed once, transparently.
 pub async fn search(
     ctx: &Ctx,
+    store: &str,
     request: &ProductSearchRequest,
     attempt: u32,
 ) -> Result<ParsedPage, Decision> {
@@ -98,7 +100,7 @@ pub async fn search(
     let body = serde_json::to_string(request).map_err(|e| Decision::DeadLetter {
         reason: e.to_string(),
     })?;
-    let mut bearer = token(ctx, false, attempt).await?;
+    let mut bearer = token(ctx, store, false, attempt).await?;
     for refreshed in [false, true] {
         let auth = format!("Bearer {bearer}");
         let headers = [
@@ -106,14 +108,14 @@ pub async fn search(
             ("content-type", "application/json"),
         ];
         let reply = send(Method::Post, &url, &headers, Some(body.clone())).await;
-        let call = sfcc_call(ctx, "POST", &url, attempt);
+        let call = sfcc_call(store, "POST", &url, attempt);
         if reply.status() == Some(401) && !refreshed {
             let retry = Decision::Retry {
                 reason: "access token rejected; refreshing it once".into(),
                 delay_s: 0,
             };
             log::record(&ctx.db, &call, &reply, &retry).await;
-            bearer = token(ctx, true, attempt).await?;
+            bearer = token(ctx, store, true, attempt).await?;
             continue;
         }
         let decision = decided(ctx, &call, &reply).await;

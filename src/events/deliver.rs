@@ -22,7 +22,7 @@ pub async fn deliver(ctx: &Ctx, body: &Value) -> worker::Result<()> {
             return log::dead_letter(
                 &ctx.db,
                 names::EVENTS,
-                &ctx.settings.store.name,
+                log::UNKNOWN_STORE,
                 &reason,
                 &body.to_string(),
             )
@@ -30,6 +30,17 @@ pub async fn deliver(ctx: &Ctx, body: &Value) -> worker::Result<()> {
         }
     };
     let event = &envelope.payload;
+    let Some(store) = ctx.settings.store(&event.store) else {
+        let reason = format!("no store {:?} is configured", event.store);
+        return log::dead_letter(
+            &ctx.db,
+            names::EVENTS,
+            &event.store,
+            &reason,
+            &body.to_string(),
+        )
+        .await;
+    };
     if already_sent(ctx, &event.id).await? {
         return Ok(());
     }
@@ -38,8 +49,7 @@ pub async fn deliver(ctx: &Ctx, body: &Value) -> worker::Result<()> {
         // Nothing to send for this kind; acknowledging it loses nothing Clerk would take.
         Err(_) => return Ok(()),
     };
-    let store = &ctx.settings.store;
-    let url = call.url(&ctx.settings.clerk.api_url, &store.clerk_public_key);
+    let url = call.url(&ctx.settings.clerk_api_url, &store.config.clerk_public_key);
     let reply = send(Method::Get, &url, &[("accept", "application/json")], None).await;
     let decision = decide(
         &reply.outcome,

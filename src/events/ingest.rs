@@ -16,7 +16,8 @@ fn refuse(status: u16, message: &str) -> Result<Response> {
     Response::from_json(&json!({"error": message})).map(|r| r.with_status(status))
 }
 
-/// Accepts events for the shopper's visitor id (set as a first-party cookie when missing) and
+/// Accepts events for the store named by `?store=` (default: the first configured store) and the
+/// shopper's visitor id (set as a first-party cookie when missing) and
 /// answers 202 once they are queued, or 400/413 naming the problem; nothing of a refused call is
 /// queued.
 pub async fn ingest(mut req: Request, ctx: &Ctx) -> Result<Response> {
@@ -43,7 +44,21 @@ pub async fn ingest(mut req: Request, ctx: &Ctx) -> Result<Response> {
         return refuse(400, "body is not UTF-8");
     };
     let request_id = random::uuid_v4()?.replace('-', "");
-    let store = &ctx.settings.store;
+    let store_name = req
+        .url()?
+        .query_pairs()
+        .find(|(k, _)| k == "store")
+        .map(|(_, v)| v.into_owned());
+    let store = match store_name {
+        Some(name) => match ctx.settings.store(&name) {
+            Some(s) => &s.config,
+            None => return refuse(400, &format!("no store {name:?} is configured")),
+        },
+        None => match ctx.settings.stores.first() {
+            Some(s) => &s.config,
+            None => return refuse(500, "no store is configured"),
+        },
+    };
     let input = IngestContext {
         store: &store.name,
         currency: &store.currency,

@@ -76,6 +76,9 @@ pub async fn record(
     .await;
 }
 
+/// The store recorded for a message that names none (it could not be read).
+pub const UNKNOWN_STORE: &str = "(unknown)";
+
 /// Keeps a payload that will not be delivered, with the reason, for replay.
 pub async fn dead_letter(
     db: &D1Database,

@@ -67,10 +67,16 @@ pub async fn consume(batch: MessageBatch<Value>, env: Env) -> worker::Result<()>
             names::CATALOG_JOBS => catalog::run_job(&ctx, body).await,
             names::EVENTS_DLQ | names::CATALOG_JOBS_DLQ => {
                 let origin = queue.trim_end_matches("-dlq");
+                // Event envelopes name the store in `payload.store`, catalog jobs in `store`.
+                let store = body["payload"]["store"]
+                    .as_str()
+                    .or(body["payload"]["store"].as_str())
+                    .or(body["store"].as_str())
+                    .unwrap_or(log::UNKNOWN_STORE);
                 log::dead_letter(
                     &ctx.db,
                     origin,
-                    &ctx.settings.store.name,
+                    store,
                     "the platform gave up after max_retries (the consumer failed on this message)",
                     &body.to_string(),
                 )

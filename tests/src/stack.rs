@@ -64,7 +64,7 @@ pub struct Stack {
     pub sandbox: RunningSandbox,
     /// The worker's base URL.
     pub worker_url: String,
-    /// Clerk public key of the store the worker serves.
+    /// Clerk public key of the worker's first store (`refarch-us`).
     pub clerk_key: String,
     /// HTTP client.
     pub client: Client,
@@ -134,7 +134,14 @@ impl Stack {
     pub fn start(opts: &StackOptions) -> Result<Self, StackError> {
         let root = project_root();
         let wrangler_bin = check_prerequisites(&root)?;
-        let config = SandboxConfig::default();
+        // The two Clerk stores of config/sfcc-clerk.toml: refarch-us and refarchglobal-de.
+        let config = SandboxConfig {
+            clerk_stores: vec![
+                ("sandbox-public-us".into(), "sandbox-private-us".into()),
+                ("sandbox-public-de".into(), "sandbox-private-de".into()),
+            ],
+            ..SandboxConfig::default()
+        };
         let sandbox = RunningSandbox::start(&config, opts.sandbox_port)
             .map_err(io("starting the sandbox"))?;
         let clerk_key = config.clerk_stores[0].0.clone();
@@ -154,8 +161,8 @@ impl Stack {
             ("SFCC_CLIENT_ID", config.sfcc_client_id.clone()),
             ("SFCC_CLIENT_SECRET", config.sfcc_client_secret.clone()),
             ("CLERK_API_URL", base.clone()),
-            ("CLERK_PUBLIC_KEY", clerk_key.clone()),
             ("CLERK_PRIVATE_KEY", config.clerk_stores[0].1.clone()),
+            ("CLERK_PRIVATE_KEY_DE", config.clerk_stores[1].1.clone()),
             ("ADMIN_TOKEN", ADMIN_TOKEN.to_string()),
             ("SFCC_PAGE_SIZE", opts.page_size.to_string()),
         ];
@@ -284,26 +291,33 @@ impl Stack {
 
     /// Posts events to the worker's event endpoint, with a cookie header if given.
     pub fn post_events(&self, body: &str, cookie: Option<&str>) -> Reply {
+        self.post_events_to("/events", body, cookie)
+    }
+
+    /// Posts events to a path of the worker (e.g. `/events?store=…`).
+    pub fn post_events_to(&self, path: &str, body: &str, cookie: Option<&str>) -> Reply {
         let mut headers = vec![("content-type", "application/json")];
         if let Some(c) = cookie {
             headers.push(("cookie", c));
         }
         self.client.send(
             "POST",
-            &format!("{}/events", self.worker_url),
+            &format!("{}{path}", self.worker_url),
             &headers,
             body,
         )
     }
 
-    /// What sandbox Clerk holds for the worker's store: `{"products": {...}, "log": [...]}`.
+    /// What sandbox Clerk holds for the worker's first store: `{"products": {...}, "log": [...]}`.
     pub fn clerk_store(&self) -> Value {
+        self.clerk_store_with_key(&self.clerk_key)
+    }
+
+    /// What sandbox Clerk holds for the store with this public key.
+    pub fn clerk_store_with_key(&self, key: &str) -> Value {
         self.client
             .get(
-                &format!(
-                    "{}/__sandbox/clerk/stores/{}",
-                    self.sandbox.base_url, self.clerk_key
-                ),
+                &format!("{}/__sandbox/clerk/stores/{key}", self.sandbox.base_url),
                 &[],
             )
             .json

@@ -1,8 +1,12 @@
-//! Cron → SFCC (OCAPI) → core mapping → Clerk, through the worker on workerd with local D1/KV/Queues.
+//! Cron → SFCC (OCAPI) → core mapping → Clerk, per store, through the worker on workerd with
+//! local D1/KV/Queues.
 
 use serde_json::{json, Value};
 use sfcc_clerk_e2e::{wait_for, Stack, StackOptions};
 use std::time::Duration;
+
+const US: &str = "refarch-us";
+const DE: &str = "refarchglobal-de";
 
 fn product_ids(store: &Value) -> Vec<String> {
     store["products"]
@@ -11,19 +15,21 @@ fn product_ids(store: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn finished_run(stack: &Stack, run_index: usize) -> Value {
+/// The `index`-th run of `store` (from its oldest), once finished.
+fn finished_run(stack: &Stack, store: &str, index: usize) -> Value {
     wait_for(
-        "the sync run to finish",
+        &format!("run {index} of {store} to finish"),
         Duration::from_secs(60),
         || {
             let runs = stack.admin_get("sync-runs");
-            let runs = runs.as_array()?;
-            // Newest first; `run_index` counts from the oldest.
-            let run = runs
-                .len()
-                .checked_sub(run_index + 1)
-                .and_then(|i| runs.get(i))?;
-            (run["status"] == "finished").then(|| run.clone())
+            let mut mine: Vec<&Value> = runs
+                .as_array()?
+                .iter()
+                .filter(|r| r["store"] == store)
+                .collect();
+            mine.reverse();
+            let run = mine.get(index)?;
+            (run["status"] == "finished").then(|| (*run).clone())
         },
         || {
             format!(
@@ -35,8 +41,13 @@ fn finished_run(stack: &Stack, run_index: usize) -> Value {
     )
 }
 
+fn counts(run: &Value) -> [u64; 5] {
+    ["pages", "upserted", "unchanged", "removed", "rejected"]
+        .map(|k| run[k].as_u64().unwrap_or(u64::MAX))
+}
+
 #[test]
-fn cron_sync_sends_valid_products_reports_invalid_ones_and_then_only_changes() {
+fn cron_sync_sends_valid_products_per_store_reports_invalid_ones_and_then_only_changes() {
     let stack = Stack::start(&StackOptions {
         page_size: 2,
         ..Default::default()
@@ -44,31 +55,18 @@ fn cron_sync_sends_valid_products_reports_invalid_ones_and_then_only_changes() {
     .expect("stack starts");
     assert_eq!(stack.trigger_cron().status, 200);
 
-    let run = finished_run(&stack, 0);
-    assert_eq!(
-        run["mode"], "full",
-        "a store without a high-water mark gets a full run first"
-    );
-    // 6 products in pages of 2: 4 sellable sent, 1 offline never sent, 1 without price rejected.
-    assert_eq!(
-        (
-            run["pages"].as_u64(),
-            run["upserted"].as_u64(),
-            run["unchanged"].as_u64(),
-            run["removed"].as_u64(),
-            run["rejected"].as_u64()
-        ),
-        (Some(3), Some(4), Some(0), Some(0), Some(1)),
-        "{run}"
-    );
+    // refarch-us: 6 USD products in pages of 2: 4 sellable sent, 1 offline never sent, 1 without
+    // price rejected. A store without a high-water mark gets a full run first.
+    let us = finished_run(&stack, US, 0);
+    assert_eq!(us["mode"], "full");
+    assert_eq!(counts(&us), [3, 4, 0, 0, 1], "{us}");
     let store = stack.clerk_store();
     assert_eq!(
         product_ids(&store),
         ["25518704M", "25519318M", "25565189M", "25752986M"]
     );
-    let shirt = &store["products"]["25518704M"];
     assert_eq!(
-        *shirt,
+        store["products"]["25518704M"],
         json!({
             "id": "25518704M", "sku": "25518704M", "name": "Oxford Shirt",
             "description": "Crisp cotton oxford & button-down collar.",
@@ -79,46 +77,67 @@ fn cron_sync_sends_valid_products_reports_invalid_ones_and_then_only_changes() {
             "created_at": 1_768_469_400, "brand": "Sandbox Apparel", "color": "blue", "fit": "slim"
         })
     );
-    let failures = stack.admin_get("validation-failures");
-    assert_eq!(failures[0]["product_id"], "25720424M");
+
+    // refarchglobal-de sells in EUR: the sample catalog has USD prices only, so nothing may reach
+    // its Clerk store, and each record says why; the US store is not held up by it.
+    let de = finished_run(&stack, DE, 0);
+    assert_eq!(counts(&de), [3, 0, 0, 0, 5], "{de}");
     assert_eq!(
-        failures[0]["problems"],
-        r#"[{"field":"price","reason":"missing"}]"#
+        product_ids(&stack.clerk_store_with_key("sandbox-public-de")),
+        Vec::<String>::new()
+    );
+    let failures = stack.admin_get("validation-failures?limit=50");
+    let failures = failures.as_array().unwrap();
+    let us_failures: Vec<(&str, &str)> = failures
+        .iter()
+        .filter(|f| f["store"] == US)
+        .map(|f| {
+            (
+                f["product_id"].as_str().unwrap(),
+                f["problems"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        us_failures,
+        [("25720424M", r#"[{"field":"price","reason":"missing"}]"#)]
+    );
+    let de_shirt = failures
+        .iter()
+        .find(|f| f["store"] == DE && f["product_id"] == "25518704M")
+        .unwrap();
+    assert_eq!(
+        de_shirt["problems"],
+        r#"[{"field":"price","reason":"currency USD is not the store's EUR and price book \"eur-m-sale-prices\" has no price"}]"#
     );
 
     // Every call is in the delivery log, with no key or secret in it.
-    let deliveries = stack.admin_get("deliveries?limit=50");
-    let endpoints: Vec<&str> = deliveries
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|d| d["endpoint"].as_str())
-        .collect();
-    assert_eq!(
-        endpoints
+    let deliveries = stack.admin_get("deliveries?limit=100");
+    let calls = |store: &str, endpoint: &str| {
+        deliveries
+            .as_array()
+            .unwrap()
             .iter()
-            .filter(|e| **e == "POST /v2/products")
-            .count(),
-        3,
-        "{endpoints:?}"
+            .filter(|d| d["store"] == store && d["endpoint"] == endpoint)
+            .count()
+    };
+    assert_eq!(
+        (
+            calls(US, "POST /v2/products"),
+            calls(DE, "POST /v2/products")
+        ),
+        (3, 0)
     );
-    assert_eq!(
-        endpoints
-            .iter()
-            .filter(|e| **e == "POST /s/-/dw/data/v24_5/product_search")
-            .count(),
-        3
-    );
-    assert_eq!(
-        endpoints
-            .iter()
-            .filter(|e| **e == "POST /dwsso/oauth2/access_token")
-            .count(),
-        1,
-        "token is cached"
+    let search = "POST /s/-/dw/data/v24_5/product_search";
+    assert_eq!((calls(US, search), calls(DE, search)), (3, 3));
+    let tokens =
+        calls(US, "POST /dwsso/oauth2/access_token") + calls(DE, "POST /dwsso/oauth2/access_token");
+    assert!(
+        (1..=2).contains(&tokens),
+        "the token is cached, not fetched per page: {tokens}"
     );
     let log_text = deliveries.to_string();
-    assert!(!log_text.contains("sandbox-private-us") && !log_text.contains("sandbox-secret"));
+    assert!(!log_text.contains("sandbox-private") && !log_text.contains("sandbox-secret"));
 
     // A price change and a product going offline: the next run sends exactly those two changes.
     assert_eq!(
@@ -134,7 +153,7 @@ fn cron_sync_sends_valid_products_reports_invalid_ones_and_then_only_changes() {
         200
     );
     let writes_before = stack.clerk_requests().as_array().unwrap().len();
-    let first = stack.admin_post("reindex");
+    let first = stack.admin_post(&format!("reindex?store={US}"));
     assert_eq!(
         (first.status, first.json["mode"].as_str()),
         (202, Some("full")),
@@ -142,24 +161,17 @@ fn cron_sync_sends_valid_products_reports_invalid_ones_and_then_only_changes() {
         first.json
     );
     // A second re-index while the first holds the store is refused, naming the running one.
-    let second = stack.admin_post("reindex");
+    let second = stack.admin_post(&format!("reindex?store={US}"));
     assert_eq!(
         (second.status, &second.json["run_id"]),
         (409, &first.json["run_id"]),
         "{:?}",
         second.json
     );
-    let run = finished_run(&stack, 1);
+    assert_eq!(stack.admin_post("reindex?store=nowhere").status, 404);
+    let run = finished_run(&stack, US, 1);
     assert_eq!(run["run_id"], first.json["run_id"]);
-    assert_eq!(
-        (
-            run["upserted"].as_u64(),
-            run["unchanged"].as_u64(),
-            run["removed"].as_u64()
-        ),
-        (Some(1), Some(2), Some(1)),
-        "{run}"
-    );
+    assert_eq!(counts(&run)[1..4], [1, 2, 1], "{run}");
     let requests = stack.clerk_requests();
     let new_requests: Vec<&Value> = requests.as_array().unwrap()[writes_before..]
         .iter()

@@ -83,6 +83,32 @@ fn a_product_view_reaches_clerk_with_the_visitor_from_the_first_party_cookie() {
         .all(|d| d["status"] == 503 && d["error"].as_str().unwrap().starts_with("HTTP 503")));
     std::thread::sleep(Duration::from_secs(2));
     assert_eq!(clerk_log(&stack).len(), 3, "nothing is delivered twice");
+
+    // Events for another store go to that store's Clerk store only.
+    let reply = stack.post_events_to(
+        "/events?store=refarchglobal-de",
+        r#"{"type":"product_view","product":"25565189M"}"#,
+        Some(&cookie_header),
+    );
+    assert_eq!(reply.status, 202, "{:?}", reply.json);
+    let de_log = wait_for(
+        "the product view at the DE Clerk store",
+        Duration::from_secs(30),
+        || {
+            stack.clerk_store_with_key("sandbox-public-de")["log"]
+                .as_array()
+                .filter(|l| !l.is_empty())
+                .cloned()
+        },
+        || stack.wrangler_log(),
+    );
+    assert_eq!(
+        de_log,
+        [
+            json!({"endpoint": "log/product", "params": {"product": "25565189M", "visitor": clerk_visitor}})
+        ]
+    );
+    assert_eq!(clerk_log(&stack).len(), 3);
 }
 
 #[test]
@@ -105,6 +131,15 @@ fn bad_payloads_get_a_400_naming_the_problem_and_nothing_is_queued() {
         let error = reply.json["error"].as_str().unwrap_or_default();
         assert!(error.starts_with(expected), "{body}: {error}");
     }
+    let unknown = stack.post_events_to(
+        "/events?store=nowhere",
+        r#"{"type":"search","query":"q"}"#,
+        None,
+    );
+    assert_eq!(
+        (unknown.status, unknown.json["error"].as_str()),
+        (400, Some("no store \"nowhere\" is configured"))
+    );
     let big = format!(r#"{{"type":"search","query":"{}"}}"#, "x".repeat(70 * 1024));
     assert_eq!(stack.post_events(&big, None).status, 413);
     std::thread::sleep(Duration::from_secs(2));
