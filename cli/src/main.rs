@@ -1,5 +1,6 @@
 //! `sfcc-clerk`: the operators' command line.
 
+mod admin_cmd;
 mod map_cmd;
 mod sandbox_cmd;
 
@@ -31,6 +32,44 @@ enum Command {
         #[arg(long)]
         store: Option<String>,
     },
+    /// Start a delta sync (a full one for a store never synced) of one store or all.
+    Sync {
+        /// The worker's base URL; the token comes from SFCC_CLERK_ADMIN_TOKEN.
+        #[arg(long)]
+        worker: String,
+        /// Only this store.
+        #[arg(long)]
+        store: Option<String>,
+    },
+    /// Start a full re-index of one store or all (refused while a run holds the store).
+    Reindex {
+        /// The worker's base URL; the token comes from SFCC_CLERK_ADMIN_TOKEN.
+        #[arg(long)]
+        worker: String,
+        /// Only this store.
+        #[arg(long)]
+        store: Option<String>,
+    },
+    /// Put a dead letter back on its queue.
+    Replay {
+        /// The worker's base URL; the token comes from SFCC_CLERK_ADMIN_TOKEN.
+        #[arg(long)]
+        worker: String,
+        /// The dead letter's id (see `sfcc-clerk list dead-letters`).
+        id: u64,
+    },
+    /// Print deliveries, sync-runs, validation-failures or dead-letters.
+    List {
+        /// The worker's base URL; the token comes from SFCC_CLERK_ADMIN_TOKEN.
+        #[arg(long)]
+        worker: String,
+        /// What to list.
+        #[arg(value_parser = ["deliveries", "sync-runs", "validation-failures", "dead-letters"])]
+        what: String,
+        /// How many rows, newest first.
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
     /// Serve local stand-ins for SFCC and Clerk.io on 127.0.0.1 (until Ctrl-C).
     Sandbox {
         /// Port to listen on (0 picks a free one).
@@ -42,6 +81,26 @@ enum Command {
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Map { config, store } => map_cmd::run(config.as_deref(), store.as_deref()),
+        Command::Sync { worker, store } => admin_cmd::run(
+            &worker,
+            admin_cmd::Action::Run {
+                store: store.as_deref(),
+                full: false,
+            },
+        ),
+        Command::Reindex { worker, store } => admin_cmd::run(
+            &worker,
+            admin_cmd::Action::Run {
+                store: store.as_deref(),
+                full: true,
+            },
+        ),
+        Command::Replay { worker, id } => admin_cmd::run(&worker, admin_cmd::Action::Replay { id }),
+        Command::List {
+            worker,
+            what,
+            limit,
+        } => admin_cmd::run(&worker, admin_cmd::Action::List { what: &what, limit }),
         Command::Sandbox { port } => sandbox_cmd::run(port),
     }
 }

@@ -278,6 +278,11 @@ impl Stack {
             .json
     }
 
+    /// The operators' admin client (what `sfcc-clerk sync/reindex/replay/list` use), for this worker.
+    pub fn admin_client(&self) -> sfcc_clerk_cli::admin_client::AdminClient {
+        sfcc_clerk_cli::admin_client::AdminClient::new(&self.worker_url, ADMIN_TOKEN)
+    }
+
     /// `POST /admin/{path}` with the admin token.
     pub fn admin_post(&self, path: &str) -> Reply {
         let auth = format!("Bearer {ADMIN_TOKEN}");

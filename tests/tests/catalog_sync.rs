@@ -2,6 +2,7 @@
 //! local D1/KV/Queues.
 
 use serde_json::{json, Value};
+use sfcc_clerk_cli::admin_client::AdminError;
 use sfcc_clerk_e2e::{wait_for, Stack, StackOptions};
 use std::time::Duration;
 
@@ -153,24 +154,25 @@ fn cron_sync_sends_valid_products_per_store_reports_invalid_ones_and_then_only_c
         200
     );
     let writes_before = stack.clerk_requests().as_array().unwrap().len();
-    let first = stack.admin_post(&format!("reindex?store={US}"));
-    assert_eq!(
-        (first.status, first.json["mode"].as_str()),
-        (202, Some("full")),
-        "{:?}",
-        first.json
-    );
+    // As an operator would: `sfcc-clerk reindex --store refarch-us`.
+    let admin = stack.admin_client();
+    let first = admin
+        .start_run(Some(US), true)
+        .expect("the re-index starts");
+    assert_eq!(first["mode"], "full", "{first}");
     // A second re-index while the first holds the store is refused, naming the running one.
-    let second = stack.admin_post(&format!("reindex?store={US}"));
-    assert_eq!(
-        (second.status, &second.json["run_id"]),
-        (409, &first.json["run_id"]),
-        "{:?}",
-        second.json
-    );
-    assert_eq!(stack.admin_post("reindex?store=nowhere").status, 404);
+    match admin.start_run(Some(US), true) {
+        Err(AdminError::Refused {
+            status: 409, body, ..
+        }) => assert_eq!(body["run_id"], first["run_id"]),
+        other => panic!("expected 409, got {other:?}"),
+    }
+    assert!(matches!(
+        admin.start_run(Some("nowhere"), true),
+        Err(AdminError::Refused { status: 404, .. })
+    ));
     let run = finished_run(&stack, US, 1);
-    assert_eq!(run["run_id"], first.json["run_id"]);
+    assert_eq!(run["run_id"], first["run_id"]);
     assert_eq!(counts(&run)[1..4], [1, 2, 1], "{run}");
     let requests = stack.clerk_requests();
     let new_requests: Vec<&Value> = requests.as_array().unwrap()[writes_before..]

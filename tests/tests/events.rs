@@ -185,8 +185,12 @@ fn a_refused_event_is_dead_lettered_with_its_reason_and_replay_delivers_it() {
     assert_eq!(clerk_log(&stack), Vec::<Value>::new());
 
     let id = dead[0]["id"].as_u64().unwrap();
-    let replay = stack.admin_post(&format!("dead-letters/{id}/replay"));
-    assert_eq!(replay.status, 202, "{:?}", replay.json);
+    // As an operator would: `sfcc-clerk replay ID`.
+    let replay = stack
+        .admin_client()
+        .replay(id)
+        .expect("the replay is accepted");
+    assert_eq!(replay["queue"], "sfcc-clerk-events");
     let log = wait_for(
         "the replayed click at Clerk",
         Duration::from_secs(30),

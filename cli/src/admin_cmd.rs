@@ -1,0 +1,47 @@
+//! `sfcc-clerk sync | reindex | replay | list`: operate a deployed (or local) worker.
+
+use sfcc_clerk_cli::admin_client::{AdminClient, AdminError, TOKEN_VAR};
+use std::process::ExitCode;
+
+/// What to ask the worker.
+pub enum Action<'a> {
+    /// Start a run (full or delta) of one store or all.
+    Run { store: Option<&'a str>, full: bool },
+    /// Replay a dead letter.
+    Replay { id: u64 },
+    /// Print a listing.
+    List { what: &'a str, limit: u32 },
+}
+
+/// Runs an admin action; the token comes from the environment.
+pub fn run(worker: &str, action: Action<'_>) -> ExitCode {
+    let Some(token) = std::env::var(TOKEN_VAR).ok().filter(|t| !t.is_empty()) else {
+        eprintln!("error: set {TOKEN_VAR} to the worker's ADMIN_TOKEN");
+        return ExitCode::from(2);
+    };
+    let client = AdminClient::new(worker, &token);
+    let result = match action {
+        Action::Run { store, full } => client.start_run(store, full),
+        Action::Replay { id } => client.replay(id),
+        Action::List { what, limit } => client.list(what, limit),
+    };
+    match result {
+        Ok(body) => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&body).unwrap_or_default()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(AdminError::Refused {
+            status, message, ..
+        }) => {
+            eprintln!("error: the worker answered {status}: {message}");
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
