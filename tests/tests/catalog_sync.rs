@@ -79,37 +79,43 @@ fn cron_sync_sends_valid_products_per_store_reports_invalid_ones_and_then_only_c
         })
     );
 
-    // refarchglobal-de sells in EUR: the sample catalog has USD prices only, so nothing may reach
-    // its Clerk store, and each record says why; the US store is not held up by it.
+    // refarchglobal-de: the same products in German and EUR from the eur-m-* price books, routed
+    // to its own Clerk store; the priceless scarf is reported for each store.
     let de = finished_run(&stack, DE, 0);
-    assert_eq!(counts(&de), [3, 0, 0, 0, 5], "{de}");
+    assert_eq!(counts(&de), [3, 4, 0, 0, 1], "{de}");
+    let de_store = stack.clerk_store_with_key("sandbox-public-de");
+    assert_eq!(product_ids(&de_store), product_ids(&store));
+    let hemd = &de_store["products"]["25518704M"];
     assert_eq!(
-        product_ids(&stack.clerk_store_with_key("sandbox-public-de")),
-        Vec::<String>::new()
+        (
+            hemd["name"].as_str(),
+            hemd["price"].as_f64(),
+            hemd["list_price"].as_f64()
+        ),
+        (Some("Oxford-Hemd"), Some(36.0), Some(45.0))
+    );
+    assert_eq!(
+        hemd["url"],
+        "https://www.example.com/de-DE/product/25518704M.html"
     );
     let failures = stack.admin_get("validation-failures?limit=50");
-    let failures = failures.as_array().unwrap();
-    let us_failures: Vec<(&str, &str)> = failures
+    let mut failures: Vec<(&str, &str, &str)> = failures
+        .as_array()
+        .unwrap()
         .iter()
-        .filter(|f| f["store"] == US)
         .map(|f| {
             (
+                f["store"].as_str().unwrap(),
                 f["product_id"].as_str().unwrap(),
                 f["problems"].as_str().unwrap(),
             )
         })
         .collect();
+    failures.sort();
+    let missing = r#"[{"field":"price","reason":"missing"}]"#;
     assert_eq!(
-        us_failures,
-        [("25720424M", r#"[{"field":"price","reason":"missing"}]"#)]
-    );
-    let de_shirt = failures
-        .iter()
-        .find(|f| f["store"] == DE && f["product_id"] == "25518704M")
-        .unwrap();
-    assert_eq!(
-        de_shirt["problems"],
-        r#"[{"field":"price","reason":"currency USD is not the store's EUR and price book \"eur-m-sale-prices\" has no price"}]"#
+        failures,
+        [(US, "25720424M", missing), (DE, "25720424M", missing)]
     );
 
     // Every call is in the delivery log, with no key or secret in it.
@@ -127,7 +133,7 @@ fn cron_sync_sends_valid_products_per_store_reports_invalid_ones_and_then_only_c
             calls(US, "POST /v2/products"),
             calls(DE, "POST /v2/products")
         ),
-        (3, 0)
+        (3, 3)
     );
     let search = "POST /s/-/dw/data/v24_5/product_search";
     assert_eq!((calls(US, search), calls(DE, search)), (3, 3));

@@ -26,49 +26,55 @@ pub fn run(once: bool) -> Result<(), String> {
     let stack = Stack::start(&opts).map_err(|e| e.to_string())?;
     let (worker, sandbox) = (stack.worker_url.clone(), stack.sandbox.base_url.clone());
 
-    println!("\n==> cron: catalog sync SFCC → Clerk");
+    println!("\n==> cron: catalog sync SFCC → Clerk, per store (config/sfcc-clerk.toml)");
     stack.trigger_cron();
-    let run = wait_for(
-        "the catalog sync to finish",
+    let runs = wait_for(
+        "every store's first sync to finish",
         Duration::from_secs(60),
         || {
-            stack
-                .admin_get("sync-runs")
-                .get(0)
-                .filter(|r| !r["finished_at_ms"].is_null())
-                .cloned()
+            let runs = stack.admin_get("sync-runs").as_array().cloned()?;
+            (runs.len() >= 2 && runs.iter().all(|r| r["status"] == "finished")).then_some(runs)
         },
         || stack.wrangler_log(),
     );
-    println!(
-        "sync run {}: {} pages, {} products sent, {} rejected by validation",
-        run["run_id"].as_str().unwrap_or("?"),
-        run["pages"],
-        run["upserted"],
-        run["rejected"]
-    );
-    for failure in stack
-        .admin_get("validation-failures")
-        .as_array()
-        .into_iter()
-        .flatten()
-    {
+    let failures = stack.admin_get("validation-failures");
+    for run in runs.iter().rev() {
+        let store = run["store"].as_str().unwrap_or("?");
         println!(
-            "  not sent: {} {}",
-            failure["product_id"].as_str().unwrap_or("?"),
-            failure["problems"].as_str().unwrap_or("")
+            "\n{store}: {} run, {} pages, {} products sent, {} rejected by validation",
+            run["mode"].as_str().unwrap_or("?"),
+            run["pages"],
+            run["upserted"],
+            run["rejected"]
         );
-    }
-    println!("products now in sandbox Clerk:");
-    if let Some(products) = stack.clerk_store()["products"].as_object() {
-        for (id, p) in products {
+        for f in failures
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|f| f["store"] == store)
+        {
             println!(
-                "  {id}  {:<16} {:>7} USD  stock {:>3}  {}",
-                p["name"].as_str().unwrap_or("?"),
-                p["price"],
-                p["stock"],
-                p["url"].as_str().unwrap_or("")
+                "  not sent: {} {}",
+                f["product_id"].as_str().unwrap_or("?"),
+                f["problems"].as_str().unwrap_or("")
             );
+        }
+        let key = if store.ends_with("-de") {
+            "sandbox-public-de"
+        } else {
+            stack.clerk_key.as_str()
+        };
+        println!("  now in sandbox Clerk store {key}:");
+        if let Some(products) = stack.clerk_store_with_key(key)["products"].as_object() {
+            for (id, p) in products {
+                println!(
+                    "    {id}  {:<16} {:>7}  stock {:>3}  {}",
+                    p["name"].as_str().unwrap_or("?"),
+                    p["price"],
+                    p["stock"],
+                    p["url"].as_str().unwrap_or("")
+                );
+            }
         }
     }
 
@@ -133,10 +139,12 @@ pub fn run(once: bool) -> Result<(), String> {
   post an event        curl -X POST {worker}/events -d '{{\"type\":\"product_view\",\"product\":\"25565189M\"}}'
   run the cron         curl '{worker}/__scheduled?cron=*/15+*+*+*+*'
   start a sync         curl -X POST {auth} {worker}/admin/sync
+  full re-index        curl -X POST {auth} '{worker}/admin/reindex?store=refarch-us'
+  the same, CLI        SFCC_CLERK_ADMIN_TOKEN={ADMIN_TOKEN} cargo run -q -p sfcc-clerk-cli -- reindex --worker {worker} --store refarch-us
   delivery log         curl {auth} {worker}/admin/deliveries
   sync runs            curl {auth} {worker}/admin/sync-runs
   dead letters         curl {auth} {worker}/admin/dead-letters
-  what Clerk holds     curl {sandbox}/__sandbox/clerk/stores/{}
+  what Clerk holds     curl {sandbox}/__sandbox/clerk/stores/{}   (and sandbox-public-de)
   change a product     curl -X PATCH {sandbox}/__sandbox/sfcc/products/25519318M -d '{{\"price\": 49.0}}'
   make Clerk fail      curl -X POST {sandbox}/__sandbox/clerk/faults -d '{{\"fail_next\": 3, \"status\": 503}}'
   wrangler output      {}",

@@ -7,8 +7,9 @@ fn images(slug: &str) -> Value {
     ])
 }
 
-/// A handful of OCAPI product documents for site `RefArch` in USD: four sellable products, one
-/// offline, one deliberately broken (no price). Localized names in `default` and `de`.
+/// A handful of OCAPI product documents: four sellable products, one offline, one deliberately
+/// broken (no price in any currency). USD prices as the document's `price` (site `RefArch`), EUR
+/// in the `eur-m-*` price books; localized names in `default` and `de`.
 pub fn sample_catalog() -> Vec<Value> {
     let mut products = vec![
         json!({
@@ -18,6 +19,7 @@ pub fn sample_catalog() -> Vec<Value> {
             "creation_date": "2026-01-15T09:30:00.000Z", "last_modified": "2026-11-01T10:00:00.000Z",
             "primary_category_id": "mens-clothing-shirts", "category_ids": ["mens-clothing-shirts", "new-arrivals"],
             "price": 39.5, "list_price": 49.0, "currency": "USD",
+            "prices": {"eur-m-list-prices": 45.0, "eur-m-sale-prices": 36.0},
             "image_groups": images("oxford-shirt"),
             "inventory": {"ats": 42.0, "orderable": true},
             "c_color": "blue", "c_fit": "slim"
@@ -29,6 +31,7 @@ pub fn sample_catalog() -> Vec<Value> {
             "creation_date": "2026-02-01T12:00:00.000Z", "last_modified": "2026-11-02T10:00:00.000Z",
             "primary_category_id": "mens-clothing-pants",
             "price": 59.0, "currency": "USD",
+            "prices": {"eur-m-sale-prices": 55.0},
             "image_groups": images("chino-trousers"),
             "inventory": {"ats": 0.0, "orderable": false},
             "c_color": "khaki"
@@ -40,6 +43,7 @@ pub fn sample_catalog() -> Vec<Value> {
             "creation_date": "2026-03-10T08:00:00.000Z", "last_modified": "2026-11-03T10:00:00.000Z",
             "primary_category_id": "womens-clothing-dresses",
             "price": 129.0, "list_price": 129.0, "currency": "USD",
+            "prices": {"eur-m-list-prices": 119.0, "eur-m-sale-prices": 119.0},
             "image_groups": images("wrap-dress"),
             "inventory": {"ats": 5.0, "orderable": true},
             "c_color": "red", "c_isNew": true
@@ -71,6 +75,7 @@ pub fn sample_catalog() -> Vec<Value> {
             "creation_date": "2026-05-05T08:00:00.000Z", "last_modified": "2026-11-05T10:00:00.000Z",
             "primary_category_id": "mens-accessories-belts",
             "price": 45.0, "currency": "USD",
+            "prices": {"eur-m-sale-prices": 42.0},
             "image_groups": images("leather-belt"),
             "inventory": {"ats": 17.0, "orderable": true},
             "c_material": "leather"
