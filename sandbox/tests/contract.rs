@@ -145,3 +145,58 @@ fn clerk_injects_faults_with_retry_after() {
     assert_eq!(r.headers().get("retry-after").unwrap(), "3");
     assert_eq!(a.get(&url).call().unwrap().status().as_u16(), 200);
 }
+
+#[test]
+fn sfcc_selects_by_modification_window_and_by_ids() {
+    let sb = RunningSandbox::start(&SandboxConfig::default(), 0).unwrap();
+    let a = agent();
+    let (_, t) = token(&a, &sb.base_url, "c2FuZGJveC1jbGllbnQ6c2FuZGJveC1zZWNyZXQ=");
+    let bearer = format!("Bearer {}", t["access_token"].as_str().unwrap());
+    let search = |query: Value| {
+        body(
+            a.post(format!("{}/s/-/dw/data/v24_5/product_search", sb.base_url))
+                .header("Authorization", &bearer)
+                .send_json(json!({"query": query, "count": 200}))
+                .unwrap(),
+        )
+    };
+    let ids = |page: &Value| -> Vec<String> {
+        page["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let changed = a
+        .patch(format!("{}/__sandbox/sfcc/products/25565189M", sb.base_url))
+        .send_json(json!({"price": 99.0}))
+        .unwrap();
+    assert_eq!(changed.status().as_u16(), 200);
+    let window = |from: &str, to: &str| {
+        json!({"filtered_query": {"query": {"match_all_query": {}},
+            "filter": {"range_filter": {"field": "last_modified", "from": from, "to": to}}}})
+    };
+    let (status, page) = search(window(
+        "2026-11-20T00:00:00.000Z",
+        "2999-01-01T00:00:00.000Z",
+    ));
+    assert_eq!(
+        (status, ids(&page), page["total"].as_u64()),
+        (200, vec!["25565189M".to_string()], Some(1))
+    );
+    let (_, page) = search(window(
+        "2026-11-02T00:00:00.000Z",
+        "2026-11-03T12:00:00.000Z",
+    ));
+    // Only the chinos were modified on 2026-11-02 (the dress's stamp moved to now).
+    assert_eq!(ids(&page), ["25519318M"]);
+    let (_, page) = search(
+        json!({"term_query": {"fields": ["id"], "operator": "one_of", "values": ["25752986M", "25518704M", "nope"]}}),
+    );
+    assert_eq!(ids(&page), ["25518704M", "25752986M"]);
+    assert_eq!(
+        search(json!({"term_query": {"fields": ["name"], "operator": "is", "values": ["x"]}})).0,
+        400
+    );
+}

@@ -195,3 +195,55 @@ fn cron_sync_sends_valid_products_per_store_reports_invalid_ones_and_then_only_c
     assert_eq!(product_ids(&store), ["25518704M", "25519318M", "25565189M"]);
     assert_eq!(store["products"]["25519318M"]["price"], 49.0);
 }
+
+#[test]
+fn after_a_full_run_cron_runs_deltas_that_send_only_what_changed() {
+    let stack = Stack::start(&StackOptions {
+        page_size: 2,
+        ..Default::default()
+    })
+    .expect("stack starts");
+    assert_eq!(stack.trigger_cron().status, 200);
+    for store in [US, DE] {
+        assert_eq!(finished_run(&stack, store, 0)["mode"], "full");
+    }
+    // A USD price change: SFCC stamps last_modified; the next cron sees only that product.
+    assert_eq!(
+        stack
+            .change_sfcc_product("25519318M", &json!({"price": 52.0}))
+            .status,
+        200
+    );
+    let writes_before = stack.clerk_requests().as_array().unwrap().len();
+    assert_eq!(stack.trigger_cron().status, 200);
+    let us = finished_run(&stack, US, 1);
+    let de = finished_run(&stack, DE, 1);
+    assert_eq!(
+        (us["mode"].as_str(), de["mode"].as_str()),
+        (Some("delta"), Some("delta"))
+    );
+    // One product in the window: new USD price for the US store; EUR price book unchanged for DE.
+    assert_eq!(counts(&us), [1, 1, 0, 0, 0], "{us}");
+    assert_eq!(counts(&de), [1, 0, 1, 0, 0], "{de}");
+    let from = us["window_from"].as_str().unwrap();
+    assert!(from.ends_with('Z') && from.starts_with("20"), "{from}");
+    let requests = stack.clerk_requests();
+    let new_requests: Vec<&Value> = requests.as_array().unwrap()[writes_before..]
+        .iter()
+        .collect();
+    assert_eq!(
+        new_requests,
+        [&json!({"request": "POST /v2/products", "status": 200})]
+    );
+    assert_eq!(stack.clerk_store()["products"]["25519318M"]["price"], 52.0);
+
+    // Nothing changed since: the next delta's overlap window sees the change again, and the
+    // ledger keeps it from being sent twice.
+    assert_eq!(stack.trigger_cron().status, 200);
+    assert_eq!(counts(&finished_run(&stack, US, 2)), [1, 0, 1, 0, 0]);
+    finished_run(&stack, DE, 2);
+    assert_eq!(
+        stack.clerk_requests().as_array().unwrap().len(),
+        writes_before + 1
+    );
+}

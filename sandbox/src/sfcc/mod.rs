@@ -2,6 +2,7 @@
 
 mod catalog;
 mod routes;
+mod time;
 
 pub use catalog::sample_catalog;
 pub use routes::routes;
@@ -18,7 +19,6 @@ pub struct SfccState {
     pub(crate) client_secret: String,
     pub(crate) tokens: HashSet<String>,
     pub(crate) issued: u64,
-    pub(crate) revision: u64,
     /// The catalog as OCAPI product documents, sorted by id.
     pub products: Vec<Value>,
     /// Requests served, for tests: (method and path, status).
@@ -33,7 +33,6 @@ impl SfccState {
             client_secret: client_secret.into(),
             tokens: HashSet::new(),
             issued: 0,
-            revision: 0,
             products: sample_catalog(),
             requests: Vec::new(),
         }
