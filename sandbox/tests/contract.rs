@@ -200,3 +200,30 @@ fn sfcc_selects_by_modification_window_and_by_ids() {
         400
     );
 }
+
+#[test]
+fn clerk_fails_a_seeded_share_of_calls() {
+    let sb = RunningSandbox::start(&SandboxConfig::default(), 0).unwrap();
+    let a = agent();
+    a.post(format!("{}/__sandbox/clerk/faults", sb.base_url))
+        .send_json(json!({"fail_rate": 0.3, "seed": 7, "status": 503}))
+        .unwrap();
+    let url = format!(
+        "{}/v2/log/product?key=sandbox-public-us&product=P1&visitor=abc",
+        sb.base_url
+    );
+    let failed = (0..300)
+        .filter(|_| a.get(&url).call().unwrap().status().as_u16() == 503)
+        .count();
+    assert!(
+        (60..=120).contains(&failed),
+        "about 30% of 300 calls should fail, {failed} did"
+    );
+    a.post(format!("{}/__sandbox/clerk/faults", sb.base_url))
+        .send_json(json!({}))
+        .unwrap();
+    assert!(
+        (0..20).all(|_| a.get(&url).call().unwrap().status().as_u16() == 200),
+        "faults cleared"
+    );
+}

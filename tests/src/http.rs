@@ -66,6 +66,7 @@ impl Client {
     pub fn send(&self, method: &str, url: &str, headers: &[(&str, &str)], body: &str) -> Reply {
         let mut req = match method {
             "PATCH" => self.0.patch(url),
+            "DELETE" => return Self::reply(self.0.delete(url).force_send_body().send(body)),
             "PUT" => self.0.put(url),
             _ => self.0.post(url),
         };

@@ -349,6 +349,19 @@ impl Stack {
         )
     }
 
+    /// Removes a product from sandbox SFCC.
+    pub fn remove_sfcc_product(&self, id: &str) -> Reply {
+        let url = format!("{}/__sandbox/sfcc/products/{id}", self.sandbox.base_url);
+        self.client.send("DELETE", &url, &[], "")
+    }
+
+    /// Makes sandbox Clerk fail a seeded share (0 to 1) of all further calls with a 503.
+    pub fn clerk_fail_rate(&self, rate: f64, seed: u64) -> Reply {
+        let url = format!("{}/__sandbox/clerk/faults", self.sandbox.base_url);
+        let body = serde_json::json!({"fail_rate": rate, "seed": seed, "status": 503}).to_string();
+        self.client.send("POST", &url, &[], &body)
+    }
+
     /// Makes sandbox Clerk fail its next `n` calls with `status`.
     pub fn clerk_fail_next(&self, n: u32, status: u16) -> Reply {
         let url = format!("{}/__sandbox/clerk/faults", self.sandbox.base_url);

@@ -247,3 +247,85 @@ fn after_a_full_run_cron_runs_deltas_that_send_only_what_changed() {
         writes_before + 1
     );
 }
+
+#[test]
+fn with_30_percent_of_clerk_calls_failing_full_runs_still_land_exactly_and_delete_what_sfcc_dropped(
+) {
+    let stack = Stack::start(&StackOptions {
+        page_size: 1,
+        ..Default::default()
+    })
+    .expect("stack starts");
+    // About 30% of Clerk calls fail with a 503 from the start (seeded: the 2nd, 3rd, 5th, … fail).
+    assert_eq!(stack.clerk_fail_rate(0.3, 42).status, 200);
+    assert_eq!(stack.trigger_cron().status, 200);
+    let (us, de) = (finished_run(&stack, US, 0), finished_run(&stack, DE, 0));
+    assert_eq!(
+        (counts(&us), counts(&de)),
+        ([6, 4, 0, 0, 1], [6, 4, 0, 0, 1]),
+        "{us} {de}"
+    );
+    let prices = |key: &str| -> Vec<(String, f64)> {
+        let store = stack.clerk_store_with_key(key);
+        let products = store["products"].as_object().cloned().unwrap_or_default();
+        products
+            .iter()
+            .map(|(id, p)| (id.clone(), p["price"].as_f64().unwrap_or(f64::NAN)))
+            .collect()
+    };
+    let us_expected = [
+        ("25518704M", 39.5),
+        ("25519318M", 59.0),
+        ("25565189M", 129.0),
+        ("25752986M", 45.0),
+    ];
+    let de_expected = [
+        ("25518704M", 36.0),
+        ("25519318M", 55.0),
+        ("25565189M", 119.0),
+        ("25752986M", 42.0),
+    ];
+    let owned = |e: &[(&str, f64)]| {
+        e.iter()
+            .map(|(i, p)| (i.to_string(), *p))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        prices("sandbox-public-us"),
+        owned(&us_expected),
+        "after retries Clerk holds exactly the catalog"
+    );
+    assert_eq!(prices("sandbox-public-de"), owned(&de_expected));
+    let deliveries = stack.admin_get("deliveries?limit=500");
+    let retried = deliveries
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["outcome"] == "retry" && d["status"] == 503)
+        .count();
+    assert!(
+        retried >= 2,
+        "the injected failures were retried: {retried}"
+    );
+    assert_eq!(
+        stack.admin_get("dead-letters"),
+        json!([]),
+        "nothing was given up on"
+    );
+
+    // The belt disappears from SFCC: the next full run deletes it from Clerk as stale.
+    assert_eq!(stack.remove_sfcc_product("25752986M").status, 200);
+    let started = stack
+        .admin_client()
+        .start_run(Some(US), true)
+        .expect("the re-index starts");
+    let run = finished_run(&stack, US, 1);
+    assert_eq!(run["run_id"], started["run_id"]);
+    assert_eq!(
+        counts(&run),
+        [5, 0, 3, 1, 1],
+        "5 pages of 1; the belt deleted as stale: {run}"
+    );
+    assert_eq!(prices("sandbox-public-us"), owned(&us_expected[..3]));
+    assert_eq!(stack.admin_get("dead-letters"), json!([]));
+}

@@ -29,11 +29,15 @@ pub struct ClerkStore {
     pub log: Vec<TrackedCall>,
 }
 
-/// Injected failures for the next calls to `/v2/*`.
+/// Injected failures for calls to `/v2/*`.
 #[derive(Debug, Default, Clone)]
 pub struct Faults {
     /// How many calls still fail.
     pub fail_next: u32,
+    /// Share of all further calls that fail (0 to 1), drawn from a seeded sequence.
+    pub fail_rate: f64,
+    /// State of the seeded sequence.
+    pub draws: u64,
     /// Status they fail with.
     pub status: u16,
     /// `Retry-After` seconds sent with them.

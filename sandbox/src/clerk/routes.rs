@@ -40,10 +40,11 @@ fn ok() -> Response {
 
 /// Answers with an injected fault if one is pending, recording the request either way.
 fn injected_fault(s: &mut MutexGuard<'_, ClerkState>, what: &str) -> Option<Response> {
-    if s.faults.fail_next == 0 {
+    if s.faults.fail_next > 0 {
+        s.faults.fail_next -= 1;
+    } else if !draw_fails(&mut s.faults) {
         return None;
     }
-    s.faults.fail_next -= 1;
     let status = StatusCode::from_u16(s.faults.status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
     let mut response = clerk_error(status, "InternalError", "injected fault");
     if let Some(secs) = s.faults.retry_after {
@@ -311,6 +312,12 @@ async fn set_faults(State(state): State<Shared>, body: String) -> Response {
     };
     let faults = Faults {
         fail_next: v.get("fail_next").and_then(Value::as_u64).unwrap_or(0) as u32,
+        fail_rate: v
+            .get("fail_rate")
+            .and_then(Value::as_f64)
+            .unwrap_or(0.0)
+            .clamp(0.0, 1.0),
+        draws: v.get("seed").and_then(Value::as_u64).unwrap_or(1),
         status: v.get("status").and_then(Value::as_u64).unwrap_or(503) as u16,
         retry_after: v
             .get("retry_after")
@@ -321,4 +328,17 @@ async fn set_faults(State(state): State<Shared>, body: String) -> Response {
         s.faults = faults;
     }
     json(StatusCode::OK, json!({"status": "ok"}))
+}
+
+/// Whether the next call fails under `fail_rate`: a splitmix64 draw, so a seed repeats a run.
+fn draw_fails(f: &mut Faults) -> bool {
+    if f.fail_rate <= 0.0 {
+        return false;
+    }
+    f.draws = f.draws.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = f.draws;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    ((z >> 11) as f64 / (1u64 << 53) as f64) < f.fail_rate
 }

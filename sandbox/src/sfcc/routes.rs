@@ -23,7 +23,7 @@ pub fn routes(state: Shared) -> Router {
         .route("/__sandbox/sfcc/requests", get(requests))
         .route(
             "/__sandbox/sfcc/products/{id}",
-            axum::routing::patch(change_product),
+            axum::routing::patch(change_product).delete(remove_product),
         )
         .with_state(state)
 }
@@ -271,4 +271,23 @@ impl Selection {
                 .is_some_and(|id| ids.iter().any(|i| i == id)),
         }
     }
+}
+
+/// Removes a product from the catalog, as deleting it in Business Manager would.
+async fn remove_product(State(state): State<Shared>, Path(id): Path<String>) -> Response {
+    let Ok(mut s) = state.lock() else {
+        return json(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            json!({"error": "state unavailable"}),
+        );
+    };
+    let before = s.products.len();
+    s.products.retain(|p| p["id"] != id.as_str());
+    if s.products.len() == before {
+        return json(
+            StatusCode::NOT_FOUND,
+            json!({"error": format!("no product {id}")}),
+        );
+    }
+    json(StatusCode::OK, json!({"deleted": id}))
 }
