@@ -75,6 +75,12 @@ enum Command {
         /// Port to listen on (0 picks a free one).
         #[arg(long, default_value_t = 8788)]
         port: u16,
+        /// Serve a generated catalog of this many products instead of the six samples.
+        #[arg(long)]
+        products: Option<u64>,
+        /// Which generated catalog (with --products).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
 }
 
@@ -101,6 +107,10 @@ fn main() -> ExitCode {
             what,
             limit,
         } => admin_cmd::run(&worker, admin_cmd::Action::List { what: &what, limit }),
-        Command::Sandbox { port } => sandbox_cmd::run(port),
+        Command::Sandbox {
+            port,
+            products,
+            seed,
+        } => sandbox_cmd::run(port, products, seed),
     }
 }

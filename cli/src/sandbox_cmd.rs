@@ -1,10 +1,11 @@
 //! `sfcc-clerk sandbox`: serve the SFCC and Clerk.io stand-ins on loopback.
 
+use sfcc_clerk_sandbox::sfcc::CatalogSpec;
 use sfcc_clerk_sandbox::{bind_loopback, serve, Sandbox, SandboxConfig};
 use std::process::ExitCode;
 
-/// Serves the sandbox on 127.0.0.1:`port` until Ctrl-C.
-pub fn run(port: u16) -> ExitCode {
+/// Serves the sandbox on 127.0.0.1:`port` until Ctrl-C, with the sample catalog or a generated one.
+pub fn run(port: u16, products: Option<u64>, seed: u64) -> ExitCode {
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {
@@ -20,7 +21,15 @@ pub fn run(port: u16) -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
-        let config = SandboxConfig::default();
+        let catalog = match products {
+            Some(products) => CatalogSpec::Generated { products, seed },
+            None => CatalogSpec::Sample,
+        };
+        println!("catalog: {catalog:?}");
+        let config = SandboxConfig {
+            catalog,
+            ..SandboxConfig::default()
+        };
         let base = listener
             .local_addr()
             .map(|a| format!("http://{a}"))

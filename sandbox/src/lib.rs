@@ -24,6 +24,8 @@ pub struct SandboxConfig {
     pub sfcc_client_secret: String,
     /// Clerk stores as (public key, private key).
     pub clerk_stores: Vec<(String, String)>,
+    /// The catalog SFCC serves.
+    pub catalog: sfcc::CatalogSpec,
 }
 
 impl Default for SandboxConfig {
@@ -32,6 +34,7 @@ impl Default for SandboxConfig {
             sfcc_client_id: "sandbox-client".into(),
             sfcc_client_secret: "sandbox-secret".into(),
             clerk_stores: vec![("sandbox-public-us".into(), "sandbox-private-us".into())],
+            catalog: sfcc::CatalogSpec::Sample,
         }
     }
 }
@@ -52,6 +55,7 @@ impl Sandbox {
             sfcc: Arc::new(Mutex::new(sfcc::SfccState::new(
                 &config.sfcc_client_id,
                 &config.sfcc_client_secret,
+                &config.catalog,
             ))),
             clerk: Arc::new(Mutex::new(clerk::ClerkState::new(&config.clerk_stores))),
         }

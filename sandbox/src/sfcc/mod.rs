@@ -1,13 +1,15 @@
 //! SFCC B2C Commerce stand-in: Account Manager tokens and the OCAPI Data API product search.
 
 mod catalog;
+pub mod generator;
 mod routes;
+mod store;
 mod time;
 
 pub use catalog::sample_catalog;
 pub use routes::routes;
+pub use store::{Catalog, CatalogSpec, Selection};
 
-use serde_json::Value;
 use std::collections::HashSet;
 
 /// OCAPI version path segment served.
@@ -19,21 +21,21 @@ pub struct SfccState {
     pub(crate) client_secret: String,
     pub(crate) tokens: HashSet<String>,
     pub(crate) issued: u64,
-    /// The catalog as OCAPI product documents, sorted by id.
-    pub products: Vec<Value>,
+    /// The catalog served.
+    pub catalog: Catalog,
     /// Requests served, for tests: (method and path, status).
     pub requests: Vec<(String, u16)>,
 }
 
 impl SfccState {
-    /// A stand-in with the sample catalog and one API client.
-    pub fn new(client_id: &str, client_secret: &str) -> Self {
+    /// A stand-in serving `catalog` to one API client.
+    pub fn new(client_id: &str, client_secret: &str, catalog: &CatalogSpec) -> Self {
         Self {
             client_id: client_id.into(),
             client_secret: client_secret.into(),
             tokens: HashSet::new(),
             issued: 0,
-            products: sample_catalog(),
+            catalog: Catalog::new(catalog),
             requests: Vec::new(),
         }
     }

@@ -1,4 +1,4 @@
-use super::{SfccState, OCAPI_VERSION};
+use super::{Selection, SfccState, OCAPI_VERSION};
 use crate::http::{header, json};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -134,7 +134,7 @@ fn search(state: &Shared, headers: &HeaderMap, body: &str) -> Response {
             &format!("unknown property '{unknown}' in product_search request"),
         );
     }
-    let selection = match Selection::parse(req.get("query")) {
+    let selection = match parse_selection(req.get("query")) {
         Ok(sel) => sel,
         Err(why) => return fault(StatusCode::BAD_REQUEST, "MissingPropertyException", &why),
     };
@@ -156,14 +156,7 @@ fn search(state: &Shared, headers: &HeaderMap, body: &str) -> Response {
             "count must be at most 200",
         );
     }
-    let selected: Vec<&Value> = s.products.iter().filter(|p| selection.matches(p)).collect();
-    let total = selected.len() as u64;
-    let hits: Vec<Value> = selected
-        .into_iter()
-        .skip(start as usize)
-        .take(count as usize)
-        .cloned()
-        .collect();
+    let (total, hits) = s.catalog.search(&selection, start, count);
     json(
         StatusCode::OK,
         json!({"_v": "24.5", "_type": "product_search_result", "count": hits.len(), "start": start, "total": total, "hits": hits}),
@@ -202,75 +195,47 @@ async fn change_product(
             json!({"error": "state unavailable"}),
         );
     };
-    // Stamped with the real time, as SFCC does, so delta windows (which end "now") see the change.
-    let stamp = super::time::now_iso8601();
-    let Some(product) = s.products.iter_mut().find(|p| p["id"] == id.as_str()) else {
-        return json(
+    match s.catalog.change(&id, changes) {
+        Some(doc) => json(StatusCode::OK, doc),
+        None => json(
             StatusCode::NOT_FOUND,
             json!({"error": format!("no product {id}")}),
-        );
-    };
-    if let Some(doc) = product.as_object_mut() {
-        doc.extend(changes);
-        doc.insert("last_modified".into(), Value::String(stamp));
+        ),
     }
-    json(StatusCode::OK, product.clone())
 }
 
-/// Which products a `product_search` query selects. The sandbox serves the queries the connector
-/// sends: `match_all_query`, a `filtered_query` of it with a `range_filter` on `last_modified`, and a
-/// `term_query` on `id` with `one_of` values.
-enum Selection {
-    All,
-    ModifiedBetween(String, String),
-    Ids(Vec<String>),
-}
-
-impl Selection {
-    fn parse(query: Option<&Value>) -> Result<Self, String> {
-        let query = query.ok_or("'query' is required")?;
-        if query.get("match_all_query").is_some() {
-            return Ok(Self::All);
-        }
-        if let Some(filtered) = query.get("filtered_query") {
-            let range = &filtered["filter"]["range_filter"];
-            let inner_is_all = filtered["query"].get("match_all_query").is_some();
-            return match (inner_is_all, range["field"].as_str(), range["from"].as_str(), range["to"].as_str()) {
-                (true, Some("last_modified"), Some(from), Some(to)) => Ok(Self::ModifiedBetween(from.into(), to.into())),
-                _ => Err("the sandbox serves filtered_query {query: match_all_query, filter: range_filter on last_modified with from and to}".into()),
-            };
-        }
-        if let Some(term) = query.get("term_query") {
-            let on_id = term["fields"] == json!(["id"]) && term["operator"] == "one_of";
-            let values = term["values"].as_array().map(|v| {
-                v.iter()
-                    .filter_map(Value::as_str)
-                    .map(String::from)
-                    .collect()
-            });
-            return match (on_id, values) {
-                (true, Some(ids)) => Ok(Self::Ids(ids)),
-                _ => Err(
-                    "the sandbox serves term_query {fields: [id], operator: one_of, values: [...]}"
-                        .into(),
-                ),
-            };
-        }
-        Err("the sandbox serves match_all_query, filtered_query (range on last_modified) and term_query (ids)".into())
+/// Reads the queries the connector sends: `match_all_query`, a `filtered_query` of it with a
+/// `range_filter` on `last_modified`, and a `term_query` on `id` with `one_of` values.
+fn parse_selection(query: Option<&Value>) -> Result<Selection, String> {
+    let query = query.ok_or("'query' is required")?;
+    if query.get("match_all_query").is_some() {
+        return Ok(Selection::All);
     }
-
-    fn matches(&self, product: &Value) -> bool {
-        match self {
-            Self::All => true,
-            // ISO 8601 UTC timestamps of one shape compare as text.
-            Self::ModifiedBetween(from, to) => product["last_modified"]
-                .as_str()
-                .is_some_and(|m| from.as_str() <= m && m <= to.as_str()),
-            Self::Ids(ids) => product["id"]
-                .as_str()
-                .is_some_and(|id| ids.iter().any(|i| i == id)),
-        }
+    if let Some(filtered) = query.get("filtered_query") {
+        let range = &filtered["filter"]["range_filter"];
+        let inner_is_all = filtered["query"].get("match_all_query").is_some();
+        return match (inner_is_all, range["field"].as_str(), range["from"].as_str(), range["to"].as_str()) {
+            (true, Some("last_modified"), Some(from), Some(to)) => Ok(Selection::ModifiedBetween(from.into(), to.into())),
+            _ => Err("the sandbox serves filtered_query {query: match_all_query, filter: range_filter on last_modified with from and to}".into()),
+        };
     }
+    if let Some(term) = query.get("term_query") {
+        let on_id = term["fields"] == json!(["id"]) && term["operator"] == "one_of";
+        let values = term["values"].as_array().map(|v| {
+            v.iter()
+                .filter_map(Value::as_str)
+                .map(String::from)
+                .collect()
+        });
+        return match (on_id, values) {
+            (true, Some(ids)) => Ok(Selection::Ids(ids)),
+            _ => Err(
+                "the sandbox serves term_query {fields: [id], operator: one_of, values: [...]}"
+                    .into(),
+            ),
+        };
+    }
+    Err("the sandbox serves match_all_query, filtered_query (range on last_modified) and term_query (ids)".into())
 }
 
 /// Removes a product from the catalog, as deleting it in Business Manager would.
@@ -281,9 +246,7 @@ async fn remove_product(State(state): State<Shared>, Path(id): Path<String>) -> 
             json!({"error": "state unavailable"}),
         );
     };
-    let before = s.products.len();
-    s.products.retain(|p| p["id"] != id.as_str());
-    if s.products.len() == before {
+    if !s.catalog.remove(&id) {
         return json(
             StatusCode::NOT_FOUND,
             json!({"error": format!("no product {id}")}),

@@ -1,0 +1,175 @@
+//! The catalog the SFCC stand-in serves: the sample documents or a generated catalog, with
+//! merchandisers' changes and removals on top.
+
+use super::generator::{self, GENERATED_BEFORE};
+use super::time::now_iso8601;
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, HashSet};
+
+/// Which catalog to serve.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum CatalogSpec {
+    /// The six hand-written sample products.
+    #[default]
+    Sample,
+    /// A generated catalog (see [`generator`]).
+    Generated {
+        /// How many products.
+        products: u64,
+        /// Which catalog of that size.
+        seed: u64,
+    },
+}
+
+/// Which products a search selects.
+pub enum Selection {
+    /// All.
+    All,
+    /// `last_modified` within the bounds (inclusive).
+    ModifiedBetween(String, String),
+    /// These ids.
+    Ids(Vec<String>),
+}
+
+enum Base {
+    Docs(Vec<Value>),
+    Generated { n: u64, seed: u64 },
+}
+
+/// The served catalog.
+pub struct Catalog {
+    base: Base,
+    changed: BTreeMap<String, Value>,
+    removed: HashSet<String>,
+}
+
+impl Catalog {
+    /// The catalog for a spec.
+    pub fn new(spec: &CatalogSpec) -> Self {
+        let base = match spec {
+            CatalogSpec::Sample => Base::Docs(super::sample_catalog()),
+            CatalogSpec::Generated { products, seed } => Base::Generated {
+                n: *products,
+                seed: *seed,
+            },
+        };
+        Self {
+            base,
+            changed: BTreeMap::new(),
+            removed: HashSet::new(),
+        }
+    }
+
+    fn base_len(&self) -> u64 {
+        match &self.base {
+            Base::Docs(d) => d.len() as u64,
+            Base::Generated { n, .. } => *n,
+        }
+    }
+
+    fn id_at(&self, i: u64) -> String {
+        match &self.base {
+            Base::Docs(d) => d[i as usize]["id"].as_str().unwrap_or_default().to_string(),
+            Base::Generated { .. } => generator::id(i),
+        }
+    }
+
+    fn doc_at(&self, i: u64) -> Value {
+        let id = self.id_at(i);
+        if let Some(doc) = self.changed.get(&id) {
+            return doc.clone();
+        }
+        match &self.base {
+            Base::Docs(d) => d[i as usize].clone(),
+            Base::Generated { seed, .. } => generator::product(i, *seed),
+        }
+    }
+
+    fn index_of(&self, id: &str) -> Option<u64> {
+        match &self.base {
+            Base::Docs(d) => d.iter().position(|p| p["id"] == id).map(|i| i as u64),
+            Base::Generated { n, .. } => generator::index_of(id).filter(|i| i < n),
+        }
+    }
+
+    /// One page of the selection, and the selection's size.
+    pub fn search(&self, selection: &Selection, start: u64, count: u64) -> (u64, Vec<Value>) {
+        let live = |i: &u64| !self.removed.contains(&self.id_at(*i));
+        match selection {
+            Selection::All => {
+                let total = self.base_len() - self.removed.len() as u64;
+                let hits = (0..self.base_len())
+                    .filter(live)
+                    .skip(start as usize)
+                    .take(count as usize)
+                    .map(|i| self.doc_at(i))
+                    .collect();
+                (total, hits)
+            }
+            Selection::Ids(ids) => {
+                let mut indices: Vec<u64> = ids
+                    .iter()
+                    .filter_map(|id| self.index_of(id))
+                    .filter(live)
+                    .collect();
+                indices.sort_unstable();
+                indices.dedup();
+                let hits = indices
+                    .iter()
+                    .skip(start as usize)
+                    .take(count as usize)
+                    .map(|i| self.doc_at(*i))
+                    .collect();
+                (indices.len() as u64, hits)
+            }
+            Selection::ModifiedBetween(from, to) => {
+                let within = |doc: &Value| {
+                    doc["last_modified"]
+                        .as_str()
+                        .is_some_and(|m| from.as_str() <= m && m <= to.as_str())
+                };
+                // Generated documents all predate GENERATED_BEFORE: a later window holds changes only.
+                let only_changes = matches!(self.base, Base::Generated { .. })
+                    && from.as_str() >= GENERATED_BEFORE;
+                let docs: Vec<Value> = if only_changes {
+                    self.changed
+                        .iter()
+                        .filter(|(id, _)| !self.removed.contains(*id))
+                        .map(|(_, d)| d.clone())
+                        .filter(within)
+                        .collect()
+                } else {
+                    (0..self.base_len())
+                        .filter(live)
+                        .map(|i| self.doc_at(i))
+                        .filter(within)
+                        .collect()
+                };
+                let total = docs.len() as u64;
+                (
+                    total,
+                    docs.into_iter()
+                        .skip(start as usize)
+                        .take(count as usize)
+                        .collect(),
+                )
+            }
+        }
+    }
+
+    /// Merges `changes` into a product and stamps `last_modified` with the real time.
+    pub fn change(&mut self, id: &str, changes: Map<String, Value>) -> Option<Value> {
+        let i = self.index_of(id).filter(|_| !self.removed.contains(id))?;
+        let mut doc = self.doc_at(i);
+        let obj = doc.as_object_mut()?;
+        obj.extend(changes);
+        obj.insert("last_modified".into(), Value::String(now_iso8601()));
+        self.changed.insert(id.to_string(), doc.clone());
+        Some(doc)
+    }
+
+    /// Removes a product; false when there is none.
+    pub fn remove(&mut self, id: &str) -> bool {
+        self.index_of(id).is_some() && self.removed.insert(id.to_string())
+    }
+}
