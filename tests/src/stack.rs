@@ -45,6 +45,8 @@ pub struct StackOptions {
     pub worker_port: u16,
     /// Sandbox port; 0 picks a free one.
     pub sandbox_port: u16,
+    /// The catalog sandbox SFCC serves.
+    pub catalog: sfcc_clerk_sandbox::sfcc::CatalogSpec,
 }
 
 impl Default for StackOptions {
@@ -53,6 +55,7 @@ impl Default for StackOptions {
             page_size: 2,
             worker_port: 0,
             sandbox_port: 0,
+            catalog: Default::default(),
         }
     }
 }
@@ -140,6 +143,7 @@ impl Stack {
                 ("sandbox-public-us".into(), "sandbox-private-us".into()),
                 ("sandbox-public-de".into(), "sandbox-private-de".into()),
             ],
+            catalog: opts.catalog.clone(),
             ..SandboxConfig::default()
         };
         let sandbox = RunningSandbox::start(&config, opts.sandbox_port)

@@ -1,0 +1,200 @@
+//! A generated 1,000-product catalog through the worker: a full run lands exactly in each store,
+//! and a delta sends exactly what changed.
+
+use serde_json::{json, Value};
+use sfcc_clerk_e2e::{wait_for, Stack, StackOptions};
+use sfcc_clerk_sandbox::sfcc::{generator, CatalogSpec};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+const N: u64 = 1000;
+const SEED: u64 = 1;
+
+fn finished(stack: &Stack, store: &str, index: usize) -> Value {
+    wait_for(
+        &format!("run {index} of {store}"),
+        Duration::from_secs(120),
+        || {
+            let runs = stack.admin_get("sync-runs");
+            let mut mine: Vec<Value> = runs
+                .as_array()?
+                .iter()
+                .filter(|r| r["store"] == store)
+                .cloned()
+                .collect();
+            mine.reverse();
+            mine.get(index)
+                .filter(|r| r["status"] == "finished")
+                .cloned()
+        },
+        || stack.admin_get("sync-runs").to_string(),
+    )
+}
+
+/// What each store must hold: id → price, computed from the generator independently of the worker.
+fn expected(site: &str, book: Option<&str>) -> BTreeMap<String, f64> {
+    (0..N)
+        .filter(|i| {
+            generator::is_deliberately_bad(*i).is_none() && !generator::is_offline(*i, site)
+        })
+        .map(|i| {
+            let doc = generator::product(i, SEED);
+            let price = match book {
+                Some(b) => doc["prices"][b].as_f64(),
+                None => doc["price"].as_f64(),
+            };
+            (generator::id(i), price.unwrap_or(f64::NAN))
+        })
+        .collect()
+}
+
+fn held(stack: &Stack, key: &str) -> BTreeMap<String, f64> {
+    let store = stack.clerk_store_with_key(key);
+    store["products"]
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(id, p)| (id.clone(), p["price"].as_f64().unwrap_or(f64::NAN)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_full_run_lands_exactly_and_a_delta_sends_exactly_the_changes() {
+    let opts = StackOptions {
+        page_size: 200,
+        catalog: CatalogSpec::Generated {
+            products: N,
+            seed: SEED,
+        },
+        ..Default::default()
+    };
+    let stack = Stack::start(&opts).expect("stack starts");
+    assert_eq!(stack.trigger_cron().status, 200);
+    let (us, de) = (
+        finished(&stack, "refarch-us", 0),
+        finished(&stack, "refarchglobal-de", 0),
+    );
+
+    let us_expected = expected("RefArch", None);
+    let de_expected = expected("RefArchGlobal", Some("eur-m-sale-prices"));
+    // Invalid records, except where the site has them offline (those are never sent, nor validated).
+    let bad = |site: &str| -> Vec<String> {
+        (0..N)
+            .filter(|i| {
+                generator::is_deliberately_bad(*i).is_some() && !generator::is_offline(*i, site)
+            })
+            .map(generator::id)
+            .collect()
+    };
+    assert_eq!(
+        held(&stack, "sandbox-public-us"),
+        us_expected,
+        "every valid US product, at its USD price"
+    );
+    assert_eq!(
+        held(&stack, "sandbox-public-de"),
+        de_expected,
+        "every valid product in EUR for the German store"
+    );
+    assert_eq!(
+        (us["pages"].as_u64(), us["rejected"].as_u64()),
+        (Some(5), Some(bad("RefArch").len() as u64)),
+        "{us}"
+    );
+    assert_eq!(
+        de["rejected"].as_u64(),
+        Some(bad("RefArchGlobal").len() as u64),
+        "{de}"
+    );
+    let failures = stack.admin_get("validation-failures?limit=1000");
+    let mut reported: Vec<String> = failures
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["store"] == "refarch-us")
+        .map(|f| f["product_id"].as_str().unwrap().to_string())
+        .collect();
+    reported.sort();
+    assert_eq!(
+        reported,
+        bad("RefArch"),
+        "each invalid record is reported, none sent"
+    );
+    let de_name = &stack.clerk_store_with_key("sandbox-public-de")["products"]["P0000001"]["name"];
+    assert_eq!(de_name, &generator::product(1, SEED)["name"]["de-DE"]);
+
+    // 10 prices, 5 stock levels, 3 products offline on RefArch — simple products that are valid.
+    let simple: Vec<u64> = (0..N)
+        .filter(|i| {
+            generator::is_deliberately_bad(*i).is_none() && !generator::is_offline(*i, "RefArch")
+        })
+        .filter(|i| generator::product(*i, SEED)["type"]["master"] != true)
+        .take(18)
+        .collect();
+    for (k, i) in simple.iter().enumerate() {
+        let change = match k {
+            0..10 => json!({"price": 1.0 + k as f64}),
+            10..15 => json!({"inventory": {"ats": 100.0 + k as f64, "orderable": true}}),
+            _ => json!({"online_flag": {"default": true, "RefArch": false, "RefArchGlobal": true}}),
+        };
+        assert_eq!(
+            stack
+                .change_sfcc_product(&generator::id(*i), &change)
+                .status,
+            200
+        );
+    }
+    let writes_before = stack.clerk_requests().as_array().unwrap().len();
+    assert_eq!(stack.trigger_cron().status, 200);
+    let us = finished(&stack, "refarch-us", 1);
+    let de = finished(&stack, "refarchglobal-de", 1);
+    assert_eq!(us["mode"], "delta");
+    assert_eq!(
+        (
+            us["upserted"].as_u64(),
+            us["removed"].as_u64(),
+            us["unchanged"].as_u64()
+        ),
+        (Some(15), Some(3), Some(0)),
+        "{us}"
+    );
+    assert_eq!(
+        (
+            de["upserted"].as_u64(),
+            de["removed"].as_u64(),
+            de["unchanged"].as_u64()
+        ),
+        (Some(0), Some(0), Some(18)),
+        "{de}"
+    );
+    let requests = stack.clerk_requests();
+    let new: Vec<&Value> = requests.as_array().unwrap()[writes_before..]
+        .iter()
+        .collect();
+    assert_eq!(
+        new,
+        [
+            &json!({"request": "POST /v2/products", "status": 200}),
+            &json!({"request": "DELETE /v2/products", "status": 200})
+        ]
+    );
+    let deliveries = stack.admin_get("deliveries?limit=5");
+    let items: BTreeMap<&str, u64> = deliveries
+        .as_array()
+        .unwrap()
+        .iter()
+        // Newest first in the log: reversed, the newest call per endpoint is the one kept.
+        .rev()
+        .filter(|d| d["kind"] == "catalog")
+        .filter_map(|d| Some((d["endpoint"].as_str()?, d["items"].as_u64()?)))
+        .collect();
+    assert_eq!(
+        items,
+        BTreeMap::from([("DELETE /v2/products", 3), ("POST /v2/products", 15)])
+    );
+    let us_now = held(&stack, "sandbox-public-us");
+    assert_eq!(us_now.len(), us_expected.len() - 3);
+    assert_eq!(us_now[&generator::id(simple[0])], 1.0);
+}
