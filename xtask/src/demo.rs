@@ -22,6 +22,7 @@ pub fn run(once: bool) -> Result<(), String> {
         page_size: 2,
         worker_port: port_or_any(8787),
         sandbox_port: port_or_any(8788),
+        ..StackOptions::default()
     };
     let stack = Stack::start(&opts).map_err(|e| e.to_string())?;
     let (worker, sandbox) = (stack.worker_url.clone(), stack.sandbox.base_url.clone());
