@@ -353,6 +353,14 @@ impl Stack {
         )
     }
 
+    /// Injects SFCC faults: the next `fail_next` product searches answer `status`; with
+    /// `expire_tokens`, every issued token stops working.
+    pub fn sfcc_faults(&self, fail_next: u32, status: u16, expire_tokens: bool) -> Reply {
+        let url = format!("{}/__sandbox/sfcc/faults", self.sandbox.base_url);
+        let body = serde_json::json!({"fail_next": fail_next, "status": status, "expire_tokens": expire_tokens}).to_string();
+        self.client.send("POST", &url, &[], &body)
+    }
+
     /// Removes a product from sandbox SFCC.
     pub fn remove_sfcc_product(&self, id: &str) -> Reply {
         let url = format!("{}/__sandbox/sfcc/products/{id}", self.sandbox.base_url);

@@ -329,3 +329,62 @@ fn with_30_percent_of_clerk_calls_failing_full_runs_still_land_exactly_and_delet
     assert_eq!(prices("sandbox-public-us"), owned(&us_expected[..3]));
     assert_eq!(stack.admin_get("dead-letters"), json!([]));
 }
+
+#[test]
+fn an_expired_sfcc_token_is_refreshed_once_and_sfcc_5xx_is_retried() {
+    let stack = Stack::start(&StackOptions {
+        page_size: 3,
+        ..Default::default()
+    })
+    .expect("stack starts");
+    assert_eq!(stack.trigger_cron().status, 200);
+    finished_run(&stack, US, 0);
+    finished_run(&stack, DE, 0);
+
+    // Every token expires (the worker's KV cache still holds one) and SFCC fails twice.
+    assert_eq!(stack.sfcc_faults(2, 503, true).status, 200);
+    let started = stack
+        .admin_client()
+        .start_run(Some(US), true)
+        .expect("the re-index starts");
+    let run = finished_run(&stack, US, 1);
+    assert_eq!(run["run_id"], started["run_id"]);
+    assert_eq!(counts(&run), [2, 0, 4, 0, 1], "{run}");
+
+    let deliveries = stack.admin_get("deliveries?limit=30");
+    let sfcc: Vec<(u64, String, String)> = deliveries
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .filter(|d| d["kind"] == "sfcc" && d["store"] == US)
+        .map(|d| {
+            (
+                d["status"].as_u64().unwrap_or(0),
+                d["outcome"].as_str().unwrap().to_string(),
+                d["error"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    // The run's first page: two injected 503s retried, then the expired token refreshed once.
+    let tail: Vec<(u64, &str)> = sfcc[sfcc.len() - 6..]
+        .iter()
+        .map(|(s, o, _)| (*s, o.as_str()))
+        .collect();
+    assert_eq!(
+        tail,
+        [
+            (503, "retry"),
+            (503, "retry"),
+            (401, "retry"),
+            (200, "delivered"),
+            (200, "delivered"),
+            (200, "delivered")
+        ],
+        "{sfcc:?}"
+    );
+    assert!(sfcc
+        .iter()
+        .any(|(_, _, e)| e == "access token rejected; refreshing it once"));
+    assert_eq!(stack.admin_get("dead-letters"), json!([]));
+}

@@ -21,6 +21,8 @@ pub struct SfccState {
     pub(crate) client_secret: String,
     pub(crate) tokens: HashSet<String>,
     pub(crate) issued: u64,
+    pub(crate) fail_next: u32,
+    pub(crate) fail_status: u16,
     /// The catalog served.
     pub catalog: Catalog,
     /// Requests served, for tests: (method and path, status).
@@ -35,6 +37,8 @@ impl SfccState {
             client_secret: client_secret.into(),
             tokens: HashSet::new(),
             issued: 0,
+            fail_next: 0,
+            fail_status: 503,
             catalog: Catalog::new(catalog),
             requests: Vec::new(),
         }

@@ -21,6 +21,7 @@ pub fn routes(state: Shared) -> Router {
             post(product_search),
         )
         .route("/__sandbox/sfcc/requests", get(requests))
+        .route("/__sandbox/sfcc/faults", post(set_faults))
         .route(
             "/__sandbox/sfcc/products/{id}",
             axum::routing::patch(change_product).delete(remove_product),
@@ -105,13 +106,18 @@ async fn product_search(State(state): State<Shared>, headers: HeaderMap, body: S
 }
 
 fn search(state: &Shared, headers: &HeaderMap, body: &str) -> Response {
-    let Ok(s) = state.lock() else {
+    let Ok(mut s) = state.lock() else {
         return fault(
             StatusCode::INTERNAL_SERVER_ERROR,
             "InternalServerError",
             "state unavailable",
         );
     };
+    if s.fail_next > 0 {
+        s.fail_next -= 1;
+        let status = StatusCode::from_u16(s.fail_status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+        return fault(status, "InternalServerError", "injected fault");
+    }
     let bearer = header(headers, "authorization").and_then(|h| h.strip_prefix("Bearer "));
     if !bearer.is_some_and(|t| s.tokens.contains(t)) {
         return fault(
@@ -253,4 +259,27 @@ async fn remove_product(State(state): State<Shared>, Path(id): Path<String>) -> 
         );
     }
     json(StatusCode::OK, json!({"deleted": id}))
+}
+
+/// Fault injection: `{"fail_next": N, "status": 503}` fails the next N product searches;
+/// `{"expire_tokens": true}` forgets every issued token, as if they had all expired.
+async fn set_faults(State(state): State<Shared>, body: String) -> Response {
+    let Ok(v) = serde_json::from_str::<Value>(&body) else {
+        return json(
+            StatusCode::BAD_REQUEST,
+            json!({"error": "body must be JSON"}),
+        );
+    };
+    let Ok(mut s) = state.lock() else {
+        return json(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            json!({"error": "state unavailable"}),
+        );
+    };
+    s.fail_next = v.get("fail_next").and_then(Value::as_u64).unwrap_or(0) as u32;
+    s.fail_status = v.get("status").and_then(Value::as_u64).unwrap_or(503) as u16;
+    if v.get("expire_tokens") == Some(&Value::Bool(true)) {
+        s.tokens.clear();
+    }
+    json(StatusCode::OK, json!({"status": "ok"}))
 }
