@@ -258,6 +258,11 @@ impl Stack {
         )))
     }
 
+    /// The process id of `wrangler dev`, which leads the process group of the worker's runtime.
+    pub fn wrangler_pid(&self) -> u32 {
+        self.wrangler.id()
+    }
+
     /// What wrangler printed so far.
     pub fn wrangler_log(&self) -> String {
         fs::read_to_string(&self.log_path).unwrap_or_default()
@@ -280,6 +285,34 @@ impl Stack {
                 &[("authorization", &auth)],
             )
             .json
+    }
+
+    /// The `index`-th sync run of `store` (counting from its oldest), once it has finished; fails the
+    /// test after `timeout` with the runs and wrangler's output.
+    pub fn finished_run(&self, store: &str, index: usize, timeout: Duration) -> Value {
+        crate::wait_for(
+            &format!("run {index} of {store} to finish"),
+            timeout,
+            || {
+                let runs = self.admin_get("sync-runs");
+                let mut mine: Vec<&Value> = runs
+                    .as_array()?
+                    .iter()
+                    .filter(|r| r["store"] == store)
+                    .collect();
+                mine.reverse();
+                mine.get(index)
+                    .filter(|r| r["status"] == "finished")
+                    .map(|r| (*r).clone())
+            },
+            || {
+                format!(
+                    "runs {}; wrangler log:\n{}",
+                    self.admin_get("sync-runs"),
+                    self.wrangler_log()
+                )
+            },
+        )
     }
 
     /// The operators' admin client (what `sfcc-clerk sync/reindex/replay/list` use), for this worker.

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 use sfcc_clerk_cli::admin_client::AdminError;
-use sfcc_clerk_e2e::{wait_for, Stack, StackOptions};
+use sfcc_clerk_e2e::{Stack, StackOptions};
 use std::time::Duration;
 
 const US: &str = "refarch-us";
@@ -16,30 +16,8 @@ fn product_ids(store: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// The `index`-th run of `store` (from its oldest), once finished.
 fn finished_run(stack: &Stack, store: &str, index: usize) -> Value {
-    wait_for(
-        &format!("run {index} of {store} to finish"),
-        Duration::from_secs(60),
-        || {
-            let runs = stack.admin_get("sync-runs");
-            let mut mine: Vec<&Value> = runs
-                .as_array()?
-                .iter()
-                .filter(|r| r["store"] == store)
-                .collect();
-            mine.reverse();
-            let run = mine.get(index)?;
-            (run["status"] == "finished").then(|| (*run).clone())
-        },
-        || {
-            format!(
-                "runs {}; wrangler log:\n{}",
-                stack.admin_get("sync-runs"),
-                stack.wrangler_log()
-            )
-        },
-    )
+    stack.finished_run(store, index, Duration::from_secs(60))
 }
 
 fn counts(run: &Value) -> [u64; 5] {

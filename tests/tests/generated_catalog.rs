@@ -2,7 +2,7 @@
 //! and a delta sends exactly what changed.
 
 use serde_json::{json, Value};
-use sfcc_clerk_e2e::{wait_for, Stack, StackOptions};
+use sfcc_clerk_e2e::{Stack, StackOptions};
 use sfcc_clerk_sandbox::sfcc::{generator, CatalogSpec};
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -11,24 +11,7 @@ const N: u64 = 1000;
 const SEED: u64 = 1;
 
 fn finished(stack: &Stack, store: &str, index: usize) -> Value {
-    wait_for(
-        &format!("run {index} of {store}"),
-        Duration::from_secs(120),
-        || {
-            let runs = stack.admin_get("sync-runs");
-            let mut mine: Vec<Value> = runs
-                .as_array()?
-                .iter()
-                .filter(|r| r["store"] == store)
-                .cloned()
-                .collect();
-            mine.reverse();
-            mine.get(index)
-                .filter(|r| r["status"] == "finished")
-                .cloned()
-        },
-        || stack.admin_get("sync-runs").to_string(),
-    )
+    stack.finished_run(store, index, Duration::from_secs(120))
 }
 
 /// What each store must hold: id → price, computed from the generator independently of the worker.

@@ -6,6 +6,7 @@
 //! - `test`: formatting, lints, native tests, browser tests, e2e tests.
 //! - `bench`: performance figures.
 
+mod bench_reindex;
 mod build;
 mod demo;
 mod setup;
@@ -18,7 +19,9 @@ const USAGE: &str = "usage: cargo xtask <command>
   demo [--once]      install what is missing, build, run sandbox + worker, show a sync and events
   test               install what is missing, then fmt, clippy, native, browser and e2e tests
   build-worker       build the worker (wasm) and print its size
-  bench              print performance figures (mapping throughput, worker size)
+  bench [--products N]
+                     print performance figures: mapping throughput, worker size, and a full
+                     re-index of N generated products through the worker (default 10000)
   setup [--browser]  only install what is missing";
 
 fn main() -> ExitCode {
@@ -28,7 +31,13 @@ fn main() -> ExitCode {
         Some("demo") => demo::run(flag("--once")),
         Some("test") => test(),
         Some("build-worker") => setup::worker_tools().and_then(|()| build::worker()),
-        Some("bench") => bench(),
+        Some("bench") => bench(
+            args.iter()
+                .position(|a| a == "--products")
+                .and_then(|i| args.get(i + 1))
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(10_000),
+        ),
         Some("setup") => setup::worker_tools().and_then(|()| {
             if flag("--browser") {
                 setup::browser()
@@ -51,13 +60,14 @@ fn main() -> ExitCode {
 }
 
 /// Performance figures, printed (not asserted): they belong in reports, not in pass/fail tests.
-fn bench() -> Result<(), String> {
+fn bench(products: u64) -> Result<(), String> {
     shell::step(
         "mapping throughput (core, native, release)",
         shell::cargo(&["bench", "-p", "sfcc-clerk-core", "--bench", "mapping"]),
     )?;
     setup::worker_tools()?;
-    build::worker()
+    build::worker()?;
+    bench_reindex::run(products)
 }
 
 /// Every check the project has, cheapest first.
