@@ -46,6 +46,8 @@ fn main() {
         sale_price_book: None,
         inventory_list: None,
         private_key_secret: "CLERK_PRIVATE_KEY".into(),
+        catalog_id: "storefront-catalog-m-en".into(),
+        category_url_template: None,
     };
     let mapping = FieldMapping::default();
     let (pages, per_page) = (200, 200);

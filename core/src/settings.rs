@@ -151,6 +151,8 @@ mod tests {
             sale_price_book: None,
             inventory_list: None,
             private_key_secret: secret.into(),
+            catalog_id: "storefront-catalog-m-en".into(),
+            category_url_template: None,
         };
         ConnectorConfig {
             mapping: FieldMapping::default(),

@@ -59,6 +59,13 @@ pub struct StoreConfig {
     /// Inventory list id whose record gives stock; default: the document's `inventory`.
     #[serde(default)]
     pub inventory_list: Option<String>,
+    /// The SFCC catalog whose categories this store's Clerk store receives.
+    #[serde(default = "default_catalog_id")]
+    pub catalog_id: String,
+    /// Category page URL template; `{id}` and `{locale}` are replaced. Without it categories
+    /// carry no URL.
+    #[serde(default)]
+    pub category_url_template: Option<String>,
     /// Name of the worker secret holding this store's Clerk private key.
     #[serde(default = "default_private_key_secret")]
     pub private_key_secret: String,
@@ -66,6 +73,10 @@ pub struct StoreConfig {
 
 fn default_view_type() -> String {
     "large".into()
+}
+
+fn default_catalog_id() -> String {
+    "storefront-catalog-m-en".into()
 }
 
 fn default_private_key_secret() -> String {
@@ -98,14 +109,27 @@ impl StoreConfig {
                 reason: format!("{c:?} is not an ISO 4217 code such as USD"),
             });
         }
-        let t = &self.product_url_template;
-        if !t.contains("{id}") || !is_absolute_http_url(t) {
-            return Err(ConfigError::Invalid {
-                name: "PRODUCT_URL_TEMPLATE",
-                reason: format!("{t:?} must be an absolute http(s) URL containing {{id}}"),
-            });
+        let templates = [
+            ("PRODUCT_URL_TEMPLATE", Some(&self.product_url_template)),
+            ("CATEGORY_URL_TEMPLATE", self.category_url_template.as_ref()),
+        ];
+        for (name, template) in templates {
+            if let Some(t) = template.filter(|t| !t.contains("{id}") || !is_absolute_http_url(t)) {
+                return Err(ConfigError::Invalid {
+                    name,
+                    reason: format!("{t:?} must be an absolute http(s) URL containing {{id}}"),
+                });
+            }
         }
         Ok(())
+    }
+
+    /// The storefront URL of a category in this store, when the store has a template.
+    pub fn category_url(&self, category_id: &str) -> Option<String> {
+        self.category_url_template.as_ref().map(|t| {
+            t.replace("{id}", category_id)
+                .replace("{locale}", &self.locale)
+        })
     }
 
     /// The storefront URL of a product in this store.
@@ -141,6 +165,8 @@ mod tests {
             sale_price_book: None,
             inventory_list: None,
             private_key_secret: "CLERK_PRIVATE_KEY".into(),
+            catalog_id: "storefront-catalog-m-en".into(),
+            category_url_template: None,
         }
     }
 

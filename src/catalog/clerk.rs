@@ -4,7 +4,10 @@ use crate::context::Ctx;
 use crate::platform::http::send;
 use crate::platform::log::{self, Attempted};
 use crate::platform::random;
-use sfcc_clerk_core::clerk::{ClerkProduct, ProductsDelete, ProductsUpsert, PRODUCTS_PATH};
+use sfcc_clerk_core::clerk::{
+    CategoriesUpsert, ClerkCategory, ClerkProduct, ProductsDelete, ProductsUpsert, CATEGORIES_PATH,
+    PRODUCTS_PATH,
+};
 use sfcc_clerk_core::delivery::DeliveryKind;
 use sfcc_clerk_core::retry::{decide, Backoff, Decision};
 use sfcc_clerk_core::settings::Store;
@@ -13,12 +16,13 @@ use worker::Method;
 async fn write(
     ctx: &Ctx,
     store: &Store,
+    path: &str,
     method: Method,
     body: String,
     items: usize,
     attempt: u32,
 ) -> Decision {
-    let url = format!("{}{PRODUCTS_PATH}", ctx.settings.clerk_api_url);
+    let url = format!("{}{path}", ctx.settings.clerk_api_url);
     let label = if method == Method::Delete {
         "DELETE"
     } else {
@@ -49,6 +53,37 @@ async fn write(
     decision
 }
 
+/// Upserts categories into the store's Clerk store.
+pub async fn upsert_categories(
+    ctx: &Ctx,
+    store: &Store,
+    categories: &[ClerkCategory],
+    attempt: u32,
+) -> Decision {
+    let body = CategoriesUpsert {
+        key: &store.config.clerk_public_key,
+        private_key: store.private_key.expose(),
+        categories,
+    };
+    match serde_json::to_string(&body) {
+        Ok(json) => {
+            write(
+                ctx,
+                store,
+                CATEGORIES_PATH,
+                Method::Post,
+                json,
+                categories.len(),
+                attempt,
+            )
+            .await
+        }
+        Err(e) => Decision::DeadLetter {
+            reason: format!("could not encode categories: {e}"),
+        },
+    }
+}
+
 /// Upserts products into the store's Clerk store.
 pub async fn upsert(ctx: &Ctx, store: &Store, products: &[ClerkProduct], attempt: u32) -> Decision {
     let body = ProductsUpsert {
@@ -57,7 +92,18 @@ pub async fn upsert(ctx: &Ctx, store: &Store, products: &[ClerkProduct], attempt
         products,
     };
     match serde_json::to_string(&body) {
-        Ok(json) => write(ctx, store, Method::Post, json, products.len(), attempt).await,
+        Ok(json) => {
+            write(
+                ctx,
+                store,
+                PRODUCTS_PATH,
+                Method::Post,
+                json,
+                products.len(),
+                attempt,
+            )
+            .await
+        }
         Err(e) => Decision::DeadLetter {
             reason: format!("could not encode products: {e}"),
         },
@@ -72,7 +118,18 @@ pub async fn delete(ctx: &Ctx, store: &Store, ids: &[String], attempt: u32) -> D
         products: ids,
     };
     match serde_json::to_string(&body) {
-        Ok(json) => write(ctx, store, Method::Delete, json, ids.len(), attempt).await,
+        Ok(json) => {
+            write(
+                ctx,
+                store,
+                PRODUCTS_PATH,
+                Method::Delete,
+                json,
+                ids.len(),
+                attempt,
+            )
+            .await
+        }
         Err(e) => Decision::DeadLetter {
             reason: format!("could not encode ids: {e}"),
         },

@@ -9,7 +9,7 @@ use crate::platform::{err, now_ms};
 use serde_json::Value;
 use sfcc_clerk_core::catalog::{fan_out, CatalogJob, PageJob, RunMode, STALE_BATCH};
 use sfcc_clerk_core::hash::content_hash;
-use sfcc_clerk_core::mapping::{map_page, ParsedPage, RecordError};
+use sfcc_clerk_core::mapping::{map_categories, map_page, ParsedPage, RecordError};
 use sfcc_clerk_core::retry::{Decision, Envelope};
 use sfcc_clerk_core::settings::Store;
 use sfcc_clerk_core::sfcc::{ProductSearchRequest, MAX_PAGE_SIZE};
@@ -45,6 +45,7 @@ pub async fn run_job(ctx: &Ctx, body: &Value) -> worker::Result<()> {
         CatalogJob::Masters { run_id, ids, .. } => {
             sync_masters(ctx, store, run_id, ids, attempt).await?
         }
+        CatalogJob::Categories { .. } => sync_categories(ctx, store, attempt).await?,
         CatalogJob::DeleteStale { run_id, .. } => delete_stale(ctx, store, run_id, attempt).await?,
     };
     match decision {
@@ -85,6 +86,13 @@ async fn sync_page(
             .map(|p| Envelope::first(CatalogJob::Page(p)))
             .collect();
         enqueue_all(&ctx.catalog_jobs, &rest).await?;
+        if job.mode == RunMode::Full {
+            let categories = CatalogJob::Categories {
+                store: job.store.clone(),
+                run_id: job.run_id.clone(),
+            };
+            enqueue(&ctx.catalog_jobs, &Envelope::first(categories), None).await?;
+        }
     }
     for ids in sent.masters.chunks(MAX_PAGE_SIZE as usize) {
         let masters = CatalogJob::Masters {
@@ -98,6 +106,27 @@ async fn sync_page(
     // Always: a redelivered last page must still be able to close a run a crash left open.
     complete_if_last(ctx, job).await?;
     Ok(Decision::Delivered)
+}
+
+/// The store's category tree, sent to Clerk; names it lacks in the store's locale are reported.
+async fn sync_categories(ctx: &Ctx, store: &Store, attempt: u32) -> worker::Result<Decision> {
+    let categories =
+        match sfcc::categories(ctx, &store.config.name, &store.config.catalog_id, attempt).await {
+            Ok(c) => c,
+            Err(decision) => return Ok(decision),
+        };
+    let (mapped, rejected) = map_categories(&categories, &store.config);
+    for r in &rejected {
+        worker::console_warn!(
+            "{}: category {} not sent: {r}",
+            store.config.name,
+            r.product_id
+        );
+    }
+    if mapped.is_empty() {
+        return Ok(Decision::Delivered);
+    }
+    Ok(clerk::upsert_categories(ctx, store, &mapped, attempt).await)
 }
 
 /// Masters whose variants changed, mapped again.

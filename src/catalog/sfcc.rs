@@ -10,7 +10,10 @@ use serde::{Deserialize, Serialize};
 use sfcc_clerk_core::delivery::DeliveryKind;
 use sfcc_clerk_core::mapping::{parse_search_page, ParsedPage};
 use sfcc_clerk_core::retry::{decide, Backoff, Decision};
-use sfcc_clerk_core::sfcc::{product_search_path, ProductSearchRequest, TokenResponse, TOKEN_PATH};
+use sfcc_clerk_core::sfcc::{
+    categories_path, product_search_path, Category, CategoryResult, ProductSearchRequest,
+    TokenResponse, MAX_PAGE_SIZE, TOKEN_PATH,
+};
 use worker::Method;
 
 const TOKEN_KEY: &str = "sfcc-token";
@@ -88,8 +91,47 @@ async fn token(ctx: &Ctx, store: &str, fresh: bool, attempt: u32) -> Result<Stri
     Ok(granted.access_token)
 }
 
-/// Runs one product search for `store` (named in the delivery log). A rejected token is
-/// refreshed once, transparently.
+/// One authenticated OCAPI call for `store` (named in the delivery log), returning the body of a
+/// 2xx answer. A rejected token is refreshed once, transparently.
+async fn call(
+    ctx: &Ctx,
+    store: &str,
+    method: Method,
+    url: &str,
+    body: Option<String>,
+    attempt: u32,
+) -> Result<String, Decision> {
+    let label = if method == Method::Get { "GET" } else { "POST" };
+    let mut bearer = token(ctx, store, false, attempt).await?;
+    for refreshed in [false, true] {
+        let auth = format!("Bearer {bearer}");
+        let headers = [
+            ("authorization", auth.as_str()),
+            ("content-type", "application/json"),
+        ];
+        let reply = send(method.clone(), url, &headers, body.clone()).await;
+        let logged = sfcc_call(store, label, url, attempt);
+        if reply.status() == Some(401) && !refreshed {
+            let retry = Decision::Retry {
+                reason: "access token rejected; refreshing it once".into(),
+                delay_s: 0,
+            };
+            log::record(&ctx.db, &logged, &reply, &retry).await;
+            bearer = token(ctx, store, true, attempt).await?;
+            continue;
+        }
+        let decision = decided(ctx, &logged, &reply).await;
+        if decision != Decision::Delivered {
+            return Err(decision);
+        }
+        return Ok(reply.body);
+    }
+    Err(Decision::DeadLetter {
+        reason: "access token rejected twice".into(),
+    })
+}
+
+/// Runs one product search for `store`.
 pub async fn search(
     ctx: &Ctx,
     store: &str,
@@ -100,33 +142,36 @@ pub async fn search(
     let body = serde_json::to_string(request).map_err(|e| Decision::DeadLetter {
         reason: e.to_string(),
     })?;
-    let mut bearer = token(ctx, store, false, attempt).await?;
-    for refreshed in [false, true] {
-        let auth = format!("Bearer {bearer}");
-        let headers = [
-            ("authorization", auth.as_str()),
-            ("content-type", "application/json"),
-        ];
-        let reply = send(Method::Post, &url, &headers, Some(body.clone())).await;
-        let call = sfcc_call(store, "POST", &url, attempt);
-        if reply.status() == Some(401) && !refreshed {
-            let retry = Decision::Retry {
-                reason: "access token rejected; refreshing it once".into(),
-                delay_s: 0,
-            };
-            log::record(&ctx.db, &call, &reply, &retry).await;
-            bearer = token(ctx, store, true, attempt).await?;
-            continue;
-        }
-        let decision = decided(ctx, &call, &reply).await;
-        if decision != Decision::Delivered {
-            return Err(decision);
-        }
-        return parse_search_page(&reply.body).map_err(|e| Decision::DeadLetter {
-            reason: e.to_string(),
-        });
-    }
-    Err(Decision::DeadLetter {
-        reason: "access token rejected twice".into(),
+    let text = call(ctx, store, Method::Post, &url, Some(body), attempt).await?;
+    parse_search_page(&text).map_err(|e| Decision::DeadLetter {
+        reason: e.to_string(),
     })
+}
+
+/// Every category of a catalog, page by page.
+pub async fn categories(
+    ctx: &Ctx,
+    store: &str,
+    catalog_id: &str,
+    attempt: u32,
+) -> Result<Vec<Category>, Decision> {
+    let mut all = Vec::new();
+    loop {
+        let url = format!(
+            "{}{}?start={}&count={MAX_PAGE_SIZE}",
+            ctx.settings.sfcc.base_url,
+            categories_path(catalog_id),
+            all.len()
+        );
+        let text = call(ctx, store, Method::Get, &url, None, attempt).await?;
+        let page: CategoryResult =
+            serde_json::from_str(&text).map_err(|e| Decision::DeadLetter {
+                reason: format!("not an OCAPI category_result: {e}"),
+            })?;
+        let done = page.data.is_empty() || all.len() + page.data.len() >= page.total as usize;
+        all.extend(page.data);
+        if done {
+            return Ok(all);
+        }
+    }
 }

@@ -315,6 +315,34 @@ impl Stack {
         )
     }
 
+    /// Polls `check` until it gives a value, or fails the test after `timeout` with wrangler's output.
+    pub fn wait_for_value<T>(
+        &self,
+        what: &str,
+        timeout: Duration,
+        check: impl FnMut() -> Option<T>,
+    ) -> T {
+        crate::wait_for(what, timeout, check, || self.wrangler_log())
+    }
+
+    /// Waits until sandbox Clerk has accepted `n` category upserts (a full run sends one per store,
+    /// beside its pages), so that later request counts see only what comes after.
+    pub fn wait_for_category_upserts(&self, n: usize) {
+        self.wait_for_value(
+            &format!("{n} category upserts"),
+            Duration::from_secs(60),
+            || {
+                let requests = self.clerk_requests();
+                let done = requests
+                    .as_array()?
+                    .iter()
+                    .filter(|r| r["request"] == "POST /v2/categories" && r["status"] == 200)
+                    .count();
+                (done >= n).then_some(())
+            },
+        )
+    }
+
     /// The operators' admin client (what `sfcc-clerk sync/reindex/replay/list` use), for this worker.
     pub fn admin_client(&self) -> sfcc_clerk_cli::admin_client::AdminClient {
         sfcc_clerk_cli::admin_client::AdminClient::new(&self.worker_url, ADMIN_TOKEN)

@@ -96,6 +96,34 @@ fn cron_sync_sends_valid_products_per_store_reports_invalid_ones_and_then_only_c
         [(US, "25720424M", missing), (DE, "25720424M", missing)]
     );
 
+    // The category tree reached each store, in its language, with subcategories and URLs.
+    let categories = |key: &str| {
+        stack.wait_for_value(
+            &format!("categories in {key}"),
+            Duration::from_secs(30),
+            || {
+                let c = stack.clerk_store_with_key(key)["categories"].clone();
+                (c.as_object().is_some_and(|m| m.len() == 15)).then_some(c)
+            },
+        )
+    };
+    let us_categories = categories("sandbox-public-us");
+    assert_eq!(
+        us_categories["mens"],
+        json!({"id": "mens", "name": "Men", "url": "https://www.example.com/en-US/c/mens",
+               "subcategories": ["mens-clothing-shirts", "mens-clothing-pants", "mens-clothing-jackets", "mens-accessories-belts", "cat-shirt", "cat-trousers"]})
+    );
+    assert!(
+        us_categories.get("root").is_none(),
+        "the root category is not a Clerk category"
+    );
+    let de_categories = categories("sandbox-public-de");
+    assert_eq!(de_categories["mens-clothing-shirts"]["name"], "Hemden");
+    assert_eq!(
+        de_categories["mens-clothing-shirts"]["url"],
+        "https://www.example.com/de-DE/c/mens-clothing-shirts"
+    );
+
     // Every call is in the delivery log, with no key or secret in it.
     let deliveries = stack.admin_get("deliveries?limit=100");
     let calls = |store: &str, endpoint: &str| {
@@ -158,12 +186,27 @@ fn cron_sync_sends_valid_products_per_store_reports_invalid_ones_and_then_only_c
     let run = finished_run(&stack, US, 1);
     assert_eq!(run["run_id"], first["run_id"]);
     assert_eq!(counts(&run)[1..4], [1, 2, 1], "{run}");
-    let requests = stack.clerk_requests();
-    let new_requests: Vec<&Value> = requests.as_array().unwrap()[writes_before..]
+    // Product writes: exactly the two changes. A full run also re-sends the (small) category tree.
+    let categories_sent = |requests: &[Value]| {
+        requests
+            .iter()
+            .filter(|r| r["request"] == "POST /v2/categories")
+            .count()
+    };
+    let requests = stack.wait_for_value(
+        "the re-index's category upsert",
+        Duration::from_secs(30),
+        || {
+            let all = stack.clerk_requests().as_array()?[writes_before..].to_vec();
+            (categories_sent(&all) == 1).then_some(all)
+        },
+    );
+    let product_writes: Vec<&Value> = requests
         .iter()
+        .filter(|r| r["request"] != "POST /v2/categories")
         .collect();
     assert_eq!(
-        new_requests,
+        product_writes,
         [
             &json!({"request": "POST /v2/products", "status": 200}),
             &json!({"request": "DELETE /v2/products", "status": 200})
@@ -185,6 +228,7 @@ fn after_a_full_run_cron_runs_deltas_that_send_only_what_changed() {
     for store in [US, DE] {
         assert_eq!(finished_run(&stack, store, 0)["mode"], "full");
     }
+    stack.wait_for_category_upserts(2);
     // A USD price change: SFCC stamps last_modified; the next cron sees only that product.
     assert_eq!(
         stack
@@ -344,21 +388,23 @@ fn an_expired_sfcc_token_is_refreshed_once_and_sfcc_5xx_is_retried() {
             )
         })
         .collect();
-    // The run's first page: two injected 503s retried, then the expired token refreshed once.
-    let tail: Vec<(u64, &str)> = sfcc[sfcc.len() - 6..]
+    // From the first fault on: two injected 503s retried, the expired token refreshed once, then
+    // only successes (token, both pages, the category tree).
+    let first_fault = sfcc
+        .iter()
+        .position(|(s, _, _)| *s == 503)
+        .expect("the injected 503s are logged");
+    let after: Vec<(u64, &str)> = sfcc[first_fault..]
         .iter()
         .map(|(s, o, _)| (*s, o.as_str()))
         .collect();
     assert_eq!(
-        tail,
-        [
-            (503, "retry"),
-            (503, "retry"),
-            (401, "retry"),
-            (200, "delivered"),
-            (200, "delivered"),
-            (200, "delivered")
-        ],
+        after[..3],
+        [(503, "retry"), (503, "retry"), (401, "retry")],
+        "{sfcc:?}"
+    );
+    assert!(
+        after.len() >= 6 && after[3..].iter().all(|c| *c == (200, "delivered")),
         "{sfcc:?}"
     );
     assert!(sfcc

@@ -129,6 +129,7 @@ fn a_full_run_lands_exactly_and_a_delta_sends_exactly_the_changes() {
             200
         );
     }
+    stack.wait_for_category_upserts(2);
     let writes_before = stack.clerk_requests().as_array().unwrap().len();
     assert_eq!(stack.trigger_cron().status, 200);
     let us = finished(&stack, "refarch-us", 1);
@@ -170,7 +171,12 @@ fn a_full_run_lands_exactly_and_a_delta_sends_exactly_the_changes() {
         .iter()
         // Newest first in the log: reversed, the newest call per endpoint is the one kept.
         .rev()
-        .filter(|d| d["kind"] == "catalog")
+        .filter(|d| {
+            d["kind"] == "catalog"
+                && d["endpoint"]
+                    .as_str()
+                    .is_some_and(|e| e.ends_with("/v2/products"))
+        })
         .filter_map(|d| Some((d["endpoint"].as_str()?, d["items"].as_u64()?)))
         .collect();
     assert_eq!(

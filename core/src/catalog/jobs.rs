@@ -56,6 +56,13 @@ pub enum CatalogJob {
         /// Master product ids.
         ids: Vec<String>,
     },
+    /// Send the store's category tree to Clerk (part of a full run).
+    Categories {
+        /// Store name.
+        store: String,
+        /// The run.
+        run_id: String,
+    },
     /// After a full run: delete from Clerk the products the run did not see, a batch at a time.
     DeleteStale {
         /// Store name.
@@ -70,7 +77,9 @@ impl CatalogJob {
     pub fn store(&self) -> &str {
         match self {
             CatalogJob::Page(p) => &p.store,
-            CatalogJob::Masters { store, .. } | CatalogJob::DeleteStale { store, .. } => store,
+            CatalogJob::Masters { store, .. }
+            | CatalogJob::Categories { store, .. }
+            | CatalogJob::DeleteStale { store, .. } => store,
         }
     }
 }

@@ -3,12 +3,14 @@
 //! A record that fails validation is not sent: it is reported with its product id, the field and
 //! the reason, and the rest of the page goes on.
 
+mod category;
 mod fields;
 mod html;
 mod parse;
 mod product;
 mod validate;
 
+pub use category::map_categories;
 pub use html::strip_html;
 pub use parse::{parse_documents, parse_search_page, PageError, ParsedPage};
 pub use product::{map_page, map_product, Mapped, PageMapping};

@@ -215,6 +215,8 @@ mod tests {
             sale_price_book: None,
             inventory_list: None,
             private_key_secret: "CLERK_PRIVATE_KEY".into(),
+            catalog_id: "storefront-catalog-m-en".into(),
+            category_url_template: None,
         }
     }
 

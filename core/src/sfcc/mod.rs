@@ -1,12 +1,14 @@
 //! SFCC B2C Commerce OCAPI wire types: Account Manager tokens, Data API product search, product
 //! documents. Field names follow OCAPI's snake_case JSON.
 
+mod category;
 mod localized;
 mod product;
 mod search;
 mod time;
 mod token;
 
+pub use category::{categories_path, Category, CategoryResult};
 pub use localized::{LocalizedString, SiteFlag};
 pub use product::{
     Image, ImageGroup, Inventory, MasterRef, Product, ProductType, Variant, VariationAttribute,

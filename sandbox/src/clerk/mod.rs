@@ -25,6 +25,8 @@ pub struct TrackedCall {
 pub struct ClerkStore {
     /// Products by id, as last upserted.
     pub products: BTreeMap<String, Value>,
+    /// Categories by id, as last upserted.
+    pub categories: BTreeMap<String, Value>,
     /// Tracking calls in arrival order.
     pub log: Vec<TrackedCall>,
 }

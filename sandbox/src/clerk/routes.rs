@@ -20,6 +20,7 @@ pub fn routes(state: Shared) -> Router {
             "/v2/products",
             post(upsert_products).delete(delete_products),
         )
+        .route("/v2/categories", post(upsert_categories))
         .route("/v2/log/{*endpoint}", get(track))
         .route("/__sandbox/clerk/stores/{key}", get(read_store))
         .route("/__sandbox/clerk/requests", get(read_requests))
@@ -74,7 +75,11 @@ async fn upsert_products(State(state): State<Shared>, body: String) -> Response 
 }
 
 /// Parses a write body `{key, private_key, products}` and checks both keys.
-fn authorized_write(s: &ClerkState, body: &str) -> Result<(String, Value), Box<Response>> {
+fn authorized_write(
+    s: &ClerkState,
+    body: &str,
+    list: &str,
+) -> Result<(String, Value), Box<Response>> {
     let Ok(Value::Object(mut req)) = serde_json::from_str::<Value>(body) else {
         return Err(Box::new(clerk_error(
             StatusCode::BAD_REQUEST,
@@ -84,7 +89,7 @@ fn authorized_write(s: &ClerkState, body: &str) -> Result<(String, Value), Box<R
     };
     if let Some(unknown) = req
         .keys()
-        .find(|k| !["key", "private_key", "products"].contains(&k.as_str()))
+        .find(|k| !["key", "private_key", list].contains(&k.as_str()))
     {
         return Err(Box::new(clerk_error(
             StatusCode::BAD_REQUEST,
@@ -108,11 +113,11 @@ fn authorized_write(s: &ClerkState, body: &str) -> Result<(String, Value), Box<R
             "invalid key or private_key",
         )));
     }
-    Ok((key, req.remove("products").unwrap_or(Value::Null)))
+    Ok((key, req.remove(list).unwrap_or(Value::Null)))
 }
 
 fn apply_upsert(s: &mut ClerkState, body: &str) -> Response {
-    let (key, products) = match authorized_write(s, body) {
+    let (key, products) = match authorized_write(s, body, "products") {
         Ok(v) => v,
         Err(response) => return *response,
     };
@@ -164,7 +169,7 @@ async fn delete_products(State(state): State<Shared>, body: String) -> Response 
 }
 
 fn apply_delete(s: &mut ClerkState, body: &str) -> Response {
-    let (key, ids) = match authorized_write(s, body) {
+    let (key, ids) = match authorized_write(s, body, "products") {
         Ok(v) => v,
         Err(response) => return *response,
     };
@@ -341,4 +346,64 @@ fn draw_fails(f: &mut Faults) -> bool {
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^= z >> 31;
     ((z >> 11) as f64 / (1u64 << 53) as f64) < f.fail_rate
+}
+
+async fn upsert_categories(State(state): State<Shared>, body: String) -> Response {
+    let Ok(mut s) = state.lock() else {
+        return clerk_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "InternalError",
+            "state unavailable",
+        );
+    };
+    const WHAT: &str = "POST /v2/categories";
+    if let Some(fault) = injected_fault(&mut s, WHAT) {
+        return fault;
+    }
+    let response = apply_categories(&mut s, &body);
+    s.requests.push((WHAT.into(), response.status().as_u16()));
+    response
+}
+
+/// Checks `{key, private_key, categories: [{id, name, url?, subcategories?}]}` as documented.
+fn apply_categories(s: &mut ClerkState, body: &str) -> Response {
+    let (key, categories) = match authorized_write(s, body, "categories") {
+        Ok(v) => v,
+        Err(response) => return *response,
+    };
+    let Some(categories) = categories.as_array() else {
+        return clerk_error(
+            StatusCode::BAD_REQUEST,
+            "ParsingError",
+            "`categories` must be a list",
+        );
+    };
+    let mut checked = Vec::with_capacity(categories.len());
+    for c in categories {
+        let id = match &c["id"] {
+            Value::String(s) if !s.is_empty() => s.clone(),
+            Value::Number(n) if n.is_u64() => n.to_string(),
+            _ => {
+                return clerk_error(
+                    StatusCode::BAD_REQUEST,
+                    "ParsingError",
+                    "category without a string or integer `id`",
+                )
+            }
+        };
+        let url_ok = c.get("url").is_none_or(|u| {
+            u.as_str()
+                .is_some_and(|u| u.starts_with("http://") || u.starts_with("https://"))
+        });
+        let subs_ok = c.get("subcategories").is_none_or(|v| {
+            v.as_array()
+                .is_some_and(|a| a.iter().all(|x| x.is_string() || x.is_u64()))
+        });
+        if !c["name"].is_string() || !url_ok || !subs_ok {
+            return clerk_error(StatusCode::BAD_REQUEST, "ParsingError", &format!("category {id}: needs a string `name`, an absolute `url` and a list of `subcategories`"));
+        }
+        checked.push((id, c.clone()));
+    }
+    s.stores.entry(key).or_default().categories.extend(checked);
+    ok()
 }

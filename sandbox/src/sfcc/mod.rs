@@ -1,6 +1,7 @@
 //! SFCC B2C Commerce stand-in: Account Manager tokens and the OCAPI Data API product search.
 
 mod catalog;
+mod categories;
 pub mod generator;
 mod routes;
 mod store;

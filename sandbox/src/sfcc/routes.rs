@@ -23,6 +23,10 @@ pub fn routes(state: Shared) -> Router {
         .route("/__sandbox/sfcc/requests", get(requests))
         .route("/__sandbox/sfcc/faults", post(set_faults))
         .route(
+            &format!("/s/-/dw/data/{OCAPI_VERSION}/catalogs/{{catalog}}/categories"),
+            get(list_categories),
+        )
+        .route(
             "/__sandbox/sfcc/products/{id}",
             axum::routing::patch(change_product).delete(remove_product),
         )
@@ -282,4 +286,57 @@ async fn set_faults(State(state): State<Shared>, body: String) -> Response {
         s.tokens.clear();
     }
     json(StatusCode::OK, json!({"status": "ok"}))
+}
+
+/// `GET /catalogs/{catalog}/categories?start=&count=`: the category tree, paged, bearer token
+/// required.
+async fn list_categories(
+    State(state): State<Shared>,
+    Path(catalog): Path<String>,
+    headers: HeaderMap,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Response {
+    let Ok(s) = state.lock() else {
+        return fault(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "InternalServerError",
+            "state unavailable",
+        );
+    };
+    let bearer = header(&headers, "authorization").and_then(|h| h.strip_prefix("Bearer "));
+    if !bearer.is_some_and(|t| s.tokens.contains(t)) {
+        return fault(
+            StatusCode::UNAUTHORIZED,
+            "InvalidAccessTokenException",
+            "missing or unknown access token",
+        );
+    }
+    if catalog != "storefront-catalog-m-en" {
+        return fault(
+            StatusCode::NOT_FOUND,
+            "CatalogNotFoundException",
+            &format!("no catalog '{catalog}'"),
+        );
+    }
+    let number = |k: &str, d: usize| q.get(k).map_or(Some(d), |v| v.parse().ok());
+    let (Some(start), Some(count)) = (number("start", 0), number("count", 25)) else {
+        return fault(
+            StatusCode::BAD_REQUEST,
+            "PropertyValueConstraintViolationException",
+            "start and count must be integers",
+        );
+    };
+    if count > 200 {
+        return fault(
+            StatusCode::BAD_REQUEST,
+            "PropertyValueConstraintViolationException",
+            "count must be at most 200",
+        );
+    }
+    let all = super::categories::categories();
+    let data: Vec<Value> = all.iter().skip(start).take(count).cloned().collect();
+    json(
+        StatusCode::OK,
+        json!({"_v": "24.5", "_type": "category_result", "count": data.len(), "start": start, "total": all.len(), "data": data}),
+    )
 }
