@@ -75,8 +75,9 @@ enum Command {
         /// Port to listen on (0 picks a free one).
         #[arg(long, default_value_t = 8788)]
         port: u16,
-        /// Serve a generated catalog of this many products instead of the six samples.
-        #[arg(long)]
+        /// Serve a generated catalog of this many products (1000 when no number is given) instead
+        /// of the six samples.
+        #[arg(long, num_args = 0..=1, default_missing_value = "1000")]
         products: Option<u64>,
         /// Which generated catalog (with --products).
         #[arg(long, default_value_t = 1)]

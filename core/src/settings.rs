@@ -43,13 +43,15 @@ pub struct Settings {
     pub mapping: FieldMapping,
     /// The cron expression whose trigger runs a full re-index (others run deltas).
     pub full_reindex_cron: Option<String>,
+    /// How long an outbound call may take before it counts as timed out (and is retried).
+    pub http_timeout_ms: u64,
 }
 
 impl Settings {
     /// Combines the configuration file (stores, mapping) with the worker's vars and secrets:
     /// `SFCC_BASE_URL`, `SFCC_AUTH_URL`, `SFCC_CLIENT_ID`, secret `SFCC_CLIENT_SECRET`,
     /// `CLERK_API_URL`, each store's private key secret, `SFCC_PAGE_SIZE` (default 100),
-    /// `FULL_REINDEX_CRON`, secret `ADMIN_TOKEN`.
+    /// `FULL_REINDEX_CRON`, `HTTP_TIMEOUT_MS` (default 20000), secret `ADMIN_TOKEN`.
     pub fn from_settings(
         config: ConnectorConfig,
         get: impl Fn(&str) -> Option<String>,
@@ -114,6 +116,19 @@ impl Settings {
             admin_token: get("ADMIN_TOKEN").map(Secret::new),
             mapping: config.mapping,
             full_reindex_cron: get("FULL_REINDEX_CRON"),
+            http_timeout_ms: match get("HTTP_TIMEOUT_MS") {
+                None => 20_000,
+                Some(v) => v
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|ms| (100..=300_000).contains(ms))
+                    .ok_or_else(|| ConfigError::Invalid {
+                        name: "HTTP_TIMEOUT_MS",
+                        reason: format!(
+                            "{v:?} is not a whole number of milliseconds from 100 to 300000"
+                        ),
+                    })?,
+            },
         })
     }
 

@@ -33,6 +33,7 @@ async fn write(
         &url,
         &[("content-type", "application/json")],
         Some(body),
+        ctx.settings.http_timeout_ms,
     )
     .await;
     let decision = decide(

@@ -68,6 +68,7 @@ async fn token(ctx: &Ctx, store: &str, fresh: bool, attempt: u32) -> Result<Stri
             ("content-type", "application/x-www-form-urlencoded"),
         ],
         Some("grant_type=client_credentials".into()),
+        ctx.settings.http_timeout_ms,
     )
     .await;
     let decision = decided(ctx, &sfcc_call(store, "POST", &url, attempt), &reply).await;
@@ -109,7 +110,14 @@ async fn call(
             ("authorization", auth.as_str()),
             ("content-type", "application/json"),
         ];
-        let reply = send(method.clone(), url, &headers, body.clone()).await;
+        let reply = send(
+            method.clone(),
+            url,
+            &headers,
+            body.clone(),
+            ctx.settings.http_timeout_ms,
+        )
+        .await;
         let logged = sfcc_call(store, label, url, attempt);
         if reply.status() == Some(401) && !refreshed {
             let retry = Decision::Retry {

@@ -50,7 +50,14 @@ pub async fn deliver(ctx: &Ctx, body: &Value) -> worker::Result<()> {
         Err(_) => return Ok(()),
     };
     let url = call.url(&ctx.settings.clerk_api_url, &store.config.clerk_public_key);
-    let reply = send(Method::Get, &url, &[("accept", "application/json")], None).await;
+    let reply = send(
+        Method::Get,
+        &url,
+        &[("accept", "application/json")],
+        None,
+        ctx.settings.http_timeout_ms,
+    )
+    .await;
     let decision = decide(
         &reply.outcome,
         envelope.attempt,

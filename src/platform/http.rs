@@ -7,9 +7,6 @@ use sfcc_clerk_core::retry::Outcome;
 use std::time::Duration;
 use worker::{AbortController, Delay, Fetch, Headers, Method, Request, RequestInit};
 
-/// How long an outbound call may take before it counts as timed out.
-pub const TIMEOUT: Duration = Duration::from_secs(20);
-
 /// One outbound call's result.
 pub struct Reply {
     /// What happened, for the retry decision.
@@ -30,15 +27,24 @@ impl Reply {
     }
 }
 
-/// Sends a request; never fails: a network error or timeout is an `Outcome` too.
+/// Sends a request, giving up after `timeout_ms`; never fails: a network error or timeout is an
+/// `Outcome` too.
 pub async fn send(
     method: Method,
     url: &str,
     headers: &[(&str, &str)],
     body: Option<String>,
+    timeout_ms: u64,
 ) -> Reply {
     let started = now_ms();
-    let outcome = attempt(method, url, headers, body).await;
+    let outcome = attempt(
+        method,
+        url,
+        headers,
+        body,
+        Duration::from_millis(timeout_ms),
+    )
+    .await;
     let duration_ms = now_ms().saturating_sub(started);
     match outcome {
         Ok((outcome, body)) => Reply {
@@ -59,6 +65,7 @@ async fn attempt(
     url: &str,
     headers: &[(&str, &str)],
     body: Option<String>,
+    timeout: Duration,
 ) -> Result<(Outcome, String), Outcome> {
     let network = |e: worker::Error| Outcome::Network(e.to_string());
     let h = Headers::new();
@@ -74,7 +81,7 @@ async fn attempt(
     let controller = AbortController::default();
     let signal = controller.signal();
     let call = Box::pin(async { Fetch::Request(request).send_with_signal(&signal).await });
-    let deadline = Box::pin(Delay::from(TIMEOUT));
+    let deadline = Box::pin(Delay::from(timeout));
     let mut response = match select(call, deadline).await {
         Either::Left((result, _)) => result.map_err(network)?,
         Either::Right(_) => {

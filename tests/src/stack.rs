@@ -47,6 +47,8 @@ pub struct StackOptions {
     pub sandbox_port: u16,
     /// The catalog sandbox SFCC serves.
     pub catalog: sfcc_clerk_sandbox::sfcc::CatalogSpec,
+    /// The worker's deadline for outbound calls (`HTTP_TIMEOUT_MS`); its default when `None`.
+    pub http_timeout_ms: Option<u64>,
 }
 
 impl Default for StackOptions {
@@ -56,6 +58,7 @@ impl Default for StackOptions {
             worker_port: 0,
             sandbox_port: 0,
             catalog: Default::default(),
+            http_timeout_ms: None,
         }
     }
 }
@@ -170,7 +173,14 @@ impl Stack {
             ("ADMIN_TOKEN", ADMIN_TOKEN.to_string()),
             ("SFCC_PAGE_SIZE", opts.page_size.to_string()),
         ];
-        let env_text: String = vars.iter().map(|(k, v)| format!("{k}={v}\n")).collect();
+        let timeout = opts
+            .http_timeout_ms
+            .map(|ms| ("HTTP_TIMEOUT_MS", ms.to_string()));
+        let env_text: String = vars
+            .iter()
+            .chain(timeout.iter())
+            .map(|(k, v)| format!("{k}={v}\n"))
+            .collect();
         fs::write(&env_file, env_text).map_err(io("writing the worker's env file"))?;
         let persist = state_dir.join("state");
 
@@ -426,6 +436,19 @@ impl Stack {
     pub fn remove_sfcc_product(&self, id: &str) -> Reply {
         let url = format!("{}/__sandbox/sfcc/products/{id}", self.sandbox.base_url);
         self.client.send("DELETE", &url, &[], "")
+    }
+
+    /// Makes sandbox SFCC's next `n` searches and sandbox Clerk's next `n` calls answer `ms` late.
+    pub fn delay_next(&self, n: u32, ms: u64) {
+        let body = serde_json::json!({"delay_next": n, "delay_ms": ms}).to_string();
+        for path in ["sfcc", "clerk"] {
+            let url = format!("{}/__sandbox/{path}/faults", self.sandbox.base_url);
+            assert_eq!(
+                self.client.send("POST", &url, &[], &body).status,
+                200,
+                "setting the {path} delay"
+            );
+        }
     }
 
     /// Makes sandbox Clerk fail a seeded share (0 to 1) of all further calls with a 503.

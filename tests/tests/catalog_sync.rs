@@ -412,3 +412,52 @@ fn an_expired_sfcc_token_is_refreshed_once_and_sfcc_5xx_is_retried() {
         .any(|(_, _, e)| e == "access token rejected; refreshing it once"));
     assert_eq!(stack.admin_get("dead-letters"), json!([]));
 }
+
+#[test]
+fn slow_sfcc_and_clerk_answers_time_out_and_are_retried_until_the_run_lands() {
+    let opts = StackOptions {
+        page_size: 3,
+        http_timeout_ms: Some(1000),
+        ..Default::default()
+    };
+    let stack = Stack::start(&opts).expect("stack starts");
+    // The first SFCC search and the first two Clerk calls answer 1.5 s late: past the deadline.
+    stack.delay_next(2, 1500);
+    assert_eq!(stack.trigger_cron().status, 200);
+    let (us, de) = (finished_run(&stack, US, 0), finished_run(&stack, DE, 0));
+    assert_eq!(
+        (counts(&us), counts(&de)),
+        ([2, 4, 0, 0, 1], [2, 4, 0, 0, 1]),
+        "{us} {de}"
+    );
+    let deliveries = stack.admin_get("deliveries?limit=200");
+    let timed_out: Vec<&str> = deliveries
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["error"] == "timed out")
+        .map(|d| d["kind"].as_str().unwrap())
+        .collect();
+    assert!(
+        timed_out.contains(&"sfcc") && timed_out.contains(&"catalog"),
+        "{timed_out:?}"
+    );
+    assert!(deliveries
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["error"] == "timed out")
+        .all(|d| d["outcome"] == "retry" && d["status"].is_null()));
+    let ids = |key: &str| -> Vec<String> {
+        stack.clerk_store_with_key(key)["products"]
+            .as_object()
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        ids("sandbox-public-us"),
+        ["25518704M", "25519318M", "25565189M", "25752986M"]
+    );
+    assert_eq!(ids("sandbox-public-de"), ids("sandbox-public-us"));
+    assert_eq!(stack.admin_get("dead-letters"), json!([]));
+}

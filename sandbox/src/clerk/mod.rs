@@ -40,6 +40,10 @@ pub struct Faults {
     pub fail_rate: f64,
     /// State of the seeded sequence.
     pub draws: u64,
+    /// How many calls are still answered late.
+    pub delay_next: u32,
+    /// How late, milliseconds (the call is still applied).
+    pub delay_ms: u64,
     /// Status they fail with.
     pub status: u16,
     /// `Retry-After` seconds sent with them.

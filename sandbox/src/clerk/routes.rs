@@ -57,7 +57,22 @@ fn injected_fault(s: &mut MutexGuard<'_, ClerkState>, what: &str) -> Option<Resp
     Some(response)
 }
 
+/// Holds a call back when a delay is injected; the call is then handled as usual.
+async fn injected_delay(state: &Shared) {
+    let delay = match state.lock() {
+        Ok(mut s) if s.faults.delay_next > 0 => {
+            s.faults.delay_next -= 1;
+            s.faults.delay_ms
+        }
+        _ => 0,
+    };
+    if delay > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
+    }
+}
+
 async fn upsert_products(State(state): State<Shared>, body: String) -> Response {
+    injected_delay(&state).await;
     let Ok(mut s) = state.lock() else {
         return clerk_error(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -152,6 +167,7 @@ fn apply_upsert(s: &mut ClerkState, body: &str) -> Response {
 }
 
 async fn delete_products(State(state): State<Shared>, body: String) -> Response {
+    injected_delay(&state).await;
     let Ok(mut s) = state.lock() else {
         return clerk_error(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -213,6 +229,7 @@ async fn track(
     Path(endpoint): Path<String>,
     Query(params): Query<BTreeMap<String, String>>,
 ) -> Response {
+    injected_delay(&state).await;
     let Ok(mut s) = state.lock() else {
         return clerk_error(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -323,6 +340,8 @@ async fn set_faults(State(state): State<Shared>, body: String) -> Response {
             .unwrap_or(0.0)
             .clamp(0.0, 1.0),
         draws: v.get("seed").and_then(Value::as_u64).unwrap_or(1),
+        delay_next: v.get("delay_next").and_then(Value::as_u64).unwrap_or(0) as u32,
+        delay_ms: v.get("delay_ms").and_then(Value::as_u64).unwrap_or(0),
         status: v.get("status").and_then(Value::as_u64).unwrap_or(503) as u16,
         retry_after: v
             .get("retry_after")
@@ -349,6 +368,7 @@ fn draw_fails(f: &mut Faults) -> bool {
 }
 
 async fn upsert_categories(State(state): State<Shared>, body: String) -> Response {
+    injected_delay(&state).await;
     let Ok(mut s) = state.lock() else {
         return clerk_error(
             StatusCode::INTERNAL_SERVER_ERROR,

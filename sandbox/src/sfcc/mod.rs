@@ -24,6 +24,8 @@ pub struct SfccState {
     pub(crate) issued: u64,
     pub(crate) fail_next: u32,
     pub(crate) fail_status: u16,
+    pub(crate) delay_next: u32,
+    pub(crate) delay_ms: u64,
     /// The catalog served.
     pub catalog: Catalog,
     /// Requests served, for tests: (method and path, status).
@@ -40,6 +42,8 @@ impl SfccState {
             issued: 0,
             fail_next: 0,
             fail_status: 503,
+            delay_next: 0,
+            delay_ms: 0,
             catalog: Catalog::new(catalog),
             requests: Vec::new(),
         }

@@ -100,6 +100,16 @@ fn issue_token(state: &Shared, headers: &HeaderMap, body: &str) -> Response {
 const SEARCH_FIELDS: [&str; 6] = ["query", "select", "sorts", "start", "count", "expand"];
 
 async fn product_search(State(state): State<Shared>, headers: HeaderMap, body: String) -> Response {
+    let delay = match state.lock() {
+        Ok(mut s) if s.delay_next > 0 => {
+            s.delay_next -= 1;
+            s.delay_ms
+        }
+        _ => 0,
+    };
+    if delay > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
+    }
     let response = search(&state, &headers, &body);
     record(
         &state,
@@ -266,6 +276,7 @@ async fn remove_product(State(state): State<Shared>, Path(id): Path<String>) -> 
 }
 
 /// Fault injection: `{"fail_next": N, "status": 503}` fails the next N product searches;
+/// `{"delay_next": N, "delay_ms": M}` answers the next N searches M ms late;
 /// `{"expire_tokens": true}` forgets every issued token, as if they had all expired.
 async fn set_faults(State(state): State<Shared>, body: String) -> Response {
     let Ok(v) = serde_json::from_str::<Value>(&body) else {
@@ -282,6 +293,8 @@ async fn set_faults(State(state): State<Shared>, body: String) -> Response {
     };
     s.fail_next = v.get("fail_next").and_then(Value::as_u64).unwrap_or(0) as u32;
     s.fail_status = v.get("status").and_then(Value::as_u64).unwrap_or(503) as u16;
+    s.delay_next = v.get("delay_next").and_then(Value::as_u64).unwrap_or(0) as u32;
+    s.delay_ms = v.get("delay_ms").and_then(Value::as_u64).unwrap_or(0);
     if v.get("expire_tokens") == Some(&Value::Bool(true)) {
         s.tokens.clear();
     }
