@@ -71,8 +71,14 @@ async fn injected_delay(state: &Shared) {
     }
 }
 
-async fn upsert_products(State(state): State<Shared>, body: String) -> Response {
-    injected_delay(&state).await;
+/// One write call: an injected delay or fault if there is one, else `apply`; recorded either way.
+async fn write(
+    state: &Shared,
+    what: &str,
+    body: &str,
+    apply: fn(&mut ClerkState, &str) -> Response,
+) -> Response {
+    injected_delay(state).await;
     let Ok(mut s) = state.lock() else {
         return clerk_error(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -80,13 +86,16 @@ async fn upsert_products(State(state): State<Shared>, body: String) -> Response 
             "state unavailable",
         );
     };
-    const WHAT: &str = "POST /v2/products";
-    if let Some(fault) = injected_fault(&mut s, WHAT) {
+    if let Some(fault) = injected_fault(&mut s, what) {
         return fault;
     }
-    let response = apply_upsert(&mut s, &body);
-    s.requests.push((WHAT.into(), response.status().as_u16()));
+    let response = apply(&mut s, body);
+    s.requests.push((what.into(), response.status().as_u16()));
     response
+}
+
+async fn upsert_products(State(state): State<Shared>, body: String) -> Response {
+    write(&state, "POST /v2/products", &body, apply_upsert).await
 }
 
 /// Parses a write body `{key, private_key, products}` and checks both keys.
@@ -167,21 +176,7 @@ fn apply_upsert(s: &mut ClerkState, body: &str) -> Response {
 }
 
 async fn delete_products(State(state): State<Shared>, body: String) -> Response {
-    injected_delay(&state).await;
-    let Ok(mut s) = state.lock() else {
-        return clerk_error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "InternalError",
-            "state unavailable",
-        );
-    };
-    const WHAT: &str = "DELETE /v2/products";
-    if let Some(fault) = injected_fault(&mut s, WHAT) {
-        return fault;
-    }
-    let response = apply_delete(&mut s, &body);
-    s.requests.push((WHAT.into(), response.status().as_u16()));
-    response
+    write(&state, "DELETE /v2/products", &body, apply_delete).await
 }
 
 fn apply_delete(s: &mut ClerkState, body: &str) -> Response {
@@ -368,21 +363,7 @@ fn draw_fails(f: &mut Faults) -> bool {
 }
 
 async fn upsert_categories(State(state): State<Shared>, body: String) -> Response {
-    injected_delay(&state).await;
-    let Ok(mut s) = state.lock() else {
-        return clerk_error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "InternalError",
-            "state unavailable",
-        );
-    };
-    const WHAT: &str = "POST /v2/categories";
-    if let Some(fault) = injected_fault(&mut s, WHAT) {
-        return fault;
-    }
-    let response = apply_categories(&mut s, &body);
-    s.requests.push((WHAT.into(), response.status().as_u16()));
-    response
+    write(&state, "POST /v2/categories", &body, apply_categories).await
 }
 
 /// Checks `{key, private_key, categories: [{id, name, url?, subcategories?}]}` as documented.
