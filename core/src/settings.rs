@@ -45,13 +45,16 @@ pub struct Settings {
     pub full_reindex_cron: Option<String>,
     /// How long an outbound call may take before it counts as timed out (and is retried).
     pub http_timeout_ms: u64,
+    /// Pages of the whole catalog each delta run reads again for price and stock changes.
+    pub sweep_pages: u32,
 }
 
 impl Settings {
     /// Combines the configuration file (stores, mapping) with the worker's vars and secrets:
     /// `SFCC_BASE_URL`, `SFCC_AUTH_URL`, `SFCC_CLIENT_ID`, secret `SFCC_CLIENT_SECRET`,
     /// `CLERK_API_URL`, each store's private key secret, `SFCC_PAGE_SIZE` (default 100),
-    /// `FULL_REINDEX_CRON`, `HTTP_TIMEOUT_MS` (default 20000), secret `ADMIN_TOKEN`.
+    /// `FULL_REINDEX_CRON`, `HTTP_TIMEOUT_MS` (default 20000), `SWEEP_PAGES` (default 10; 0 turns
+    /// the sweep off), secret `ADMIN_TOKEN`.
     pub fn from_settings(
         config: ConnectorConfig,
         get: impl Fn(&str) -> Option<String>,
@@ -116,6 +119,17 @@ impl Settings {
             admin_token: get("ADMIN_TOKEN").map(Secret::new),
             mapping: config.mapping,
             full_reindex_cron: get("FULL_REINDEX_CRON"),
+            sweep_pages: match get("SWEEP_PAGES") {
+                None => crate::catalog::DEFAULT_SWEEP_PAGES,
+                Some(v) => v
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|n| *n <= 1000)
+                    .ok_or_else(|| ConfigError::Invalid {
+                        name: "SWEEP_PAGES",
+                        reason: format!("{v:?} is not a whole number from 0 to 1000"),
+                    })?,
+            },
             http_timeout_ms: match get("HTTP_TIMEOUT_MS") {
                 None => 20_000,
                 Some(v) => v

@@ -170,9 +170,15 @@ fn sfcc_selects_by_modification_window_and_by_ids() {
     };
     let changed = a
         .patch(format!("{}/__sandbox/sfcc/products/25565189M", sb.base_url))
-        .send_json(json!({"price": 99.0}))
+        .send_json(json!({"brand": "Maison Nouvelle"}))
         .unwrap();
     assert_eq!(changed.status().as_u16(), 200);
+    // A price book entry or an inventory record is not the product: its stamp does not move.
+    let repriced = a
+        .patch(format!("{}/__sandbox/sfcc/products/25518704M", sb.base_url))
+        .send_json(json!({"price": 1.0, "inventory": {"ats": 1.0, "orderable": true}}))
+        .unwrap();
+    assert_eq!(repriced.status().as_u16(), 200);
     let window = |from: &str, to: &str| {
         json!({"filtered_query": {"query": {"match_all_query": {}},
             "filter": {"range_filter": {"field": "last_modified", "from": from, "to": to}}}})
@@ -190,6 +196,10 @@ fn sfcc_selects_by_modification_window_and_by_ids() {
         "2026-11-03T12:00:00.000Z",
     ));
     // Only the chinos were modified on 2026-11-02 (the dress's stamp moved to now).
+    assert!(
+        page["hits"][0].get("price").is_none(),
+        "the Data API does not price products"
+    );
     assert_eq!(ids(&page), ["25519318M"]);
     let (_, page) = search(
         json!({"term_query": {"fields": ["id"], "operator": "one_of", "values": ["25752986M", "25518704M", "nope"]}}),
@@ -226,4 +236,53 @@ fn clerk_fails_a_seeded_share_of_calls() {
         (0..20).all(|_| a.get(&url).call().unwrap().status().as_u16() == 200),
         "faults cleared"
     );
+}
+
+#[test]
+fn the_shop_api_shows_one_sites_prices_stock_and_texts_to_a_known_client() {
+    let sb = RunningSandbox::start(&SandboxConfig::default(), 0).unwrap();
+    let a = agent();
+    let get = |path: &str, client: Option<&str>| {
+        let mut req = a.get(format!("{}/s/{path}", sb.base_url));
+        if let Some(c) = client {
+            req = req.header("x-dw-client-id", c);
+        }
+        body(req.call().unwrap())
+    };
+    let ok = Some("sandbox-client");
+    let (status, page) = get(
+        "RefArchGlobal/dw/shop/v24_5/products/(25518704M,25604455M,nope)?expand=availability,images,prices,variations&currency=EUR&locale=de-DE&inventory_ids=inventory_m_eu",
+        ok,
+    );
+    assert_eq!(status, 200, "{page}");
+    let data = page["data"].as_array().unwrap();
+    // The quilted jacket is offline everywhere; "nope" does not exist: both left out.
+    assert_eq!(data.len(), 1, "{page}");
+    assert_eq!(
+        (&data[0]["name"], &data[0]["price"], &data[0]["currency"]),
+        (&json!("Oxford-Hemd"), &json!(36.0), &json!("EUR"))
+    );
+    assert_eq!(data[0]["prices"]["eur-m-list-prices"], 45.0);
+    assert_eq!(data[0]["inventory"]["ats"], 42.0);
+    let (status, _) = get(
+        "RefArch/dw/shop/v24_5/products/(25518704M)?currency=USD",
+        Some("someone-else"),
+    );
+    assert_eq!(status, 403);
+    let (status, _) = get("RefArch/dw/shop/v24_5/products/25604455M?currency=USD", ok);
+    assert_eq!(status, 404, "one unknown id: not found");
+    let many: Vec<String> = (0..25).map(|i| format!("P{i}")).collect();
+    let (status, page) = get(
+        &format!(
+            "RefArch/dw/shop/v24_5/products/({})?currency=USD",
+            many.join(",")
+        ),
+        ok,
+    );
+    assert_eq!(status, 400, "{page}");
+    let (status, _) = get(
+        "RefArch/dw/shop/v24_5/products/(25518704M)?currency=usd",
+        ok,
+    );
+    assert_eq!(status, 400, "currency must be an ISO 4217 code");
 }

@@ -70,7 +70,7 @@ fn pages_through_a_generated_catalog_in_order() {
             &bearer,
             json!({"query": {"match_all_query": {}}, "start": 5, "count": 1})
         )["hits"][0],
-        generator::product(5, 1)
+        sfcc_clerk_sandbox::sfcc::data_view(&generator::product(5, 1))
     );
 }
 
@@ -95,15 +95,27 @@ fn changes_and_removals_show_in_searches() {
     let (sb, a, bearer) = start(500);
     let changed = a
         .patch(format!("{}/__sandbox/sfcc/products/P0000042", sb.base_url))
-        .send_json(json!({"price": 1.0}))
+        .send_json(json!({"brand": "Kestrel", "price": 1.0}))
         .unwrap();
     assert_eq!(changed.status().as_u16(), 200);
     let window = json!({"filtered_query": {"query": {"match_all_query": {}}, "filter": {"range_filter": {"field": "last_modified", "from": "2026-11-20T00:00:00.000Z", "to": "2999-01-01T00:00:00.000Z"}}}});
     let page = search(&a, &sb.base_url, &bearer, json!({"query": window}));
     assert_eq!(
-        (page["total"].as_u64(), page["hits"][0]["price"].as_f64()),
-        (Some(1), Some(1.0))
+        (page["total"].as_u64(), page["hits"][0]["brand"].as_str()),
+        (Some(1), Some("Kestrel"))
     );
+    let shop = a
+        .get(format!(
+            "{}/s/RefArch/dw/shop/v24_5/products/(P0000042)?currency=USD",
+            sb.base_url
+        ))
+        .header("x-dw-client-id", "sandbox-client")
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_json::<serde_json::Value>()
+        .unwrap();
+    assert_eq!(shop["data"][0]["price"], 1.0, "{shop}");
     assert_eq!(
         a.delete(format!("{}/__sandbox/sfcc/products/P0000043", sb.base_url))
             .call()

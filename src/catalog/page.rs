@@ -1,6 +1,8 @@
 //! Catalog jobs, end to end: a page of a run, masters to re-map, stale products to delete.
 
-use super::runs::{add_counts, complete_if_last, finish, page_done, set_total, PageCounts};
+use super::runs::{
+    add_counts, complete_if_last, finish, page_done, set_sweep_total, set_total, PageCounts,
+};
 use super::{clerk, ledger, sfcc};
 use crate::context::Ctx;
 use crate::platform::log;
@@ -56,7 +58,7 @@ pub async fn run_job(ctx: &Ctx, body: &Value) -> worker::Result<()> {
 
 fn request_for(job: &PageJob) -> ProductSearchRequest {
     match &job.mode {
-        RunMode::Full => ProductSearchRequest::all_products(job.start, job.count),
+        RunMode::Full | RunMode::Sweep => ProductSearchRequest::all_products(job.start, job.count),
         RunMode::Delta { from, to } => {
             ProductSearchRequest::modified_between(from, to, job.start, job.count)
         }
@@ -70,16 +72,18 @@ async fn sync_page(
     job: &PageJob,
     attempt: u32,
 ) -> worker::Result<Decision> {
-    let parsed = match sfcc::search(ctx, &store.config.name, &request_for(job), attempt).await {
-        Ok(p) => p,
+    let (parsed, gone) = match sfcc::search(ctx, store, &request_for(job), attempt).await {
+        Ok(found) => found,
         Err(decision) => return Ok(decision),
     };
     let total = parsed.page.total;
-    let sent = match send_changes(ctx, store, &job.run_id, parsed, attempt).await? {
+    let sent = match send_changes(ctx, store, &job.run_id, parsed, gone, attempt).await? {
         Ok(sent) => sent,
         Err(decision) => return Ok(decision),
     };
-    if job.start == 0 {
+    if job.mode == RunMode::Sweep {
+        set_sweep_total(ctx, &job.store, total).await?;
+    } else if job.start == 0 {
         set_total(ctx, job, total).await?;
         let rest: Vec<Envelope<CatalogJob>> = fan_out(job, total)
             .into_iter()
@@ -137,18 +141,12 @@ async fn sync_masters(
     ids: &[String],
     attempt: u32,
 ) -> worker::Result<Decision> {
-    let parsed = match sfcc::search(
-        ctx,
-        &store.config.name,
-        &ProductSearchRequest::by_ids(ids),
-        attempt,
-    )
-    .await
-    {
-        Ok(p) => p,
-        Err(decision) => return Ok(decision),
-    };
-    match send_changes(ctx, store, run_id, parsed, attempt).await? {
+    let (parsed, gone) =
+        match sfcc::search(ctx, store, &ProductSearchRequest::by_ids(ids), attempt).await {
+            Ok(found) => found,
+            Err(decision) => return Ok(decision),
+        };
+    match send_changes(ctx, store, run_id, parsed, gone, attempt).await? {
         Ok(sent) => {
             add_counts(ctx, run_id, &sent.counts, 0).await?;
             Ok(Decision::Delivered)
@@ -164,17 +162,20 @@ struct Sent {
 }
 
 /// Maps documents and sends Clerk what changed since the ledger's record: upserts, deletions of
-/// products that went offline, the validation failures, and the ledger update.
+/// products that went offline (or that the store's site no longer sells: `gone`), the validation
+/// failures, and the ledger update.
 async fn send_changes(
     ctx: &Ctx,
     target: &Store,
     run_id: &str,
     parsed: ParsedPage,
+    gone: Vec<String>,
     attempt: u32,
 ) -> worker::Result<Result<Sent, Decision>> {
     let store = &target.config.name;
     let mut mapping = map_page(&parsed.page.hits, &target.config, &ctx.settings.mapping);
     mapping.rejected.extend(parsed.malformed);
+    mapping.removals.extend(gone);
 
     let hashed: Vec<(String, String)> = mapping
         .upserts

@@ -1,11 +1,12 @@
 //! Sync runs: started under a per-store lock, counted page by page, closed by the last page.
 
 use crate::context::Ctx;
-use crate::platform::queues::enqueue;
+use crate::platform::queues::{enqueue, enqueue_all};
 use crate::platform::{err, now_ms, random};
 use serde::Deserialize;
 use sfcc_clerk_core::catalog::{
-    delta_window, expected_pages, CatalogJob, PageJob, RunMode, DEFAULT_OVERLAP_MS, LOCK_TTL_MS,
+    delta_window, expected_pages, sweep_slice, CatalogJob, PageJob, RunMode, DEFAULT_OVERLAP_MS,
+    LOCK_TTL_MS,
 };
 use sfcc_clerk_core::retry::Envelope;
 use wasm_bindgen::JsValue;
@@ -39,8 +40,10 @@ struct LockRow {
 }
 
 #[derive(Deserialize)]
-struct HighWater {
+struct StoreState {
     high_water_ms: f64,
+    sweep_offset: f64,
+    sweep_total: Option<f64>,
 }
 
 /// Starts a run of the store: a delta from the last high-water mark when `full` is false and the
@@ -53,9 +56,9 @@ pub async fn start_run(
 ) -> worker::Result<Started> {
     let store = store.to_string();
     let now = now_ms();
-    let high_water: Option<HighWater> = ctx
+    let state: Option<StoreState> = ctx
         .db
-        .prepare("SELECT high_water_ms FROM sync_state WHERE store = ?1")
+        .prepare("SELECT high_water_ms, sweep_offset, sweep_total FROM sync_state WHERE store = ?1")
         .bind(&[store.as_str().into()])?
         .first(None)
         .await?;
@@ -63,7 +66,7 @@ pub async fn start_run(
         None
     } else {
         delta_window(
-            high_water.map(|h| h.high_water_ms as u64),
+            state.as_ref().map(|h| h.high_water_ms as u64),
             now,
             DEFAULT_OVERLAP_MS,
         )
@@ -104,14 +107,24 @@ pub async fn start_run(
         None => return Err(err("the store lock vanished while it was taken")),
     }
 
-    let window_from = match &mode {
-        RunMode::Delta { from, .. } => JsValue::from(from.as_str()),
-        RunMode::Full => JsValue::NULL,
+    let (window_from, sweep) = match (&mode, &state) {
+        (RunMode::Delta { from, .. }, Some(st)) => (
+            JsValue::from(from.as_str()),
+            sweep_slice(
+                st.sweep_offset as u32,
+                st.sweep_total.map(|t| t as u32),
+                ctx.settings.sweep_pages,
+                ctx.settings.page_size,
+            ),
+        ),
+        _ => (JsValue::NULL, sweep_slice(0, None, 0, 1)),
     };
-    ctx.db
+    let sweep_from = sweep.starts.first().copied().unwrap_or(0);
+    let mut statements = vec![ctx
+        .db
         .prepare(
-            "INSERT INTO sync_runs (run_id, store, trigger, mode, started_at_ms, window_from, window_to_ms) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO sync_runs (run_id, store, trigger, mode, started_at_ms, window_from, window_to_ms, sweep_pages, sweep_from) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )
         .bind(&[
             run_id.as_str().into(),
@@ -121,9 +134,18 @@ pub async fn start_run(
             ms(now),
             window_from,
             ms(now),
-        ])?
-        .run()
-        .await?;
+            (sweep.starts.len() as u32).into(),
+            sweep_from.into(),
+        ])?];
+    if !sweep.starts.is_empty() {
+        // The cursor moves on now: a slice a failed run missed is read again next cycle round.
+        statements.push(
+            ctx.db
+                .prepare("UPDATE sync_state SET sweep_offset = ?2 WHERE store = ?1")
+                .bind(&[store.as_str().into(), sweep.next_offset.into()])?,
+        );
+    }
+    ctx.db.batch(statements).await?;
     let first = PageJob {
         store,
         run_id: run_id.clone(),
@@ -140,10 +162,21 @@ pub async fn start_run(
     Ok(Started::Run { run_id, mode })
 }
 
+/// Records the catalog size a sweep page saw, where the next sweep stops.
+pub async fn set_sweep_total(ctx: &Ctx, store: &str, total: u32) -> worker::Result<()> {
+    ctx.db
+        .prepare("UPDATE sync_state SET sweep_total = ?2 WHERE store = ?1")
+        .bind(&[store.into(), total.into()])?
+        .run()
+        .await?;
+    Ok(())
+}
+
 /// Records the total a run's first page reported.
 pub async fn set_total(ctx: &Ctx, job: &PageJob, total: u32) -> worker::Result<()> {
     ctx.db
-        .prepare("UPDATE sync_runs SET total = ?2, expected_pages = ?3 WHERE run_id = ?1")
+        // Only while the window's pages run: a late redelivery must not shrink a sweep's count.
+        .prepare("UPDATE sync_runs SET total = ?2, expected_pages = ?3 WHERE run_id = ?1 AND status = 'running'")
         .bind(&[
             job.run_id.as_str().into(),
             total.into(),
@@ -172,7 +205,10 @@ pub async fn page_done(ctx: &Ctx, job: &PageJob, counts: &PageCounts) -> worker:
     let inserted = ctx
         .db
         .prepare("INSERT OR IGNORE INTO run_pages (run_id, start) VALUES (?1, ?2)")
-        .bind(&[job.run_id.as_str().into(), job.start.into()])?
+        .bind(&[
+            job.run_id.as_str().into(),
+            JsValue::from_f64(job.page_key() as f64),
+        ])?
         .run()
         .await?;
     let changed = inserted.meta()?.and_then(|m| m.changes).unwrap_or(0);
@@ -200,20 +236,25 @@ pub async fn add_counts(ctx: &Ctx, run_id: &str, c: &PageCounts, pages: u32) -> 
 struct Progress {
     expected_pages: Option<f64>,
     done: f64,
+    sweep_pages: f64,
+    sweep_from: f64,
 }
 
-/// After a page: if it was the run's last, the run moves on exactly once — a full run to deleting
-/// what it did not see, a delta run to finished.
+/// After a page: if it was the last of its phase, the run moves on exactly once — a full run to
+/// deleting what it did not see; a delta run to its sweep (when it has one), then to finished.
+/// The phases do not overlap, so no product is read by two pages of one run at once.
 pub async fn complete_if_last(ctx: &Ctx, job: &PageJob) -> worker::Result<()> {
     let progress: Option<Progress> = ctx
         .db
-        .prepare("SELECT expected_pages, (SELECT COUNT(*) FROM run_pages WHERE run_id = ?1) AS done FROM sync_runs WHERE run_id = ?1")
+        .prepare("SELECT expected_pages, sweep_pages, sweep_from, (SELECT COUNT(*) FROM run_pages WHERE run_id = ?1) AS done FROM sync_runs WHERE run_id = ?1")
         .bind(&[job.run_id.as_str().into()])?
         .first(None)
         .await?;
     let Some(Progress {
         expected_pages: Some(expected),
         done,
+        sweep_pages,
+        sweep_from,
     }) = progress
     else {
         return Ok(());
@@ -221,28 +262,46 @@ pub async fn complete_if_last(ctx: &Ctx, job: &PageJob) -> worker::Result<()> {
     if done < expected {
         return Ok(());
     }
-    let next_status = match job.mode {
-        RunMode::Full => "deleting_stale",
-        RunMode::Delta { .. } => "finished",
+    let sweep = sweep_pages as u32;
+    let (from_status, next_status) = match job.mode {
+        RunMode::Full => ("running", "deleting_stale"),
+        RunMode::Delta { .. } if sweep > 0 => ("running", "sweeping"),
+        RunMode::Delta { .. } | RunMode::Sweep => ("%", "finished"),
     };
     let moved = ctx
         .db
-        .prepare("UPDATE sync_runs SET status = ?2 WHERE run_id = ?1 AND status = 'running'")
-        .bind(&[job.run_id.as_str().into(), next_status.into()])?
+        .prepare(
+            "UPDATE sync_runs SET status = ?2, \
+             expected_pages = expected_pages + CASE WHEN ?2 = 'sweeping' THEN sweep_pages ELSE 0 END \
+             WHERE run_id = ?1 AND status LIKE ?3 AND status NOT IN ('finished', 'deleting_stale')",
+        )
+        .bind(&[job.run_id.as_str().into(), next_status.into(), from_status.into()])?
         .run()
         .await?;
     if moved.meta()?.and_then(|m| m.changes).unwrap_or(0) == 0 {
         return Ok(()); // another delivery of the last page got here first
     }
-    match job.mode {
-        RunMode::Full => {
+    match (&job.mode, next_status) {
+        (RunMode::Full, _) => {
             let next = CatalogJob::DeleteStale {
                 store: job.store.clone(),
                 run_id: job.run_id.clone(),
             };
             enqueue(&ctx.catalog_jobs, &Envelope::first(next), None).await
         }
-        RunMode::Delta { .. } => finish(ctx, &job.store, &job.run_id).await,
+        (_, "sweeping") => {
+            let pages: Vec<Envelope<CatalogJob>> = (0..sweep)
+                .map(|i| {
+                    Envelope::first(CatalogJob::Page(PageJob {
+                        mode: RunMode::Sweep,
+                        start: sweep_from as u32 + i * job.count,
+                        ..job.clone()
+                    }))
+                })
+                .collect();
+            enqueue_all(&ctx.catalog_jobs, &pages).await
+        }
+        _ => finish(ctx, &job.store, &job.run_id).await,
     }
 }
 

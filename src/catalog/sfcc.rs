@@ -1,5 +1,6 @@
-//! SFCC calls: the Account Manager token (cached in KV, refreshed once when rejected) and one page
-//! of the Data API product search.
+//! SFCC calls: the Account Manager token (cached in KV, refreshed once when rejected), one page of
+//! the Data API product search, the Shop API details (prices, stock, images, variations) of the
+//! products a store's site sells, and the catalog's categories.
 
 use crate::context::Ctx;
 use crate::platform::http::{send, Reply};
@@ -8,11 +9,13 @@ use crate::platform::random;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 use sfcc_clerk_core::delivery::DeliveryKind;
-use sfcc_clerk_core::mapping::{parse_search_page, ParsedPage};
+use sfcc_clerk_core::mapping::{parse_search_page, FieldProblem, ParsedPage, RecordError};
 use sfcc_clerk_core::retry::{decide, Backoff, Decision};
+use sfcc_clerk_core::settings::Store;
 use sfcc_clerk_core::sfcc::{
-    categories_path, product_search_path, Category, CategoryResult, ProductSearchRequest,
-    TokenResponse, MAX_PAGE_SIZE, TOKEN_PATH,
+    apply_details, categories_path, parse_shop_products, product_search_path, shop_products_path,
+    wants_details, Category, CategoryResult, ProductSearchRequest, SiteView, TokenResponse,
+    CLIENT_ID_HEADER, MAX_PAGE_SIZE, MAX_SHOP_IDS, TOKEN_PATH,
 };
 use worker::Method;
 
@@ -139,21 +142,93 @@ async fn call(
     })
 }
 
-/// Runs one product search for `store`.
+/// One product search for `store`, with the Shop API details of the products its site sells.
+/// Also returns the ids the site did not answer for: not in its catalog or not sellable there.
 pub async fn search(
     ctx: &Ctx,
-    store: &str,
+    store: &Store,
     request: &ProductSearchRequest,
     attempt: u32,
-) -> Result<ParsedPage, Decision> {
+) -> Result<(ParsedPage, Vec<String>), Decision> {
+    let name = store.config.name.as_str();
     let url = format!("{}{}", ctx.settings.sfcc.base_url, product_search_path());
     let body = serde_json::to_string(request).map_err(|e| Decision::DeadLetter {
         reason: e.to_string(),
     })?;
-    let text = call(ctx, store, Method::Post, &url, Some(body), attempt).await?;
-    parse_search_page(&text).map_err(|e| Decision::DeadLetter {
+    let text = call(ctx, name, Method::Post, &url, Some(body), attempt).await?;
+    let mut parsed = parse_search_page(&text).map_err(|e| Decision::DeadLetter {
         reason: e.to_string(),
-    })
+    })?;
+    let missing = details(ctx, store, &mut parsed, attempt).await?;
+    Ok((parsed, missing))
+}
+
+/// Lays the site's prices, stock, images and variations over the products that want them, asking
+/// the Shop API [`MAX_SHOP_IDS`] at a time.
+async fn details(
+    ctx: &Ctx,
+    store: &Store,
+    parsed: &mut ParsedPage,
+    attempt: u32,
+) -> Result<Vec<String>, Decision> {
+    let c = &store.config;
+    let site = SiteView {
+        site_id: &c.site_id,
+        locale: &c.locale,
+        currency: &c.currency,
+        inventory_list: c.inventory_list.as_deref(),
+    };
+    let ids: Vec<String> = parsed
+        .page
+        .hits
+        .iter()
+        .filter(|p| wants_details(p, &c.site_id))
+        .map(|p| p.id.clone())
+        .collect();
+    let mut found = Vec::with_capacity(ids.len());
+    let mut malformed = Vec::new();
+    for chunk in ids.chunks(MAX_SHOP_IDS) {
+        let url = format!(
+            "{}{}",
+            ctx.settings.sfcc.base_url,
+            shop_products_path(&site, chunk)
+        );
+        let headers = [(CLIENT_ID_HEADER, ctx.settings.sfcc.client_id.as_str())];
+        let reply = send(
+            Method::Get,
+            &url,
+            &headers,
+            None,
+            ctx.settings.http_timeout_ms,
+        )
+        .await;
+        let mut logged = sfcc_call(&c.name, "GET", &url, attempt);
+        logged.items = chunk.len() as u32;
+        // A product that is in none of the site's catalogs: OCAPI answers 404 for the whole call
+        // when it named a single id; for several, it leaves the unknown ones out.
+        if reply.status() == Some(404) && chunk.len() == 1 {
+            log::record(&ctx.db, &logged, &reply, &Decision::Delivered).await;
+            continue;
+        }
+        let decision = decided(ctx, &logged, &reply).await;
+        if decision != Decision::Delivered {
+            return Err(decision);
+        }
+        let (products, bad) =
+            parse_shop_products(&reply.body).map_err(|e| Decision::DeadLetter {
+                reason: e.to_string(),
+            })?;
+        found.extend(products);
+        malformed.extend(bad);
+    }
+    let applied = apply_details(&mut parsed.page.hits, found, malformed, &site);
+    parsed
+        .malformed
+        .extend(applied.malformed.into_iter().map(|(id, why)| RecordError {
+            product_id: id,
+            problems: vec![FieldProblem::new("shop_document", why)],
+        }));
+    Ok(applied.gone)
 }
 
 /// Every category of a catalog, page by page.

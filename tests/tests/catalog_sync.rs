@@ -229,13 +229,19 @@ fn after_a_full_run_cron_runs_deltas_that_send_only_what_changed() {
         assert_eq!(finished_run(&stack, store, 0)["mode"], "full");
     }
     stack.wait_for_category_upserts(2);
-    // A USD price change: SFCC stamps last_modified; the next cron sees only that product.
-    assert_eq!(
-        stack
-            .change_sfcc_product("25519318M", &json!({"price": 52.0}))
-            .status,
-        200
-    );
+    // A USD price change is a price book entry, a stock change an inventory record: neither
+    // touches the product's last_modified, so the window misses them and the sweep finds them.
+    // A new brand is the product's own: the window finds it.
+    for (id, change) in [
+        ("25519318M", json!({"price": 52.0})),
+        (
+            "25752986M",
+            json!({"inventory": {"ats": 3.0, "orderable": true}}),
+        ),
+        ("25565189M", json!({"brand": "Maison Nouvelle"})),
+    ] {
+        assert_eq!(stack.change_sfcc_product(id, &change).status, 200);
+    }
     let writes_before = stack.clerk_requests().as_array().unwrap().len();
     assert_eq!(stack.trigger_cron().status, 200);
     let us = finished_run(&stack, US, 1);
@@ -244,29 +250,48 @@ fn after_a_full_run_cron_runs_deltas_that_send_only_what_changed() {
         (us["mode"].as_str(), de["mode"].as_str()),
         (Some("delta"), Some("delta"))
     );
-    // One product in the window: new USD price for the US store; EUR price book unchanged for DE.
-    assert_eq!(counts(&us), [1, 1, 0, 0, 0], "{us}");
-    assert_eq!(counts(&de), [1, 0, 1, 0, 0], "{de}");
+    // US: the three changes sent once each. DE: the EUR price book is unchanged; the sample
+    // products have one inventory record serving both lists, so the stock change and the brand.
+    let [_, upserted, _, removed, _] = counts(&us);
+    assert_eq!((upserted, removed), (3, 0), "{us}");
+    let [_, upserted, _, removed, _] = counts(&de);
+    assert_eq!((upserted, removed), (2, 0), "{de}");
     let from = us["window_from"].as_str().unwrap();
     assert!(from.ends_with('Z') && from.starts_with("20"), "{from}");
     let requests = stack.clerk_requests();
     let new_requests: Vec<&Value> = requests.as_array().unwrap()[writes_before..]
         .iter()
         .collect();
-    assert_eq!(
-        new_requests,
-        [&json!({"request": "POST /v2/products", "status": 200})]
+    assert!(
+        new_requests
+            .iter()
+            .all(|r| **r == json!({"request": "POST /v2/products", "status": 200})),
+        "{new_requests:?}"
     );
-    assert_eq!(stack.clerk_store()["products"]["25519318M"]["price"], 52.0);
+    let us_store = stack.clerk_store();
+    assert_eq!(us_store["products"]["25519318M"]["price"], 52.0);
+    assert_eq!(us_store["products"]["25752986M"]["stock"], 3);
+    assert_eq!(
+        us_store["products"]["25565189M"]["brand"],
+        "Maison Nouvelle"
+    );
+    let sent_ids = |key: &str| -> usize {
+        stack.clerk_store_with_key(key)["products"]
+            .as_object()
+            .map_or(0, |m| m.len())
+    };
+    let writes_after_first_delta = stack.clerk_requests().as_array().unwrap().len();
 
-    // Nothing changed since: the next delta's overlap window sees the change again, and the
-    // ledger keeps it from being sent twice.
+    // Nothing changed since: the next delta's window and sweep see those products again, and
+    // the ledger keeps them from being sent twice.
     assert_eq!(stack.trigger_cron().status, 200);
-    assert_eq!(counts(&finished_run(&stack, US, 2)), [1, 0, 1, 0, 0]);
+    let [_, upserted, unchanged, removed, _] = counts(&finished_run(&stack, US, 2));
+    assert_eq!((upserted, removed), (0, 0));
+    assert!(unchanged as usize >= sent_ids("sandbox-public-us"));
     finished_run(&stack, DE, 2);
     assert_eq!(
         stack.clerk_requests().as_array().unwrap().len(),
-        writes_before + 1
+        writes_after_first_delta
     );
 }
 

@@ -13,6 +13,10 @@ pub enum RunMode {
         /// Window end.
         to: String,
     },
+    /// Part of a delta run: a slice of every product, read again for what changes without
+    /// touching `last_modified` (price book entries, inventory records). The ledger keeps what did
+    /// not change from being sent.
+    Sweep,
 }
 
 impl RunMode {
@@ -21,6 +25,7 @@ impl RunMode {
         match self {
             RunMode::Full => "full",
             RunMode::Delta { .. } => "delta",
+            RunMode::Sweep => "sweep",
         }
     }
 }
@@ -72,6 +77,17 @@ pub enum CatalogJob {
     },
 }
 
+impl PageJob {
+    /// The page's key among its run's pages: its offset, or for a sweep page (whose offsets may
+    /// repeat the window's) `-1 - offset`.
+    pub fn page_key(&self) -> i64 {
+        match self.mode {
+            RunMode::Sweep => -1 - i64::from(self.start),
+            _ => i64::from(self.start),
+        }
+    }
+}
+
 impl CatalogJob {
     /// The store the job is for.
     pub fn store(&self) -> &str {
@@ -87,6 +103,23 @@ impl CatalogJob {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sweep_pages_have_keys_apart_from_window_pages() {
+        let page = |mode: RunMode, start| PageJob {
+            store: "us".into(),
+            run_id: "r".into(),
+            mode,
+            start,
+            count: 100,
+        };
+        assert_eq!(page(RunMode::Full, 0).page_key(), 0);
+        assert_eq!(page(RunMode::Full, 200).page_key(), 200);
+        assert_eq!(page(RunMode::Sweep, 0).page_key(), -1);
+        assert_eq!(page(RunMode::Sweep, 200).page_key(), -201);
+        let json = serde_json::to_string(&CatalogJob::Page(page(RunMode::Sweep, 200))).unwrap();
+        assert!(json.contains(r#""mode":"sweep""#), "{json}");
+    }
 
     #[test]
     fn jobs_round_trip_as_flat_json() {

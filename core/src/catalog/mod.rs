@@ -7,11 +7,15 @@ mod plan;
 
 pub use jobs::{CatalogJob, PageJob, RunMode};
 pub use plan::{
-    delta_window, expected_pages, fan_out, lock_is_stale, Window, DEFAULT_OVERLAP_MS, LOCK_TTL_MS,
+    delta_window, expected_pages, fan_out, lock_is_stale, sweep_slice, Sweep, Window,
+    DEFAULT_OVERLAP_MS, LOCK_TTL_MS,
 };
 
 /// Products fetched from SFCC and pushed to Clerk per page job.
 pub const DEFAULT_PAGE_SIZE: u32 = 100;
+
+/// Pages of the whole catalog each delta run reads again (see [`RunMode::Sweep`]).
+pub const DEFAULT_SWEEP_PAGES: u32 = 10;
 
 /// Ledger rows examined per stale-deletion job at the end of a full re-index.
 pub const STALE_BATCH: u32 = 200;

@@ -46,6 +46,36 @@ pub fn delta_window(high_water_ms: Option<u64>, now_ms: u64, overlap_ms: u64) ->
     })
 }
 
+/// The slice of the catalog a delta run reads again, and where the next one starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sweep {
+    /// Page offsets to read.
+    pub starts: Vec<u32>,
+    /// Offset of the next run's slice: back to 0 once the slice reached the known catalog size.
+    pub next_offset: u32,
+}
+
+/// The sweep of a delta run: `pages` pages of `count` from `offset`, stopping at the catalog's
+/// size when it is known (`total`, as the last sweep saw it). An offset past the end starts over.
+pub fn sweep_slice(offset: u32, total: Option<u32>, pages: u32, count: u32) -> Sweep {
+    let count = count.max(1);
+    let offset = match total {
+        Some(t) if offset >= t => 0,
+        _ => offset,
+    };
+    let end = offset.saturating_add(pages.saturating_mul(count));
+    let end = total.map_or(end, |t| end.min(t.max(offset + 1)));
+    let starts: Vec<u32> = (offset..end).step_by(count as usize).collect();
+    let next_offset = match total {
+        Some(t) if end >= t => 0,
+        _ => end,
+    };
+    Sweep {
+        starts,
+        next_offset,
+    }
+}
+
 /// True when a lock taken at `since_ms` has outlived [`LOCK_TTL_MS`].
 pub fn lock_is_stale(since_ms: u64, now_ms: u64) -> bool {
     now_ms.saturating_sub(since_ms) > LOCK_TTL_MS
@@ -54,6 +84,28 @@ pub fn lock_is_stale(since_ms: u64, now_ms: u64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sweeps_walk_the_catalog_slice_by_slice_and_start_over() {
+        // Unknown size: take the pages asked for.
+        let s = sweep_slice(0, None, 3, 100);
+        assert_eq!((s.starts, s.next_offset), (vec![0, 100, 200], 300));
+        // Known size: stop at it and start over next time.
+        let s = sweep_slice(200, Some(250), 3, 100);
+        assert_eq!((s.starts, s.next_offset), (vec![200], 0));
+        let s = sweep_slice(0, Some(1000), 5, 200);
+        assert_eq!((s.starts, s.next_offset), (vec![0, 200, 400, 600, 800], 0));
+        let s = sweep_slice(0, Some(1001), 5, 200);
+        assert_eq!(s.next_offset, 1000);
+        let s = sweep_slice(1000, Some(1001), 5, 200);
+        assert_eq!((s.starts, s.next_offset), (vec![1000], 0));
+        // The catalog shrank under the cursor.
+        assert_eq!(sweep_slice(5000, Some(300), 2, 100).starts, vec![0, 100]);
+        // No sweep asked for.
+        assert!(sweep_slice(0, None, 0, 100).starts.is_empty());
+        // An empty catalog still reads one page, to learn that it is empty.
+        assert_eq!(sweep_slice(0, Some(0), 2, 100).starts, vec![0]);
+    }
     use crate::catalog::RunMode;
 
     fn first(count: u32) -> PageJob {

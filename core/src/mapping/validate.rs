@@ -12,7 +12,8 @@ pub struct FieldProblem {
 }
 
 impl FieldProblem {
-    pub(crate) fn new(field: impl Into<String>, reason: impl Into<String>) -> Self {
+    /// A problem with `field`.
+    pub fn new(field: impl Into<String>, reason: impl Into<String>) -> Self {
         Self {
             field: field.into(),
             reason: reason.into(),

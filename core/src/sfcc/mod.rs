@@ -5,6 +5,7 @@ mod category;
 mod localized;
 mod product;
 mod search;
+mod shop;
 mod time;
 mod token;
 
@@ -15,6 +16,10 @@ pub use product::{
     VariationValue,
 };
 pub use search::{ProductSearchRequest, ProductSearchResult, MAX_PAGE_SIZE};
+pub use shop::{
+    apply_details, parse_shop_products, shop_products_path, wants_details, Applied, Malformed,
+    ShopError, ShopInventory, ShopProduct, SiteView, CLIENT_ID_HEADER, MAX_SHOP_IDS, SHOP_EXPAND,
+};
 pub use time::{format_iso8601_utc, parse_iso8601_utc, TimeError};
 pub use token::TokenResponse;
 

@@ -20,7 +20,7 @@ pub struct ProductSearchRequest {
     pub start: u32,
     /// Page size, at most [`MAX_PAGE_SIZE`].
     pub count: u32,
-    /// Expansions (`availability`, `images`, `prices`).
+    /// Expansions; the connector asks for none (details come from the Shop API).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub expand: Vec<String>,
 }
@@ -53,9 +53,8 @@ impl ProductSearchRequest {
             sorts: vec![json!({"field": "id", "sort_order": "asc"})],
             start,
             count: count.clamp(1, MAX_PAGE_SIZE),
-            expand: ["availability", "images", "prices"]
-                .map(String::from)
-                .to_vec(),
+            // Prices, stock and images are the Shop API's to tell (see `shop`).
+            expand: Vec::new(),
         }
     }
 }

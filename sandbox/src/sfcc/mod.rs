@@ -1,14 +1,22 @@
-//! SFCC B2C Commerce stand-in: Account Manager tokens and the OCAPI Data API product search.
+//! SFCC B2C Commerce stand-in: Account Manager tokens, the OCAPI Data API product search and
+//! categories, and the Shop API's product details.
 
 mod catalog;
 mod categories;
 pub mod generator;
 mod routes;
+mod shop;
 mod store;
 mod time;
+mod views;
 
 pub use catalog::sample_catalog;
-pub use routes::routes;
+pub use views::{data_view, flag_for_site, shop_view, ShopView};
+
+/// Every SFCC route: Account Manager, the Data API and the Shop API.
+pub fn routes(state: std::sync::Arc<std::sync::Mutex<SfccState>>) -> axum::Router {
+    routes::routes(state.clone()).merge(shop::routes(state))
+}
 pub use store::{Catalog, CatalogSpec, Selection};
 
 use std::collections::HashSet;

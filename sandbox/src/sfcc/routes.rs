@@ -176,7 +176,8 @@ fn search(state: &Shared, headers: &HeaderMap, body: &str) -> Response {
             "count must be at most 200",
         );
     }
-    let (total, hits) = s.catalog.search(&selection, start, count);
+    let (total, docs) = s.catalog.search(&selection, start, count);
+    let hits: Vec<Value> = docs.iter().map(super::views::data_view).collect();
     json(
         StatusCode::OK,
         json!({"_v": "24.5", "_type": "product_search_result", "count": hits.len(), "start": start, "total": total, "hits": hits}),

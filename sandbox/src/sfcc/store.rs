@@ -157,13 +157,20 @@ impl Catalog {
         }
     }
 
-    /// Merges `changes` into a product and stamps `last_modified` with the real time.
+    /// Merges `changes` into a product. A change to the product's own attributes stamps
+    /// `last_modified` with the real time; prices and stock (price book entries and inventory
+    /// records in SFCC) do not.
     pub fn change(&mut self, id: &str, changes: Map<String, Value>) -> Option<Value> {
         let i = self.index_of(id).filter(|_| !self.removed.contains(id))?;
         let mut doc = self.doc_at(i);
         let obj = doc.as_object_mut()?;
+        let touches_product = changes
+            .keys()
+            .any(|k| !super::views::NOT_THE_PRODUCTS_OWN.contains(&k.as_str()));
         obj.extend(changes);
-        obj.insert("last_modified".into(), Value::String(now_iso8601()));
+        if touches_product {
+            obj.insert("last_modified".into(), Value::String(now_iso8601()));
+        }
         self.changed.insert(id.to_string(), doc.clone());
         Some(doc)
     }
