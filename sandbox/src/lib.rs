@@ -9,6 +9,8 @@
 pub mod clerk;
 mod http;
 pub mod sfcc;
+#[cfg(test)]
+mod test_support;
 
 use axum::Router;
 use std::net::{Ipv4Addr, SocketAddr};

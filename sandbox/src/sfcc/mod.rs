@@ -1,13 +1,18 @@
-//! SFCC B2C Commerce stand-in: Account Manager tokens and the OCAPI Data API product search.
+//! SFCC B2C Commerce stand-in: Account Manager tokens, the OCAPI Data API product search, catalog
+//! categories and the customer search on the `RefArch` customer list.
 
 mod catalog;
 mod categories;
+mod customer_search;
+pub mod customers;
 pub mod generator;
 mod routes;
 mod store;
 mod time;
 
 pub use catalog::sample_catalog;
+pub use categories::categories;
+pub use customers::{sample_customers, Customer, CUSTOMER_LIST_ID};
 pub use routes::routes;
 pub use store::{Catalog, CatalogSpec, Selection};
 
@@ -28,6 +33,8 @@ pub struct SfccState {
     pub(crate) delay_ms: u64,
     /// The catalog served.
     pub catalog: Catalog,
+    /// The registered customers (customer list `RefArch`), shared with the sandbox storefront.
+    pub customers: Vec<Customer>,
     /// Requests served, for tests: (method and path, status).
     pub requests: Vec<(String, u16)>,
 }
@@ -45,6 +52,7 @@ impl SfccState {
             delay_next: 0,
             delay_ms: 0,
             catalog: Catalog::new(catalog),
+            customers: sample_customers(),
             requests: Vec::new(),
         }
     }
