@@ -1,5 +1,6 @@
 //! Checks for `POST /v2/orders` and `POST /v2/customers` objects against the documented fields.
 
+use super::checks::is_attribute_name;
 use serde_json::{Map, Value};
 
 /// Latest accepted order `time`: later values are taken for milliseconds, not unix seconds
@@ -13,10 +14,6 @@ pub fn id_text(v: Option<&Value>) -> Option<String> {
         Some(Value::Number(n)) if n.is_u64() => Some(n.to_string()),
         _ => None,
     }
-}
-
-fn is_attribute_name(name: &str) -> bool {
-    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
 fn is_email(v: &Value) -> bool {
