@@ -9,6 +9,9 @@
 pub mod clerk;
 mod http;
 pub mod sfcc;
+pub mod storefront;
+#[cfg(test)]
+mod test_support;
 
 use axum::Router;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -39,13 +42,16 @@ impl Default for SandboxConfig {
     }
 }
 
-/// The sandbox's state: one SFCC instance and one Clerk account.
+/// The sandbox's state: one SFCC instance, one Clerk account, and the SFRA storefront on top of
+/// the SFCC catalog and customers.
 #[derive(Clone)]
 pub struct Sandbox {
     /// The SFCC stand-in.
     pub sfcc: Arc<Mutex<sfcc::SfccState>>,
     /// The Clerk stand-in.
     pub clerk: Arc<Mutex<clerk::ClerkState>>,
+    /// The storefront's carts, logins, orders, received requests and break switch.
+    pub storefront: Arc<Mutex<storefront::StorefrontState>>,
 }
 
 impl Sandbox {
@@ -58,6 +64,7 @@ impl Sandbox {
                 &config.catalog,
             ))),
             clerk: Arc::new(Mutex::new(clerk::ClerkState::new(&config.clerk_stores))),
+            storefront: Arc::default(),
         }
     }
 
@@ -66,6 +73,16 @@ impl Sandbox {
         Router::new()
             .merge(sfcc::routes(self.sfcc.clone()))
             .merge(clerk::routes(self.clerk.clone()))
+    }
+
+    /// The SFRA storefront (see [`storefront`]) on a router of its own, meant for its own port:
+    /// pages under `/on/demandware.store/`, assets under `/on/demandware.static/`, controls under
+    /// `/__sandbox/storefront/`.
+    pub fn storefront_router(&self) -> Router {
+        storefront::routes(storefront::Shop {
+            sfcc: self.sfcc.clone(),
+            store: self.storefront.clone(),
+        })
     }
 }
 
@@ -79,47 +96,40 @@ pub async fn serve(listener: TcpListener, sandbox: Sandbox) -> std::io::Result<(
     axum::serve(listener, sandbox.router()).await
 }
 
-/// A sandbox running on its own thread, for tests and the demo. Stops when dropped.
-pub struct RunningSandbox {
-    /// The sandbox's state, readable directly.
-    pub sandbox: Sandbox,
-    /// Base URL, `http://127.0.0.1:PORT`.
-    pub base_url: String,
+/// A router served on its own thread and runtime until dropped.
+struct Background {
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
-impl RunningSandbox {
-    /// Starts the sandbox on 127.0.0.1:`port` (0 picks a free one) on a background thread.
-    pub fn start(config: &SandboxConfig, port: u16) -> std::io::Result<Self> {
+impl Background {
+    /// Serves `router` on 127.0.0.1:`port` (0 picks a free one); answers the base URL.
+    fn serve(router: Router, port: u16, what: &'static str) -> std::io::Result<(Self, String)> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()?;
         let listener = runtime.block_on(bind_loopback(port))?;
         let base_url = format!("http://{}", listener.local_addr()?);
-        let sandbox = Sandbox::new(config);
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let served = sandbox.clone();
         let thread = std::thread::spawn(move || {
             runtime.block_on(async move {
-                let server = axum::serve(listener, served.router())
+                let server = axum::serve(listener, router)
                     .with_graceful_shutdown(async { rx.await.unwrap_or(()) });
                 if let Err(e) = server.await {
-                    eprintln!("sandbox stopped: {e}");
+                    eprintln!("{what} stopped: {e}");
                 }
             });
         });
-        Ok(Self {
-            sandbox,
-            base_url,
+        let running = Self {
             shutdown: Some(tx),
             thread: Some(thread),
-        })
+        };
+        Ok((running, base_url))
     }
 }
 
-impl Drop for RunningSandbox {
+impl Drop for Background {
     fn drop(&mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
@@ -127,5 +137,47 @@ impl Drop for RunningSandbox {
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
+    }
+}
+
+/// A sandbox running on its own thread, for tests and the demo. Stops when dropped.
+pub struct RunningSandbox {
+    /// The sandbox's state, readable directly.
+    pub sandbox: Sandbox,
+    /// Base URL, `http://127.0.0.1:PORT`.
+    pub base_url: String,
+    _server: Background,
+}
+
+impl RunningSandbox {
+    /// Starts the sandbox on 127.0.0.1:`port` (0 picks a free one) on a background thread.
+    pub fn start(config: &SandboxConfig, port: u16) -> std::io::Result<Self> {
+        let sandbox = Sandbox::new(config);
+        let (server, base_url) = Background::serve(sandbox.router(), port, "sandbox")?;
+        Ok(Self {
+            sandbox,
+            base_url,
+            _server: server,
+        })
+    }
+}
+
+/// The storefront of a sandbox on its own loopback port (its own origin), sharing the sandbox's
+/// state. Stops when dropped.
+pub struct RunningStorefront {
+    /// Base URL, `http://127.0.0.1:PORT`.
+    pub base_url: String,
+    _server: Background,
+}
+
+impl RunningStorefront {
+    /// Starts `sandbox`'s storefront on 127.0.0.1:`port` (0 picks a free one).
+    pub fn start(sandbox: &Sandbox, port: u16) -> std::io::Result<Self> {
+        let (server, base_url) =
+            Background::serve(sandbox.storefront_router(), port, "storefront")?;
+        Ok(Self {
+            base_url,
+            _server: server,
+        })
     }
 }

@@ -16,7 +16,8 @@ pub fn check_visitor(visitor: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn is_attribute_name(name: &str) -> bool {
+/// Whether a Clerk attribute name holds only letters, digits and `_`.
+pub(super) fn is_attribute_name(name: &str) -> bool {
     !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 

@@ -1,10 +1,13 @@
-//! Clerk.io API v2 stand-in: product upserts and tracking calls, with key and strict payload checks,
+//! Clerk.io API v2 stand-in: product, category, order and customer upserts and tracking calls, with key and strict payload checks,
 //! fault injection, and read-back under `/__sandbox/clerk/`.
 
 mod checks;
+mod history;
+mod history_checks;
 mod routes;
 
 pub use checks::{check_product, check_visitor};
+pub use history_checks::{check_customer, check_order};
 pub use routes::routes;
 
 use serde::Serialize;
@@ -27,6 +30,10 @@ pub struct ClerkStore {
     pub products: BTreeMap<String, Value>,
     /// Categories by id, as last upserted.
     pub categories: BTreeMap<String, Value>,
+    /// Orders by id, as last upserted.
+    pub orders: BTreeMap<String, Value>,
+    /// Customers by id (else by email), as last upserted.
+    pub customers: BTreeMap<String, Value>,
     /// Tracking calls in arrival order.
     pub log: Vec<TrackedCall>,
 }

@@ -10,9 +10,9 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-type Shared = Arc<Mutex<ClerkState>>;
+pub(super) type Shared = Arc<Mutex<ClerkState>>;
 
-/// The Clerk routes: `POST /v2/products`, `GET /v2/log/*`, and the `/__sandbox/clerk/` read-back
+/// The Clerk routes: `POST /v2/products`, `/v2/categories`, `/v2/orders`, `/v2/customers`, `GET /v2/log/*`, and the `/__sandbox/clerk/` read-back
 /// and fault-injection endpoints.
 pub fn routes(state: Shared) -> Router {
     Router::new()
@@ -21,6 +21,8 @@ pub fn routes(state: Shared) -> Router {
             post(upsert_products).delete(delete_products),
         )
         .route("/v2/categories", post(upsert_categories))
+        .route("/v2/orders", post(super::history::upsert_orders))
+        .route("/v2/customers", post(super::history::upsert_customers))
         .route("/v2/log/{*endpoint}", get(track))
         .route("/__sandbox/clerk/stores/{key}", get(read_store))
         .route("/__sandbox/clerk/requests", get(read_requests))
@@ -28,14 +30,16 @@ pub fn routes(state: Shared) -> Router {
         .with_state(state)
 }
 
-fn clerk_error(status: StatusCode, kind: &str, message: &str) -> Response {
+/// A Clerk error document.
+pub(super) fn clerk_error(status: StatusCode, kind: &str, message: &str) -> Response {
     json(
         status,
         json!({"status": "error", "type": kind, "message": message}),
     )
 }
 
-fn ok() -> Response {
+/// Clerk's success answer.
+pub(super) fn ok() -> Response {
     json(StatusCode::OK, json!({"status": "ok"}))
 }
 
@@ -72,7 +76,7 @@ async fn injected_delay(state: &Shared) {
 }
 
 /// One write call: an injected delay or fault if there is one, else `apply`; recorded either way.
-async fn write(
+pub(super) async fn write(
     state: &Shared,
     what: &str,
     body: &str,
@@ -99,7 +103,7 @@ async fn upsert_products(State(state): State<Shared>, body: String) -> Response 
 }
 
 /// Parses a write body `{key, private_key, products}` and checks both keys.
-fn authorized_write(
+pub(super) fn authorized_write(
     s: &ClerkState,
     body: &str,
     list: &str,

@@ -1,8 +1,11 @@
-//! SFCC B2C Commerce stand-in: Account Manager tokens, the OCAPI Data API product search and
-//! categories, and the Shop API's product details.
+//! SFCC B2C Commerce stand-in: Account Manager tokens, the OCAPI Data API product search, catalog
+//! categories and the customer search on the `RefArch` customer list, and the Shop API's product
+//! details.
 
 mod catalog;
 mod categories;
+mod customer_search;
+pub mod customers;
 pub mod generator;
 mod routes;
 mod shop;
@@ -11,6 +14,8 @@ mod time;
 mod views;
 
 pub use catalog::sample_catalog;
+pub use categories::categories;
+pub use customers::{sample_customers, Customer, CUSTOMER_LIST_ID};
 pub use views::{data_view, flag_for_site, shop_view, ShopView};
 
 /// Every SFCC route: Account Manager, the Data API and the Shop API.
@@ -36,6 +41,8 @@ pub struct SfccState {
     pub(crate) delay_ms: u64,
     /// The catalog served.
     pub catalog: Catalog,
+    /// The registered customers (customer list `RefArch`), shared with the sandbox storefront.
+    pub customers: Vec<Customer>,
     /// Requests served, for tests: (method and path, status).
     pub requests: Vec<(String, u16)>,
 }
@@ -53,6 +60,7 @@ impl SfccState {
             delay_next: 0,
             delay_ms: 0,
             catalog: Catalog::new(catalog),
+            customers: sample_customers(),
             requests: Vec::new(),
         }
     }

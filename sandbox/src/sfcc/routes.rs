@@ -9,16 +9,20 @@ use base64::Engine;
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
 
-type Shared = Arc<Mutex<SfccState>>;
+pub(super) type Shared = Arc<Mutex<SfccState>>;
 
 /// The SFCC routes: `POST /dwsso/oauth2/access_token`, `POST /s/-/dw/data/v24_5/product_search`,
-/// and `GET /__sandbox/sfcc/requests` for tests.
+/// `POST /s/-/dw/data/v24_5/customer_lists/{list_id}/customer_search`, and `GET /__sandbox/sfcc/requests` for tests.
 pub fn routes(state: Shared) -> Router {
     Router::new()
         .route("/dwsso/oauth2/access_token", post(token))
         .route(
             &format!("/s/-/dw/data/{OCAPI_VERSION}/product_search"),
             post(product_search),
+        )
+        .route(
+            &format!("/s/-/dw/data/{OCAPI_VERSION}/customer_lists/{{list_id}}/customer_search"),
+            post(super::customer_search::customer_search),
         )
         .route("/__sandbox/sfcc/requests", get(requests))
         .route("/__sandbox/sfcc/faults", post(set_faults))
@@ -33,14 +37,16 @@ pub fn routes(state: Shared) -> Router {
         .with_state(state)
 }
 
-fn fault(status: StatusCode, kind: &str, message: &str) -> Response {
+/// An OCAPI fault document.
+pub(super) fn fault(status: StatusCode, kind: &str, message: &str) -> Response {
     json(
         status,
         json!({"_v": "24.5", "fault": {"type": kind, "message": message}}),
     )
 }
 
-fn record(state: &Shared, what: &str, status: StatusCode) {
+/// Records a served request for `/__sandbox/sfcc/requests`.
+pub(super) fn record(state: &Shared, what: &str, status: StatusCode) {
     if let Ok(mut s) = state.lock() {
         s.requests.push((what.to_string(), status.as_u16()));
     }
@@ -97,6 +103,19 @@ fn issue_token(state: &Shared, headers: &HeaderMap, body: &str) -> Response {
     )
 }
 
+/// Checks the request's `Authorization: Bearer` token against the issued ones.
+pub(super) fn bearer_checked(s: &SfccState, headers: &HeaderMap) -> Result<(), Box<Response>> {
+    let bearer = header(headers, "authorization").and_then(|h| h.strip_prefix("Bearer "));
+    if bearer.is_some_and(|t| s.tokens.contains(t)) {
+        return Ok(());
+    }
+    Err(Box::new(fault(
+        StatusCode::UNAUTHORIZED,
+        "InvalidAccessTokenException",
+        "missing or unknown access token",
+    )))
+}
+
 const SEARCH_FIELDS: [&str; 6] = ["query", "select", "sorts", "start", "count", "expand"];
 
 async fn product_search(State(state): State<Shared>, headers: HeaderMap, body: String) -> Response {
@@ -132,13 +151,8 @@ fn search(state: &Shared, headers: &HeaderMap, body: &str) -> Response {
         let status = StatusCode::from_u16(s.fail_status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
         return fault(status, "InternalServerError", "injected fault");
     }
-    let bearer = header(headers, "authorization").and_then(|h| h.strip_prefix("Bearer "));
-    if !bearer.is_some_and(|t| s.tokens.contains(t)) {
-        return fault(
-            StatusCode::UNAUTHORIZED,
-            "InvalidAccessTokenException",
-            "missing or unknown access token",
-        );
+    if let Err(response) = bearer_checked(&s, headers) {
+        return *response;
     }
     let Ok(Value::Object(req)) = serde_json::from_str::<Value>(body) else {
         return fault(
@@ -227,7 +241,7 @@ async fn change_product(
 
 /// Reads the queries the connector sends: `match_all_query`, a `filtered_query` of it with a
 /// `range_filter` on `last_modified`, and a `term_query` on `id` with `one_of` values.
-fn parse_selection(query: Option<&Value>) -> Result<Selection, String> {
+pub(super) fn parse_selection(query: Option<&Value>) -> Result<Selection, String> {
     let query = query.ok_or("'query' is required")?;
     if query.get("match_all_query").is_some() {
         return Ok(Selection::All);
@@ -317,13 +331,8 @@ async fn list_categories(
             "state unavailable",
         );
     };
-    let bearer = header(&headers, "authorization").and_then(|h| h.strip_prefix("Bearer "));
-    if !bearer.is_some_and(|t| s.tokens.contains(t)) {
-        return fault(
-            StatusCode::UNAUTHORIZED,
-            "InvalidAccessTokenException",
-            "missing or unknown access token",
-        );
+    if let Err(response) = bearer_checked(&s, &headers) {
+        return *response;
     }
     if catalog != "storefront-catalog-m-en" {
         return fault(

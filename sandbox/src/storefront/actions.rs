@@ -1,0 +1,183 @@
+//! The AJAX and redirect actions: add to cart, place order, login, logout, tracking consent.
+
+use super::catalog;
+use super::cookies::{self, DNT};
+use super::error::ShopError;
+use super::pages::{cart, Params};
+use super::site::round2;
+use super::state::{unix_now, CartLine, Order, OrderLine};
+use super::visit::{Shop, Visit};
+use crate::http::json;
+use axum::http::header::LOCATION;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+/// Most units of one product a cart line takes.
+pub const MAX_QUANTITY: u32 = 99;
+
+/// `Cart-AddProduct` (POST `pid`, `quantity`): adds to the session's cart.
+pub fn add_product(shop: &Shop, visit: &Visit, params: &Params) -> Result<Response, ShopError> {
+    let pid = params
+        .get("pid")
+        .filter(|p| !p.is_empty())
+        .ok_or_else(|| ShopError::BadRequest("pid is required".into()))?;
+    let quantity = match params.get("quantity") {
+        None => 1,
+        Some(q) => q
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|q| (1..=MAX_QUANTITY).contains(q))
+            .ok_or_else(|| {
+                ShopError::BadRequest(format!(
+                    "quantity must be a whole number from 1 to {MAX_QUANTITY}"
+                ))
+            })?,
+    };
+    let product = catalog::product(&*shop.sfcc()?, visit.site, pid).filter(|p| p.online);
+    match product {
+        None => {
+            return Err(ShopError::BadRequest(format!(
+                "product {pid} is not available"
+            )))
+        }
+        Some(p) if p.price.is_none() || !p.in_stock => {
+            return Err(ShopError::BadRequest(format!(
+                "product {pid} cannot be ordered"
+            )))
+        }
+        Some(_) => {}
+    }
+    let mut store = shop.store()?;
+    let lines = store.carts.entry(visit.session.clone()).or_default();
+    match lines.iter_mut().find(|l| l.pid == *pid) {
+        Some(line) => line.quantity = (line.quantity + quantity).min(MAX_QUANTITY),
+        None => lines.push(CartLine {
+            pid: pid.clone(),
+            quantity,
+        }),
+    }
+    let total: u32 = lines.iter().map(|l| l.quantity).sum();
+    Ok(json(
+        StatusCode::OK,
+        json!({"error": false, "quantityTotal": total, "message": "Product added to cart", "pid": pid}),
+    ))
+}
+
+/// `CheckoutServices-PlaceOrder` (POST; a guest may send `email`): turns the cart into an order.
+pub fn place_order(shop: &Shop, visit: &Visit, params: &Params) -> Result<Response, ShopError> {
+    let lines: Vec<OrderLine> = cart(shop, visit)?
+        .into_iter()
+        .filter_map(|(p, quantity)| {
+            Some(OrderLine {
+                price: p.price?,
+                pid: p.id,
+                quantity,
+            })
+        })
+        .collect();
+    if lines.is_empty() {
+        return Err(ShopError::BadRequest("the cart is empty".into()));
+    }
+    let email = match &visit.customer {
+        Some(c) => Some(c.email.clone()),
+        None => match params
+            .get("email")
+            .map(|e| e.trim())
+            .filter(|e| !e.is_empty())
+        {
+            Some(e) if e.contains('@') => Some(e.to_string()),
+            Some(e) => {
+                return Err(ShopError::BadRequest(format!(
+                    "{e:?} is not an email address"
+                )))
+            }
+            None => None,
+        },
+    };
+    let site = visit.site;
+    let merchandise = round2(lines.iter().map(|l| l.price * f64::from(l.quantity)).sum());
+    let mut store = shop.store()?;
+    let order = Order {
+        id: store.next_order_no(),
+        token: store.token(),
+        site,
+        customer_no: visit.user_id(),
+        email,
+        lines,
+        merchandise_total: merchandise,
+        tax: site.tax(merchandise),
+        shipping: site.shipping(),
+        grand_total: site.grand_total(merchandise),
+        currency: site.currency().into(),
+        time: unix_now(),
+    };
+    let answer = json!({"error": false, "orderID": order.id, "orderToken": order.token, "continueUrl": site.url("Order-Confirm")});
+    store.orders.push(order);
+    store.carts.remove(&visit.session);
+    Ok(json(StatusCode::OK, answer))
+}
+
+/// `Account-Login` (POST `loginEmail`, `loginPassword`): sets `dwcustomer_{site}`.
+pub fn login(shop: &Shop, visit: &mut Visit, params: &Params) -> Result<Response, ShopError> {
+    let field = |k: &str| params.get(k).map(String::as_str).unwrap_or_default();
+    let customer = shop
+        .sfcc()?
+        .customers
+        .iter()
+        .find(|c| c.accepts(field("loginEmail"), field("loginPassword")))
+        .cloned();
+    let Some(customer) = customer else {
+        return Ok(json(
+            StatusCode::UNAUTHORIZED,
+            json!({"error": ["Invalid login or password."]}),
+        ));
+    };
+    let token = {
+        let mut store = shop.store()?;
+        let token = store.token();
+        store
+            .logins
+            .insert(token.clone(), (visit.site, customer.customer_no.clone()));
+        token
+    };
+    visit
+        .set_cookies
+        .push(cookies::set(&visit.site.customer_cookie(), &token, true));
+    Ok(json(
+        StatusCode::OK,
+        json!({"success": true, "redirectUrl": visit.site.url("Home-Show")}),
+    ))
+}
+
+/// `Login-Logout`: forgets the login, starts a new session (new `dwsid`, empty cart) and
+/// redirects home.
+pub fn logout(shop: &Shop, visit: &mut Visit) -> Result<Response, ShopError> {
+    {
+        let mut store = shop.store()?;
+        if let Some(token) = &visit.login_token {
+            store.logins.remove(token);
+        }
+        visit.new_session(&mut store);
+    }
+    visit
+        .set_cookies
+        .push(cookies::clear(&visit.site.customer_cookie()));
+    Ok((StatusCode::FOUND, [(LOCATION, visit.site.url("Home-Show"))]).into_response())
+}
+
+/// `ConsentTracking-SetSession?consent=true|false`: `dw_dnt=0` when granted, `dw_dnt=1` when declined.
+pub fn consent(visit: &mut Visit, params: &Params) -> Result<Response, ShopError> {
+    let dnt = match params.get("consent").map(String::as_str) {
+        Some("true") => "0",
+        Some("false") => "1",
+        _ => {
+            return Err(ShopError::BadRequest(
+                "consent must be true or false".into(),
+            ))
+        }
+    };
+    visit.set_cookies.push(cookies::set(DNT, dnt, false));
+    Ok(json(StatusCode::OK, json!({"success": true})))
+}

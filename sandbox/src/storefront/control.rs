@@ -1,0 +1,88 @@
+//! Test controls under `/__sandbox/storefront/`: the break switch, received requests, orders.
+
+use super::state::StorefrontFaults;
+use super::visit::Shop;
+use crate::http::json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use serde_json::json;
+
+/// `GET|POST|DELETE /__sandbox/storefront/faults`, `GET|DELETE /__sandbox/storefront/requests`,
+/// `GET /__sandbox/storefront/orders`.
+pub fn routes() -> Router<Shop> {
+    Router::new()
+        .route(
+            "/__sandbox/storefront/faults",
+            get(faults).post(set_faults).delete(reset_faults),
+        )
+        .route(
+            "/__sandbox/storefront/requests",
+            get(requests).delete(clear_requests),
+        )
+        .route("/__sandbox/storefront/orders", get(orders))
+}
+
+fn unavailable() -> Response {
+    json(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        json!({"error": "state unavailable"}),
+    )
+}
+
+async fn faults(State(shop): State<Shop>) -> Response {
+    match shop.store() {
+        Ok(s) => json(StatusCode::OK, json!(s.faults)),
+        Err(_) => unavailable(),
+    }
+}
+
+/// Sets the whole switch: flags not sent are off; an unknown flag is a 400.
+async fn set_faults(State(shop): State<Shop>, body: String) -> Response {
+    let faults: StorefrontFaults = match serde_json::from_str(&body) {
+        Ok(f) => f,
+        Err(e) => {
+            return json(
+                StatusCode::BAD_REQUEST,
+                json!({"error": format!("faults: {e}")}),
+            )
+        }
+    };
+    match shop.store() {
+        Ok(mut s) => {
+            s.faults = faults;
+            json(StatusCode::OK, json!(s.faults))
+        }
+        Err(_) => unavailable(),
+    }
+}
+
+async fn reset_faults(State(shop): State<Shop>) -> Response {
+    set_faults(State(shop), "{}".into()).await
+}
+
+async fn requests(State(shop): State<Shop>) -> Response {
+    match shop.store() {
+        Ok(s) => json(StatusCode::OK, json!(s.requests)),
+        Err(_) => unavailable(),
+    }
+}
+
+async fn clear_requests(State(shop): State<Shop>) -> Response {
+    match shop.store() {
+        Ok(mut s) => {
+            s.requests.clear();
+            json(StatusCode::OK, json!({"status": "ok"}))
+        }
+        Err(_) => unavailable(),
+    }
+}
+
+async fn orders(State(shop): State<Shop>) -> Response {
+    match shop.store() {
+        Ok(s) => json(StatusCode::OK, json!(s.orders)),
+        Err(_) => unavailable(),
+    }
+}

@@ -1,0 +1,143 @@
+//! The storefront router: pipeline URLs dispatched by `{Controller-Action}`, static assets, the
+//! request recorder, and the `/__sandbox/storefront/` controls.
+
+use super::error::ShopError;
+use super::site::Site;
+use super::state::{RecordedRequest, RECORDED_HEADERS};
+use super::visit::{Shop, Visit};
+use super::{actions, assets, control, form, pages};
+use axum::body::Body;
+use axum::extract::{Path, RawQuery, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get};
+use axum::Router;
+
+/// Largest request body the storefront reads.
+pub const MAX_BODY: usize = 1 << 20;
+
+/// The storefront on its own router (its paths would not clash with OCAPI's, but it is served on
+/// its own port as a separate origin).
+pub fn routes(shop: Shop) -> Router {
+    Router::new()
+        .route(
+            "/on/demandware.store/{site}/{locale}/{action}",
+            any(dispatch),
+        )
+        .route(
+            "/on/demandware.static/{site}/-/default/{version}/{*file}",
+            get(assets::serve),
+        )
+        .layer(middleware::from_fn_with_state(shop.clone(), record))
+        .merge(control::routes())
+        .with_state(shop)
+}
+
+/// Keeps method, path and query, the [`RECORDED_HEADERS`] and the body length of every request.
+async fn record(State(shop): State<Shop>, request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
+        return ShopError::BadRequest(format!("bodies are limited to {MAX_BODY} bytes"))
+            .into_response();
+    };
+    let headers = RECORDED_HEADERS
+        .iter()
+        .filter_map(|name| {
+            let values: Vec<&str> = parts
+                .headers
+                .get_all(*name)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .collect();
+            (!values.is_empty()).then(|| (name.to_string(), values.join(", ")))
+        })
+        .collect();
+    let entry = RecordedRequest {
+        method: parts.method.to_string(),
+        path: parts
+            .uri
+            .path_and_query()
+            .map_or_else(|| parts.uri.path().to_string(), |p| p.to_string()),
+        headers,
+        body_length: bytes.len(),
+    };
+    if let Ok(mut store) = shop.store() {
+        store.requests.push(entry);
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
+}
+
+async fn dispatch(
+    State(shop): State<Shop>,
+    Path((site, locale, action)): Path<(String, String, String)>,
+    RawQuery(query): RawQuery,
+    method: Method,
+    headers: HeaderMap,
+    body: String,
+) -> Response {
+    let site = match Site::from_segment(&site).filter(|s| s.locale() == locale) {
+        Some(site) => site,
+        None => {
+            return ShopError::NotFound(format!("no site {site} with locale {locale}"))
+                .into_response()
+        }
+    };
+    let mut visit = match Visit::start(&shop, site, &headers) {
+        Ok(v) => v,
+        Err(e) => return e.into_response(),
+    };
+    let mut params = form::parse(query.as_deref().unwrap_or_default());
+    if method == Method::POST {
+        for (k, v) in form::parse(&body) {
+            params.entry(k).or_insert(v);
+        }
+    }
+    let mut response = handle(&shop, &mut visit, &action, &method, &params)
+        .unwrap_or_else(IntoResponse::into_response);
+    for cookie in &visit.set_cookies {
+        if let Ok(v) = HeaderValue::from_str(cookie) {
+            response.headers_mut().append("set-cookie", v);
+        }
+    }
+    response
+}
+
+fn handle(
+    shop: &Shop,
+    visit: &mut Visit,
+    action: &str,
+    method: &Method,
+    params: &pages::Params,
+) -> Result<Response, ShopError> {
+    let get = *method == Method::GET || *method == Method::HEAD;
+    let post = *method == Method::POST;
+    let only = |allowed: bool| {
+        if allowed {
+            Ok(())
+        } else {
+            Err(ShopError::MethodNotAllowed(action.to_string()))
+        }
+    };
+    match action {
+        "Home-Show" => only(get).and_then(|_| pages::home(shop, visit)),
+        "Search-Show" => only(get).and_then(|_| pages::search(shop, visit, params)),
+        "Product-Show" => only(get).and_then(|_| pages::product(shop, visit, params)),
+        "Cart-Show" => only(get).and_then(|_| pages::cart_page(shop, visit)),
+        "Checkout-Begin" => only(get).and_then(|_| pages::checkout(shop, visit)),
+        "Order-Confirm" => only(get || post).and_then(|_| pages::confirm(shop, visit, params)),
+        "Cart-AddProduct" => only(post).and_then(|_| actions::add_product(shop, visit, params)),
+        "CheckoutServices-PlaceOrder" => {
+            only(post).and_then(|_| actions::place_order(shop, visit, params))
+        }
+        "Account-Login" => only(post).and_then(|_| actions::login(shop, visit, params)),
+        "Login-Logout" => only(get || post).and_then(|_| actions::logout(shop, visit)),
+        "ConsentTracking-SetSession" => {
+            only(get || post).and_then(|_| actions::consent(visit, params))
+        }
+        _ => Err(ShopError::NotFound(format!(
+            "no controller action {action}"
+        ))),
+    }
+}

@@ -1,0 +1,166 @@
+//! What the storefront holds: carts by session, logins, placed orders, the requests it received
+//! and the data-layer break switch.
+
+use super::site::Site;
+use crate::sfcc::generator::mix;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// The data-layer break switch: each flag puts exactly one defect into rendered pages.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StorefrontFaults {
+    /// Ecommerce objects lose `currency`.
+    pub missing_currency: bool,
+    /// Item prices are strings (`"39.50"`) instead of numbers.
+    pub price_as_string: bool,
+    /// Ecommerce `value` is 10.00 more than Σ price × quantity.
+    pub wrong_total: bool,
+    /// The confirmation page pushes its `purchase` event twice.
+    pub duplicate_purchase: bool,
+    /// `page_data` carries the shopper's email as `user_email` whenever it is known.
+    pub email_in_clear: bool,
+    /// Data-layer and JSON-LD prices are 10% above the catalog's (what the feed sends).
+    pub price_differs_from_feed: bool,
+}
+
+/// One cart line.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CartLine {
+    /// Product id.
+    pub pid: String,
+    /// Units.
+    pub quantity: u32,
+}
+
+/// One order line as placed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OrderLine {
+    /// Product id.
+    pub pid: String,
+    /// Units.
+    pub quantity: u32,
+    /// Unit price when ordered.
+    pub price: f64,
+}
+
+/// A placed order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Order {
+    /// SFCC order number, e.g. `00000101`.
+    pub id: String,
+    /// The token `Order-Confirm` requires.
+    pub token: String,
+    /// Site it was placed on.
+    pub site: Site,
+    /// The logged-in customer's number; `None` for a guest.
+    pub customer_no: Option<String>,
+    /// The customer's email, or the guest's `email` form field.
+    pub email: Option<String>,
+    /// Lines.
+    pub lines: Vec<OrderLine>,
+    /// Σ price × quantity.
+    pub merchandise_total: f64,
+    /// Tax (US: added; DE: VAT included in prices).
+    pub tax: f64,
+    /// Shipping.
+    pub shipping: f64,
+    /// What the shopper pays.
+    pub grand_total: f64,
+    /// ISO 4217.
+    pub currency: String,
+    /// Unix seconds.
+    pub time: u64,
+}
+
+/// One request the storefront received.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecordedRequest {
+    /// HTTP method.
+    pub method: String,
+    /// Path and query.
+    pub path: String,
+    /// The recorded headers (see [`RECORDED_HEADERS`]), lowercase names.
+    pub headers: HashMap<String, String>,
+    /// Body length in bytes.
+    pub body_length: usize,
+}
+
+/// Request headers kept in [`RecordedRequest`], for proving what a proxy passed through.
+pub const RECORDED_HEADERS: [&str; 12] = [
+    "host",
+    "user-agent",
+    "cookie",
+    "referer",
+    "accept",
+    "accept-language",
+    "content-type",
+    "x-forwarded-for",
+    "x-forwarded-host",
+    "x-forwarded-proto",
+    "cf-connecting-ip",
+    "cf-ipcountry",
+];
+
+/// The storefront's state.
+#[derive(Debug, Default)]
+pub struct StorefrontState {
+    /// Carts by `dwsid`.
+    pub carts: HashMap<String, Vec<CartLine>>,
+    /// Logged-in customers by `dwcustomer_{site}` token: (site, customer_no).
+    pub logins: HashMap<String, (Site, String)>,
+    /// Placed orders, oldest first.
+    pub orders: Vec<Order>,
+    /// Requests received (pages, actions, assets), oldest first.
+    pub requests: Vec<RecordedRequest>,
+    /// The data-layer break switch.
+    pub faults: StorefrontFaults,
+    issued: u64,
+}
+
+impl StorefrontState {
+    /// A fresh opaque token (32 hex digits) for sessions, logins and orders.
+    pub fn token(&mut self) -> String {
+        self.issued += 1;
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0);
+        format!(
+            "{:016x}{:016x}",
+            mix(nanos ^ self.issued),
+            mix(self.issued.rotate_left(32) ^ !nanos)
+        )
+    }
+
+    /// The next order number: `00000101`, `00000102`, …
+    pub fn next_order_no(&self) -> String {
+        format!("{:08}", 101 + self.orders.len())
+    }
+}
+
+/// Now, unix seconds.
+pub fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_differ_and_order_numbers_count_up() {
+        let mut s = StorefrontState::default();
+        let (a, b) = (s.token(), s.token());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 32);
+        assert_eq!(s.next_order_no(), "00000101");
+        let faults: Result<StorefrontFaults, _> =
+            serde_json::from_str(r#"{"wrong_total": true, "bogus": true}"#);
+        assert!(faults.is_err());
+    }
+}

@@ -1,0 +1,655 @@
+//! The storefront driven in-process: routes, cookies, consent banner, the purchase flow, the break
+//! switch and the read-backs.
+
+use crate::test_support::{call, Answer};
+use crate::{Sandbox, SandboxConfig};
+use axum::Router;
+use serde_json::{json, Value};
+
+const US: &str = "/on/demandware.store/Sites-RefArch-Site/en_US";
+const DE: &str = "/on/demandware.store/Sites-RefArchGlobal-Site/de_DE";
+const FORM: (&str, &str) = ("content-type", "application/x-www-form-urlencoded");
+
+fn shop() -> Router {
+    Sandbox::new(&SandboxConfig::default()).storefront_router()
+}
+
+/// The data-layer pushes of a page, in order.
+fn pushes(html: &str) -> Vec<Value> {
+    let start = html
+        .find("window.dataLayer=window.dataLayer||[];")
+        .map(|i| i + 38);
+    let script = start
+        .and_then(|s| html[s..].find("</script>").map(|e| &html[s..s + e]))
+        .unwrap_or_default();
+    script
+        .split("dataLayer.push(")
+        .filter_map(|p| p.strip_suffix(");"))
+        .map(|p| serde_json::from_str(p).unwrap_or(Value::Null))
+        .collect()
+}
+
+fn json_ld(html: &str) -> Value {
+    let tag = "<script type=\"application/ld+json\">";
+    html.find(tag)
+        .and_then(|s| html[s + tag.len()..].split("</script>").next())
+        .and_then(|j| serde_json::from_str(j).ok())
+        .unwrap_or(Value::Null)
+}
+
+fn event<'p>(pushes: &'p [Value], name: &str) -> &'p Value {
+    pushes
+        .iter()
+        .find(|p| p["event"] == name)
+        .unwrap_or(&Value::Null)
+}
+
+async fn get(r: &Router, uri: &str, cookie: &str) -> Answer {
+    call(r, "GET", uri, &[("cookie", cookie)], "").await
+}
+
+async fn post(r: &Router, uri: &str, cookie: &str, body: &str) -> Answer {
+    call(r, "POST", uri, &[("cookie", cookie), FORM], body).await
+}
+
+#[tokio::test]
+async fn home_issues_a_session_and_shows_the_consent_banner_until_decided() {
+    let r = shop();
+    let home = get(&r, &format!("{US}/Home-Show"), "").await;
+    assert_eq!(home.status, 200);
+    let dwsid = home
+        .cookies()
+        .into_iter()
+        .find(|c| c.starts_with("dwsid="))
+        .unwrap_or_default();
+    assert_eq!(dwsid.len(), "dwsid=".len() + 32);
+    assert!(home.body.contains(&format!(
+        "<div class=\"tracking-consent\" data-url=\"{US}/ConsentTracking-SetSession\""
+    )));
+    assert_eq!(
+        pushes(&home.body),
+        vec![json!({"event": "page_data", "page_type": "home"})]
+    );
+    assert!(home.body.contains("data-pid=\"25518704M\""));
+    let again = get(&r, &format!("{US}/Home-Show"), &dwsid).await;
+    assert!(
+        again.cookies().is_empty(),
+        "a known session keeps its dwsid"
+    );
+
+    let accepted = get(
+        &r,
+        &format!("{US}/ConsentTracking-SetSession?consent=true"),
+        &dwsid,
+    )
+    .await;
+    assert_eq!(
+        (accepted.status, accepted.json()),
+        (200, json!({"success": true}))
+    );
+    assert_eq!(accepted.cookies(), ["dw_dnt=0"]);
+    let declined = get(
+        &r,
+        &format!("{US}/ConsentTracking-SetSession?consent=false"),
+        &dwsid,
+    )
+    .await;
+    assert_eq!(declined.cookies(), ["dw_dnt=1"]);
+    assert_eq!(
+        get(
+            &r,
+            &format!("{US}/ConsentTracking-SetSession?consent=maybe"),
+            &dwsid
+        )
+        .await
+        .status,
+        400
+    );
+    let decided = get(
+        &r,
+        &format!("{US}/Home-Show"),
+        &format!("{dwsid}; dw_dnt=1"),
+    )
+    .await;
+    assert!(!decided.body.contains("tracking-consent"));
+}
+
+#[tokio::test]
+async fn pdp_matches_the_catalog_per_site() {
+    let r = shop();
+    let us = get(&r, &format!("{US}/Product-Show?pid=25518704M"), "").await;
+    assert_eq!(us.status, 200);
+    let ld = json_ld(&us.body);
+    assert_eq!(
+        (
+            ld["@type"].as_str(),
+            ld["name"].as_str(),
+            ld["sku"].as_str()
+        ),
+        (Some("Product"), Some("Oxford Shirt"), Some("25518704M"))
+    );
+    assert_eq!(ld["offers"]["price"], "39.50");
+    assert_eq!(ld["offers"]["priceCurrency"], "USD");
+    assert_eq!(ld["offers"]["availability"], "https://schema.org/InStock");
+    let p = pushes(&us.body);
+    assert_eq!(p[1], json!({"ecommerce": null}));
+    assert_eq!(
+        p[2],
+        json!({"event": "view_item", "ecommerce": {"currency": "USD", "value": 39.5, "items": [
+        {"item_id": "25518704M", "item_name": "Oxford Shirt", "item_brand": "Sandbox Apparel", "item_category": "mens-clothing-shirts", "price": 39.5, "quantity": 1}]}})
+    );
+
+    let de = get(&r, &format!("{DE}/Product-Show?pid=25518704M"), "").await;
+    let ld = json_ld(&de.body);
+    assert_eq!(
+        (
+            ld["name"].as_str(),
+            ld["offers"]["price"].as_str(),
+            ld["offers"]["priceCurrency"].as_str()
+        ),
+        (Some("Oxford-Hemd"), Some("36.00"), Some("EUR"))
+    );
+    assert!(de.body.contains("36,00 €"));
+    let chinos = get(&r, &format!("{US}/Product-Show?pid=25519318M"), "").await;
+    assert_eq!(
+        json_ld(&chinos.body)["offers"]["availability"],
+        "https://schema.org/OutOfStock"
+    );
+    assert_eq!(
+        get(&r, &format!("{US}/Product-Show?pid=25604455M"), "")
+            .await
+            .status,
+        404,
+        "offline"
+    );
+    assert_eq!(
+        get(&r, &format!("{US}/Product-Show?pid=nope"), "")
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        get(
+            &r,
+            "/on/demandware.store/Sites-RefArch-Site/de_DE/Home-Show",
+            ""
+        )
+        .await
+        .status,
+        404,
+        "wrong locale"
+    );
+    assert_eq!(get(&r, &format!("{US}/Nope-Show"), "").await.status, 404);
+}
+
+#[tokio::test]
+async fn plp_and_search_push_lists_of_linked_tiles() {
+    let r = shop();
+    let plp = get(&r, &format!("{US}/Search-Show?cgid=mens"), "").await;
+    let p = pushes(&plp.body);
+    assert_eq!(p[0]["page_type"], "plp");
+    let list = event(&p, "view_item_list");
+    assert_eq!(
+        (
+            list["ecommerce"]["item_list_id"].as_str(),
+            list["ecommerce"]["item_list_name"].as_str()
+        ),
+        (Some("mens"), Some("Men"))
+    );
+    let ids: Vec<&str> = list["ecommerce"]["items"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|i| i["item_id"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(ids, ["25518704M", "25519318M", "25752986M"]);
+    assert!(plp.body.contains(&format!(
+        "data-pid=\"25752986M\"><a class=\"link\" href=\"{US}/Product-Show?pid=25752986M\""
+    )));
+    assert_eq!(
+        get(&r, &format!("{US}/Search-Show?cgid=nope"), "")
+            .await
+            .status,
+        404
+    );
+
+    let search = get(&r, &format!("{DE}/Search-Show?q=Hemd"), "").await;
+    let p = pushes(&search.body);
+    assert_eq!(p[0]["page_type"], "search");
+    assert_eq!(p[1], json!({"event": "search", "search_term": "Hemd"}));
+    assert_eq!(p[2], json!({"ecommerce": null}));
+    assert_eq!(p[3]["ecommerce"]["items"][0]["price"], 36.0);
+    assert_eq!(p[3]["ecommerce"]["currency"], "EUR");
+    assert!(search.body.contains("data-pid=\"25518704M\""));
+}
+
+async fn login(r: &Router, cookie: &str) -> String {
+    let ok = post(
+        r,
+        &format!("{US}/Account-Login"),
+        cookie,
+        "loginEmail=alice.shopper%40example.com&loginPassword=Sandbox-Alice-1",
+    )
+    .await;
+    assert_eq!(
+        (ok.status, ok.json()["success"].as_bool()),
+        (200, Some(true))
+    );
+    ok.cookies()
+        .into_iter()
+        .find(|c| c.starts_with("dwcustomer_RefArch="))
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_logged_in_purchase_from_cart_to_confirmation() {
+    let r = shop();
+    let dwsid = get(&r, &format!("{US}/Home-Show"), "")
+        .await
+        .cookies()
+        .join("; ");
+    let add = post(
+        &r,
+        &format!("{US}/Cart-AddProduct"),
+        &dwsid,
+        "pid=25518704M&quantity=2",
+    )
+    .await;
+    assert_eq!(
+        add.json(),
+        json!({"error": false, "quantityTotal": 2, "message": "Product added to cart", "pid": "25518704M"})
+    );
+    let add = post(
+        &r,
+        &format!("{US}/Cart-AddProduct"),
+        &dwsid,
+        "pid=25752986M",
+    )
+    .await;
+    assert_eq!(add.json()["quantityTotal"], 3);
+    assert_eq!(
+        post(
+            &r,
+            &format!("{US}/Cart-AddProduct"),
+            &dwsid,
+            "pid=25519318M"
+        )
+        .await
+        .status,
+        400,
+        "out of stock"
+    );
+    assert_eq!(
+        post(
+            &r,
+            &format!("{US}/Cart-AddProduct"),
+            &dwsid,
+            "pid=25518704M&quantity=0"
+        )
+        .await
+        .status,
+        400
+    );
+    assert_eq!(
+        get(&r, &format!("{US}/Cart-AddProduct?pid=25518704M"), &dwsid)
+            .await
+            .status,
+        405
+    );
+
+    let cart = get(&r, &format!("{US}/Cart-Show"), &dwsid).await;
+    let p = pushes(&cart.body);
+    assert_eq!(
+        (
+            p[0]["page_type"].as_str(),
+            event(&p, "view_cart")["ecommerce"]["value"].as_f64()
+        ),
+        (Some("cart"), Some(124.0))
+    );
+    assert!(cart
+        .body
+        .contains("<span class=\"minicart-quantity\">3</span>"));
+
+    let bad = post(
+        &r,
+        &format!("{US}/Account-Login"),
+        &dwsid,
+        "loginEmail=alice.shopper%40example.com&loginPassword=wrong",
+    )
+    .await;
+    assert_eq!(
+        (bad.status, bad.json()),
+        (401, json!({"error": ["Invalid login or password."]}))
+    );
+    let customer = login(&r, &dwsid).await;
+    let cookie = format!("{dwsid}; {customer}");
+    let checkout = get(&r, &format!("{US}/Checkout-Begin"), &cookie).await;
+    let p = pushes(&checkout.body);
+    assert_eq!(
+        p[0],
+        json!({"event": "page_data", "page_type": "checkout", "user_id": "00000001"})
+    );
+    assert_eq!(event(&p, "begin_checkout")["ecommerce"]["value"], 124.0);
+
+    let placed = post(
+        &r,
+        &format!("{US}/CheckoutServices-PlaceOrder"),
+        &cookie,
+        "",
+    )
+    .await
+    .json();
+    assert_eq!(
+        (placed["error"].as_bool(), placed["orderID"].as_str()),
+        (Some(false), Some("00000101"))
+    );
+    assert_eq!(placed["continueUrl"], format!("{US}/Order-Confirm"));
+    let token = placed["orderToken"].as_str().unwrap_or_default();
+    let confirm = get(
+        &r,
+        &format!("{US}/Order-Confirm?ID=00000101&token={token}"),
+        &cookie,
+    )
+    .await;
+    assert_eq!(confirm.status, 200);
+    assert!(confirm
+        .body
+        .contains("<span class=\"summary-details order-number\">00000101</span>"));
+    assert!(confirm.body.contains("<div class=\"product-line-item\" data-pid=\"25518704M\" data-quantity=\"2\" data-price=\"39.50\">"));
+    assert!(confirm
+        .body
+        .contains("<span class=\"grand-total-sum\" data-value=\"139.91\">"));
+    let p = pushes(&confirm.body);
+    assert!(
+        !confirm.body.contains("alice.shopper@example.com\"") && p[0].get("user_email").is_none()
+    );
+    let purchase = event(&p, "purchase");
+    assert_eq!(purchase["ecommerce"]["transaction_id"], "00000101");
+    assert_eq!(
+        (
+            purchase["ecommerce"]["value"].as_f64(),
+            purchase["ecommerce"]["tax"].as_f64(),
+            purchase["ecommerce"]["shipping"].as_f64()
+        ),
+        (Some(124.0), Some(9.92), Some(5.99))
+    );
+    assert_eq!(p.iter().filter(|p| p["event"] == "purchase").count(), 1);
+    assert_eq!(
+        get(
+            &r,
+            &format!("{US}/Order-Confirm?ID=00000101&token=wrong"),
+            &cookie
+        )
+        .await
+        .status,
+        404
+    );
+
+    let orders = get(&r, "/__sandbox/storefront/orders", "").await.json();
+    assert_eq!(orders[0]["customer_no"], "00000001");
+    assert_eq!(orders[0]["email"], "alice.shopper@example.com");
+    assert_eq!(
+        orders[0]["lines"],
+        json!([{"pid": "25518704M", "quantity": 2, "price": 39.5}, {"pid": "25752986M", "quantity": 1, "price": 45.0}])
+    );
+    assert_eq!(
+        (
+            orders[0]["currency"].as_str(),
+            orders[0]["grand_total"].as_f64()
+        ),
+        (Some("USD"), Some(139.91))
+    );
+    assert!(orders[0]["time"]
+        .as_u64()
+        .is_some_and(|t| t > 1_700_000_000));
+    assert_eq!(
+        post(
+            &r,
+            &format!("{US}/CheckoutServices-PlaceOrder"),
+            &cookie,
+            ""
+        )
+        .await
+        .status,
+        400,
+        "the cart is empty now"
+    );
+    let empty = get(&r, &format!("{US}/Checkout-Begin"), &cookie).await;
+    assert_eq!(
+        (empty.status, empty.header("location")),
+        (302, Some(&*format!("{US}/Cart-Show")))
+    );
+
+    let logout = get(&r, &format!("{US}/Login-Logout"), &cookie).await;
+    assert_eq!(
+        (logout.status, logout.header("location")),
+        (302, Some(&*format!("{US}/Home-Show")))
+    );
+    let set = logout.cookies();
+    assert!(set.contains(&"dwcustomer_RefArch=".to_string()));
+    assert!(
+        set.iter().any(|c| c.starts_with("dwsid=") && *c != dwsid),
+        "logout rotates the session"
+    );
+    let after = get(&r, &format!("{US}/Home-Show"), &cookie).await;
+    assert!(
+        pushes(&after.body)[0].get("user_id").is_none(),
+        "the old login token is gone"
+    );
+    let other_site = get(
+        &r,
+        &format!("{DE}/Home-Show"),
+        &format!(
+            "{dwsid}; dwcustomer_RefArchGlobal={}",
+            customer.trim_start_matches("dwcustomer_RefArch=")
+        ),
+    )
+    .await;
+    assert!(pushes(&other_site.body)[0].get("user_id").is_none());
+}
+
+async fn guest_confirmation(r: &Router) -> (Vec<Value>, Value, String) {
+    let dwsid = get(r, &format!("{US}/Home-Show"), "")
+        .await
+        .cookies()
+        .join("; ");
+    post(
+        r,
+        &format!("{US}/Cart-AddProduct"),
+        &dwsid,
+        "pid=25565189M&quantity=1",
+    )
+    .await;
+    let placed = post(
+        r,
+        &format!("{US}/CheckoutServices-PlaceOrder"),
+        &dwsid,
+        "email=guest%40example.com",
+    )
+    .await
+    .json();
+    let uri = format!(
+        "{US}/Order-Confirm?ID={}&token={}",
+        placed["orderID"].as_str().unwrap_or_default(),
+        placed["orderToken"].as_str().unwrap_or_default()
+    );
+    let confirm = get(r, &uri, &dwsid).await;
+    let pdp = get(r, &format!("{US}/Product-Show?pid=25565189M"), &dwsid).await;
+    (pushes(&confirm.body), json_ld(&pdp.body), pdp.body)
+}
+
+#[tokio::test]
+async fn each_break_switch_defect_shows_up_in_the_data_layer() {
+    let r = shop();
+    let (clean, ld, _) = guest_confirmation(&r).await;
+    let purchase = event(&clean, "purchase")["ecommerce"].clone();
+    assert_eq!(
+        (
+            purchase["currency"].as_str(),
+            purchase["value"].as_f64(),
+            purchase["items"][0]["price"].as_f64()
+        ),
+        (Some("USD"), Some(129.0), Some(129.0))
+    );
+    assert_eq!(ld["offers"]["price"], "129.00");
+    let set = |flag: &str| {
+        let r = r.clone();
+        let body = json!({flag: true}).to_string();
+        async move {
+            assert_eq!(
+                call(&r, "POST", "/__sandbox/storefront/faults", &[], &body)
+                    .await
+                    .status,
+                200
+            )
+        }
+    };
+    set("missing_currency").await;
+    let (p, _, _) = guest_confirmation(&r).await;
+    assert!(event(&p, "purchase")["ecommerce"].get("currency").is_none());
+    set("price_as_string").await;
+    let (p, _, _) = guest_confirmation(&r).await;
+    assert_eq!(
+        event(&p, "purchase")["ecommerce"]["items"][0]["price"],
+        "129.00"
+    );
+    set("wrong_total").await;
+    let (p, _, _) = guest_confirmation(&r).await;
+    assert_eq!(event(&p, "purchase")["ecommerce"]["value"], 139.0);
+    set("duplicate_purchase").await;
+    let (p, _, _) = guest_confirmation(&r).await;
+    assert_eq!(p.iter().filter(|p| p["event"] == "purchase").count(), 2);
+    set("email_in_clear").await;
+    let (p, _, _) = guest_confirmation(&r).await;
+    assert_eq!(p[0]["user_email"], "guest@example.com");
+    set("price_differs_from_feed").await;
+    let (p, ld, pdp) = guest_confirmation(&r).await;
+    assert_eq!(
+        event(&p, "purchase")["ecommerce"]["items"][0]["price"],
+        141.9
+    );
+    assert_eq!(ld["offers"]["price"], "141.90");
+    assert!(
+        pdp.contains("$129.00"),
+        "the visible price stays the catalog's"
+    );
+    let reset = call(&r, "DELETE", "/__sandbox/storefront/faults", &[], "").await;
+    assert_eq!(reset.json()["price_differs_from_feed"], false);
+    assert_eq!(
+        call(
+            &r,
+            "POST",
+            "/__sandbox/storefront/faults",
+            &[],
+            r#"{"bogus": true}"#
+        )
+        .await
+        .status,
+        400
+    );
+    let (p, _, _) = guest_confirmation(&r).await;
+    let again = &event(&p, "purchase")["ecommerce"];
+    assert_eq!(
+        (&again["currency"], &again["value"], &again["items"]),
+        (
+            &purchase["currency"],
+            &purchase["value"],
+            &purchase["items"]
+        )
+    );
+}
+
+#[tokio::test]
+async fn records_requests_and_serves_assets() {
+    let r = shop();
+    let headers = [
+        ("x-forwarded-for", "203.0.113.7"),
+        ("user-agent", "proxy-test"),
+        FORM,
+        ("authorization", "secret"),
+    ];
+    call(
+        &r,
+        "POST",
+        &format!("{US}/Cart-AddProduct?src=tile"),
+        &headers,
+        "pid=25518704M",
+    )
+    .await;
+    let css = get(
+        &r,
+        "/on/demandware.static/Sites-RefArch-Site/-/default/v1/css/global.css",
+        "",
+    )
+    .await;
+    assert_eq!(
+        (css.status, css.header("content-type")),
+        (200, Some("text/css; charset=utf-8"))
+    );
+    let js = get(
+        &r,
+        "/on/demandware.static/Sites-RefArchGlobal-Site/-/default/v1/js/main.js",
+        "",
+    )
+    .await;
+    assert_eq!(
+        js.header("content-type"),
+        Some("text/javascript; charset=utf-8")
+    );
+    let png = get(
+        &r,
+        "/on/demandware.static/Sites-RefArch-Site/-/default/v1/images/logo.png",
+        "",
+    )
+    .await;
+    assert_eq!(
+        (
+            png.header("content-type"),
+            png.headers
+                .get("content-length")
+                .and_then(|v| v.to_str().ok())
+        ),
+        (Some("image/png"), Some("67"))
+    );
+    assert_eq!(
+        get(
+            &r,
+            "/on/demandware.static/Sites-RefArch-Site/-/default/v1/nope.css",
+            ""
+        )
+        .await
+        .status,
+        404
+    );
+
+    let seen = get(&r, "/__sandbox/storefront/requests", "").await.json();
+    assert_eq!(
+        seen.as_array().map(Vec::len),
+        Some(5),
+        "controls are not recorded: {seen}"
+    );
+    assert_eq!(
+        (seen[0]["method"].as_str(), seen[0]["path"].as_str()),
+        (
+            Some("POST"),
+            Some(&*format!("{US}/Cart-AddProduct?src=tile"))
+        )
+    );
+    assert_eq!(
+        (
+            seen[0]["body_length"].as_u64(),
+            seen[0]["headers"]["x-forwarded-for"].as_str()
+        ),
+        (Some(13), Some("203.0.113.7"))
+    );
+    assert_eq!(seen[0]["headers"]["user-agent"], "proxy-test");
+    assert!(seen[0]["headers"].get("authorization").is_none());
+    assert_eq!(
+        call(&r, "DELETE", "/__sandbox/storefront/requests", &[], "")
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        get(&r, "/__sandbox/storefront/requests", "").await.json(),
+        json!([])
+    );
+}
