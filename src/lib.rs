@@ -1,6 +1,7 @@
 //! The sfcc-clerk edge worker: thin Cloudflare Workers handlers around `sfcc-clerk-core`.
 //!
-//! - `fetch`: the event endpoint (`POST /events`), health, and the token-protected `/admin/*` API.
+//! - `fetch`: the event endpoint (`POST /events`), health, the token-protected `/admin/*` API, and
+//!   with `ORIGIN_URL` set, the storefront proxy that captures shopper actions from its traffic.
 //! - `scheduled`: cron starts a catalog sync run by enqueuing its first page job.
 //! - `queue`: consumes `events` (forwards to Clerk tracking), `catalog-jobs` (SFCC → Clerk pages)
 //!   and both dead-letter queues (into the dead-letter table).
@@ -10,6 +11,7 @@ mod catalog;
 mod context;
 mod events;
 mod platform;
+mod proxy;
 mod routes;
 
 use worker::{
@@ -17,8 +19,8 @@ use worker::{
 };
 
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
-    routes::handle(req, env).await
+async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
+    routes::handle(req, env, ctx).await
 }
 
 #[event(scheduled)]

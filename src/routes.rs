@@ -1,12 +1,16 @@
 //! HTTP routes of the worker.
 
 use crate::context::Ctx;
-use crate::{admin, events};
+use crate::{admin, events, proxy};
 use serde_json::json;
-use worker::{Env, Method, Request, Response, Result};
+use worker::{Context, Env, Method, Request, Response, Result};
 
-/// Dispatches a request to its handler.
-pub async fn handle(req: Request, env: Env) -> Result<Response> {
+/// The worker's own event endpoint on a storefront's domain (where `/events` may be the shop's).
+pub const BEACON_PATH: &str = "/__sfcc-clerk/events";
+
+/// Dispatches a request to its handler; with `ORIGIN_URL` set, everything else is the
+/// storefront's and is proxied.
+pub async fn handle(req: Request, env: Env, wctx: Context) -> Result<Response> {
     let ctx = match Ctx::new(&env) {
         Ok(ctx) => ctx,
         Err(e) => {
@@ -25,8 +29,12 @@ pub async fn handle(req: Request, env: Env) -> Result<Response> {
                 .collect();
             Response::from_json(&json!({"status": "ok", "stores": stores}))
         }
-        (Method::Post, "/events") => events::ingest(req, &ctx).await,
+        (Method::Post, "/events" | BEACON_PATH) => events::ingest(req, &ctx).await,
         (_, p) if p.starts_with("/admin/") => admin::handle(req, &ctx).await,
+        _ if ctx.settings.origin_url.is_some() => {
+            let origin = ctx.settings.origin_url.clone().unwrap_or_default();
+            proxy::handle(req, &ctx, &env, &wctx, &origin).await
+        }
         _ => {
             Response::from_json(&json!({"error": format!("no route for {} {path}", req.method())}))
                 .map(|r| r.with_status(404))

@@ -7,6 +7,7 @@
 //! - [`sfcc`]: SFCC OCAPI wire types (token, product search, product documents).
 //! - [`clerk`]: Clerk.io API v2 wire types (product upserts, tracking calls, responses).
 //! - [`mapping`]: SFCC product document → validated Clerk product.
+//! - [`capture`]: shopper actions recognized from proxied storefront traffic; consent and bots.
 //! - [`event`]: the one behavioural event schema and the normalizer for inbound events.
 //! - [`identity`]: first-party visitor ids and their Clerk form.
 //! - [`retry`]: what to do with a failed delivery (a pure decision with a reason) and the backoff policy.
@@ -15,6 +16,7 @@
 //! - [`settings`]: the worker's whole configuration, checked once.
 //! - [`catalog`]: catalog sync jobs carried on the `catalog-jobs` queue.
 
+pub mod capture;
 pub mod catalog;
 pub mod clerk;
 pub mod config;

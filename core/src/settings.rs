@@ -47,6 +47,10 @@ pub struct Settings {
     pub http_timeout_ms: u64,
     /// Pages of the whole catalog each delta run reads again for price and stock changes.
     pub sweep_pages: u32,
+    /// The storefront the worker proxies (`ORIGIN_URL`); without it, nothing is proxied.
+    pub origin_url: Option<String>,
+    /// Tracking consent: mode and the shop's consent cookie.
+    pub consent: crate::capture::ConsentConfig,
 }
 
 impl Settings {
@@ -54,7 +58,9 @@ impl Settings {
     /// `SFCC_BASE_URL`, `SFCC_AUTH_URL`, `SFCC_CLIENT_ID`, secret `SFCC_CLIENT_SECRET`,
     /// `CLERK_API_URL`, each store's private key secret, `SFCC_PAGE_SIZE` (default 100),
     /// `FULL_REINDEX_CRON`, `HTTP_TIMEOUT_MS` (default 20000), `SWEEP_PAGES` (default 10; 0 turns
-    /// the sweep off), secret `ADMIN_TOKEN`.
+    /// the sweep off), `ORIGIN_URL` (the storefront to proxy), `CONSENT_MODE` (`strict`, the
+    /// default, or `anonymous`), `CONSENT_COOKIE` (`name=value` of the shop's consent cookie),
+    /// secret `ADMIN_TOKEN`.
     pub fn from_settings(
         config: ConnectorConfig,
         get: impl Fn(&str) -> Option<String>,
@@ -119,6 +125,37 @@ impl Settings {
             admin_token: get("ADMIN_TOKEN").map(Secret::new),
             mapping: config.mapping,
             full_reindex_cron: get("FULL_REINDEX_CRON"),
+            origin_url: match get("ORIGIN_URL") {
+                None => None,
+                Some(_) => Some(url("ORIGIN_URL")?),
+            },
+            consent: crate::capture::ConsentConfig {
+                mode: match get("CONSENT_MODE").as_deref() {
+                    None | Some("strict") => crate::capture::ConsentMode::Strict,
+                    Some("anonymous") => crate::capture::ConsentMode::Anonymous,
+                    Some(other) => {
+                        return Err(ConfigError::Invalid {
+                            name: "CONSENT_MODE",
+                            reason: format!("{other:?} is neither \"strict\" nor \"anonymous\""),
+                        })
+                    }
+                },
+                cookie: match get("CONSENT_COOKIE") {
+                    None => None,
+                    Some(c)
+                        if c.split_once('=')
+                            .is_some_and(|(n, v)| !n.trim().is_empty() && !v.is_empty()) =>
+                    {
+                        Some(c)
+                    }
+                    Some(c) => {
+                        return Err(ConfigError::Invalid {
+                            name: "CONSENT_COOKIE",
+                            reason: format!("{c:?} is not name=value (value * for any)"),
+                        })
+                    }
+                },
+            },
             sweep_pages: match get("SWEEP_PAGES") {
                 None => crate::catalog::DEFAULT_SWEEP_PAGES,
                 Some(v) => v

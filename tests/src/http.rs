@@ -9,8 +9,10 @@ pub struct Client(ureq::Agent);
 pub struct Reply {
     /// HTTP status.
     pub status: u16,
-    /// `Set-Cookie`, if sent.
+    /// `Set-Cookie`, if sent (the first).
     pub set_cookie: Option<String>,
+    /// Every `Set-Cookie`.
+    pub set_cookies: Vec<String>,
     /// The body as JSON (`Value::String` with the text when it is not JSON).
     pub json: Value,
 }
@@ -32,22 +34,27 @@ impl Client {
         match r {
             Ok(mut r) => {
                 let status = r.status().as_u16();
-                let set_cookie = r
+                let set_cookies: Vec<String> = r
                     .headers()
-                    .get("set-cookie")
-                    .and_then(|v| v.to_str().ok())
-                    .map(String::from);
+                    .get_all("set-cookie")
+                    .iter()
+                    .filter_map(|v| v.to_str().ok())
+                    .map(String::from)
+                    .collect();
+                let set_cookie = set_cookies.first().cloned();
                 let text = r.body_mut().read_to_string().unwrap_or_default();
                 let json = serde_json::from_str(&text).unwrap_or(Value::String(text));
                 Reply {
                     status,
                     set_cookie,
+                    set_cookies,
                     json,
                 }
             }
             Err(e) => Reply {
                 status: 0,
                 set_cookie: None,
+                set_cookies: Vec::new(),
                 json: Value::String(e.to_string()),
             },
         }

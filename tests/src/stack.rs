@@ -1,7 +1,7 @@
 use crate::http::{Client, Reply};
 use crate::paths::{project_root, tool_env};
 use serde_json::Value;
-use sfcc_clerk_sandbox::{RunningSandbox, SandboxConfig};
+use sfcc_clerk_sandbox::{RunningSandbox, RunningStorefront, SandboxConfig};
 use std::fs;
 use std::net::{Ipv4Addr, TcpListener};
 use std::os::unix::process::CommandExt;
@@ -49,6 +49,8 @@ pub struct StackOptions {
     pub catalog: sfcc_clerk_sandbox::sfcc::CatalogSpec,
     /// The worker's deadline for outbound calls (`HTTP_TIMEOUT_MS`); its default when `None`.
     pub http_timeout_ms: Option<u64>,
+    /// `CONSENT_MODE` (`strict` or `anonymous`); the worker's default when `None`.
+    pub consent_mode: Option<&'static str>,
 }
 
 impl Default for StackOptions {
@@ -59,6 +61,7 @@ impl Default for StackOptions {
             sandbox_port: 0,
             catalog: Default::default(),
             http_timeout_ms: None,
+            consent_mode: None,
         }
     }
 }
@@ -68,6 +71,8 @@ impl Default for StackOptions {
 pub struct Stack {
     /// The running sandbox.
     pub sandbox: RunningSandbox,
+    /// The sandbox storefront, the origin the worker proxies (`ORIGIN_URL`).
+    pub storefront: RunningStorefront,
     /// The worker's base URL.
     pub worker_url: String,
     /// Clerk public key of the worker's first store (`refarch-us`).
@@ -151,6 +156,8 @@ impl Stack {
         };
         let sandbox = RunningSandbox::start(&config, opts.sandbox_port)
             .map_err(io("starting the sandbox"))?;
+        let storefront = RunningStorefront::start(&sandbox.sandbox, 0)
+            .map_err(io("starting the sandbox storefront"))?;
         let clerk_key = config.clerk_stores[0].0.clone();
         let stamp = SystemTime::now()
             .duration_since(SystemTime::UNIX_EPOCH)
@@ -172,13 +179,16 @@ impl Stack {
             ("CLERK_PRIVATE_KEY_DE", config.clerk_stores[1].1.clone()),
             ("ADMIN_TOKEN", ADMIN_TOKEN.to_string()),
             ("SFCC_PAGE_SIZE", opts.page_size.to_string()),
+            ("ORIGIN_URL", storefront.base_url.clone()),
         ];
         let timeout = opts
             .http_timeout_ms
             .map(|ms| ("HTTP_TIMEOUT_MS", ms.to_string()));
+        let consent = opts.consent_mode.map(|m| ("CONSENT_MODE", m.to_string()));
         let env_text: String = vars
             .iter()
             .chain(timeout.iter())
+            .chain(consent.iter())
             .map(|(k, v)| format!("{k}={v}\n"))
             .collect();
         fs::write(&env_file, env_text).map_err(io("writing the worker's env file"))?;
@@ -238,6 +248,7 @@ impl Stack {
             .map_err(io("starting wrangler dev"))?;
         let stack = Self {
             sandbox,
+            storefront,
             worker_url: format!("http://127.0.0.1:{port}"),
             clerk_key,
             client: Client::default(),

@@ -1,0 +1,16 @@
+//! Server-side capture: shopper actions recognized from the storefront traffic the worker proxies,
+//! whether they may be forwarded (consent, bots), and which store a request belongs to.
+//!
+//! The shell hands over plain facts about a request (method, path, query, form fields, cookies,
+//! headers); everything here decides without I/O.
+
+mod bots;
+mod consent;
+mod rules;
+
+pub use bots::is_bot;
+pub use consent::{consent_from, forwarding, Consent, ConsentConfig, ConsentMode, Forwarding};
+pub use rules::{
+    capture, is_static_asset, needs_form, server_event, sfra_rules, site_of_path, CaptureRule,
+    Captured, RequestFacts, RuleKind,
+};

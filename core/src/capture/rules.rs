@@ -1,0 +1,332 @@
+//! Which storefront requests are shopper actions. SFRA's controller routes are the defaults;
+//! other storefronts (PWA Kit, custom SFRA cartridges) configure their own rules.
+
+use crate::event::{Event, EventKind, EventProduct, IngestContext};
+use serde::{Deserialize, Serialize};
+
+/// What a matching request is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleKind {
+    /// A product detail page; `param` names the product id.
+    ProductView,
+    /// A category listing; `param` names the category id.
+    CategoryView,
+    /// A search; `param` names the query.
+    Search,
+    /// An add-to-cart call; `param` names the product id, `quantity_param` the quantity.
+    AddToCart,
+}
+
+/// One rule: a request whose path ends with `action` (a path segment, e.g. SFRA's
+/// `Product-Show`), made with `method`, carrying `param` in its query (GET) or form (POST).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaptureRule {
+    /// The last path segment to match (`Product-Show`).
+    pub action: String,
+    /// `GET` or `POST`.
+    #[serde(default = "get")]
+    pub method: String,
+    /// What it is.
+    pub kind: RuleKind,
+    /// The parameter carrying the product, category or query.
+    pub param: String,
+    /// The parameter carrying the quantity (add to cart).
+    #[serde(default)]
+    pub quantity_param: Option<String>,
+}
+
+fn get() -> String {
+    "GET".into()
+}
+
+/// SFRA's routes: `Product-Show?pid=`, `Search-Show?cgid=`, `Search-Show?q=`, and
+/// `Cart-AddProduct` posting `pid` and `quantity`.
+pub fn sfra_rules() -> Vec<CaptureRule> {
+    let rule = |action: &str, method: &str, kind, param: &str, qty: Option<&str>| CaptureRule {
+        action: action.into(),
+        method: method.into(),
+        kind,
+        param: param.into(),
+        quantity_param: qty.map(String::from),
+    };
+    vec![
+        rule("Product-Show", "GET", RuleKind::ProductView, "pid", None),
+        rule("Search-Show", "GET", RuleKind::CategoryView, "cgid", None),
+        rule("Search-Show", "GET", RuleKind::Search, "q", None),
+        rule(
+            "Cart-AddProduct",
+            "POST",
+            RuleKind::AddToCart,
+            "pid",
+            Some("quantity"),
+        ),
+    ]
+}
+
+/// Plain facts about one request.
+#[derive(Debug, Clone, Copy)]
+pub struct RequestFacts<'a> {
+    /// HTTP method.
+    pub method: &'a str,
+    /// URL path.
+    pub path: &'a str,
+    /// Decoded query pairs.
+    pub query: &'a [(String, String)],
+    /// Decoded form fields (POST bodies the rules read).
+    pub form: &'a [(String, String)],
+}
+
+/// A recognized shopper action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Captured {
+    /// What it is.
+    pub kind: RuleKind,
+    /// The product, category or query.
+    pub value: String,
+    /// Quantity (add to cart), at least 1.
+    pub quantity: Option<u32>,
+}
+
+fn last_segment(path: &str) -> &str {
+    path.trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+}
+
+/// True for static files (SFCC's `/on/demandware.static/` and anything with a file extension
+/// other than `.html`): they pass through untouched.
+pub fn is_static_asset(path: &str) -> bool {
+    if path.contains("/demandware.static/") {
+        return true;
+    }
+    let last = last_segment(path);
+    match last.rsplit_once('.') {
+        Some((_, ext)) => !ext.eq_ignore_ascii_case("html") && !ext.contains('-'),
+        None => false,
+    }
+}
+
+/// True when a rule reads the form of this request, so the shell must read its body.
+pub fn needs_form(rules: &[CaptureRule], method: &str, path: &str) -> bool {
+    let action = last_segment(path);
+    rules
+        .iter()
+        .any(|r| r.method == "POST" && r.method.eq_ignore_ascii_case(method) && r.action == action)
+}
+
+/// The first rule the request matches, with its value.
+pub fn capture(rules: &[CaptureRule], facts: &RequestFacts<'_>) -> Option<Captured> {
+    let action = last_segment(facts.path);
+    rules
+        .iter()
+        .filter(|r| r.action == action && r.method.eq_ignore_ascii_case(facts.method))
+        .find_map(|r| {
+            let fields = if r.method.eq_ignore_ascii_case("POST") {
+                facts.form
+            } else {
+                facts.query
+            };
+            let find = |name: &str| {
+                fields
+                    .iter()
+                    .find(|(k, _)| k == name)
+                    .map(|(_, v)| v.trim())
+                    .filter(|v| !v.is_empty())
+            };
+            let value = find(&r.param)?;
+            let quantity = r.quantity_param.as_deref().map(|q| {
+                find(q)
+                    .and_then(|v| v.parse::<u32>().ok())
+                    .unwrap_or(1)
+                    .max(1)
+            });
+            Some(Captured {
+                kind: r.kind,
+                value: value.to_string(),
+                quantity,
+            })
+        })
+}
+
+/// The SFCC site id in an SFRA pipeline URL (`/on/demandware.store/Sites-RefArch-Site/…`).
+pub fn site_of_path(path: &str) -> Option<&str> {
+    path.split('/')
+        .find_map(|seg| seg.strip_prefix("Sites-")?.strip_suffix("-Site"))
+        .filter(|s| !s.is_empty())
+}
+
+/// The event a captured action becomes.
+pub fn server_event(captured: &Captured, ctx: &IngestContext<'_>) -> Event {
+    let product = |quantity| {
+        vec![EventProduct {
+            id: captured.value.clone(),
+            price: None,
+            quantity,
+        }]
+    };
+    let (kind, products, category, query) = match captured.kind {
+        RuleKind::ProductView => (EventKind::ProductView, product(None), None, None),
+        RuleKind::CategoryView => (
+            EventKind::CategoryView,
+            Vec::new(),
+            Some(captured.value.clone()),
+            None,
+        ),
+        RuleKind::Search => (
+            EventKind::Search,
+            Vec::new(),
+            None,
+            Some(captured.value.clone()),
+        ),
+        RuleKind::AddToCart => (EventKind::AddToCart, product(captured.quantity), None, None),
+    };
+    Event {
+        id: format!("{}-s", ctx.request_id),
+        kind,
+        time_ms: ctx.now_ms,
+        store: ctx.store.to_string(),
+        visitor: ctx.visitor.map(|v| v.clerk_visitor()),
+        customer: ctx.customer.map(String::from),
+        products,
+        category,
+        query,
+        order_id: None,
+        currency: Some(ctx.currency.to_string()),
+        source: ctx.source,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::Source;
+    use crate::identity::VisitorId;
+
+    fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
+        p.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    const BASE: &str = "/on/demandware.store/Sites-RefArch-Site/en_US";
+
+    fn captured(
+        method: &str,
+        action: &str,
+        query: &[(&str, &str)],
+        form: &[(&str, &str)],
+    ) -> Option<Captured> {
+        let (q, f) = (pairs(query), pairs(form));
+        capture(
+            &sfra_rules(),
+            &RequestFacts {
+                method,
+                path: &format!("{BASE}/{action}"),
+                query: &q,
+                form: &f,
+            },
+        )
+    }
+
+    #[test]
+    fn sfra_routes_are_recognized() {
+        let pdp = captured("GET", "Product-Show", &[("pid", "25518704M")], &[]).unwrap();
+        assert_eq!(
+            (pdp.kind, pdp.value.as_str()),
+            (RuleKind::ProductView, "25518704M")
+        );
+        let plp = captured("GET", "Search-Show", &[("cgid", "mens")], &[]).unwrap();
+        assert_eq!(plp.kind, RuleKind::CategoryView);
+        let search = captured("GET", "Search-Show", &[("q", " shirt ")], &[]).unwrap();
+        assert_eq!(
+            (search.kind, search.value.as_str()),
+            (RuleKind::Search, "shirt")
+        );
+        let add = captured(
+            "POST",
+            "Cart-AddProduct",
+            &[],
+            &[("pid", "A"), ("quantity", "3")],
+        )
+        .unwrap();
+        assert_eq!((add.kind, add.quantity), (RuleKind::AddToCart, Some(3)));
+        let odd = captured(
+            "POST",
+            "Cart-AddProduct",
+            &[],
+            &[("pid", "A"), ("quantity", "lots")],
+        )
+        .unwrap();
+        assert_eq!(odd.quantity, Some(1));
+    }
+
+    #[test]
+    fn other_requests_are_not_actions() {
+        assert_eq!(captured("GET", "Home-Show", &[], &[]), None);
+        assert_eq!(captured("GET", "Product-Show", &[], &[]), None, "no pid");
+        assert_eq!(captured("POST", "Product-Show", &[], &[("pid", "A")]), None);
+        assert_eq!(
+            captured("GET", "Cart-AddProduct", &[("pid", "A")], &[]),
+            None,
+            "a GET does not add"
+        );
+        assert!(needs_form(
+            &sfra_rules(),
+            "POST",
+            &format!("{BASE}/Cart-AddProduct")
+        ));
+        assert!(!needs_form(
+            &sfra_rules(),
+            "POST",
+            &format!("{BASE}/Account-Login")
+        ));
+    }
+
+    #[test]
+    fn static_files_sites_and_events() {
+        assert!(is_static_asset(
+            "/on/demandware.static/Sites-RefArch-Site/-/default/v1/css/global.css"
+        ));
+        assert!(is_static_asset("/favicon.ico"));
+        assert!(!is_static_asset(
+            "/s/RefArch/mens/oxford-shirt-25518704M.html"
+        ));
+        assert!(!is_static_asset(&format!("{BASE}/Product-Show")));
+        assert_eq!(site_of_path(&format!("{BASE}/Home-Show")), Some("RefArch"));
+        assert_eq!(site_of_path("/about"), None);
+
+        let visitor = VisitorId::parse("123e4567-e89b-42d3-a456-426614174000").unwrap();
+        let ctx = IngestContext {
+            store: "us",
+            currency: "USD",
+            visitor: Some(&visitor),
+            customer: None,
+            now_ms: 5,
+            request_id: "r1",
+            source: Source::Server,
+        };
+        let add = captured(
+            "POST",
+            "Cart-AddProduct",
+            &[],
+            &[("pid", "A"), ("quantity", "2")],
+        )
+        .unwrap();
+        let e = server_event(&add, &ctx);
+        assert_eq!(
+            (e.kind, e.products[0].quantity, e.source),
+            (EventKind::AddToCart, Some(2), Source::Server)
+        );
+        assert_eq!(
+            e.visitor.as_deref(),
+            Some("123e4567e89b42d3a456426614174000")
+        );
+        let anonymous = IngestContext {
+            visitor: None,
+            ..ctx
+        };
+        assert_eq!(server_event(&add, &anonymous).visitor, None);
+    }
+}

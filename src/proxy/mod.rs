@@ -1,0 +1,166 @@
+//! The storefront proxy: every request the worker does not serve itself goes to the origin
+//! unchanged, and the response comes back unchanged (streamed; redirects passed through). On the
+//! way, the core recognizes shopper actions in the request and decides, from consent and the user
+//! agent, what may be forwarded; the events go to the `events` queue after the response is sent.
+//! Tracking never fails a page.
+
+use crate::context::{bindings, Ctx};
+use crate::platform::queues::enqueue_all;
+use crate::platform::{now_ms, random};
+use sfcc_clerk_core::capture::{
+    capture, consent_from, forwarding, is_bot, is_static_asset, needs_form, server_event,
+    sfra_rules, site_of_path, Forwarding, RequestFacts,
+};
+use sfcc_clerk_core::event::{Event, IngestContext, Source};
+use sfcc_clerk_core::identity::{visitor_from_cookie_header, visitor_set_cookie, VisitorId};
+use sfcc_clerk_core::retry::Envelope;
+use wasm_bindgen::JsValue;
+use worker::{
+    Context, Env, Fetch, Method, Request, RequestInit, RequestRedirect, Response, Result,
+};
+
+/// SFRA's logout route: the shopper's anonymous id is rotated.
+const LOGOUT_ACTION: &str = "Login-Logout";
+
+fn pairs(encoded: &str) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(encoded.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+/// Proxies `req` to `origin` and queues what it shows the shopper did.
+pub async fn handle(
+    mut req: Request,
+    ctx: &Ctx,
+    env: &Env,
+    wctx: &Context,
+    origin: &str,
+) -> Result<Response> {
+    let url = req.url()?;
+    let path = url.path().to_string();
+    let target = match url.query() {
+        Some(q) => format!("{origin}{path}?{q}"),
+        None => format!("{origin}{path}"),
+    };
+    let method = req.method();
+    let rules = sfra_rules();
+    let form_body = if method == Method::Post && needs_form(&rules, "POST", &path) {
+        Some(req.bytes().await?)
+    } else {
+        None
+    };
+    let mut init = RequestInit::new();
+    init.with_method(method.clone())
+        .with_headers(req.headers().clone())
+        .with_redirect(RequestRedirect::Manual);
+    match &form_body {
+        Some(bytes) => {
+            init.with_body(Some(js_sys::Uint8Array::from(bytes.as_slice()).into()));
+        }
+        None if !matches!(method, Method::Get | Method::Head) => {
+            init.with_body(req.inner().body().map(JsValue::from));
+        }
+        None => {}
+    }
+    let outbound = Request::new_with_init(&target, &init)?;
+    let mut response = match Fetch::Request(outbound).send().await {
+        Ok(r) => r,
+        Err(e) => {
+            worker::console_error!("origin {origin} unreachable: {e}");
+            return Response::error("the storefront is unreachable", 502);
+        }
+    };
+    if is_static_asset(&path) {
+        return Ok(response);
+    }
+
+    let headers = req.headers();
+    let cookies = headers.get("cookie")?.unwrap_or_default();
+    let user_agent = headers.get("user-agent")?;
+    if is_bot(user_agent.as_deref()) {
+        return Ok(response);
+    }
+    let consent = consent_from(
+        &cookies,
+        headers.get("sec-gpc")?.as_deref(),
+        &ctx.settings.consent,
+    );
+    let decision = forwarding(consent, ctx.settings.consent.mode);
+    let logout = path.ends_with(LOGOUT_ACTION);
+    let known = visitor_from_cookie_header(&cookies).filter(|_| !logout);
+    let (visitor, new_cookie) = match (decision, known) {
+        (Forwarding::WithIdentity, Some(v)) => (Some(v), None),
+        (Forwarding::WithIdentity, None) => {
+            let v = VisitorId::parse(&random::uuid_v4()?).map_err(crate::platform::err)?;
+            let cookie = visitor_set_cookie(&v);
+            (Some(v), Some(cookie))
+        }
+        _ => (None, None),
+    };
+
+    let query = pairs(url.query().unwrap_or_default());
+    let form = form_body
+        .as_deref()
+        .map(|b| pairs(&String::from_utf8_lossy(b)))
+        .unwrap_or_default();
+    let method_name = if method == Method::Post {
+        "POST"
+    } else {
+        "GET"
+    };
+    let facts = RequestFacts {
+        method: method_name,
+        path: &path,
+        query: &query,
+        form: &form,
+    };
+    let succeeded = response.status_code() < 400;
+    let captured = capture(&rules, &facts).filter(|_| succeeded);
+    if let (Some(captured), Forwarding::WithIdentity | Forwarding::Anonymous) = (captured, decision)
+    {
+        let store = site_of_path(&path)
+            .and_then(|site| {
+                ctx.settings
+                    .stores
+                    .iter()
+                    .find(|s| s.config.site_id == site)
+            })
+            .or_else(|| ctx.settings.stores.first());
+        if let Some(store) = store {
+            let request_id = random::uuid_v4()?.replace('-', "");
+            let input = IngestContext {
+                store: &store.config.name,
+                currency: &store.config.currency,
+                visitor: visitor.as_ref(),
+                customer: None,
+                now_ms: now_ms(),
+                request_id: &request_id,
+                source: Source::Server,
+            };
+            queue_later(env, wctx, server_event(&captured, &input));
+        }
+    }
+
+    if let Some(cookie) = new_cookie {
+        let headers = response.headers().clone();
+        headers.append("set-cookie", &cookie)?;
+        response = response.with_headers(headers);
+    }
+    Ok(response)
+}
+
+/// Queues an event after the response has gone out; a failure is logged, never the page's.
+fn queue_later(env: &Env, wctx: &Context, event: Event) {
+    let queue = match env.queue(bindings::EVENTS) {
+        Ok(q) => q,
+        Err(e) => {
+            worker::console_error!("events queue unavailable: {e}");
+            return;
+        }
+    };
+    wctx.wait_until(async move {
+        if let Err(e) = enqueue_all(&queue, &[Envelope::first(event)]).await {
+            worker::console_error!("could not queue a captured event: {e}");
+        }
+    });
+}
