@@ -7,6 +7,7 @@
 //! - [`sfcc`]: SFCC OCAPI wire types (token, product search, product documents).
 //! - [`clerk`]: Clerk.io API v2 wire types (product upserts, tracking calls, responses).
 //! - [`mapping`]: SFCC product document → validated Clerk product.
+//! - [`datalayer`]: the storefront GA4 data-layer audit (rules, page types, page vs feed).
 //! - [`event`]: the one behavioural event schema and the normalizer for inbound events.
 //! - [`identity`]: first-party visitor ids and their Clerk form.
 //! - [`retry`]: what to do with a failed delivery (a pure decision with a reason) and the backoff policy.
@@ -18,6 +19,7 @@
 pub mod catalog;
 pub mod clerk;
 pub mod config;
+pub mod datalayer;
 pub mod delivery;
 pub mod event;
 pub mod hash;
