@@ -6,11 +6,13 @@
 //! - [`PageType`] and [`classify`]: the page type from its URL (SFRA defaults, [`PageRule`]s) or
 //!   from hints in the data layer.
 //! - [`validate`]: the rules, as a [`Report`] of [`Finding`]s with stable [`Code`]s.
+//! - [`feed`]: the product as the page shows it (data layer, JSON-LD) against the feed record.
 //!
 //! Everything here is pure: the CLI reads files, the validator reads the page.
 
 mod capture;
 mod currency;
+pub mod feed;
 mod fields;
 mod finding;
 mod page;
