@@ -73,12 +73,7 @@ pub fn render(report: &Report, json: bool) -> String {
 
 /// `error   wrong_type       push 4 ecommerce.items[0].price: expected a number, …`
 fn line(f: &Finding) -> String {
-    let place = match (f.event_index, f.field.as_deref()) {
-        (Some(i), Some(field)) => format!("push {i} {field}"),
-        (Some(i), None) => format!("push {i}"),
-        (None, Some(field)) => field.to_string(),
-        (None, None) => "-".to_string(),
-    };
+    let place = f.location().unwrap_or_else(|| "-".into());
     format!(
         "{:<7} {:<16} {place}: {}\n",
         f.severity.as_str(),

@@ -115,6 +115,16 @@ impl Finding {
         self.field = Some(path.into());
         self
     }
+
+    /// Where it points, for people: `push 4 ecommerce.items[0].price`, `push 4`, `event`.
+    pub fn location(&self) -> Option<String> {
+        match (self.event_index, self.field.as_deref()) {
+            (Some(i), Some(field)) => Some(format!("push {i} {field}")),
+            (Some(i), None) => Some(format!("push {i}")),
+            (None, Some(field)) => Some(field.to_string()),
+            (None, None) => None,
+        }
+    }
 }
 
 /// How many findings of each severity.
@@ -218,6 +228,15 @@ mod tests {
         );
         assert!(report.has_errors());
         assert_eq!(report.summary(), "pdp: 1 error, 1 warning, 1 info");
+        let places: Vec<Option<String>> = report.findings.iter().map(Finding::location).collect();
+        assert_eq!(
+            places,
+            [
+                Some("push 3 ecommerce.items[0].price".into()),
+                None,
+                Some("push 0".into())
+            ]
+        );
     }
 
     #[test]

@@ -97,12 +97,9 @@ impl Panel {
         li.set_attribute("data-code", f.code.as_str())?;
         li.set_attribute("data-severity", f.severity.as_str())?;
         self.child(&li, "code", Some(f.code.as_str()))?;
-        let place = match (f.event_index, f.field.as_deref()) {
-            (Some(i), Some(field)) => format!(" push {i} {field}: "),
-            (Some(i), None) => format!(" push {i}: "),
-            (None, Some(field)) => format!(" {field}: "),
-            (None, None) => " ".to_string(),
-        };
+        let place = f
+            .location()
+            .map_or_else(|| " ".into(), |at| format!(" {at}: "));
         let text = self
             .document
             .create_text_node(&format!("{place}{}", f.message));

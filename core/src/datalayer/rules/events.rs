@@ -70,13 +70,17 @@ pub fn check(event: &GaEvent<'_>) -> Vec<Finding> {
         return out;
     };
     let sum = items(&mut r, ecommerce, spec);
-    let need = |required| if required { REQUIRED } else { Need::Optional };
-    let value = r.amount(ecommerce, "value", "ecommerce.value", need(spec.value));
+    let value = r.amount(
+        ecommerce,
+        "value",
+        "ecommerce.value",
+        Need::error_if(spec.value),
+    );
     r.currency(
         ecommerce,
         "currency",
         "ecommerce.currency",
-        need(spec.currency || value.is_some()),
+        Need::error_if(spec.currency || value.is_some()),
     );
     if let (Some(value), Some(sum)) = (value, sum) {
         if (value - sum).abs() > VALUE_TOLERANCE + 1e-9 {
@@ -146,16 +150,20 @@ fn items(r: &mut Reader<'_>, ecommerce: &Map<String, Value>, spec: &Spec) -> Opt
             sum = None;
             continue;
         };
-        let required = |yes| if yes { REQUIRED } else { Need::Optional };
         r.id(item, "item_id", &format!("{path}.item_id"), REQUIRED);
         let price = r.amount(
             item,
             "price",
             &format!("{path}.price"),
-            required(spec.price),
+            Need::error_if(spec.price),
         );
         let quantity_path = format!("{path}.quantity");
-        let quantity = match r.quantity(item, "quantity", &quantity_path, required(spec.quantity)) {
+        let quantity = match r.quantity(
+            item,
+            "quantity",
+            &quantity_path,
+            Need::error_if(spec.quantity),
+        ) {
             Some(q) => Some(q),
             // GA4 counts a line without quantity once; a required one is already reported.
             None if !spec.quantity && item.get("quantity").is_none_or(Value::is_null) => Some(1),
