@@ -1,6 +1,7 @@
 //! `sfcc-clerk`: the operators' command line.
 
 mod admin_cmd;
+mod datalayer_cmd;
 mod map_cmd;
 mod sandbox_cmd;
 
@@ -70,6 +71,19 @@ enum Command {
         #[arg(long, default_value_t = 50)]
         limit: u32,
     },
+    /// Audit a captured GA4 dataLayer (a JSON array of pushes) as a page type: one line per
+    /// finding (severity, rule code, push, field, message) and a summary; exit code 1 on any
+    /// error finding, 2 when the input cannot be read.
+    ValidateDatalayer {
+        /// The page the capture comes from.
+        #[arg(long, value_parser = datalayer_cmd::PAGES)]
+        page: String,
+        /// Print the report as JSON instead.
+        #[arg(long)]
+        json: bool,
+        /// The capture (`-` for stdin).
+        file: PathBuf,
+    },
     /// Serve local stand-ins for SFCC and Clerk.io on 127.0.0.1 (until Ctrl-C).
     Sandbox {
         /// Port to listen on (0 picks a free one).
@@ -108,6 +122,7 @@ fn main() -> ExitCode {
             what,
             limit,
         } => admin_cmd::run(&worker, admin_cmd::Action::List { what: &what, limit }),
+        Command::ValidateDatalayer { page, json, file } => datalayer_cmd::run(&page, json, &file),
         Command::Sandbox {
             port,
             products,

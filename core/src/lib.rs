@@ -8,6 +8,7 @@
 //! - [`clerk`]: Clerk.io API v2 wire types (product upserts, tracking calls, responses).
 //! - [`mapping`]: SFCC product document → validated Clerk product.
 //! - [`capture`]: shopper actions recognized from proxied storefront traffic; consent and bots.
+//! - [`datalayer`]: the storefront GA4 data-layer audit (rules, page types, page vs feed).
 //! - [`event`]: the one behavioural event schema and the normalizer for inbound events.
 //! - [`identity`]: first-party visitor ids and their Clerk form.
 //! - [`retry`]: what to do with a failed delivery (a pure decision with a reason) and the backoff policy.
@@ -20,6 +21,7 @@ pub mod capture;
 pub mod catalog;
 pub mod clerk;
 pub mod config;
+pub mod datalayer;
 pub mod delivery;
 pub mod event;
 pub mod hash;

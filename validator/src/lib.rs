@@ -1,12 +1,23 @@
 //! The QA validator, compiled to wasm and run in the shop's pages.
 //!
-//! Its rules are the core's: an event payload the validator accepts is one the worker accepts.
-//! This first slice audits event payloads (as posted to the worker's `/events`) and reports what
-//! the worker would forward; the page audits (data layer, page vs feed) build on it.
+//! Its rules are the core's: an event payload the validator accepts is one the worker accepts,
+//! and a data layer it passes is one the core's data-layer rules pass.
+//!
+//! - `auditEventPayload(body, currency)`: an event payload as posted to the worker's `/events`.
+//! - `classifyPage(url, rulesJson?)`, `validateDataLayer(page, pushesJson)`,
+//!   `validateFeed(pageFactsJson, feedJson)`: the data-layer audit on demand ([`api`]).
+//! - `start()`: the live audit of this page's `dataLayer`, with an overlay and
+//!   `window.sfccClerkQa` ([`observer`]).
 
 use serde::Serialize;
 use sfcc_clerk_core::event::{normalize, tracking_call, IngestContext, Source};
 use wasm_bindgen::prelude::*;
+
+pub mod api;
+pub mod observer;
+
+pub use api::{classify_page, validate_data_layer, validate_feed};
+pub use observer::start;
 
 /// The outcome of auditing one payload.
 #[derive(Debug, Serialize, PartialEq)]

@@ -30,3 +30,43 @@ pub fn sizes(path: &std::path::Path) -> Result<(usize, usize), String> {
     let compressed = gz.finish().map_err(|e| e.to_string())?;
     Ok((bytes.len(), compressed.len()))
 }
+
+/// Builds the QA validator (release wasm, then wasm-bindgen `--target web`) into
+/// `build/validator/` and prints the size of its wasm (raw and gzip) and of its JS glue.
+pub fn validator() -> Result<(), String> {
+    step(
+        "building the validator (cargo build --release, wasm32)",
+        crate::shell::cargo(&[
+            "build",
+            "-p",
+            "sfcc-clerk-validator",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--release",
+        ]),
+    )?;
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| root().join("target"));
+    let out = root().join("build/validator");
+    let env = sfcc_clerk_e2e::tool_env();
+    let bindgen = env
+        .iter()
+        .find(|(k, _)| k == "WASM_BINDGEN_BIN")
+        .map_or("wasm-bindgen".to_string(), |(_, v)| v.clone());
+    let mut cmd = Command::new(bindgen);
+    cmd.args(["--target", "web", "--out-dir"])
+        .arg(&out)
+        .arg(target.join("wasm32-unknown-unknown/release/sfcc_clerk_validator.wasm"));
+    step("wasm-bindgen --target web (build/validator)", cmd)?;
+    let (raw, gz) = sizes(&out.join("sfcc_clerk_validator_bg.wasm"))?;
+    let (js, js_gz) = sizes(&out.join("sfcc_clerk_validator.js"))?;
+    println!(
+        "[size] validator wasm: {:.1} KiB raw, {:.1} KiB gzip; JS glue: {:.1} KiB raw, {:.1} KiB gzip",
+        raw as f64 / 1024.0,
+        gz as f64 / 1024.0,
+        js as f64 / 1024.0,
+        js_gz as f64 / 1024.0
+    );
+    Ok(())
+}

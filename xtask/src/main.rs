@@ -2,6 +2,7 @@
 //!
 //! - `setup [--browser]`: install what is missing (idempotent, quick when present).
 //! - `build-worker`: build the worker to wasm and report its size.
+//! - `build-validator`: build the QA validator to wasm and report its size.
 //! - `demo [--once]`: the whole flow on the local sandbox, until Ctrl-C.
 //! - `test`: formatting, lints, native tests, browser tests, e2e tests.
 //! - `bench`: performance figures.
@@ -19,6 +20,7 @@ const USAGE: &str = "usage: cargo xtask <command>
   demo [--once]      install what is missing, build, run sandbox + worker, show a sync and events
   test               install what is missing, then fmt, clippy, native, browser and e2e tests
   build-worker       build the worker (wasm) and print its size
+  build-validator    build the QA validator (wasm + JS glue, build/validator) and print its size
   bench [--products N]
                      print performance figures: mapping throughput, worker size, and a full
                      re-index of N generated products through the worker (default 10000)
@@ -31,6 +33,7 @@ fn main() -> ExitCode {
         Some("demo") => demo::run(flag("--once")),
         Some("test") => test(),
         Some("build-worker") => setup::worker_tools().and_then(|()| build::worker()),
+        Some("build-validator") => setup::wasm_tools().and_then(|()| build::validator()),
         Some("bench") => bench(
             args.iter()
                 .position(|a| a == "--products")

@@ -42,9 +42,16 @@ fn cargo_install(krate: &str, binary: &str, version: &str) -> Result<(), String>
     step(&format!("cargo install {krate} {version}"), cmd)
 }
 
-/// The wasm target, wasm-bindgen-cli and worker-build at the versions Cargo.lock needs, and the
-/// npm packages (wrangler, wasm-opt, esbuild) from package-lock.json.
+/// The wasm tools, worker-build at the version Cargo.lock needs, and the npm packages
+/// (wrangler, wasm-opt, esbuild) from package-lock.json.
 pub fn worker_tools() -> Result<(), String> {
+    wasm_tools()?;
+    cargo_install("worker-build", "worker-build", &locked_version("worker")?)?;
+    npm_packages()
+}
+
+/// The wasm target, rustfmt and clippy, and wasm-bindgen-cli at the version Cargo.lock needs.
+pub fn wasm_tools() -> Result<(), String> {
     let targets = output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
     if targets.lines().any(|t| t == "wasm32-unknown-unknown") {
         println!("[setup] rust target wasm32-unknown-unknown: present");
@@ -67,9 +74,7 @@ pub fn worker_tools() -> Result<(), String> {
         "wasm-bindgen-cli",
         "wasm-bindgen",
         &locked_version("wasm-bindgen")?,
-    )?;
-    cargo_install("worker-build", "worker-build", &locked_version("worker")?)?;
-    npm_packages()
+    )
 }
 
 fn npm_packages() -> Result<(), String> {

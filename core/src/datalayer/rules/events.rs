@@ -1,0 +1,244 @@
+//! Per-event rules: each GA4 ecommerce event and `search`, read through the computed state.
+
+use crate::datalayer::fields::{Need, Reader};
+use crate::datalayer::finding::{Code, Finding, Severity};
+use crate::datalayer::state::GaEvent;
+use serde_json::{Map, Value};
+
+/// `value` may differ from Σ price × quantity by this much.
+pub const VALUE_TOLERANCE: f64 = 0.01;
+
+/// What one ecommerce event must carry.
+struct Spec {
+    name: &'static str,
+    /// Every item needs a numeric `price`.
+    price: bool,
+    /// Every item needs a `quantity`.
+    quantity: bool,
+    /// `value` is required.
+    value: bool,
+    /// `currency` is required even without `value` (it always is with one).
+    currency: bool,
+}
+
+const fn spec(
+    name: &'static str,
+    price: bool,
+    quantity: bool,
+    value: bool,
+    currency: bool,
+) -> Spec {
+    Spec {
+        name,
+        price,
+        quantity,
+        value,
+        currency,
+    }
+}
+
+const SPECS: [Spec; 11] = [
+    spec("view_item", true, false, false, true),
+    spec("view_item_list", false, false, false, false),
+    spec("select_item", false, false, false, false),
+    spec("add_to_cart", true, true, true, true),
+    spec("remove_from_cart", true, true, true, true),
+    spec("view_cart", true, false, false, false),
+    spec("begin_checkout", true, false, false, false),
+    spec("add_shipping_info", true, false, false, false),
+    spec("add_payment_info", true, false, false, false),
+    spec("add_to_wishlist", false, false, false, false),
+    spec("purchase", true, false, true, true),
+];
+
+const REQUIRED: Need = Need::Required(Severity::Error);
+
+/// The findings about one event's own fields.
+pub fn check(event: &GaEvent<'_>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut r = Reader {
+        index: event.index,
+        out: &mut out,
+    };
+    if event.name == "search" {
+        r.text(&event.state, "search_term", "search_term", REQUIRED);
+    }
+    let Some(spec) = SPECS.iter().find(|s| s.name == event.name) else {
+        return out;
+    };
+    let Some(ecommerce) = ecommerce(&mut r, event) else {
+        return out;
+    };
+    let sum = items(&mut r, ecommerce, spec);
+    let value = r.amount(
+        ecommerce,
+        "value",
+        "ecommerce.value",
+        Need::error_if(spec.value),
+    );
+    r.currency(
+        ecommerce,
+        "currency",
+        "ecommerce.currency",
+        Need::error_if(spec.currency || value.is_some()),
+    );
+    if let (Some(value), Some(sum)) = (value, sum) {
+        if (value - sum).abs() > VALUE_TOLERANCE + 1e-9 {
+            out.push(
+                Finding::new(
+                    Code::ValueMismatch,
+                    Severity::Error,
+                    format!(
+                        "expected value = Σ price × quantity = {sum:.2} (± {VALUE_TOLERANCE}), found {value}"
+                    ),
+                )
+                .at(event.index)
+                .field("ecommerce.value"),
+            );
+        }
+    }
+    let mut r = Reader {
+        index: event.index,
+        out: &mut out,
+    };
+    match event.name {
+        "view_item_list" => list_name(&mut r, ecommerce),
+        "purchase" => {
+            r.id(
+                ecommerce,
+                "transaction_id",
+                "ecommerce.transaction_id",
+                REQUIRED,
+            );
+            let missing_is = Need::Required(Severity::Warning);
+            r.amount(ecommerce, "tax", "ecommerce.tax", missing_is);
+            r.amount(ecommerce, "shipping", "ecommerce.shipping", missing_is);
+        }
+        _ => {}
+    }
+    out.extend(stale(event));
+    out
+}
+
+/// The ecommerce object the event reads, or a finding why there is none.
+fn ecommerce<'e>(r: &mut Reader<'_>, event: &'e GaEvent<'_>) -> Option<&'e Map<String, Value>> {
+    let value = r.get(&event.state, "ecommerce", "ecommerce", REQUIRED)?;
+    if value.is_object() {
+        event.ecommerce()
+    } else {
+        r.wrong_type("ecommerce", "an object", value);
+        None
+    }
+}
+
+/// Checks the items; returns Σ price × quantity when every line has both (quantity defaults to 1).
+fn items(r: &mut Reader<'_>, ecommerce: &Map<String, Value>, spec: &Spec) -> Option<f64> {
+    let value = r.get(ecommerce, "items", "ecommerce.items", REQUIRED)?;
+    let Some(items) = value.as_array().filter(|a| !a.is_empty()) else {
+        if value.is_array() {
+            r.bad_value("ecommerce.items", "at least one item", value);
+        } else {
+            r.wrong_type("ecommerce.items", "an array of items", value);
+        }
+        return None;
+    };
+    let mut sum = Some(0.0);
+    for (i, item) in items.iter().enumerate() {
+        let path = format!("ecommerce.items[{i}]");
+        let Some(item) = item.as_object() else {
+            r.wrong_type(&path, "an item object", item);
+            sum = None;
+            continue;
+        };
+        r.id(item, "item_id", &format!("{path}.item_id"), REQUIRED);
+        let price = r.amount(
+            item,
+            "price",
+            &format!("{path}.price"),
+            Need::error_if(spec.price),
+        );
+        let quantity_path = format!("{path}.quantity");
+        let quantity = match r.quantity(
+            item,
+            "quantity",
+            &quantity_path,
+            Need::error_if(spec.quantity),
+        ) {
+            Some(q) => Some(q),
+            // GA4 counts a line without quantity once; a required one is already reported.
+            None if !spec.quantity && item.get("quantity").is_none_or(Value::is_null) => Some(1),
+            None => None,
+        };
+        r.currency(
+            item,
+            "currency",
+            &format!("{path}.currency"),
+            Need::Optional,
+        );
+        sum = match (sum, price, quantity) {
+            (Some(s), Some(p), Some(q)) => Some(s + p * q as f64),
+            _ => None,
+        };
+    }
+    sum
+}
+
+/// `view_item_list` names its list, on the event or on every item.
+fn list_name(r: &mut Reader<'_>, ecommerce: &Map<String, Value>) {
+    let named = |o: &Map<String, Value>| {
+        ["item_list_id", "item_list_name"].iter().any(|k| {
+            o.get(*k)
+                .and_then(Value::as_str)
+                .is_some_and(|s| !s.trim().is_empty())
+        })
+    };
+    let items = ecommerce.get("items").and_then(Value::as_array);
+    let on_items = items.is_some_and(|items| {
+        !items.is_empty() && items.iter().all(|i| i.as_object().is_some_and(named))
+    });
+    if !named(ecommerce) && !on_items {
+        r.out.push(
+            Finding::new(
+                Code::MissingField,
+                Severity::Error,
+                "expected `item_list_id` or `item_list_name` (on ecommerce or on every item), found neither",
+            )
+            .at(r.index)
+            .field("ecommerce.item_list_id"),
+        );
+    }
+}
+
+/// `stale_ecommerce`: the event reads data an earlier push left in the state.
+fn stale(event: &GaEvent<'_>) -> Option<Finding> {
+    let message = if event.merged_stale_data() {
+        format!(
+            "expected {}'s own ecommerce object (push {{ecommerce: null}} before it), found it merged with an earlier push's: {} items in the state, {} in the push",
+            event.name,
+            count(event.state.get("ecommerce")),
+            count(event.push.get("ecommerce")),
+        )
+    } else if let Some(from) = event.reused_from {
+        format!(
+            "expected a new ecommerce object for {}, found the one push {from} set, already read by an earlier event",
+            event.name
+        )
+    } else {
+        return None;
+    };
+    Some(
+        Finding::new(Code::StaleEcommerce, Severity::Warning, message)
+            .at(event.index)
+            .field("ecommerce"),
+    )
+}
+
+fn count(ecommerce: Option<&Value>) -> usize {
+    ecommerce
+        .and_then(|e| e.get("items"))
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len)
+}
+
+#[cfg(test)]
+mod tests;
