@@ -9,6 +9,8 @@
 //! lays those details over the Data API documents, so mapping reads one product either way.
 
 use super::{ImageGroup, Inventory, Product, Variant, VariationAttribute, OCAPI_VERSION};
+// Ids may hold spaces or commas.
+use crate::clerk::percent_encode as encode;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -49,19 +51,6 @@ pub fn shop_products_path(site: &SiteView<'_>, ids: &[String]) -> String {
         path.push_str(&encode(list));
     }
     path
-}
-
-/// Percent-encodes everything but unreserved characters (ids may hold spaces or commas).
-fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// One product as the Shop API answers for a site.
