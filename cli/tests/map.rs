@@ -1,9 +1,9 @@
 //! `sfcc-clerk map` as operators run it: documents on stdin, Clerk products out, report on stderr.
 
+mod common;
+
 use serde_json::{json, Value};
-use std::io::Write;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
 
 fn fixture() -> String {
     std::fs::read_to_string(
@@ -13,30 +13,12 @@ fn fixture() -> String {
 }
 
 fn map(args: &[&str], stdin: &str) -> (i32, Vec<Value>, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sfcc-clerk"))
-        .arg("map")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    let products = String::from_utf8_lossy(&out.stdout)
+    let (code, stdout, stderr) = common::run("map", args, stdin);
+    let products = stdout
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    (
-        out.status.code().unwrap_or(-1),
-        products,
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    (code, products, stderr)
 }
 
 #[test]

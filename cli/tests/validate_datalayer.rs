@@ -1,9 +1,9 @@
 //! `sfcc-clerk validate-datalayer` as QA runs it: a capture file or stdin, findings out, exit code.
 
+mod common;
+
 use serde_json::Value;
-use std::io::Write;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
 
 /// A capture from the core's fixtures.
 fn fixture(name: &str) -> PathBuf {
@@ -13,26 +13,7 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 fn validate(args: &[&str], stdin: &str) -> (i32, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sfcc-clerk"))
-        .arg("validate-datalayer")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    common::run("validate-datalayer", args, stdin)
 }
 
 #[test]
