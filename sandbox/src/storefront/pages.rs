@@ -27,6 +27,14 @@ pub fn item(p: &ShopProduct, price: Option<f64>, quantity: u32) -> Item {
     }
 }
 
+/// The GA4 items of priced lines.
+fn items(lines: &[(ShopProduct, u32, Option<f64>)]) -> Vec<Item> {
+    lines
+        .iter()
+        .map(|(p, q, price)| item(p, *price, *q))
+        .collect()
+}
+
 /// The visitor's cart with each line's product (lines whose product is gone are left out).
 pub fn cart(shop: &Shop, visit: &Visit) -> Result<Vec<(ShopProduct, u32)>, ShopError> {
     let lines: Vec<CartLine> = shop
@@ -264,12 +272,7 @@ pub fn cart_page(shop: &Shop, visit: &Visit) -> Result<Response, ShopError> {
         visit.site.url("Checkout-Begin"),
         total = merchandise(&lines),
     );
-    let event = Event::ViewCart(
-        lines
-            .iter()
-            .map(|(p, q, price)| item(p, *price, *q))
-            .collect(),
-    );
+    let event = Event::ViewCart(items(&lines));
     show(
         shop,
         visit,
@@ -301,12 +304,7 @@ pub fn checkout(shop: &Shop, visit: &Visit) -> Result<Response, ShopError> {
         visit.site.url("CheckoutServices-PlaceOrder"),
         escape(&email),
     );
-    let event = Event::BeginCheckout(
-        lines
-            .iter()
-            .map(|(p, q, price)| item(p, *price, *q))
-            .collect(),
-    );
+    let event = Event::BeginCheckout(items(&lines));
     show(
         shop,
         visit,
@@ -375,10 +373,7 @@ pub fn confirm(shop: &Shop, visit: &Visit, params: &Params) -> Result<Response, 
         transaction_id: order.id.clone(),
         tax: order.tax,
         shipping: order.shipping,
-        items: lines
-            .iter()
-            .map(|(p, q, price)| item(p, *price, *q))
-            .collect(),
+        items: items(&lines),
     };
     show(
         shop,
