@@ -44,7 +44,7 @@ pub async fn handle(
     };
     let method = req.method();
     let rules = sfra_rules();
-    let form_body = if method == Method::Post && needs_form(&rules, "POST", &path) {
+    let form_body = if needs_form(&rules, method.as_ref(), &path) {
         Some(req.bytes().await?)
     } else {
         None
@@ -103,13 +103,8 @@ pub async fn handle(
         .as_deref()
         .map(|b| pairs(&String::from_utf8_lossy(b)))
         .unwrap_or_default();
-    let method_name = if method == Method::Post {
-        "POST"
-    } else {
-        "GET"
-    };
     let facts = RequestFacts {
-        method: method_name,
+        method: method.as_ref(),
         path: &path,
         query: &query,
         form: &form,

@@ -268,6 +268,11 @@ mod tests {
         assert_eq!(captured("GET", "Product-Show", &[], &[]), None, "no pid");
         assert_eq!(captured("POST", "Product-Show", &[], &[("pid", "A")]), None);
         assert_eq!(
+            captured("HEAD", "Product-Show", &[("pid", "A")], &[]),
+            None,
+            "a HEAD is no view"
+        );
+        assert_eq!(
             captured("GET", "Cart-AddProduct", &[("pid", "A")], &[]),
             None,
             "a GET does not add"
@@ -281,6 +286,11 @@ mod tests {
             &sfra_rules(),
             "POST",
             &format!("{BASE}/Account-Login")
+        ));
+        assert!(!needs_form(
+            &sfra_rules(),
+            "GET",
+            &format!("{BASE}/Cart-AddProduct")
         ));
     }
 
