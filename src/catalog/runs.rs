@@ -5,8 +5,8 @@ use crate::platform::queues::{enqueue, enqueue_all};
 use crate::platform::{err, now_ms, random};
 use serde::Deserialize;
 use sfcc_clerk_core::catalog::{
-    delta_window, expected_pages, sweep_slice, CatalogJob, PageJob, RunMode, DEFAULT_OVERLAP_MS,
-    LOCK_TTL_MS,
+    delta_window, expected_pages, sweep_slice, CatalogJob, PageJob, RunMode, Sweep,
+    DEFAULT_OVERLAP_MS, LOCK_TTL_MS,
 };
 use sfcc_clerk_core::retry::Envelope;
 use wasm_bindgen::JsValue;
@@ -117,7 +117,7 @@ pub async fn start_run(
                 ctx.settings.page_size,
             ),
         ),
-        _ => (JsValue::NULL, sweep_slice(0, None, 0, 1)),
+        _ => (JsValue::NULL, Sweep::default()),
     };
     let sweep_from = sweep.starts.first().copied().unwrap_or(0);
     let mut statements = vec![ctx

@@ -46,8 +46,9 @@ pub fn delta_window(high_water_ms: Option<u64>, now_ms: u64, overlap_ms: u64) ->
     })
 }
 
-/// The slice of the catalog a delta run reads again, and where the next one starts.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The slice of the catalog a delta run reads again, and where the next one starts (none by
+/// default).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Sweep {
     /// Page offsets to read.
     pub starts: Vec<u32>,
