@@ -70,7 +70,7 @@ fn pages_through_a_generated_catalog_in_order() {
             &bearer,
             json!({"query": {"match_all_query": {}}, "start": 5, "count": 1})
         )["hits"][0],
-        sfcc_clerk_sandbox::sfcc::data_view(&generator::product(5, 1))
+        sfcc_clerk_sandbox::sfcc::data_view(generator::product(5, 1))
     );
 }
 

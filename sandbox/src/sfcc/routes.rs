@@ -191,7 +191,7 @@ fn search(state: &Shared, headers: &HeaderMap, body: &str) -> Response {
         );
     }
     let (total, docs) = s.catalog.search(&selection, start, count);
-    let hits: Vec<Value> = docs.iter().map(super::views::data_view).collect();
+    let hits: Vec<Value> = docs.into_iter().map(super::views::data_view).collect();
     json(
         StatusCode::OK,
         json!({"_v": "24.5", "_type": "product_search_result", "count": hits.len(), "start": start, "total": total, "hits": hits}),
