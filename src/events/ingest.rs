@@ -4,6 +4,7 @@ use crate::context::Ctx;
 use crate::platform::queues::enqueue_all;
 use crate::platform::{now_ms, random};
 use serde_json::json;
+use sfcc_clerk_core::capture::{consent_from, forwarding, Forwarding};
 use sfcc_clerk_core::event::{normalize, IngestContext, Source};
 use sfcc_clerk_core::identity::{visitor_from_cookie_header, visitor_set_cookie, VisitorId};
 use sfcc_clerk_core::retry::Envelope;
@@ -16,19 +17,37 @@ fn refuse(status: u16, message: &str) -> Result<Response> {
     Response::from_json(&json!({"error": message})).map(|r| r.with_status(status))
 }
 
-/// Accepts events for the store named by `?store=` (default: the first configured store) and the
-/// shopper's visitor id (set as a first-party cookie when missing) and
-/// answers 202 once they are queued, or 400/413 naming the problem; nothing of a refused call is
-/// queued.
+/// Accepts same-site JSON events for the store named by `?store=` (default: the first configured
+/// store). With tracking consent they carry the shopper's visitor id (set as a first-party cookie
+/// when missing); in anonymous mode a declining shopper's carry none; otherwise they are checked
+/// and dropped. Answers 202 once they are queued, or 400/403/413/415 naming the problem; nothing
+/// of a refused call is queued.
 pub async fn ingest(mut req: Request, ctx: &Ctx) -> Result<Response> {
-    let cookie = req.headers().get("cookie")?.unwrap_or_default();
-    let (visitor, set_cookie) = match visitor_from_cookie_header(&cookie) {
-        Some(v) => (v, None),
-        None => {
+    let headers = req.headers();
+    if headers.get("sec-fetch-site")?.as_deref() == Some("cross-site") {
+        return refuse(403, "cross-site event posts are not accepted");
+    }
+    let json = headers
+        .get("content-type")?
+        .is_some_and(|t| t.to_ascii_lowercase().starts_with("application/json"));
+    if !json {
+        return refuse(415, "content-type must be application/json");
+    }
+    let cookie = headers.get("cookie")?.unwrap_or_default();
+    let consent = consent_from(
+        &cookie,
+        headers.get("sec-gpc")?.as_deref(),
+        &ctx.settings.consent,
+    );
+    let decision = forwarding(consent, ctx.settings.consent.mode);
+    let (visitor, set_cookie) = match (decision, visitor_from_cookie_header(&cookie)) {
+        (Forwarding::WithIdentity, Some(v)) => (Some(v), None),
+        (Forwarding::WithIdentity, None) => {
             let v = VisitorId::parse(&random::uuid_v4()?).map_err(crate::platform::err)?;
             let header = visitor_set_cookie(&v);
-            (v, Some(header))
+            (Some(v), Some(header))
         }
+        _ => (None, None),
     };
     let body = req.bytes().await?;
     if body.len() > MAX_BODY_BYTES {
@@ -62,7 +81,7 @@ pub async fn ingest(mut req: Request, ctx: &Ctx) -> Result<Response> {
     let input = IngestContext {
         store: &store.name,
         currency: &store.currency,
-        visitor: Some(&visitor),
+        visitor: visitor.as_ref(),
         customer: None,
         now_ms: now_ms(),
         request_id: &request_id,
@@ -72,6 +91,16 @@ pub async fn ingest(mut req: Request, ctx: &Ctx) -> Result<Response> {
         Ok(events) => events,
         Err(e) => return refuse(400, &e.to_string()),
     };
+    if matches!(decision, Forwarding::Hold | Forwarding::Drop) {
+        // Checked, then let go: without consent nothing is kept (a page holds its own events
+        // until the shopper answers).
+        return Response::from_json(&json!({
+            "accepted": 0,
+            "dropped": events.len(),
+            "reason": "no tracking consent",
+        }))
+        .map(|r| r.with_status(202));
+    }
     let ids: Vec<String> = events.iter().map(|e| e.id.clone()).collect();
     let envelopes: Vec<Envelope<_>> = events.into_iter().map(Envelope::first).collect();
     enqueue_all(&ctx.events, &envelopes).await?;

@@ -2,14 +2,18 @@
 //! unchanged, and the response comes back unchanged (streamed; redirects passed through). On the
 //! way, the core recognizes shopper actions in the request and decides, from consent and the user
 //! agent, what may be forwarded; the events go to the `events` queue after the response is sent.
-//! Tracking never fails a page.
+//! HTML pages get the core's beacon script at the top of `<head>` (streamed through
+//! `HTMLRewriter`), which forwards the page's own `dataLayer` sightings under the same page id
+//! and holds what happened before the shopper answered the consent banner. Tracking never fails
+//! a page.
 
 use crate::context::{bindings, Ctx};
 use crate::platform::queues::enqueue_all;
 use crate::platform::{now_ms, random};
+use crate::routes::BEACON_PATH;
 use sfcc_clerk_core::capture::{
-    capture, consent_from, forwarding, is_bot, is_static_asset, needs_form, server_event,
-    sfra_rules, site_of_path, Forwarding, RequestFacts,
+    beacon_script, capture, consent_from, forwarding, is_bot, is_static_asset, needs_form,
+    server_event, sfra_rules, site_of_path, Beacon, Forwarding, RequestFacts,
 };
 use sfcc_clerk_core::event::{Event, IngestContext, Source};
 use sfcc_clerk_core::identity::{visitor_from_cookie_header, visitor_set_cookie, VisitorId};
@@ -22,8 +26,10 @@ use worker::{
 /// SFRA's logout route: the shopper's anonymous id is rotated.
 const LOGOUT_ACTION: &str = "Login-Logout";
 
+mod inject;
+
 fn pairs(encoded: &str) -> Vec<(String, String)> {
-    url::form_urlencoded::parse(encoded.as_bytes())
+    worker::url::form_urlencoded::parse(encoded.as_bytes())
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect()
 }
@@ -111,29 +117,53 @@ pub async fn handle(
     };
     let succeeded = response.status_code() < 400;
     let captured = capture(&rules, &facts).filter(|_| succeeded);
-    if let (Some(captured), Forwarding::WithIdentity | Forwarding::Anonymous) = (captured, decision)
-    {
-        let store = site_of_path(&path)
-            .and_then(|site| {
-                ctx.settings
-                    .stores
-                    .iter()
-                    .find(|s| s.config.site_id == site)
-            })
-            .or_else(|| ctx.settings.stores.first());
-        if let Some(store) = store {
-            let request_id = random::uuid_v4()?.replace('-', "");
-            let input = IngestContext {
-                store: &store.config.name,
-                currency: &store.config.currency,
-                visitor: visitor.as_ref(),
-                customer: None,
-                now_ms: now_ms(),
-                request_id: &request_id,
-                source: Source::Server,
-            };
-            queue_later(env, wctx, server_event(&captured, &input));
+    let store = site_of_path(&path)
+        .and_then(|site| {
+            ctx.settings
+                .stores
+                .iter()
+                .find(|s| s.config.site_id == site)
+        })
+        .or_else(|| ctx.settings.stores.first());
+    let Some(store) = store else {
+        return Ok(response);
+    };
+    // One id per page view: the page's beacon reports its own sightings under it.
+    let page_id = random::uuid_v4()?.replace('-', "");
+    let mut held = Vec::new();
+    if let Some(captured) = captured {
+        let input = IngestContext {
+            store: &store.config.name,
+            currency: &store.config.currency,
+            visitor: visitor.as_ref(),
+            customer: None,
+            now_ms: now_ms(),
+            request_id: &page_id,
+            source: Source::Server,
+        };
+        let event = server_event(&captured, &page_id, &input);
+        match decision {
+            Forwarding::WithIdentity | Forwarding::Anonymous => queue_later(env, wctx, event),
+            // Not persisted: the page holds it until the shopper answers the banner.
+            Forwarding::Hold => held.push(event.held_form(&page_id)),
+            Forwarding::Drop => {}
         }
+    }
+    let is_html = response.status_code() == 200
+        && response
+            .headers()
+            .get("content-type")?
+            .is_some_and(|t| t.to_ascii_lowercase().starts_with("text/html"));
+    if is_html {
+        let script = beacon_script(&Beacon {
+            endpoint: BEACON_PATH,
+            store: &store.config.name,
+            page_id: &page_id,
+            mode: ctx.settings.consent.mode,
+            consent_cookie: ctx.settings.consent.cookie.as_deref(),
+            held,
+        });
+        response = inject::prepend_to_head(response, script)?;
     }
 
     if let Some(cookie) = new_cookie {

@@ -14,7 +14,23 @@ fn clerk_log(stack: &Stack) -> Vec<Value> {
 #[test]
 fn a_product_view_reaches_clerk_with_the_visitor_from_the_first_party_cookie() {
     let stack = Stack::start(&StackOptions::default()).expect("stack starts");
+    // Without an answer to the consent banner (strict mode): checked, dropped, no id set.
     let reply = stack.post_events(r#"{"type":"product_view","product":"25518704M"}"#, None);
+    assert_eq!(
+        (
+            reply.status,
+            &reply.json["accepted"],
+            &reply.json["dropped"]
+        ),
+        (202, &json!(0), &json!(1)),
+        "{:?}",
+        reply.json
+    );
+    assert_eq!(reply.set_cookie, None);
+    let reply = stack.post_events(
+        r#"{"type":"product_view","product":"25518704M"}"#,
+        Some("dw_dnt=0"),
+    );
     assert_eq!(reply.status, 202, "{:?}", reply.json);
     assert_eq!(reply.json["accepted"], 1);
     let cookie = reply
@@ -48,7 +64,7 @@ fn a_product_view_reaches_clerk_with_the_visitor_from_the_first_party_cookie() {
 
     // The same shopper (cookie sent back) keeps the same visitor; Clerk failing twice only delays it.
     assert_eq!(stack.clerk_fail_next(2, 503).status, 200);
-    let cookie_header = format!("sfcc_clerk_vid={visitor_uuid}");
+    let cookie_header = format!("dw_dnt=0; sfcc_clerk_vid={visitor_uuid}");
     let reply = stack.post_events(
         r#"[{"type":"category_view","category":"mens"},{"type":"click","product":"25565189M"}]"#,
         Some(&cookie_header),
@@ -142,6 +158,26 @@ fn bad_payloads_get_a_400_naming_the_problem_and_nothing_is_queued() {
     );
     let big = format!(r#"{{"type":"search","query":"{}"}}"#, "x".repeat(70 * 1024));
     assert_eq!(stack.post_events(&big, None).status, 413);
+    let post = |headers: &[(&str, &str)]| {
+        stack
+            .client
+            .send(
+                "POST",
+                &format!("{}/events", stack.worker_url),
+                headers,
+                r#"{"type":"search","query":"q"}"#,
+            )
+            .status
+    };
+    assert_eq!(
+        post(&[
+            ("content-type", "application/json"),
+            ("sec-fetch-site", "cross-site")
+        ]),
+        403,
+        "a cross-site post"
+    );
+    assert_eq!(post(&[("content-type", "text/plain")]), 415, "not JSON");
     std::thread::sleep(Duration::from_secs(2));
     assert_eq!(stack.clerk_store()["log"], json!([]));
     assert_eq!(
@@ -160,7 +196,10 @@ fn a_refused_event_is_dead_lettered_with_its_reason_and_replay_delivers_it() {
     assert_eq!(stack.clerk_fail_next(1, 400).status, 200);
     assert_eq!(
         stack
-            .post_events(r#"{"type":"click","product":"25565189M"}"#, None)
+            .post_events(
+                r#"{"type":"click","product":"25565189M"}"#,
+                Some("dw_dnt=0")
+            )
             .status,
         202
     );

@@ -4,10 +4,12 @@
 //! The shell hands over plain facts about a request (method, path, query, form fields, cookies,
 //! headers); everything here decides without I/O.
 
+mod beacon;
 mod bots;
 mod consent;
 mod rules;
 
+pub use beacon::{beacon_script, Beacon};
 pub use bots::is_bot;
 pub use consent::{consent_from, forwarding, Consent, ConsentConfig, ConsentMode, Forwarding};
 pub use rules::{

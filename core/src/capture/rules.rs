@@ -1,7 +1,7 @@
 //! Which storefront requests are shopper actions. SFRA's controller routes are the defaults;
 //! other storefronts (PWA Kit, custom SFRA cartridges) configure their own rules.
 
-use crate::event::{Event, EventKind, EventProduct, IngestContext};
+use crate::event::{page_event_id, Event, EventKind, EventProduct, IngestContext};
 use serde::{Deserialize, Serialize};
 
 /// What a matching request is.
@@ -157,8 +157,9 @@ pub fn site_of_path(path: &str) -> Option<&str> {
         .filter(|s| !s.is_empty())
 }
 
-/// The event a captured action becomes.
-pub fn server_event(captured: &Captured, ctx: &IngestContext<'_>) -> Event {
+/// The event a captured action becomes, on the page view `page_id` (the id the page's beacon
+/// reports its own sightings with, so one action seen both ways counts once).
+pub fn server_event(captured: &Captured, page_id: &str, ctx: &IngestContext<'_>) -> Event {
     let product = |quantity| {
         vec![EventProduct {
             id: captured.value.clone(),
@@ -182,8 +183,8 @@ pub fn server_event(captured: &Captured, ctx: &IngestContext<'_>) -> Event {
         ),
         RuleKind::AddToCart => (EventKind::AddToCart, product(captured.quantity), None, None),
     };
-    Event {
-        id: format!("{}-s", ctx.request_id),
+    let mut event = Event {
+        id: String::new(),
         kind,
         time_ms: ctx.now_ms,
         store: ctx.store.to_string(),
@@ -195,7 +196,9 @@ pub fn server_event(captured: &Captured, ctx: &IngestContext<'_>) -> Event {
         order_id: None,
         currency: Some(ctx.currency.to_string()),
         source: ctx.source,
-    }
+    };
+    event.id = page_event_id(page_id, kind, &event.key());
+    event
 }
 
 #[cfg(test)]
@@ -324,7 +327,24 @@ mod tests {
             &[("pid", "A"), ("quantity", "2")],
         )
         .unwrap();
-        let e = server_event(&add, &ctx);
+        let e = server_event(&add, "pg1", &ctx);
+        assert_eq!(e.id, "pg1-add_to_cart-A");
+        // Held by the page and sent later, it is the same event: same id, original time.
+        let later = IngestContext {
+            now_ms: 9,
+            request_id: "r2",
+            source: Source::Client,
+            ..ctx.clone()
+        };
+        let released = crate::event::normalize(&e.held_form("pg1").to_string(), &later).unwrap();
+        assert_eq!(
+            (
+                released[0].id.as_str(),
+                released[0].time_ms,
+                released[0].products[0].quantity
+            ),
+            ("pg1-add_to_cart-A", 5, Some(2))
+        );
         assert_eq!(
             (e.kind, e.products[0].quantity, e.source),
             (EventKind::AddToCart, Some(2), Source::Server)
@@ -337,6 +357,6 @@ mod tests {
             visitor: None,
             ..ctx
         };
-        assert_eq!(server_event(&add, &anonymous).visitor, None);
+        assert_eq!(server_event(&add, "pg1", &anonymous).visitor, None);
     }
 }

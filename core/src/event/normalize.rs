@@ -1,6 +1,10 @@
+use super::ga4::translate;
 use super::schema::{Event, EventKind, EventProduct, Source};
 use crate::identity::VisitorId;
 use serde_json::{Map, Value};
+
+/// How long ago a page may say it saw an event (`age_ms`).
+pub const MAX_AGE_MS: u64 = 24 * 60 * 60 * 1000;
 
 /// The most events one call may carry.
 pub const MAX_EVENTS_PER_CALL: usize = 50;
@@ -67,17 +71,57 @@ pub fn normalize(body: &str, ctx: &IngestContext<'_>) -> Result<Vec<Event>, Even
     if items.len() > MAX_EVENTS_PER_CALL {
         return Err(EventError::TooMany(items.len()));
     }
-    items
-        .iter()
-        .enumerate()
-        .map(|(index, item)| {
-            one(item, index, ctx).map_err(|reason| EventError::Invalid { index, reason })
-        })
-        .collect()
+    let mut events = Vec::with_capacity(items.len());
+    for (index, item) in items.iter().enumerate() {
+        let invalid = |reason| EventError::Invalid { index, reason };
+        let obj = item
+            .as_object()
+            .ok_or_else(|| invalid("must be a JSON object".into()))?;
+        // A GA4 push (`event`) is read as the native event it stands for, or left out when Clerk
+        // has no call for it.
+        let translated;
+        let obj = if obj.contains_key("event") && !obj.contains_key("type") {
+            match translate(obj).map_err(invalid)? {
+                Some(native) => {
+                    translated = native;
+                    &translated
+                }
+                None => continue,
+            }
+        } else {
+            obj
+        };
+        events.push(one(obj, index, ctx).map_err(invalid)?);
+    }
+    Ok(events)
 }
 
-fn one(item: &Value, index: usize, ctx: &IngestContext<'_>) -> Result<Event, String> {
-    let obj = item.as_object().ok_or("must be a JSON object")?;
+/// The id of an event seen on one page view: the same whether the worker saw it in the
+/// storefront traffic or the page's beacon reported it, so it is counted once. A purchase is one
+/// per order, wherever it was seen.
+pub fn page_event_id(page_id: &str, kind: EventKind, key: &str) -> String {
+    match kind {
+        EventKind::Purchase => format!("order-{key}"),
+        _ => format!("{page_id}-{}-{key}", kind.as_str()),
+    }
+}
+
+/// A page id as the worker issues them: 1 to 64 letters, digits, `-` or `_`.
+fn page_id(obj: &Map<String, Value>) -> Result<Option<&str>, String> {
+    match str_field(obj, "page_id")? {
+        None => Ok(None),
+        Some(p)
+            if p.len() <= 64
+                && p.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') =>
+        {
+            Ok(Some(p))
+        }
+        Some(_) => Err("field `page_id` must be 1 to 64 letters, digits, - or _".into()),
+    }
+}
+
+fn one(obj: &Map<String, Value>, index: usize, ctx: &IngestContext<'_>) -> Result<Event, String> {
     let type_name = str_field(obj, "type")?.ok_or("field `type` is required")?;
     let kind = EventKind::parse(type_name).ok_or_else(|| {
         let known: Vec<_> = EventKind::ALL.iter().map(|k| k.as_str()).collect();
@@ -87,6 +131,12 @@ fn one(item: &Value, index: usize, ctx: &IngestContext<'_>) -> Result<Event, Str
         )
     })?;
     let time_ms = match obj.get("time") {
+        // A page reports how long ago it saw the event, free of its clock's skew.
+        None | Some(Value::Null) if obj.contains_key("age_ms") => obj["age_ms"]
+            .as_u64()
+            .filter(|age| *age <= MAX_AGE_MS)
+            .map(|age| ctx.now_ms.saturating_sub(age))
+            .ok_or("field `age_ms` must be whole milliseconds, at most a day")?,
         None | Some(Value::Null) => ctx.now_ms,
         Some(v) => v
             .as_u64()
@@ -152,6 +202,11 @@ fn one(item: &Value, index: usize, ctx: &IngestContext<'_>) -> Result<Event, Str
             .unwrap_or(ctx.currency)
             .to_string(),
     );
+    if let Some(page) = page_id(obj)? {
+        event.id = page_event_id(page, kind, &event.key());
+    } else if kind == EventKind::Purchase {
+        event.id = page_event_id("", kind, &event.key());
+    }
     Ok(event)
 }
 
@@ -287,5 +342,62 @@ mod tests {
                 reason: "field `time` must be Unix milliseconds, not in the future".into()
             })
         );
+    }
+
+    #[test]
+    fn ga4_pushes_meet_native_events_and_share_page_scoped_ids() {
+        let body = r#"[
+            {"event": "view_item", "page_id": "pg1", "time": 900000, "ecommerce": {"currency": "USD", "items": [{"item_id": "A"}]}},
+            {"event": "view_cart", "ecommerce": {"items": [{"item_id": "A"}]}},
+            {"type": "product_view", "product": "A", "page_id": "pg1"},
+            {"event": "purchase", "ecommerce": {"transaction_id": "O9", "items": [{"item_id": "A", "price": 2.5, "quantity": 1}]}}
+        ]"#;
+        let events = normalize(body, &ctx(None)).unwrap();
+        assert_eq!(
+            events.len(),
+            3,
+            "the cart view has no Clerk call and is left out"
+        );
+        assert_eq!(events[0].kind, EventKind::ProductView);
+        assert_eq!(events[0].time_ms, 900_000, "the original time is kept");
+        assert_eq!(events[0].id, "pg1-product_view-A");
+        assert_eq!(events[0].id, events[1].id, "seen twice on one page: one id");
+        assert_eq!(events[2].id, "order-O9");
+        assert_eq!(events[2].products[0].price, Some(2.5));
+    }
+
+    #[test]
+    fn bad_ga4_pushes_and_page_ids_are_refused_with_their_index() {
+        let err = normalize(
+            r#"[{"type": "search", "query": "x"}, {"event": "gtm.click"}]"#,
+            &ctx(None),
+        )
+        .unwrap_err();
+        assert!(
+            matches!(&err, EventError::Invalid { index: 1, reason } if reason.contains("unknown GA4 event")),
+            "{err}"
+        );
+        let err = normalize(
+            r#"{"type": "search", "query": "x", "page_id": "<script>"}"#,
+            &ctx(None),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("page_id"), "{err}");
+    }
+
+    #[test]
+    fn a_pages_age_of_an_event_sets_its_time() {
+        let events = normalize(
+            r#"{"type": "search", "query": "x", "age_ms": 1500}"#,
+            &ctx(None),
+        )
+        .unwrap();
+        assert_eq!(events[0].time_ms, 1_000_000 - 1500);
+        let err = normalize(
+            r#"{"type": "search", "query": "x", "age_ms": -1}"#,
+            &ctx(None),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("age_ms"), "{err}");
     }
 }

@@ -105,3 +105,44 @@ pub struct Event {
     /// Where it was seen.
     pub source: Source,
 }
+
+impl Event {
+    /// The event as a page holds it for the beacon to send later: the native shape `normalize`
+    /// reads, with its page id and original time.
+    pub fn held_form(&self, page_id: &str) -> serde_json::Value {
+        let mut v = serde_json::json!({
+            "type": self.kind.as_str(),
+            "page_id": page_id,
+            "time": self.time_ms,
+        });
+        match self.kind {
+            EventKind::CategoryView => v["category"] = self.key().into(),
+            EventKind::Search => v["query"] = self.key().into(),
+            EventKind::Purchase => {
+                v["order_id"] = self.key().into();
+                v["products"] = serde_json::json!(self.products);
+            }
+            _ => {
+                v["product"] = self.key().into();
+                if let Some(q) = self.products.first().and_then(|p| p.quantity) {
+                    v["quantity"] = q.into();
+                }
+            }
+        }
+        v
+    }
+
+    /// What the event is about: the product, category, query or order.
+    pub fn key(&self) -> String {
+        match self.kind {
+            EventKind::CategoryView => self.category.clone().unwrap_or_default(),
+            EventKind::Search => self.query.clone().unwrap_or_default(),
+            EventKind::Purchase => self.order_id.clone().unwrap_or_default(),
+            _ => self
+                .products
+                .first()
+                .map(|p| p.id.clone())
+                .unwrap_or_default(),
+        }
+    }
+}

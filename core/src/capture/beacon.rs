@@ -1,0 +1,106 @@
+//! The script the worker puts at the top of every storefront page's `<head>`: it forwards the
+//! page's GA4 `dataLayer` ecommerce pushes and clicks on Clerk's recommendations to the worker's
+//! beacon endpoint, tagged with the page id (so a sighting the worker also made in the traffic
+//! counts once), and holds them until the shopper answers the consent banner.
+//!
+//! Nothing from the page or the request goes into the script except the page id the worker made
+//! and values from the worker's own configuration, all JSON-encoded with `<` escaped, so page
+//! content and query strings cannot turn it into markup or code.
+
+use super::ConsentMode;
+use crate::event::GA4_EVENTS;
+use serde_json::{json, Value};
+
+/// What the script needs to know.
+#[derive(Debug, Clone)]
+pub struct Beacon<'a> {
+    /// The worker's beacon path (same origin as the page).
+    pub endpoint: &'a str,
+    /// The store the page belongs to.
+    pub store: &'a str,
+    /// This page view's id.
+    pub page_id: &'a str,
+    /// The consent mode.
+    pub mode: ConsentMode,
+    /// The shop's consent cookie as `name=value` (`*` for any value).
+    pub consent_cookie: Option<&'a str>,
+    /// Events the worker saw in this page's request before the shopper answered the banner:
+    /// released with their original times once consent is granted.
+    pub held: Vec<Value>,
+}
+
+const SCRIPT: &str = r#"(function(w,d){var C=__CONFIG__,q=C.held.slice();
+function ck(n){var p=d.cookie?d.cookie.split(';'):[];for(var i=0;i<p.length;i++){var kv=p[i].split('=');if(kv[0].trim()===n)return kv.slice(1).join('=').trim()}return null}
+function consent(){if(w.navigator&&navigator.globalPrivacyControl)return'denied';var dnt=ck('dw_dnt');if(dnt==='1'||ck('dnt')==='1')return'denied';if(dnt==='0')return'granted';if(C.cmp){var v=ck(C.cmp[0]);if(v!==null&&(C.cmp[1]==='*'||v===C.cmp[1]))return'granted'}return'unknown'}
+function flush(){var s=consent();if(s==='unknown')return;if(s==='denied'&&C.mode==='strict'){q=[];return}while(q.length){var b=q.splice(0,50),now=Date.now();for(var i=0;i<b.length;i++){if(b[i].seen){b[i].age_ms=Math.max(0,now-b[i].seen);delete b[i].seen}}
+try{fetch(C.endpoint+'?store='+encodeURIComponent(C.store),{method:'POST',credentials:'same-origin',keepalive:true,headers:{'content-type':'application/json'},body:JSON.stringify(b)})['catch'](function(){})}catch(e){}}}
+function take(p){if(!p||typeof p!=='object'||C.names.indexOf(p.event)<0)return;var e={};for(var k in p)e[k]=p[k];e.page_id=C.page;e.seen=Date.now();q.push(e)}
+var dl=w.dataLayer=w.dataLayer||[];for(var i=0;i<dl.length;i++)take(dl[i]);var push=dl.push;
+dl.push=function(){for(var i=0;i<arguments.length;i++)take(arguments[i]);var r=push.apply(dl,arguments);setTimeout(flush,0);return r};
+d.addEventListener('click',function(ev){var t=ev.target,el=t&&t.closest?t.closest('[data-clerk-product-id]'):null;if(el){q.push({type:'click',product:el.getAttribute('data-clerk-product-id'),page_id:C.page,seen:Date.now()});flush()}},true);
+w.setInterval(flush,1000);d.addEventListener('visibilitychange',flush);w.setTimeout(flush,0)})(window,document);"#;
+
+/// The `<script>` element to inject.
+pub fn beacon_script(b: &Beacon<'_>) -> String {
+    let cmp = b
+        .consent_cookie
+        .and_then(|c| c.split_once('='))
+        .map(|(n, v)| json!([n.trim(), v.trim()]));
+    let config = json!({
+        "endpoint": b.endpoint,
+        "store": b.store,
+        "page": b.page_id,
+        "mode": match b.mode { ConsentMode::Strict => "strict", ConsentMode::Anonymous => "anonymous" },
+        "cmp": cmp,
+        "held": b.held,
+        "names": GA4_EVENTS,
+    });
+    // JSON is a JS expression; with `<`, `>` and `&` escaped it cannot close the script element.
+    let config = config
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026");
+    format!(
+        "<script data-sfcc-clerk-beacon>{}</script>",
+        SCRIPT.replace("__CONFIG__", &config)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn beacon(held: Vec<Value>) -> String {
+        beacon_script(&Beacon {
+            endpoint: "/__sfcc-clerk/events",
+            store: "refarch-us",
+            page_id: "pg1",
+            mode: ConsentMode::Strict,
+            consent_cookie: Some("cmp=</script><script>alert(1)</script>"),
+            held,
+        })
+    }
+
+    #[test]
+    fn configuration_cannot_close_the_script_element() {
+        let script = beacon(vec![json!({"type": "search", "query": "</script><b>"})]);
+        assert_eq!(script.matches("</script>").count(), 1, "{script}");
+        assert!(!script.contains("<b>"));
+        assert!(script.starts_with("<script data-sfcc-clerk-beacon>"));
+        assert!(script.contains(r#""page":"pg1""#));
+        assert!(script.contains(r#""names":["view_item""#));
+    }
+
+    #[test]
+    fn the_script_is_one_function_expression() {
+        let script = beacon(Vec::new());
+        let body = script
+            .trim_start_matches("<script data-sfcc-clerk-beacon>")
+            .trim_end_matches("</script>");
+        assert!(body.starts_with("(function(w,d){") && body.ends_with("})(window,document);"));
+        let count = |c| body.chars().filter(|x| *x == c).count();
+        assert_eq!(count('{'), count('}'), "braces balance");
+        assert_eq!(count('('), count(')'), "parentheses balance");
+    }
+}
