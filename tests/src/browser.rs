@@ -1,0 +1,112 @@
+//! Headless Chromium driven over WebDriver (Debian's chromium-driver), for tests that need the
+//! real browser: the injected beacon runs only there.
+
+use crate::stack::{free_port, StackError};
+use serde_json::{json, Value};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A browser session; the session and the chromedriver we started end when dropped.
+pub struct Browser {
+    driver: Child,
+    base: String,
+    session: String,
+    agent: ureq::Agent,
+}
+
+fn failed(what: &str, detail: impl std::fmt::Display) -> StackError {
+    StackError::Failed(format!("{what}: {detail}"))
+}
+
+impl Browser {
+    /// Starts chromedriver on a free loopback port and opens a headless Chromium session.
+    pub fn start() -> Result<Self, StackError> {
+        let driver_bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+        let port = free_port()?;
+        let driver = Command::new(&driver_bin)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| failed(&format!("starting {driver_bin}"), e))?;
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(60)))
+            .build()
+            .into();
+        let mut browser = Self {
+            driver,
+            base: format!("http://127.0.0.1:{port}"),
+            session: String::new(),
+            agent,
+        };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let caps = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {"args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]}
+        }}});
+        loop {
+            match browser.call("POST", "/session", Some(&caps)) {
+                Ok(v) if v["sessionId"].is_string() => {
+                    browser.session = v["sessionId"].as_str().unwrap_or_default().into();
+                    return Ok(browser);
+                }
+                other if Instant::now() > deadline => {
+                    return Err(failed("opening a Chromium session", format!("{other:?}")))
+                }
+                _ => std::thread::sleep(Duration::from_millis(200)),
+            }
+        }
+    }
+
+    fn call(&self, method: &str, path: &str, body: Option<&Value>) -> Result<Value, StackError> {
+        let url = format!("{}{path}", self.base);
+        let reply = match (method, body) {
+            ("GET", _) => self.agent.get(&url).call(),
+            ("DELETE", _) => self.agent.delete(&url).call(),
+            (_, b) => self
+                .agent
+                .post(&url)
+                .send_json(b.cloned().unwrap_or(json!({}))),
+        };
+        let mut reply = reply.map_err(|e| failed(&format!("{method} {path}"), e))?;
+        let value: Value = reply
+            .body_mut()
+            .read_json()
+            .map_err(|e| failed(&format!("{method} {path}"), e))?;
+        Ok(value["value"].clone())
+    }
+
+    /// Loads `url` and waits for the page to load.
+    pub fn goto(&self, url: &str) -> Result<(), StackError> {
+        let path = format!("/session/{}/url", self.session);
+        let answer = self.call("POST", &path, Some(&json!({ "url": url })))?;
+        match answer.get("error") {
+            Some(e) => Err(failed(&format!("loading {url}"), e)),
+            None => Ok(()),
+        }
+    }
+
+    /// Runs `script` (a function body; `return` gives the result) in the page.
+    pub fn run(&self, script: &str) -> Result<Value, StackError> {
+        let path = format!("/session/{}/execute/sync", self.session);
+        let answer = self.call("POST", &path, Some(&json!({"script": script, "args": []})))?;
+        match answer.get("error") {
+            Some(e) => Err(failed(
+                "running a script",
+                format!("{e}: {}", answer["message"]),
+            )),
+            None => Ok(answer),
+        }
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        if !self.session.is_empty() {
+            let _ = self.call("DELETE", &format!("/session/{}", self.session), None);
+        }
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
