@@ -66,8 +66,159 @@ pub fn visitor_set_cookie(id: &VisitorId) -> String {
     format!("{VISITOR_COOKIE}={id}; Path=/; Max-Age=31536000; Secure; HttpOnly; SameSite=Lax")
 }
 
+/// The cookie that remembers which customer this browser's visitor id is linked to (a hash of
+/// the email, never the email).
+pub const LINK_COOKIE: &str = "sfcc_clerk_link";
+
+/// The link value of an email: a hash of it, trimmed and lowercased.
+pub fn link_of(email: &str) -> String {
+    crate::hash::content_hash(email.trim().to_lowercase().as_bytes())
+}
+
+/// The link in a `Cookie` header, if any.
+pub fn link_from_cookie_header(header: &str) -> Option<&str> {
+    header
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == LINK_COOKIE)
+        .map(|(_, value)| value)
+}
+
+/// True when this browser's visitor is linked to another customer than `email`'s: the new
+/// customer gets a fresh visitor id, so two customers never share a profile.
+pub fn must_rotate_on_login(current_link: Option<&str>, email: &str) -> bool {
+    current_link.is_some_and(|link| link != link_of(email))
+}
+
+/// The `Set-Cookie` value that remembers the link.
+pub fn link_set_cookie(link: &str) -> String {
+    format!("{LINK_COOKIE}={link}; Path=/; Max-Age=31536000; Secure; HttpOnly; SameSite=Lax")
+}
+
+/// The `Set-Cookie` values that end a visitor: the id and its link are cleared (logout).
+pub fn forget_cookies() -> [String; 2] {
+    [VISITOR_COOKIE, LINK_COOKIE]
+        .map(|name| format!("{name}=; Path=/; Max-Age=0; Secure; HttpOnly; SameSite=Lax"))
+}
+
+/// What one proxied request does to the shopper's identity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdentityPlan {
+    /// The visitor id events carry (none without consent to identify).
+    pub visitor: Option<VisitorId>,
+    /// `Set-Cookie` values to add to the response.
+    pub set_cookies: Vec<String>,
+}
+
+/// The identity plan for a request: with consent to identify, the known visitor or `fresh`;
+/// a logout ends the visitor (a consenting shopper continues as `fresh`); a login by a customer
+/// other than the one this browser's visitor is linked to continues as `fresh` too, and the link
+/// is remembered. Without consent, nothing is set.
+pub fn plan_identity(
+    cookies: &str,
+    forwarding: crate::capture::Forwarding,
+    logout: bool,
+    login_email: Option<&str>,
+    fresh: VisitorId,
+) -> IdentityPlan {
+    let identify = forwarding == crate::capture::Forwarding::WithIdentity;
+    let known = visitor_from_cookie_header(cookies).filter(|_| !logout);
+    let rotate = login_email
+        .is_some_and(|email| must_rotate_on_login(link_from_cookie_header(cookies), email));
+    let mut set_cookies = Vec::new();
+    if logout {
+        set_cookies.extend(forget_cookies());
+    }
+    if !identify {
+        return IdentityPlan {
+            visitor: None,
+            set_cookies,
+        };
+    }
+    let visitor = match known.filter(|_| !rotate) {
+        Some(v) => v,
+        None => {
+            // Replaces the cleared id of a logout: the later Set-Cookie of a name wins.
+            set_cookies.push(visitor_set_cookie(&fresh));
+            fresh
+        }
+    };
+    if let Some(email) = login_email {
+        set_cookies.push(link_set_cookie(&link_of(email)));
+    }
+    IdentityPlan {
+        visitor: Some(visitor),
+        set_cookies,
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn identity_plans_follow_consent_login_and_logout() {
+        use super::*;
+        use crate::capture::Forwarding::*;
+        let old = VisitorId::parse("11111111-1111-4111-8111-111111111111").unwrap();
+        let fresh = || VisitorId::parse("22222222-2222-4222-8222-222222222222").unwrap();
+        let ann = link_of("ann@example.com");
+        let cookies = format!("{VISITOR_COOKIE}={old}; {LINK_COOKIE}={ann}");
+        // A known consenting shopper keeps the id; nothing set.
+        let p = plan_identity(&cookies, WithIdentity, false, None, fresh());
+        assert_eq!((p.visitor, p.set_cookies.len()), (Some(old.clone()), 0));
+        // The same customer logging in again keeps it; the link is refreshed.
+        let p = plan_identity(
+            &cookies,
+            WithIdentity,
+            false,
+            Some("ann@example.com"),
+            fresh(),
+        );
+        assert_eq!(p.visitor, Some(old.clone()));
+        // Another customer on this browser: a fresh visitor, linked to them.
+        let p = plan_identity(
+            &cookies,
+            WithIdentity,
+            false,
+            Some("bob@example.com"),
+            fresh(),
+        );
+        assert_eq!(p.visitor, Some(fresh()));
+        assert!(p.set_cookies[0].starts_with(&format!("{VISITOR_COOKIE}={}", fresh())));
+        assert!(
+            p.set_cookies[1].starts_with(&format!("{LINK_COOKIE}={}", link_of("bob@example.com")))
+        );
+        // Logout: both cleared, a consenting shopper continues anonymous under a fresh id.
+        let p = plan_identity(&cookies, WithIdentity, true, None, fresh());
+        assert_eq!(p.visitor, Some(fresh()));
+        assert_eq!(p.set_cookies.len(), 3);
+        assert!(p.set_cookies[2].starts_with(&format!("{VISITOR_COOKIE}={}", fresh())));
+        // Without consent to identify: no id, nothing set (except clearing on logout).
+        for f in [Anonymous, Hold, Drop] {
+            let p = plan_identity(&cookies, f, false, Some("ann@example.com"), fresh());
+            assert_eq!((p.visitor, p.set_cookies.len()), (None, 0));
+        }
+        assert_eq!(
+            plan_identity(&cookies, Drop, true, None, fresh())
+                .set_cookies
+                .len(),
+            2
+        );
+    }
+
+    #[test]
+    fn logins_link_once_and_another_customer_rotates() {
+        use super::*;
+        let ann = link_of(" Ann@Example.com ");
+        assert_eq!(ann, link_of("ann@example.com"));
+        assert!(!ann.contains('@'), "the cookie never holds the email");
+        assert!(!must_rotate_on_login(None, "ann@example.com"));
+        assert!(!must_rotate_on_login(Some(&ann), "ANN@example.com"));
+        assert!(must_rotate_on_login(Some(&ann), "bob@example.com"));
+        let header = format!("a=b; {LINK_COOKIE}={ann}");
+        assert_eq!(link_from_cookie_header(&header), Some(ann.as_str()));
+        assert!(forget_cookies()[1].starts_with("sfcc_clerk_link=;"));
+    }
+
     use super::*;
 
     const ID: &str = "3F2504E0-4F89-41D3-9A0C-0305E82C3301";

@@ -87,10 +87,14 @@ pub async fn ingest(mut req: Request, ctx: &Ctx) -> Result<Response> {
         request_id: &request_id,
         source: Source::Client,
     };
-    let events = match normalize(&text, &input) {
+    let mut events = match normalize(&text, &input) {
         Ok(events) => events,
         Err(e) => return refuse(400, &e.to_string()),
     };
+    if decision != Forwarding::WithIdentity {
+        // An email leaves only with consent to identify.
+        events.retain(|e| e.email.is_none());
+    }
     if matches!(decision, Forwarding::Hold | Forwarding::Drop) {
         // Checked, then let go: without consent nothing is kept (a page holds its own events
         // until the shopper answers).

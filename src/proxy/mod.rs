@@ -13,10 +13,10 @@ use crate::platform::{now_ms, random};
 use crate::routes::BEACON_PATH;
 use sfcc_clerk_core::capture::{
     beacon_script, capture, consent_from, forwarding, is_bot, is_static_asset, needs_form,
-    server_event, sfra_rules, site_of_path, Beacon, Forwarding, RequestFacts,
+    server_event, sfra_rules, site_of_path, Beacon, Forwarding, RequestFacts, RuleKind,
 };
 use sfcc_clerk_core::event::{Event, IngestContext, Source};
-use sfcc_clerk_core::identity::{visitor_from_cookie_header, visitor_set_cookie, VisitorId};
+use sfcc_clerk_core::identity::{plan_identity, VisitorId};
 use sfcc_clerk_core::retry::Envelope;
 use wasm_bindgen::JsValue;
 use worker::{
@@ -92,17 +92,6 @@ pub async fn handle(
         &ctx.settings.consent,
     );
     let decision = forwarding(consent, ctx.settings.consent.mode);
-    let logout = path.ends_with(LOGOUT_ACTION);
-    let known = visitor_from_cookie_header(&cookies).filter(|_| !logout);
-    let (visitor, new_cookie) = match (decision, known) {
-        (Forwarding::WithIdentity, Some(v)) => (Some(v), None),
-        (Forwarding::WithIdentity, None) => {
-            let v = VisitorId::parse(&random::uuid_v4()?).map_err(crate::platform::err)?;
-            let cookie = visitor_set_cookie(&v);
-            (Some(v), Some(cookie))
-        }
-        _ => (None, None),
-    };
 
     let query = pairs(url.query().unwrap_or_default());
     let form = form_body
@@ -116,7 +105,31 @@ pub async fn handle(
         form: &form,
     };
     let succeeded = response.status_code() < 400;
-    let captured = capture(&rules, &facts).filter(|_| succeeded);
+    let mut captured = capture(&rules, &facts).filter(|_| succeeded);
+    if captured.as_ref().is_some_and(|c| c.kind == RuleKind::Login)
+        && !login_succeeded(&mut response).await
+    {
+        captured = None;
+    }
+    // An email leaves only with consent to identify; it is never held in a page.
+    if captured.as_ref().is_some_and(|c| c.kind == RuleKind::Login)
+        && decision != Forwarding::WithIdentity
+    {
+        captured = None;
+    }
+    let login_email = captured
+        .as_ref()
+        .filter(|c| c.kind == RuleKind::Login)
+        .map(|c| c.value.clone());
+    let fresh = VisitorId::parse(&random::uuid_v4()?).map_err(crate::platform::err)?;
+    let identity = plan_identity(
+        &cookies,
+        decision,
+        path.ends_with(LOGOUT_ACTION),
+        login_email.as_deref(),
+        fresh,
+    );
+    let visitor = identity.visitor;
     let store = site_of_path(&path)
         .and_then(|site| {
             ctx.settings
@@ -166,12 +179,24 @@ pub async fn handle(
         response = inject::prepend_to_head(response, script)?;
     }
 
-    if let Some(cookie) = new_cookie {
+    if !identity.set_cookies.is_empty() {
         let headers = response.headers().clone();
-        headers.append("set-cookie", &cookie)?;
+        for cookie in &identity.set_cookies {
+            headers.append("set-cookie", cookie)?;
+        }
         response = response.with_headers(headers);
     }
     Ok(response)
+}
+
+/// SFRA answers a login with JSON; only `"success": true` is a login (a failed one may be a 200).
+async fn login_succeeded(response: &mut Response) -> bool {
+    let Ok(mut copy) = response.cloned() else {
+        return false;
+    };
+    copy.json::<serde_json::Value>()
+        .await
+        .is_ok_and(|v| v["success"] == serde_json::Value::Bool(true))
 }
 
 /// Queues an event after the response has gone out; a failure is logged, never the page's.

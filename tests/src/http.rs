@@ -30,6 +30,18 @@ impl Default for Client {
 }
 
 impl Client {
+    /// A client that answers redirects as they are (to read a redirect's own cookies).
+    pub fn without_redirects() -> Self {
+        Self(
+            ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .max_redirects(0)
+                .timeout_global(Some(std::time::Duration::from_secs(30)))
+                .build()
+                .into(),
+        )
+    }
+
     fn reply(r: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {
         match r {
             Ok(mut r) => {

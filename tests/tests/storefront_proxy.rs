@@ -203,3 +203,93 @@ fn in_anonymous_mode_a_declining_shopper_is_tracked_without_a_persistent_id() {
         "forwarded, but with Clerk's cookieless visitor instead of the shopper's id"
     );
 }
+
+/// The visitor id a response sets, if it sets one.
+fn visitor_set(reply: &sfcc_clerk_e2e::Reply) -> Option<String> {
+    reply.set_cookies.iter().find_map(|c| {
+        let value = c.strip_prefix("sfcc_clerk_vid=")?.split(';').next()?;
+        (!value.is_empty()).then(|| value.to_string())
+    })
+}
+
+fn cookie_value(reply: &sfcc_clerk_e2e::Reply, name: &str) -> Option<String> {
+    reply.set_cookies.iter().find_map(|c| {
+        c.strip_prefix(&format!("{name}="))?
+            .split(';')
+            .next()
+            .map(String::from)
+    })
+}
+
+#[test]
+fn a_login_links_the_visitor_once_another_customer_gets_a_fresh_one_and_logout_ends_it() {
+    let stack = Stack::start(&StackOptions::default()).expect("stack starts");
+    let login = |cookie: &str, email: &str, password: &str| {
+        stack.client.send(
+            "POST",
+            &format!("{}{SITE}/Account-Login", stack.worker_url),
+            &[
+                ("cookie", cookie),
+                ("user-agent", BROWSER),
+                ("content-type", "application/x-www-form-urlencoded"),
+            ],
+            &format!("loginEmail={email}&loginPassword={password}"),
+        )
+    };
+    let ann_visitor = VISITOR.replace('-', "");
+    let alice = login(
+        &format!("dw_dnt=0; sfcc_clerk_vid={VISITOR}"),
+        "alice.shopper%40example.com",
+        "Sandbox-Alice-1",
+    );
+    assert_eq!(alice.json["success"], true, "{:?}", alice.json);
+    assert_eq!(visitor_set(&alice), None, "the same shopper keeps the id");
+    let link = cookie_value(&alice, "sfcc_clerk_link").expect("the link is remembered");
+    assert!(!link.contains('@'), "the cookie never holds the email");
+    // A wrong password is no login.
+    assert_ne!(
+        login(
+            &format!("dw_dnt=0; sfcc_clerk_vid={VISITOR}"),
+            "alice.shopper%40example.com",
+            "wrong"
+        )
+        .json["success"],
+        true
+    );
+    // Another customer on the same browser: a fresh visitor, so their profiles stay apart.
+    let chloe = login(
+        &format!("dw_dnt=0; sfcc_clerk_vid={VISITOR}; sfcc_clerk_link={link}"),
+        "chloe.client%40example.com",
+        "Sandbox-Chloe-3",
+    );
+    let chloe_visitor = visitor_set(&chloe).expect("a fresh visitor for another customer");
+    assert_ne!(chloe_visitor, VISITOR);
+    // Without consent a login sends nothing and sets nothing.
+    let silent = login("", "bruno.kunde%40example.de", "Sandbox-Bruno-2");
+    assert_eq!(silent.json["success"], true);
+    assert!(silent
+        .set_cookies
+        .iter()
+        .all(|c| !c.starts_with("sfcc_clerk")));
+    // Logout ends the visitor: both cookies cleared, a consenting shopper gets a fresh id.
+    let cookie = format!("dw_dnt=0; sfcc_clerk_vid={chloe_visitor}");
+    let logout = sfcc_clerk_e2e::Client::without_redirects().get(
+        &format!("{}{SITE}/Login-Logout", stack.worker_url),
+        &[("cookie", &cookie), ("user-agent", BROWSER)],
+    );
+    assert_eq!(logout.status, 302, "the redirect passes through");
+    assert!(logout
+        .set_cookies
+        .iter()
+        .any(|c| c.starts_with("sfcc_clerk_link=;")));
+    let after = visitor_set(&logout).expect("a fresh id after logout");
+    assert_ne!(after, chloe_visitor);
+
+    let log = logged(&stack, 2);
+    let mut expected = vec![
+        json!({"endpoint": "log/email", "params": {"email": "alice.shopper@example.com", "visitor": ann_visitor}}),
+        json!({"endpoint": "log/email", "params": {"email": "chloe.client@example.com", "visitor": chloe_visitor.replace('-', "")}}),
+    ];
+    expected.sort_by_key(|v| v.to_string());
+    assert_eq!(log, expected);
+}

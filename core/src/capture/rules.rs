@@ -16,6 +16,8 @@ pub enum RuleKind {
     Search,
     /// An add-to-cart call; `param` names the product id, `quantity_param` the quantity.
     AddToCart,
+    /// A login; `param` names the email field. Only a successful login counts.
+    Login,
 }
 
 /// One rule: a request whose path ends with `action` (a path segment, e.g. SFRA's
@@ -41,7 +43,7 @@ fn get() -> String {
 }
 
 /// SFRA's routes: `Product-Show?pid=`, `Search-Show?cgid=`, `Search-Show?q=`, and
-/// `Cart-AddProduct` posting `pid` and `quantity`.
+/// `Cart-AddProduct` posting `pid` and `quantity`, and `Account-Login` posting `loginEmail`.
 pub fn sfra_rules() -> Vec<CaptureRule> {
     let rule = |action: &str, method: &str, kind, param: &str, qty: Option<&str>| CaptureRule {
         action: action.into(),
@@ -61,6 +63,7 @@ pub fn sfra_rules() -> Vec<CaptureRule> {
             "pid",
             Some("quantity"),
         ),
+        rule("Account-Login", "POST", RuleKind::Login, "loginEmail", None),
     ]
 }
 
@@ -167,6 +170,7 @@ pub fn server_event(captured: &Captured, page_id: &str, ctx: &IngestContext<'_>)
             quantity,
         }]
     };
+    let mut email = None;
     let (kind, products, category, query) = match captured.kind {
         RuleKind::ProductView => (EventKind::ProductView, product(None), None, None),
         RuleKind::CategoryView => (
@@ -182,6 +186,10 @@ pub fn server_event(captured: &Captured, page_id: &str, ctx: &IngestContext<'_>)
             Some(captured.value.clone()),
         ),
         RuleKind::AddToCart => (EventKind::AddToCart, product(captured.quantity), None, None),
+        RuleKind::Login => {
+            email = Some(captured.value.clone());
+            (EventKind::Login, Vec::new(), None, None)
+        }
     };
     let mut event = Event {
         id: String::new(),
@@ -194,6 +202,7 @@ pub fn server_event(captured: &Captured, page_id: &str, ctx: &IngestContext<'_>)
         category,
         query,
         order_id: None,
+        email,
         currency: Some(ctx.currency.to_string()),
         source: ctx.source,
     };
@@ -266,6 +275,21 @@ mod tests {
     }
 
     #[test]
+    fn a_login_posts_the_email() {
+        let login = captured(
+            "POST",
+            "Account-Login",
+            &[],
+            &[("loginEmail", "ann@example.com"), ("loginPassword", "x")],
+        )
+        .unwrap();
+        assert_eq!(
+            (login.kind, login.value.as_str()),
+            (RuleKind::Login, "ann@example.com")
+        );
+    }
+
+    #[test]
     fn other_requests_are_not_actions() {
         assert_eq!(captured("GET", "Home-Show", &[], &[]), None);
         assert_eq!(captured("GET", "Product-Show", &[], &[]), None, "no pid");
@@ -285,10 +309,15 @@ mod tests {
             "POST",
             &format!("{BASE}/Cart-AddProduct")
         ));
-        assert!(!needs_form(
+        assert!(needs_form(
             &sfra_rules(),
             "POST",
             &format!("{BASE}/Account-Login")
+        ));
+        assert!(!needs_form(
+            &sfra_rules(),
+            "POST",
+            &format!("{BASE}/CheckoutServices-PlaceOrder")
         ));
         assert!(!needs_form(
             &sfra_rules(),

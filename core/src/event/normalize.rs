@@ -159,6 +159,7 @@ fn one(obj: &Map<String, Value>, index: usize, ctx: &IngestContext<'_>) -> Resul
         category: None,
         query: None,
         order_id: None,
+        email: None,
         currency: None,
         source: ctx.source,
     };
@@ -172,6 +173,13 @@ fn one(obj: &Map<String, Value>, index: usize, ctx: &IngestContext<'_>) -> Resul
         }
         EventKind::CategoryView => event.category = Some(required("category")?),
         EventKind::Search => event.query = Some(required("query")?),
+        EventKind::Login => {
+            let email = required("email")?;
+            if !is_email(&email) {
+                return Err("field `email` must be an email address".into());
+            }
+            event.email = Some(email);
+        }
         EventKind::AddToCart => {
             let quantity = match obj.get("quantity") {
                 None | Some(Value::Null) => 1,
@@ -235,6 +243,21 @@ fn str_field<'v>(obj: &'v Map<String, Value>, name: &str) -> Result<Option<&'v s
         Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
         Some(_) => Err(format!("field `{name}` must be a string")),
+    }
+}
+
+/// A plausible email address: one `@` with text on both sides and a dot in the domain.
+pub fn is_email(s: &str) -> bool {
+    match s.trim().split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !s.chars().any(char::is_whitespace)
+        }
+        None => false,
     }
 }
 

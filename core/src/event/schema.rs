@@ -16,17 +16,20 @@ pub enum EventKind {
     Purchase,
     /// Clicked a product that Clerk recommended.
     Click,
+    /// Logged in: the visitor is linked to the customer's email (with consent only).
+    Login,
 }
 
 impl EventKind {
     /// Every kind, in schema order.
-    pub const ALL: [EventKind; 6] = [
+    pub const ALL: [EventKind; 7] = [
         EventKind::ProductView,
         EventKind::CategoryView,
         EventKind::Search,
         EventKind::AddToCart,
         EventKind::Purchase,
         EventKind::Click,
+        EventKind::Login,
     ];
 
     /// The wire name (`product_view`, …).
@@ -38,6 +41,7 @@ impl EventKind {
             EventKind::AddToCart => "add_to_cart",
             EventKind::Purchase => "purchase",
             EventKind::Click => "click",
+            EventKind::Login => "login",
         }
     }
 
@@ -99,6 +103,9 @@ pub struct Event {
     /// Order id (purchases).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_id: Option<String>,
+    /// The customer's email (logins, with consent only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
     /// ISO 4217 currency of the prices.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
@@ -122,6 +129,7 @@ impl Event {
                 v["order_id"] = self.key().into();
                 v["products"] = serde_json::json!(self.products);
             }
+            EventKind::Login => v["email"] = self.key().into(),
             _ => {
                 v["product"] = self.key().into();
                 if let Some(q) = self.products.first().and_then(|p| p.quantity) {
@@ -138,6 +146,7 @@ impl Event {
             EventKind::CategoryView => self.category.clone().unwrap_or_default(),
             EventKind::Search => self.query.clone().unwrap_or_default(),
             EventKind::Purchase => self.order_id.clone().unwrap_or_default(),
+            EventKind::Login => self.email.clone().unwrap_or_default(),
             _ => self
                 .products
                 .first()

@@ -56,6 +56,23 @@ pub fn tracking_call(event: &Event) -> Result<TrackingCall, NotForwarded> {
             }
             ("log/sale", params)
         }
+        EventKind::Login => {
+            // Linking needs both: a visitor to link and the email to link it to.
+            match (&event.visitor, &event.email) {
+                (Some(v), Some(email)) => {
+                    return Ok(TrackingCall {
+                        path: "log/email",
+                        params: vec![("email", email.clone()), ("visitor", v.clone())],
+                    })
+                }
+                _ => {
+                    return Err(NotForwarded {
+                        kind: "login",
+                        reason: "a login links a visitor to an email; one of them is missing",
+                    })
+                }
+            }
+        }
         EventKind::Search => {
             return Err(NotForwarded {
                 kind: "search",
@@ -88,6 +105,7 @@ mod tests {
             category: Some("mens".into()),
             query: Some("shirt".into()),
             order_id: Some("O1".into()),
+            email: Some("ann@example.com".into()),
             currency: Some("USD".into()),
             source: Source::Client,
         }
@@ -132,5 +150,23 @@ mod tests {
             tracking_call(&e).unwrap().params.last().unwrap(),
             &("visitor", "auto".into())
         );
+    }
+
+    #[test]
+    fn a_login_links_the_visitor_to_the_email_only_when_both_are_known() {
+        let call = tracking_call(&event(EventKind::Login)).unwrap();
+        assert_eq!(call.path, "log/email");
+        assert_eq!(
+            call.params,
+            vec![
+                ("email", "ann@example.com".into()),
+                ("visitor", "abc123".into())
+            ]
+        );
+        let anonymous = Event {
+            visitor: None,
+            ..event(EventKind::Login)
+        };
+        assert!(tracking_call(&anonymous).is_err());
     }
 }
