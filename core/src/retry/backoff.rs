@@ -14,7 +14,8 @@ pub struct Backoff {
 impl Default for Backoff {
     fn default() -> Self {
         Self {
-            max_attempts: 6,
+            // Delays of at least 1, 2, 4 … 64 s: a Clerk outage of a minute or two is ridden out.
+            max_attempts: 8,
             base_s: 2,
             max_s: 300,
         }

@@ -55,6 +55,8 @@ pub struct Faults {
     pub status: u16,
     /// `Retry-After` seconds sent with them.
     pub retry_after: Option<u32>,
+    /// Every call fails until then: Clerk is down.
+    pub down_until: Option<std::time::Instant>,
 }
 
 /// What the Clerk stand-in holds.

@@ -45,7 +45,13 @@ pub(super) fn ok() -> Response {
 
 /// Answers with an injected fault if one is pending, recording the request either way.
 fn injected_fault(s: &mut MutexGuard<'_, ClerkState>, what: &str) -> Option<Response> {
-    if s.faults.fail_next > 0 {
+    let down = s
+        .faults
+        .down_until
+        .is_some_and(|t| std::time::Instant::now() < t);
+    if down {
+        // Every call fails while Clerk is down.
+    } else if s.faults.fail_next > 0 {
         s.faults.fail_next -= 1;
     } else if !draw_fails(&mut s.faults) {
         return None;
@@ -346,6 +352,10 @@ async fn set_faults(State(state): State<Shared>, body: String) -> Response {
             .get("retry_after")
             .and_then(Value::as_u64)
             .map(|s| s as u32),
+        down_until: v
+            .get("down_ms")
+            .and_then(Value::as_u64)
+            .map(|ms| std::time::Instant::now() + std::time::Duration::from_millis(ms)),
     };
     if let Ok(mut s) = state.lock() {
         s.faults = faults;
