@@ -48,6 +48,7 @@ fn main() {
         private_key_secret: "CLERK_PRIVATE_KEY".into(),
         catalog_id: "storefront-catalog-m-en".into(),
         category_url_template: None,
+        customer_list: None,
     };
     let mapping = FieldMapping::default();
     let (pages, per_page) = (200, 200);

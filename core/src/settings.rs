@@ -219,6 +219,7 @@ mod tests {
             private_key_secret: secret.into(),
             catalog_id: "storefront-catalog-m-en".into(),
             category_url_template: None,
+            customer_list: None,
         };
         ConnectorConfig {
             mapping: FieldMapping::default(),

@@ -66,6 +66,10 @@ pub struct StoreConfig {
     /// carry no URL.
     #[serde(default)]
     pub category_url_template: Option<String>,
+    /// The SFCC customer list whose customers this store's Clerk store receives (for audiences
+    /// and email); without it, no customers are synced to this store.
+    #[serde(default)]
+    pub customer_list: Option<String>,
     /// Name of the worker secret holding this store's Clerk private key.
     #[serde(default = "default_private_key_secret")]
     pub private_key_secret: String,
@@ -167,6 +171,7 @@ mod tests {
             private_key_secret: "CLERK_PRIVATE_KEY".into(),
             catalog_id: "storefront-catalog-m-en".into(),
             category_url_template: None,
+            customer_list: None,
         }
     }
 

@@ -5,8 +5,8 @@ use crate::platform::http::send;
 use crate::platform::log::{self, Attempted};
 use crate::platform::random;
 use sfcc_clerk_core::clerk::{
-    CategoriesUpsert, ClerkCategory, ClerkProduct, ProductsDelete, ProductsUpsert, CATEGORIES_PATH,
-    PRODUCTS_PATH,
+    CategoriesUpsert, ClerkCategory, ClerkCustomer, ClerkProduct, CustomersUpsert, ProductsDelete,
+    ProductsUpsert, CATEGORIES_PATH, CUSTOMERS_PATH, PRODUCTS_PATH,
 };
 use sfcc_clerk_core::delivery::DeliveryKind;
 use sfcc_clerk_core::retry::{decide, Backoff, Decision};
@@ -81,6 +81,37 @@ pub async fn upsert_categories(
         }
         Err(e) => Decision::DeadLetter {
             reason: format!("could not encode categories: {e}"),
+        },
+    }
+}
+
+/// Upserts customers into the store's Clerk store.
+pub async fn upsert_customers(
+    ctx: &Ctx,
+    store: &Store,
+    customers: &[ClerkCustomer],
+    attempt: u32,
+) -> Decision {
+    let body = CustomersUpsert {
+        key: &store.config.clerk_public_key,
+        private_key: store.private_key.expose(),
+        customers,
+    };
+    match serde_json::to_string(&body) {
+        Ok(json) => {
+            write(
+                ctx,
+                store,
+                CUSTOMERS_PATH,
+                Method::Post,
+                json,
+                customers.len(),
+                attempt,
+            )
+            .await
+        }
+        Err(e) => Decision::DeadLetter {
+            reason: format!("could not encode customers: {e}"),
         },
     }
 }

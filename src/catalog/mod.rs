@@ -4,6 +4,7 @@
 //! ledger's record; the last one closes the run (a full run first deletes what it did not see).
 
 mod clerk;
+mod customers;
 mod ledger;
 mod page;
 mod runs;
@@ -31,6 +32,9 @@ pub async fn start_from_cron(env: &Env, cron: &str) -> worker::Result<()> {
                 worker::console_log!("cron {cron}: {name}: skipped, run {run_id} holds the store")
             }
             Err(e) => worker::console_error!("cron {cron}: {name}: could not start a run: {e}"),
+        }
+        if let Err(e) = customers::start(&ctx, store).await {
+            worker::console_error!("cron {cron}: {name}: could not start the customer sync: {e}");
         }
     }
     Ok(())

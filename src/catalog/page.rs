@@ -49,6 +49,16 @@ pub async fn run_job(ctx: &Ctx, body: &Value) -> worker::Result<()> {
         }
         CatalogJob::Categories { .. } => sync_categories(ctx, store, attempt).await?,
         CatalogJob::DeleteStale { run_id, .. } => delete_stale(ctx, store, run_id, attempt).await?,
+        CatalogJob::Customers {
+            from,
+            to,
+            to_ms,
+            start,
+            ..
+        } => {
+            super::customers::sync_page(ctx, store, (from.as_deref(), to, *to_ms), *start, attempt)
+                .await?
+        }
     };
     match decision {
         Decision::Delivered => Ok(()),
@@ -269,7 +279,8 @@ async fn delete_stale(
     Ok(Decision::Delivered)
 }
 
-async fn record_rejected(
+/// Keeps the records that failed validation, with their reasons.
+pub(super) async fn record_rejected(
     ctx: &Ctx,
     run_id: &str,
     store: &str,

@@ -97,7 +97,7 @@ async fn token(ctx: &Ctx, store: &str, fresh: bool, attempt: u32) -> Result<Stri
 
 /// One authenticated OCAPI call for `store` (named in the delivery log), returning the body of a
 /// 2xx answer. A rejected token is refreshed once, transparently.
-async fn call(
+pub(super) async fn call(
     ctx: &Ctx,
     store: &str,
     method: Method,

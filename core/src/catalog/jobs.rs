@@ -75,6 +75,19 @@ pub enum CatalogJob {
         /// The run whose unseen products go.
         run_id: String,
     },
+    /// One page of the store's customer list, modified in a window (all of it without `from`).
+    Customers {
+        /// Store name.
+        store: String,
+        /// Window start (ISO 8601 UTC), none for every customer.
+        from: Option<String>,
+        /// Window end (ISO 8601 UTC).
+        to: String,
+        /// Window end, Unix ms: the next high-water mark.
+        to_ms: u64,
+        /// Offset of the page.
+        start: u32,
+    },
 }
 
 impl PageJob {
@@ -95,7 +108,8 @@ impl CatalogJob {
             CatalogJob::Page(p) => &p.store,
             CatalogJob::Masters { store, .. }
             | CatalogJob::Categories { store, .. }
-            | CatalogJob::DeleteStale { store, .. } => store,
+            | CatalogJob::DeleteStale { store, .. }
+            | CatalogJob::Customers { store, .. } => store,
         }
     }
 }

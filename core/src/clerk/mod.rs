@@ -1,11 +1,13 @@
 //! Clerk.io API v2 wire types: product upserts, tracking calls and responses.
 
 mod category;
+mod customer;
 mod product;
 mod response;
 mod tracking;
 
 pub use category::{CategoriesUpsert, ClerkCategory, CATEGORIES_PATH};
+pub use customer::{ClerkCustomer, CustomersUpsert, CUSTOMERS_PATH};
 pub use product::{is_attribute_name, ClerkProduct, ProductsDelete, ProductsUpsert};
 pub use response::{ClerkError, ClerkResponse};
 pub use tracking::{percent_encode, TrackingCall};

@@ -7,6 +7,8 @@ mod schema;
 mod to_clerk;
 
 pub use ga4::GA4_EVENTS;
-pub use normalize::{normalize, page_event_id, EventError, IngestContext, MAX_EVENTS_PER_CALL};
+pub use normalize::{
+    is_email, normalize, page_event_id, EventError, IngestContext, MAX_EVENTS_PER_CALL,
+};
 pub use schema::{Event, EventKind, EventProduct, Source};
 pub use to_clerk::{tracking_call, NotForwarded};

@@ -217,6 +217,7 @@ mod tests {
             private_key_secret: "CLERK_PRIVATE_KEY".into(),
             catalog_id: "storefront-catalog-m-en".into(),
             category_url_template: None,
+            customer_list: None,
         }
     }
 

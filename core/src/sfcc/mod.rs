@@ -2,6 +2,7 @@
 //! documents. Field names follow OCAPI's snake_case JSON.
 
 mod category;
+mod customer;
 mod localized;
 mod product;
 mod search;
@@ -10,6 +11,9 @@ mod time;
 mod token;
 
 pub use category::{categories_path, Category, CategoryResult};
+pub use customer::{
+    customer_search_path, customer_search_request, Customer, CustomerHit, CustomerSearchResult,
+};
 pub use localized::{LocalizedString, SiteFlag};
 pub use product::{
     Image, ImageGroup, Inventory, MasterRef, Product, ProductType, Variant, VariationAttribute,
