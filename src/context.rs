@@ -2,6 +2,8 @@
 
 use sfcc_clerk_core::config::ConnectorConfig;
 use sfcc_clerk_core::settings::Settings;
+use std::cell::RefCell;
+use std::rc::Rc;
 use worker::{D1Database, Env, KvStore, Queue};
 
 /// Binding names, as in `wrangler.toml`.
@@ -22,7 +24,7 @@ const CONFIG_FILE: &str = include_str!(concat!(env!("OUT_DIR"), "/sfcc-clerk.jso
 /// Everything a handler needs, built once per invocation.
 pub struct Ctx {
     /// Checked settings.
-    pub settings: Settings,
+    pub settings: Rc<Settings>,
     /// D1 database.
     pub db: D1Database,
     /// KV namespace.
@@ -33,16 +35,31 @@ pub struct Ctx {
     pub catalog_jobs: Queue,
 }
 
+thread_local! {
+    /// This isolate's settings, checked once: vars and secrets do not change under a running
+    /// isolate. Only a cache — a new isolate (or one re-initialised after a panic) reads again.
+    static SETTINGS: RefCell<Option<Rc<Settings>>> = const { RefCell::new(None) };
+}
+
+fn settings(env: &Env) -> worker::Result<Rc<Settings>> {
+    if let Some(cached) = SETTINGS.with(|c| c.borrow().clone()) {
+        return Ok(cached);
+    }
+    let config = ConnectorConfig::from_json(CONFIG_FILE)
+        .map_err(|e| worker::Error::RustError(e.to_string()))?;
+    let settings = Rc::new(
+        Settings::from_settings(config, |name| env.var(name).ok().map(|v| v.to_string()))
+            .map_err(|e| worker::Error::RustError(format!("configuration: {e}")))?,
+    );
+    SETTINGS.with(|c| *c.borrow_mut() = Some(settings.clone()));
+    Ok(settings)
+}
+
 impl Ctx {
     /// Reads settings and bindings; a missing or bad setting is an error naming it.
     pub fn new(env: &Env) -> worker::Result<Self> {
-        let config = ConnectorConfig::from_json(CONFIG_FILE)
-            .map_err(|e| worker::Error::RustError(e.to_string()))?;
-        let settings =
-            Settings::from_settings(config, |name| env.var(name).ok().map(|v| v.to_string()))
-                .map_err(|e| worker::Error::RustError(format!("configuration: {e}")))?;
         Ok(Self {
-            settings,
+            settings: settings(env)?,
             db: env.d1(bindings::DB)?,
             kv: env.kv(bindings::SYNC_STATE)?,
             events: env.queue(bindings::EVENTS)?,

@@ -40,7 +40,10 @@ fn cron_sends_the_customer_list_to_clerk_then_only_changes() {
     // The German store has no customer list configured.
     assert_eq!(customers(&stack, "sandbox-public-de"), None);
     let writes = customer_writes(&stack);
-    assert_eq!(writes, 2, "three customers in pages of two (SFCC_PAGE_SIZE)");
+    assert_eq!(
+        writes, 2,
+        "three customers in pages of two (SFCC_PAGE_SIZE)"
+    );
 
     // Nothing changed since: the next cron sends no customers.
     stack.finished_run("refarch-us", 0, Duration::from_secs(60));

@@ -7,6 +7,7 @@
 //! - `test`: formatting, lints, native tests, browser tests, e2e tests.
 //! - `bench`: performance figures.
 
+mod bench_edge;
 mod bench_reindex;
 mod build;
 mod demo;
@@ -70,7 +71,8 @@ fn bench(products: u64) -> Result<(), String> {
     )?;
     setup::worker_tools()?;
     build::worker()?;
-    bench_reindex::run(products)
+    bench_reindex::run(products)?;
+    bench_edge::run()
 }
 
 /// Every check the project has, cheapest first.
