@@ -1,0 +1,132 @@
+//! A shopper's whole journey in headless Chromium behind the worker — browse, search, view, add to
+//! cart, log in, buy — and exactly what reaches Clerk: with consent, each action once under one
+//! visitor, linked to the email at login, and the sale; with the banner declined (strict), nothing.
+
+use serde_json::Value;
+use sfcc_clerk_e2e::{wait_for, Browser, Stack, StackOptions};
+use std::time::Duration;
+
+const SITE: &str = "/on/demandware.store/Sites-RefArch-Site/en_US";
+
+fn clerk_log(stack: &Stack) -> Vec<Value> {
+    stack.clerk_store()["log"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// A same-origin form post from the page, answered synchronously (as SFRA's scripts post).
+fn post(browser: &Browser, action: &str, form: &str) -> Value {
+    let text = browser
+        .run(&format!(
+            "var x = new XMLHttpRequest(); x.open('POST', '{SITE}/{action}', false); \
+             x.setRequestHeader('content-type', 'application/x-www-form-urlencoded'); \
+             x.send('{form}'); return x.responseText;"
+        ))
+        .unwrap();
+    serde_json::from_str(text.as_str().unwrap_or_default()).unwrap_or(text)
+}
+
+/// The journey; returns the order id.
+fn shop(stack: &Stack, browser: &Browser, consent: &str) -> String {
+    let site = format!("{}{SITE}", stack.worker_url);
+    browser
+        .goto(&format!(
+            "{site}/ConsentTracking-SetSession?consent={consent}"
+        ))
+        .unwrap();
+    for page in [
+        "Home-Show",
+        "Search-Show?cgid=mens",
+        "Search-Show?q=shirt",
+        "Product-Show?pid=25518704M",
+    ] {
+        browser.goto(&format!("{site}/{page}")).unwrap();
+    }
+    assert_eq!(
+        post(browser, "Cart-AddProduct", "pid=25518704M&quantity=2")["error"],
+        false
+    );
+    assert_eq!(
+        post(
+            browser,
+            "Account-Login",
+            "loginEmail=alice.shopper%40example.com&loginPassword=Sandbox-Alice-1"
+        )["success"],
+        true
+    );
+    browser.goto(&format!("{site}/Checkout-Begin")).unwrap();
+    let placed = post(browser, "CheckoutServices-PlaceOrder", "");
+    let (id, token) = (
+        placed["orderID"].as_str().unwrap().to_string(),
+        placed["orderToken"].as_str().unwrap().to_string(),
+    );
+    browser
+        .goto(&format!("{site}/Order-Confirm?ID={id}&token={token}"))
+        .unwrap();
+    // Let the confirmation page's beacon flush.
+    std::thread::sleep(Duration::from_secs(2));
+    id
+}
+
+#[test]
+fn with_consent_each_action_reaches_clerk_once_under_one_visitor_linked_at_login() {
+    let stack = Stack::start(&StackOptions::default()).expect("stack starts");
+    let browser = Browser::start().expect("headless Chromium starts");
+    let order = shop(&stack, &browser, "true");
+    wait_for(
+        "the journey at Clerk",
+        Duration::from_secs(30),
+        || Some(clerk_log(&stack)).filter(|l| l.len() >= 5),
+        || stack.wrangler_log(),
+    );
+    std::thread::sleep(Duration::from_secs(3));
+    let log = clerk_log(&stack);
+    let mut endpoints: Vec<&str> = log.iter().filter_map(|c| c["endpoint"].as_str()).collect();
+    endpoints.sort_unstable();
+    assert_eq!(
+        endpoints,
+        [
+            "log/cart/add",
+            "log/category",
+            "log/email",
+            "log/product",
+            "log/sale"
+        ],
+        "each action once (searches are Clerk's own to record): {log:?}"
+    );
+    let visitor = &log[0]["params"]["visitor"];
+    assert!(
+        log.iter().all(|c| &c["params"]["visitor"] == visitor),
+        "one visitor throughout: {log:?}"
+    );
+    let by = |e: &str| log.iter().find(|c| c["endpoint"] == e).unwrap()["params"].clone();
+    assert_eq!(by("log/category")["category"], "mens");
+    assert_eq!(by("log/product")["product"], "25518704M");
+    assert_eq!(
+        by("log/cart/add")["products"],
+        r#"[{"id":"25518704M","qty":2}]"#
+    );
+    assert_eq!(by("log/email")["email"], "alice.shopper@example.com");
+    let sale = by("log/sale");
+    assert_eq!(sale["sale"], order.as_str());
+    let lines: Value = serde_json::from_str(sale["products"].as_str().unwrap()).unwrap();
+    assert_eq!(lines[0]["id"], "25518704M");
+    assert_eq!(lines[0]["quantity"], 2);
+    assert_eq!(lines[0]["price"], 39.5);
+}
+
+#[test]
+fn with_tracking_declined_the_same_journey_sends_nothing() {
+    let stack = Stack::start(&StackOptions::default()).expect("stack starts");
+    let browser = Browser::start().expect("headless Chromium starts");
+    shop(&stack, &browser, "false");
+    std::thread::sleep(Duration::from_secs(4));
+    assert_eq!(clerk_log(&stack), Vec::<Value>::new());
+    // The order went through all the same.
+    let orders = stack.client.get(
+        &format!("{}/__sandbox/storefront/orders", stack.storefront.base_url),
+        &[],
+    );
+    assert_eq!(orders.json.as_array().map(Vec::len), Some(1));
+}
