@@ -101,6 +101,24 @@ impl Browser {
     }
 }
 
+impl Browser {
+    /// Every cookie the browser holds for the current page, HttpOnly ones included (name, value).
+    pub fn cookies(&self) -> Result<Vec<(String, String)>, StackError> {
+        let all = self.call("GET", &format!("/session/{}/cookie", self.session), None)?;
+        Ok(all
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|c| {
+                Some((
+                    c["name"].as_str()?.to_string(),
+                    c["value"].as_str()?.to_string(),
+                ))
+            })
+            .collect())
+    }
+}
+
 impl Drop for Browser {
     fn drop(&mut self) {
         if !self.session.is_empty() {

@@ -130,3 +130,44 @@ fn with_tracking_declined_the_same_journey_sends_nothing() {
     );
     assert_eq!(orders.json.as_array().map(Vec::len), Some(1));
 }
+
+#[test]
+fn in_anonymous_mode_a_declining_shopper_is_counted_without_any_persistent_identifier() {
+    let stack = Stack::start(&StackOptions {
+        consent_mode: Some("anonymous"),
+        ..Default::default()
+    })
+    .expect("stack starts");
+    let browser = Browser::start().expect("headless Chromium starts");
+    shop(&stack, &browser, "false");
+    wait_for(
+        "the anonymous journey at Clerk",
+        Duration::from_secs(30),
+        || Some(clerk_log(&stack)).filter(|l| l.len() >= 4),
+        || stack.wrangler_log(),
+    );
+    std::thread::sleep(Duration::from_secs(3));
+    let log = clerk_log(&stack);
+    let mut endpoints: Vec<&str> = log.iter().filter_map(|c| c["endpoint"].as_str()).collect();
+    endpoints.sort_unstable();
+    assert_eq!(
+        endpoints,
+        ["log/cart/add", "log/category", "log/product", "log/sale"],
+        "no email link without consent: {log:?}"
+    );
+    assert!(
+        log.iter().all(|c| c["params"]["visitor"] == "auto"),
+        "Clerk's cookieless visitor only: {log:?}"
+    );
+    let cookies = browser.cookies().unwrap();
+    assert!(
+        cookies.iter().any(|(name, _)| name == "dwsid"),
+        "the browser's cookies are readable here: {cookies:?}"
+    );
+    assert!(
+        cookies
+            .iter()
+            .all(|(name, _)| !name.starts_with("sfcc_clerk")),
+        "no visitor id or link was set: {cookies:?}"
+    );
+}
