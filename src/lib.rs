@@ -12,6 +12,7 @@ mod context;
 mod events;
 mod platform;
 mod proxy;
+mod qa;
 mod routes;
 
 use worker::{

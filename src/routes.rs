@@ -1,7 +1,7 @@
 //! HTTP routes of the worker.
 
 use crate::context::Ctx;
-use crate::{admin, events, proxy};
+use crate::{admin, events, proxy, qa};
 use serde_json::json;
 use worker::{Context, Env, Method, Request, Response, Result};
 
@@ -30,6 +30,8 @@ pub async fn handle(req: Request, env: Env, wctx: Context) -> Result<Response> {
             Response::from_json(&json!({"status": "ok", "stores": stores}))
         }
         (Method::Post, "/events" | BEACON_PATH) => events::ingest(req, &ctx).await,
+        (Method::Get | Method::Post, "/__sfcc-clerk/qa/on") => qa::on(&req, &ctx).await,
+        (Method::Get | Method::Post, "/__sfcc-clerk/qa/off") => qa::off(&req, &ctx).await,
         (_, p) if p.starts_with("/admin/") => admin::handle(req, &ctx).await,
         _ if ctx.settings.origin_url.is_some() => {
             let origin = ctx.settings.origin_url.clone().unwrap_or_default();

@@ -176,7 +176,12 @@ pub async fn handle(
             consent_cookie: ctx.settings.consent.cookie.as_deref(),
             held,
         });
-        response = inject::prepend_to_head(response, script)?;
+        let markup = if crate::qa::active(ctx, &cookies).await {
+            format!("{script}{}", crate::qa::LOADER)
+        } else {
+            script
+        };
+        response = inject::prepend_to_head(response, markup)?;
     }
 
     if !identity.set_cookies.is_empty() {

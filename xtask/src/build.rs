@@ -6,13 +6,19 @@ use flate2::Compression;
 use std::io::Write;
 use std::process::Command;
 
-/// Builds the worker with worker-build (release) into `build/` and prints the wasm size.
+/// Where the QA validator is served from: the worker's static assets (`[assets]` in
+/// wrangler.toml), at `/__sfcc-clerk/qa/`.
+pub const VALIDATOR_ASSETS: &str = "build/assets/__sfcc-clerk/qa";
+
+/// Builds the worker with worker-build (release) into `build/`, and the QA validator it serves
+/// into its assets, and prints the sizes.
 pub fn worker() -> Result<(), String> {
     let mut cmd = Command::new("worker-build");
     cmd.arg("--release")
         .current_dir(root())
         .envs(sfcc_clerk_e2e::tool_env());
     step("building the worker (worker-build --release)", cmd)?;
+    validator()?;
     let (raw, gz) = sizes(&root().join("build/index_bg.wasm"))?;
     println!(
         "[size] worker wasm: {:.1} KiB raw, {:.1} KiB gzip",
@@ -32,7 +38,7 @@ pub fn sizes(path: &std::path::Path) -> Result<(usize, usize), String> {
 }
 
 /// Builds the QA validator (release wasm, then wasm-bindgen `--target web`) into
-/// `build/validator/` and prints the size of its wasm (raw and gzip) and of its JS glue.
+/// [`VALIDATOR_ASSETS`] and prints the size of its wasm (raw and gzip) and of its JS glue.
 pub fn validator() -> Result<(), String> {
     step(
         "building the validator (cargo build --release, wasm32)",
@@ -48,7 +54,7 @@ pub fn validator() -> Result<(), String> {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| root().join("target"));
-    let out = root().join("build/validator");
+    let out = root().join(VALIDATOR_ASSETS);
     let env = sfcc_clerk_e2e::tool_env();
     let bindgen = env
         .iter()
@@ -58,7 +64,10 @@ pub fn validator() -> Result<(), String> {
     cmd.args(["--target", "web", "--out-dir"])
         .arg(&out)
         .arg(target.join("wasm32-unknown-unknown/release/sfcc_clerk_validator.wasm"));
-    step("wasm-bindgen --target web (build/validator)", cmd)?;
+    step(
+        &format!("wasm-bindgen --target web ({VALIDATOR_ASSETS})"),
+        cmd,
+    )?;
     let (raw, gz) = sizes(&out.join("sfcc_clerk_validator_bg.wasm"))?;
     let (js, js_gz) = sizes(&out.join("sfcc_clerk_validator.js"))?;
     println!(

@@ -21,7 +21,7 @@ const USAGE: &str = "usage: cargo xtask <command>
   demo [--once]      install what is missing, build, run sandbox + worker, show a sync and events
   test               install what is missing, then fmt, clippy, native, browser and e2e tests
   build-worker       build the worker (wasm) and print its size
-  build-validator    build the QA validator (wasm + JS glue, build/validator) and print its size
+  build-validator    build the QA validator (wasm + JS glue, build/assets/__sfcc-clerk/qa) and print its size
   bench [--products N]
                      print performance figures: mapping throughput, worker size, and a full
                      re-index of N generated products through the worker (default 10000)

@@ -1,0 +1,96 @@
+//! QA mode: `/__sfcc-clerk/qa/on` (admin token as `Authorization: Bearer …` or `?token=`) gives
+//! the browser a QA cookie for eight hours; while it holds one, proxied pages load the validator
+//! (served from the worker's static assets at `/__sfcc-clerk/qa/`). `/__sfcc-clerk/qa/off` ends it.
+//! The cookie holds a random id known to KV, so it cannot be made up.
+
+use crate::context::Ctx;
+use crate::platform::random;
+use serde_json::json;
+use sfcc_clerk_core::settings::constant_time_eq;
+use worker::{Request, Response, Result};
+
+/// The QA cookie.
+pub const QA_COOKIE: &str = "sfcc_clerk_qa";
+
+/// How long QA mode lasts, seconds.
+const QA_TTL_S: u64 = 8 * 60 * 60;
+
+/// The markup that loads and starts the validator (a module script: it runs after the page's own
+/// head scripts have filled `dataLayer`).
+pub const LOADER: &str = r#"<script type="module" data-sfcc-clerk-qa>import init, { start } from "/__sfcc-clerk/qa/sfcc_clerk_validator.js"; init().then(() => start());</script>"#;
+
+fn kv_key(id: &str) -> String {
+    format!("qa:{id}")
+}
+
+fn answer(status: u16, body: serde_json::Value) -> Result<Response> {
+    Response::from_json(&body).map(|r| r.with_status(status))
+}
+
+/// The QA id in a `Cookie` header.
+fn qa_id(cookies: &str) -> Option<&str> {
+    cookies
+        .split(';')
+        .filter_map(|p| p.trim().split_once('='))
+        .find(|(k, v)| *k == QA_COOKIE && !v.is_empty())
+        .map(|(_, v)| v)
+}
+
+/// Turns QA mode on for this browser.
+pub async fn on(req: &Request, ctx: &Ctx) -> Result<Response> {
+    let Some(expected) = &ctx.settings.admin_token else {
+        return answer(
+            503,
+            json!({"error": "QA mode needs the ADMIN_TOKEN secret"}),
+        );
+    };
+    let bearer = req.headers().get("authorization")?;
+    let query = req
+        .url()?
+        .query_pairs()
+        .find(|(k, _)| k == "token")
+        .map(|(_, v)| v.into_owned());
+    let given = bearer
+        .as_deref()
+        .and_then(|b| b.strip_prefix("Bearer "))
+        .map(String::from)
+        .or(query)
+        .unwrap_or_default();
+    if !constant_time_eq(&given, expected.expose()) {
+        return answer(401, json!({"error": "missing or wrong token"}));
+    }
+    let id = random::uuid_v4()?.replace('-', "");
+    ctx.kv
+        .put(&kv_key(&id), "on")?
+        .expiration_ttl(QA_TTL_S)
+        .execute()
+        .await?;
+    let mut response = answer(200, json!({"qa": "on", "for_seconds": QA_TTL_S}))?;
+    response.headers_mut().set(
+        "set-cookie",
+        &format!("{QA_COOKIE}={id}; Path=/; Max-Age={QA_TTL_S}; Secure; HttpOnly; SameSite=Lax"),
+    )?;
+    Ok(response)
+}
+
+/// Turns QA mode off for this browser.
+pub async fn off(req: &Request, ctx: &Ctx) -> Result<Response> {
+    let cookies = req.headers().get("cookie")?.unwrap_or_default();
+    if let Some(id) = qa_id(&cookies) {
+        ctx.kv.delete(&kv_key(id)).await?;
+    }
+    let mut response = answer(200, json!({"qa": "off"}))?;
+    response.headers_mut().set(
+        "set-cookie",
+        &format!("{QA_COOKIE}=; Path=/; Max-Age=0; Secure; HttpOnly; SameSite=Lax"),
+    )?;
+    Ok(response)
+}
+
+/// True when the request carries a live QA cookie.
+pub async fn active(ctx: &Ctx, cookies: &str) -> bool {
+    match qa_id(cookies) {
+        Some(id) => matches!(ctx.kv.get(&kv_key(id)).text().await, Ok(Some(_))),
+        None => false,
+    }
+}

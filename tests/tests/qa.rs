@@ -1,0 +1,124 @@
+//! QA mode through the worker in headless Chromium: with the QA cookie, proxied pages load the
+//! validator, whose report names exactly the data-layer defects the storefront's break switch
+//! introduces; a clean page has no errors; without the cookie nothing is loaded.
+
+use serde_json::{json, Value};
+use sfcc_clerk_e2e::{Browser, Stack, StackOptions, ADMIN_TOKEN};
+use std::time::{Duration, Instant};
+
+const PDP: &str = "/on/demandware.store/Sites-RefArch-Site/en_US/Product-Show?pid=25518704M";
+
+/// The validator's report once it is there (`None` when the page has not loaded it in `wait`).
+fn report_within(browser: &Browser, wait: Duration) -> Option<Value> {
+    let deadline = Instant::now() + wait;
+    while Instant::now() < deadline {
+        let r = browser
+            .run("return window.sfccClerkQa ? JSON.stringify(window.sfccClerkQa.report()) : null")
+            .unwrap();
+        if let Some(text) = r.as_str() {
+            return serde_json::from_str(text).ok();
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    None
+}
+
+fn report(browser: &Browser) -> Option<Value> {
+    report_within(browser, Duration::from_secs(10))
+}
+
+/// No validator: the module would have run well within this after the page loaded.
+fn no_report(browser: &Browser) -> bool {
+    report_within(browser, Duration::from_secs(2)).is_none()
+}
+
+fn errors(report: &Value) -> Vec<(String, String)> {
+    report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["severity"] == "error")
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap_or_default().to_string(),
+                f["field"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn faults(stack: &Stack, method: &str, body: &Value) {
+    let reply = stack.client.send(
+        method,
+        &format!("{}/__sandbox/storefront/faults", stack.storefront.base_url),
+        &[("content-type", "application/json")],
+        &body.to_string(),
+    );
+    assert_eq!(reply.status, 200, "{:?}", reply.json);
+}
+
+#[test]
+fn the_qa_cookie_loads_the_validator_which_names_the_broken_data_layer() {
+    let stack = Stack::start(&StackOptions::default()).expect("stack starts");
+    let browser = Browser::start().expect("headless Chromium starts");
+    let pdp = format!("{}{PDP}", stack.worker_url);
+
+    // Without QA mode nothing is loaded.
+    browser.goto(&pdp).unwrap();
+    assert!(no_report(&browser));
+    // A wrong token does not turn it on.
+    browser
+        .goto(&format!(
+            "{}/__sfcc-clerk/qa/on?token=wrong",
+            stack.worker_url
+        ))
+        .unwrap();
+    browser.goto(&pdp).unwrap();
+    assert!(no_report(&browser));
+
+    browser
+        .goto(&format!(
+            "{}/__sfcc-clerk/qa/on?token={ADMIN_TOKEN}",
+            stack.worker_url
+        ))
+        .unwrap();
+    browser.goto(&pdp).unwrap();
+    let clean = report(&browser).expect("the validator runs in QA mode");
+    assert_eq!(clean["page"], "pdp");
+    assert_eq!(errors(&clean), Vec::<(String, String)>::new(), "{clean}");
+    let overlay = browser
+        .run("var h = document.getElementById('sfcc-clerk-qa'); return !!(h && h.shadowRoot);")
+        .unwrap();
+    assert_eq!(
+        overlay,
+        Value::Bool(true),
+        "the overlay lives in a shadow root"
+    );
+
+    // The break switch: the currency goes missing, and the price becomes a string.
+    faults(&stack, "POST", &json!({"missing_currency": true}));
+    browser.goto(&pdp).unwrap();
+    let broken = report(&browser).unwrap();
+    let found = errors(&broken);
+    assert!(
+        !found.is_empty() && found.iter().all(|(_, field)| field.contains("currency")),
+        "only the currency is named: {found:?}"
+    );
+    faults(&stack, "DELETE", &json!({}));
+    faults(&stack, "POST", &json!({"price_as_string": true}));
+    browser.goto(&pdp).unwrap();
+    let found = errors(&report(&browser).unwrap());
+    assert!(
+        found
+            .iter()
+            .any(|(code, field)| code == "wrong_type" && field.contains("price")),
+        "{found:?}"
+    );
+
+    // QA off: back to the plain page.
+    browser
+        .goto(&format!("{}/__sfcc-clerk/qa/off", stack.worker_url))
+        .unwrap();
+    browser.goto(&pdp).unwrap();
+    assert!(no_report(&browser));
+}
