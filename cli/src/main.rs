@@ -84,6 +84,32 @@ enum Command {
         /// The capture (`-` for stdin).
         file: PathBuf,
     },
+    /// Headless QA run: turns QA mode on at the worker, walks PLP → PDP → cart → checkout →
+    /// order confirmation in headless Chromium (chromedriver on the PATH or $CHROMEDRIVER), prints
+    /// the validator's findings per page; exit code 1 on any error, 2 when the run cannot start.
+    Qa {
+        /// The storefront's base URL (the worker in front of it).
+        #[arg(long)]
+        base_url: String,
+        /// SFRA pipeline path of the site and locale.
+        #[arg(long, default_value = "/on/demandware.store/Sites-RefArch-Site/en_US")]
+        site_path: String,
+        /// Category to list.
+        #[arg(long, default_value = "mens")]
+        category: String,
+        /// Product to view and buy.
+        #[arg(long, default_value = "25518704M")]
+        product: String,
+        /// Check out as a guest with this email.
+        #[arg(long)]
+        email: Option<String>,
+        /// Write the pages' reports as JSON here.
+        #[arg(long)]
+        json: Option<PathBuf>,
+        /// Write JUnit XML here (a test case per page, a failure per error).
+        #[arg(long)]
+        junit: Option<PathBuf>,
+    },
     /// Serve local stand-ins for SFCC and Clerk.io on 127.0.0.1 (until Ctrl-C).
     Sandbox {
         /// Port to listen on (0 picks a free one).
@@ -123,6 +149,39 @@ fn main() -> ExitCode {
             limit,
         } => admin_cmd::run(&worker, admin_cmd::Action::List { what: &what, limit }),
         Command::ValidateDatalayer { page, json, file } => datalayer_cmd::run(&page, json, &file),
+        Command::Qa {
+            base_url,
+            site_path,
+            category,
+            product,
+            email,
+            json,
+            junit,
+        } => match std::env::var("SFCC_CLERK_ADMIN_TOKEN") {
+            Ok(token) => match sfcc_clerk_cli::qa::run(
+                &sfcc_clerk_cli::qa::Journey {
+                    base_url: &base_url,
+                    token: &token,
+                    site_path: &site_path,
+                    category: &category,
+                    product: &product,
+                    email: email.as_deref(),
+                },
+                json.as_deref(),
+                junit.as_deref(),
+            ) {
+                Ok(0) => ExitCode::SUCCESS,
+                Ok(_) => ExitCode::from(1),
+                Err(e) => {
+                    eprintln!("sfcc-clerk qa: {e}");
+                    ExitCode::from(2)
+                }
+            },
+            Err(_) => {
+                eprintln!("sfcc-clerk qa: set SFCC_CLERK_ADMIN_TOKEN to the worker's admin token");
+                ExitCode::from(2)
+            }
+        },
         Command::Sandbox {
             port,
             products,

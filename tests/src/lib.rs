@@ -4,14 +4,13 @@
 //!
 //! The worker must be built first (`cargo xtask build-worker`, which `cargo xtask test` runs).
 
-mod browser;
 mod http;
 mod paths;
 mod stack;
 mod wait;
 
-pub use browser::Browser;
 pub use http::{Client, Reply};
 pub use paths::{project_root, tool_env};
+pub use sfcc_clerk_cli::webdriver::Browser;
 pub use stack::{Stack, StackError, StackOptions, ADMIN_TOKEN};
 pub use wait::wait_for;

@@ -85,8 +85,7 @@ pub struct Stack {
     state_dir: PathBuf,
 }
 
-/// A free port on 127.0.0.1.
-pub(crate) fn free_port() -> Result<u16, StackError> {
+fn free_port() -> Result<u16, StackError> {
     let listener =
         TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).map_err(io("finding a free port"))?;
     Ok(listener

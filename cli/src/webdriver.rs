@@ -1,7 +1,5 @@
-//! Headless Chromium driven over WebDriver (Debian's chromium-driver), for tests that need the
-//! real browser: the injected beacon runs only there.
-
-use crate::stack::{free_port, StackError};
+//! Headless Chromium driven over WebDriver (Debian's chromium-driver): the QA run, and the tests
+//! that need the real browser (the injected beacon and the validator run only there).
 use serde_json::{json, Value};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -14,13 +12,26 @@ pub struct Browser {
     agent: ureq::Agent,
 }
 
-fn failed(what: &str, detail: impl std::fmt::Display) -> StackError {
-    StackError::Failed(format!("{what}: {detail}"))
+/// A WebDriver step that did not work, with what was being done.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct BrowserError(String);
+
+fn failed(what: &str, detail: impl std::fmt::Display) -> BrowserError {
+    BrowserError(format!("{what}: {detail}"))
+}
+
+fn free_port() -> Result<u16, BrowserError> {
+    std::net::TcpListener::bind(("127.0.0.1", 0))
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .map_err(|e| failed("finding a free port", e))
 }
 
 impl Browser {
-    /// Starts chromedriver on a free loopback port and opens a headless Chromium session.
-    pub fn start() -> Result<Self, StackError> {
+    /// Starts chromedriver (`$CHROMEDRIVER`, else the one on the PATH) on a free loopback port
+    /// and opens a headless Chromium session.
+    pub fn start() -> Result<Self, BrowserError> {
         let driver_bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
         let port = free_port()?;
         let driver = Command::new(&driver_bin)
@@ -59,7 +70,7 @@ impl Browser {
         }
     }
 
-    fn call(&self, method: &str, path: &str, body: Option<&Value>) -> Result<Value, StackError> {
+    fn call(&self, method: &str, path: &str, body: Option<&Value>) -> Result<Value, BrowserError> {
         let url = format!("{}{path}", self.base);
         let reply = match (method, body) {
             ("GET", _) => self.agent.get(&url).call(),
@@ -78,7 +89,7 @@ impl Browser {
     }
 
     /// Loads `url` and waits for the page to load.
-    pub fn goto(&self, url: &str) -> Result<(), StackError> {
+    pub fn goto(&self, url: &str) -> Result<(), BrowserError> {
         let path = format!("/session/{}/url", self.session);
         let answer = self.call("POST", &path, Some(&json!({ "url": url })))?;
         match answer.get("error") {
@@ -88,7 +99,7 @@ impl Browser {
     }
 
     /// Runs `script` (a function body; `return` gives the result) in the page.
-    pub fn run(&self, script: &str) -> Result<Value, StackError> {
+    pub fn run(&self, script: &str) -> Result<Value, BrowserError> {
         let path = format!("/session/{}/execute/sync", self.session);
         let answer = self.call("POST", &path, Some(&json!({"script": script, "args": []})))?;
         match answer.get("error") {
@@ -103,7 +114,7 @@ impl Browser {
 
 impl Browser {
     /// Every cookie the browser holds for the current page, HttpOnly ones included (name, value).
-    pub fn cookies(&self) -> Result<Vec<(String, String)>, StackError> {
+    pub fn cookies(&self) -> Result<Vec<(String, String)>, BrowserError> {
         let all = self.call("GET", &format!("/session/{}/cookie", self.session), None)?;
         Ok(all
             .as_array()
