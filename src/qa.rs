@@ -6,6 +6,7 @@
 use crate::context::Ctx;
 use crate::platform::random;
 use serde_json::json;
+use sfcc_clerk_core::capture::site_of_path;
 use sfcc_clerk_core::settings::constant_time_eq;
 use worker::{Request, Response, Result};
 
@@ -85,6 +86,81 @@ pub async fn off(req: &Request, ctx: &Ctx) -> Result<Response> {
         &format!("{QA_COOKIE}=; Path=/; Max-Age=0; Secure; HttpOnly; SameSite=Lax"),
     )?;
     Ok(response)
+}
+
+/// Most products one feed lookup takes.
+const MAX_FEED_IDS: usize = 50;
+
+#[derive(serde::Deserialize)]
+struct FeedRow {
+    feed: String,
+}
+
+/// `GET /__sfcc-clerk/qa/feed?ids=A,B[&store=NAME]` (QA cookie or admin token): what the store's
+/// Clerk last received for these products (name, price, currency, in stock), from the sync
+/// ledger. The store is `store`, else the one whose site the referring page belongs to.
+pub async fn feed(req: &Request, ctx: &Ctx) -> Result<Response> {
+    let headers = req.headers();
+    let cookies = headers.get("cookie")?.unwrap_or_default();
+    let bearer = headers.get("authorization")?.unwrap_or_default();
+    let admin = ctx.settings.admin_token.as_ref().is_some_and(|t| {
+        bearer
+            .strip_prefix("Bearer ")
+            .is_some_and(|b| constant_time_eq(b, t.expose()))
+    });
+    if !admin && !active(ctx, &cookies).await {
+        return answer(401, json!({"error": "QA mode is off for this browser"}));
+    }
+    let url = req.url()?;
+    let param = |name: &str| {
+        url.query_pairs()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+    };
+    let ids: Vec<String> = param("ids")
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect();
+    if ids.is_empty() || ids.len() > MAX_FEED_IDS {
+        return answer(
+            400,
+            json!({"error": format!("ids: 1 to {MAX_FEED_IDS} product ids, comma-separated")}),
+        );
+    }
+    let referer_site = headers
+        .get("referer")?
+        .and_then(|r| worker::Url::parse(&r).ok())
+        .and_then(|u| site_of_path(u.path()).map(String::from));
+    let store = match param("store") {
+        Some(name) => ctx.settings.store(&name),
+        None => referer_site
+            .and_then(|site| {
+                ctx.settings
+                    .stores
+                    .iter()
+                    .find(|s| s.config.site_id == site)
+            })
+            .or_else(|| ctx.settings.stores.first()),
+    };
+    let Some(store) = store else {
+        return answer(400, json!({"error": "no such store"}));
+    };
+    let ids_json = serde_json::to_string(&ids).map_err(crate::platform::err)?;
+    let rows: Vec<FeedRow> = ctx
+        .db
+        .prepare("SELECT feed FROM ledger WHERE store = ?1 AND feed IS NOT NULL AND product_id IN (SELECT value FROM json_each(?2))")
+        .bind(&[store.config.name.as_str().into(), ids_json.into()])?
+        .all()
+        .await?
+        .results()?;
+    let records: Vec<serde_json::Value> = rows
+        .iter()
+        .filter_map(|r| serde_json::from_str(&r.feed).ok())
+        .collect();
+    answer(200, json!(records))
 }
 
 /// True when the request carries a live QA cookie.

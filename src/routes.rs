@@ -32,6 +32,7 @@ pub async fn handle(req: Request, env: Env, wctx: Context) -> Result<Response> {
         (Method::Post, "/events" | BEACON_PATH) => events::ingest(req, &ctx).await,
         (Method::Get | Method::Post, "/__sfcc-clerk/qa/on") => qa::on(&req, &ctx).await,
         (Method::Get | Method::Post, "/__sfcc-clerk/qa/off") => qa::off(&req, &ctx).await,
+        (Method::Get, "/__sfcc-clerk/qa/feed") => qa::feed(&req, &ctx).await,
         (_, p) if p.starts_with("/admin/") => admin::handle(req, &ctx).await,
         _ if ctx.settings.origin_url.is_some() => {
             let origin = ctx.settings.origin_url.clone().unwrap_or_default();

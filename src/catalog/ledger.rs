@@ -32,27 +32,28 @@ pub async fn hashes(
     Ok(rows.into_iter().map(|r| (r.product_id, r.hash)).collect())
 }
 
-/// Records what Clerk now holds: new hashes for sent products, none for deleted ones; `seen` are
-/// the ids the run saw in SFCC (they survive the run's stale deletion).
+/// Records what Clerk now holds: new hashes (and the brief feed record, JSON) for sent products,
+/// none for deleted ones; `seen` are the ids the run saw in SFCC (they survive the run's stale
+/// deletion).
 pub async fn record(
     ctx: &Ctx,
     store: &str,
     run_id: &str,
-    sent: &[(String, String)],
+    sent: &[(String, String, String)],
     deleted: &[String],
     seen: &[&str],
 ) -> worker::Result<()> {
     let now = JsValue::from_f64(now_ms() as f64);
     let mut statements = Vec::with_capacity(sent.len() + deleted.len());
-    for (id, hash) in sent {
+    for (id, hash, feed) in sent {
         statements.push(
             ctx.db
                 .prepare(
-                    "INSERT INTO ledger (store, product_id, hash, sent_at_ms, seen_run) VALUES (?1, ?2, ?3, ?4, ?5) \
+                    "INSERT INTO ledger (store, product_id, hash, sent_at_ms, seen_run, feed) VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
                      ON CONFLICT (store, product_id) DO UPDATE SET hash = excluded.hash, sent_at_ms = excluded.sent_at_ms, \
-                     seen_run = excluded.seen_run",
+                     seen_run = excluded.seen_run, feed = excluded.feed",
                 )
-                .bind(&[store.into(), id.as_str().into(), hash.as_str().into(), now.clone(), run_id.into()])?,
+                .bind(&[store.into(), id.as_str().into(), hash.as_str().into(), now.clone(), run_id.into(), feed.as_str().into()])?,
         );
     }
     for id in deleted {

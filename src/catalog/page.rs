@@ -10,6 +10,7 @@ use crate::platform::queues::{enqueue, enqueue_all, names};
 use crate::platform::{err, now_ms};
 use serde_json::Value;
 use sfcc_clerk_core::catalog::{fan_out, CatalogJob, PageJob, RunMode, STALE_BATCH};
+use sfcc_clerk_core::datalayer::feed::FeedRecord;
 use sfcc_clerk_core::hash::content_hash;
 use sfcc_clerk_core::mapping::{map_categories, map_page, ParsedPage, RecordError};
 use sfcc_clerk_core::retry::{Decision, Envelope};
@@ -226,7 +227,15 @@ async fn send_changes(
             return Ok(Err(decision));
         }
     }
-    let sent: Vec<(String, String)> = changed.iter().map(|&i| hashed[i].clone()).collect();
+    let currency = &target.config.currency;
+    let sent: Vec<(String, String, String)> = changed
+        .iter()
+        .map(|&i| {
+            let feed = FeedRecord::of(&mapping.upserts[i], currency);
+            let (id, hash) = hashed[i].clone();
+            Ok((id, hash, serde_json::to_string(&feed).map_err(err)?))
+        })
+        .collect::<worker::Result<_>>()?;
     // Seen in SFCC and still sellable (or kept at its last good version when now invalid).
     let seen: Vec<&str> = hashed
         .iter()

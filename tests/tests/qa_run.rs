@@ -61,6 +61,9 @@ fn faults(stack: &Stack, body: Option<Value>) {
 #[test]
 fn the_qa_run_passes_a_clean_storefront_and_names_each_broken_data_layer() {
     let stack = Stack::start(&StackOptions::default()).expect("stack starts");
+    // The catalog in Clerk first: page vs feed compares with what Clerk received.
+    assert_eq!(stack.trigger_cron().status, 200);
+    stack.finished_run("refarch-us", 0, std::time::Duration::from_secs(60));
     let (errors, found) = qa(&stack, "clean");
     assert_eq!(
         (errors, &found),
@@ -73,6 +76,7 @@ fn the_qa_run_passes_a_clean_storefront_and_names_each_broken_data_layer() {
         ("wrong_total", "value_mismatch"),
         ("duplicate_purchase", "duplicate_event"),
         ("email_in_clear", "pii_in_clear"),
+        ("price_differs_from_feed", "feed_mismatch"),
     ] {
         faults(&stack, Some(json!({ fault: true })));
         let (errors, found) = qa(&stack, fault);

@@ -2,6 +2,7 @@
 //! an overlay, logs a summary to the console, and answers `window.sfccClerkQa.report()` and
 //! `.findings()`.
 
+mod feed;
 mod hook;
 mod panel;
 
@@ -9,7 +10,7 @@ pub use panel::HOST_ID;
 
 use panel::Panel;
 use serde_json::Value;
-use sfcc_clerk_core::datalayer::{classify, validate, Capture, Report};
+use sfcc_clerk_core::datalayer::{classify, validate, Capture, Finding, Report};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -19,6 +20,8 @@ struct Observer {
     window: web_sys::Window,
     capture: RefCell<Capture>,
     report: RefCell<Option<Report>>,
+    /// Page-vs-feed findings, once the worker answered.
+    feed: RefCell<Vec<Finding>>,
     logged: RefCell<String>,
     panel: Panel,
 }
@@ -33,7 +36,15 @@ impl Observer {
         let url = self.window.location().href().unwrap_or_default();
         let report = {
             let capture = self.capture.borrow();
-            validate(&capture, classify(&url, &[], &capture))
+            let report = validate(&capture, classify(&url, &[], &capture));
+            let feed = self.feed.borrow();
+            if feed.is_empty() {
+                report
+            } else {
+                let mut findings = report.findings;
+                findings.extend(feed.iter().cloned());
+                Report::new(report.page, findings)
+            }
         };
         let json = serde_json::to_string(&report).map_err(|e| e.to_string())?;
         self.panel.render(&report, &json)?;
@@ -85,6 +96,7 @@ pub fn start() -> Result<(), JsValue> {
         window: window.clone(),
         capture: RefCell::new(Capture { pushes: history }),
         report: RefCell::new(None),
+        feed: RefCell::new(Vec::new()),
         logged: RefCell::new(String::new()),
     });
     let seen = Rc::clone(&observer);
@@ -96,7 +108,14 @@ pub fn start() -> Result<(), JsValue> {
     });
     install_api(&window, &observer)?;
     STARTED.with(|s| *s.borrow_mut() = Some(Rc::clone(&observer)));
-    observer.refresh()
+    observer.refresh()?;
+    let checked = Rc::clone(&observer);
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Err(e) = feed::check(checked).await {
+            web_sys::console::warn_2(&JsValue::from_str("sfcc-clerk QA: page vs feed:"), &e);
+        }
+    });
+    Ok(())
 }
 
 /// `window.sfccClerkQa = { report(), findings() }`.

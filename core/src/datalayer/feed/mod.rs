@@ -7,7 +7,7 @@ mod page_facts;
 
 pub use compare::{compare, PRICE_TOLERANCE};
 pub use jsonld::{from_json_ld, JsonLdError};
-pub use page_facts::{audit_feed, from_capture, PageSources};
+pub use page_facts::{audit_feed, from_capture, product_ids, PageSources};
 
 use serde::{Deserialize, Serialize};
 
@@ -60,4 +60,23 @@ pub struct FeedRecord {
     pub currency: String,
     /// In stock.
     pub in_stock: bool,
+}
+
+impl FeedRecord {
+    /// What a store's Clerk received for a product: its name, price in the store's `currency`,
+    /// and whether it is in stock (the `in_stock` attribute, else a positive stock).
+    pub fn of(product: &crate::clerk::ClerkProduct, currency: &str) -> Self {
+        let in_stock = product
+            .attributes
+            .get("in_stock")
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(product.stock.is_some_and(|s| s > 0));
+        Self {
+            id: product.id.clone(),
+            name: product.name.clone(),
+            price: product.price,
+            currency: currency.to_string(),
+            in_stock,
+        }
+    }
 }

@@ -47,6 +47,23 @@ pub fn from_capture(capture: &Capture) -> Vec<PageProduct> {
     products
 }
 
+/// The ids of the products the page shows (its `view_item` items and JSON-LD offers), each once.
+pub fn product_ids(sources: &PageSources) -> Vec<String> {
+    let mut products = from_capture(&Capture {
+        pushes: sources.data_layer.clone(),
+    });
+    for (block, text) in sources.json_ld.iter().enumerate() {
+        products.extend(from_json_ld(text, block).unwrap_or_default());
+    }
+    let mut ids: Vec<String> = Vec::new();
+    for id in products.into_iter().filter_map(|p| p.id) {
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    ids
+}
+
 /// Reads the page's products and compares them with the feed record; a JSON-LD block that is
 /// not JSON is an Info finding.
 pub fn audit_feed(sources: &PageSources, feed: &FeedRecord) -> Report {
@@ -71,6 +88,35 @@ pub fn audit_feed(sources: &PageSources, feed: &FeedRecord) -> Report {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn product_ids_come_from_view_item_and_json_ld_once_each() {
+        let sources = PageSources {
+            data_layer: vec![
+                json!({"event": "view_item", "ecommerce": {"items": [{"item_id": "A", "price": 1.0}]}}),
+            ],
+            json_ld: vec![
+                json!({"@type": "Product", "sku": "A", "offers": {"price": "1.00"}}).to_string(),
+                json!({"@type": "Product", "sku": "B", "offers": {"price": "2.00"}}).to_string(),
+                "not json".into(),
+            ],
+        };
+        assert_eq!(product_ids(&sources), ["A", "B"]);
+    }
+
+    #[test]
+    fn a_feed_record_is_what_clerk_received() {
+        let product: crate::clerk::ClerkProduct = serde_json::from_value(json!({
+            "id": "A", "name": "Shirt", "description": "", "price": 9.5, "image": "https://i/a.jpg",
+            "url": "https://s/a", "categories": [], "created_at": 0, "stock": 0, "in_stock": true
+        }))
+        .unwrap();
+        let record = FeedRecord::of(&product, "EUR");
+        assert_eq!(
+            (record.price, record.currency.as_str(), record.in_stock),
+            (9.5, "EUR", true)
+        );
+    }
 
     fn feed() -> FeedRecord {
         FeedRecord {
