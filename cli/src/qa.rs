@@ -36,7 +36,7 @@ fn report(browser: &Browser) -> Option<Value> {
     let deadline = Instant::now() + Duration::from_secs(10);
     while Instant::now() < deadline {
         let r = browser
-            .run("return window.sfccClerkQa ? JSON.stringify(window.sfccClerkQa.report()) : null")
+            .run("var q = window.sfccClerkQa; return q && q.settled() ? JSON.stringify(q.report()) : null")
             .ok()?;
         if let Some(text) = r.as_str() {
             return serde_json::from_str(text).ok();

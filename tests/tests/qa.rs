@@ -13,7 +13,7 @@ fn report_within(browser: &Browser, wait: Duration) -> Option<Value> {
     let deadline = Instant::now() + wait;
     while Instant::now() < deadline {
         let r = browser
-            .run("return window.sfccClerkQa ? JSON.stringify(window.sfccClerkQa.report()) : null")
+            .run("var q = window.sfccClerkQa; return q && q.settled() ? JSON.stringify(q.report()) : null")
             .unwrap();
         if let Some(text) = r.as_str() {
             return serde_json::from_str(text).ok();

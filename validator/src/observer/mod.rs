@@ -22,6 +22,8 @@ struct Observer {
     report: RefCell<Option<Report>>,
     /// Page-vs-feed findings, once the worker answered.
     feed: RefCell<Vec<Finding>>,
+    /// The page-vs-feed check is over (whatever it found, or could not find).
+    settled: std::cell::Cell<bool>,
     logged: RefCell<String>,
     panel: Panel,
 }
@@ -97,6 +99,7 @@ pub fn start() -> Result<(), JsValue> {
         capture: RefCell::new(Capture { pushes: history }),
         report: RefCell::new(None),
         feed: RefCell::new(Vec::new()),
+        settled: std::cell::Cell::new(false),
         logged: RefCell::new(String::new()),
     });
     let seen = Rc::clone(&observer);
@@ -111,16 +114,24 @@ pub fn start() -> Result<(), JsValue> {
     observer.refresh()?;
     let checked = Rc::clone(&observer);
     wasm_bindgen_futures::spawn_local(async move {
-        if let Err(e) = feed::check(checked).await {
+        if let Err(e) = feed::check(Rc::clone(&checked)).await {
             web_sys::console::warn_2(&JsValue::from_str("sfcc-clerk QA: page vs feed:"), &e);
         }
+        checked.settled.set(true);
     });
     Ok(())
 }
 
-/// `window.sfccClerkQa = { report(), findings() }`.
+/// `window.sfccClerkQa = { report(), findings(), settled() }`; `settled()` is true once the
+/// page-vs-feed check is over, so automation reads a complete report.
 fn install_api(window: &web_sys::Window, observer: &Rc<Observer>) -> Result<(), JsValue> {
     let api = js_sys::Object::new();
+    let watched = Rc::clone(observer);
+    let settled =
+        Closure::<dyn Fn() -> JsValue>::new(move || JsValue::from_bool(watched.settled.get()));
+    js_sys::Reflect::set(&api, &JsValue::from_str("settled"), settled.as_ref())?;
+    // Lives as long as the page.
+    settled.forget();
     for (name, part) in [("report", None), ("findings", Some("findings"))] {
         let observer = Rc::clone(observer);
         let f = Closure::<dyn Fn() -> JsValue>::new(move || observer.report_js(part));
