@@ -54,7 +54,13 @@ impl Client {
                     .map(String::from)
                     .collect();
                 let set_cookie = set_cookies.first().cloned();
-                let text = r.body_mut().read_to_string().unwrap_or_default();
+                // Read-backs of a large catalog exceed ureq's 10 MB default.
+                let text = r
+                    .body_mut()
+                    .with_config()
+                    .limit(1 << 30)
+                    .read_to_string()
+                    .unwrap_or_default();
                 let json = serde_json::from_str(&text).unwrap_or(Value::String(text));
                 Reply {
                     status,
