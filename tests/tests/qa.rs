@@ -121,4 +121,10 @@ fn the_qa_cookie_loads_the_validator_which_names_the_broken_data_layer() {
         .unwrap();
     browser.goto(&pdp).unwrap();
     assert!(no_report(&browser));
+    // The bookmarklet loads the same validator into the page at hand.
+    browser
+        .run("import('/__sfcc-clerk/qa/sfcc_clerk_validator.js').then(m => m.default().then(() => m.start())); return null;")
+        .unwrap();
+    let via_bookmarklet = report(&browser).expect("the bookmarklet starts the validator");
+    assert_eq!(via_bookmarklet["page"], "pdp");
 }
