@@ -85,6 +85,54 @@ pub struct Stack {
     state_dir: PathBuf,
 }
 
+/// `wrangler.toml` without its `[build]` step, as `.wrangler-e2e.toml` beside it (paths in it stay
+/// relative to the project): the stacks run the worker built once, and without a build step
+/// wrangler has no source folder to watch — a spurious change event there restarted a running
+/// stack's workerd onto a port it still held.
+fn prebuilt_config(root: &Path) -> Result<PathBuf, StackError> {
+    // Once per test process: stacks of one process start in parallel.
+    static WRITTEN: std::sync::Mutex<Option<PathBuf>> = std::sync::Mutex::new(None);
+    let mut written = WRITTEN
+        .lock()
+        .map_err(|_| StackError::Failed("the e2e config lock is poisoned".into()))?;
+    if let Some(path) = written.as_ref() {
+        return Ok(path.clone());
+    }
+    let path = write_prebuilt_config(root)?;
+    *written = Some(path.clone());
+    Ok(path)
+}
+
+fn write_prebuilt_config(root: &Path) -> Result<PathBuf, StackError> {
+    let text =
+        fs::read_to_string(root.join("wrangler.toml")).map_err(io("reading wrangler.toml"))?;
+    let mut out = String::with_capacity(text.len());
+    let mut in_build = false;
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            in_build = trimmed == "[build]";
+        }
+        if !in_build {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    let path = root.join(".wrangler-e2e.toml");
+    // Left alone when it is already right: wrangler reloads a running stack whose config file
+    // is touched.
+    if fs::read_to_string(&path).is_ok_and(|current| current == out) {
+        return Ok(path);
+    }
+    // Written whole then renamed: stacks starting at once never read half a file.
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = root.join(format!(".wrangler-e2e.{}-{n}.tmp", std::process::id()));
+    fs::write(&tmp, out).map_err(io("writing the e2e wrangler config"))?;
+    fs::rename(&tmp, &path).map_err(io("writing the e2e wrangler config"))?;
+    Ok(path)
+}
+
 fn free_port() -> Result<u16, StackError> {
     let listener =
         TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).map_err(io("finding a free port"))?;
@@ -145,6 +193,7 @@ impl Stack {
     pub fn start(opts: &StackOptions) -> Result<Self, StackError> {
         let root = project_root();
         let wrangler_bin = check_prerequisites(&root)?;
+        let wrangler_config = prebuilt_config(&root)?;
         // The two Clerk stores of config/sfcc-clerk.toml: refarch-us and refarchglobal-de.
         let config = SandboxConfig {
             clerk_stores: vec![
@@ -197,6 +246,8 @@ impl Stack {
         let migrate = Command::new(&wrangler_bin)
             .current_dir(&root)
             .envs(tool_env())
+            .arg("--config")
+            .arg(&wrangler_config)
             .args(["d1", "migrations", "apply", "DB", "--local", "--persist-to"])
             .arg(&persist)
             .stdin(Stdio::null())
@@ -223,6 +274,8 @@ impl Stack {
             .current_dir(&root)
             .envs(tool_env())
             .env("SFCC_CLERK_PREBUILT", "1")
+            .arg("--config")
+            .arg(&wrangler_config)
             .args([
                 "dev",
                 "--ip",
