@@ -1,4 +1,5 @@
-//! Clerk product writes: upsert and delete, logged and decided like every delivery.
+//! Clerk writes: products (upsert and delete), categories and customers, logged and decided
+//! like every delivery.
 
 use crate::context::Ctx;
 use crate::platform::http::send;
@@ -54,6 +55,23 @@ async fn write(
     decision
 }
 
+/// Encodes `body` and writes it; a body that cannot be encoded is a dead letter naming `what`.
+async fn write_json<T: serde::Serialize>(
+    ctx: &Ctx,
+    store: &Store,
+    (path, method): (&str, Method),
+    body: &T,
+    (items, what): (usize, &str),
+    attempt: u32,
+) -> Decision {
+    match serde_json::to_string(body) {
+        Ok(json) => write(ctx, store, path, method, json, items, attempt).await,
+        Err(e) => Decision::DeadLetter {
+            reason: format!("could not encode {what}: {e}"),
+        },
+    }
+}
+
 /// Upserts categories into the store's Clerk store.
 pub async fn upsert_categories(
     ctx: &Ctx,
@@ -66,23 +84,16 @@ pub async fn upsert_categories(
         private_key: store.private_key.expose(),
         categories,
     };
-    match serde_json::to_string(&body) {
-        Ok(json) => {
-            write(
-                ctx,
-                store,
-                CATEGORIES_PATH,
-                Method::Post,
-                json,
-                categories.len(),
-                attempt,
-            )
-            .await
-        }
-        Err(e) => Decision::DeadLetter {
-            reason: format!("could not encode categories: {e}"),
-        },
-    }
+    let target = (CATEGORIES_PATH, Method::Post);
+    write_json(
+        ctx,
+        store,
+        target,
+        &body,
+        (categories.len(), "categories"),
+        attempt,
+    )
+    .await
 }
 
 /// Upserts customers into the store's Clerk store.
@@ -97,23 +108,16 @@ pub async fn upsert_customers(
         private_key: store.private_key.expose(),
         customers,
     };
-    match serde_json::to_string(&body) {
-        Ok(json) => {
-            write(
-                ctx,
-                store,
-                CUSTOMERS_PATH,
-                Method::Post,
-                json,
-                customers.len(),
-                attempt,
-            )
-            .await
-        }
-        Err(e) => Decision::DeadLetter {
-            reason: format!("could not encode customers: {e}"),
-        },
-    }
+    let target = (CUSTOMERS_PATH, Method::Post);
+    write_json(
+        ctx,
+        store,
+        target,
+        &body,
+        (customers.len(), "customers"),
+        attempt,
+    )
+    .await
 }
 
 /// Upserts products into the store's Clerk store.
@@ -123,23 +127,16 @@ pub async fn upsert(ctx: &Ctx, store: &Store, products: &[ClerkProduct], attempt
         private_key: store.private_key.expose(),
         products,
     };
-    match serde_json::to_string(&body) {
-        Ok(json) => {
-            write(
-                ctx,
-                store,
-                PRODUCTS_PATH,
-                Method::Post,
-                json,
-                products.len(),
-                attempt,
-            )
-            .await
-        }
-        Err(e) => Decision::DeadLetter {
-            reason: format!("could not encode products: {e}"),
-        },
-    }
+    let target = (PRODUCTS_PATH, Method::Post);
+    write_json(
+        ctx,
+        store,
+        target,
+        &body,
+        (products.len(), "products"),
+        attempt,
+    )
+    .await
 }
 
 /// Deletes products from the store's Clerk store.
@@ -149,21 +146,6 @@ pub async fn delete(ctx: &Ctx, store: &Store, ids: &[String], attempt: u32) -> D
         private_key: store.private_key.expose(),
         products: ids,
     };
-    match serde_json::to_string(&body) {
-        Ok(json) => {
-            write(
-                ctx,
-                store,
-                PRODUCTS_PATH,
-                Method::Delete,
-                json,
-                ids.len(),
-                attempt,
-            )
-            .await
-        }
-        Err(e) => Decision::DeadLetter {
-            reason: format!("could not encode ids: {e}"),
-        },
-    }
+    let target = (PRODUCTS_PATH, Method::Delete);
+    write_json(ctx, store, target, &body, (ids.len(), "ids"), attempt).await
 }

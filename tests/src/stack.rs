@@ -467,6 +467,14 @@ impl Stack {
             .json
     }
 
+    /// The tracking calls the first store's sandbox Clerk received, as `{"endpoint", "params"}`.
+    pub fn clerk_log(&self) -> Vec<Value> {
+        self.clerk_store()["log"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
     /// Every request sandbox Clerk answered, as `{"request", "status"}`.
     pub fn clerk_requests(&self) -> Value {
         self.client

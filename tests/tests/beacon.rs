@@ -8,23 +8,16 @@ use std::time::Duration;
 
 const SITE: &str = "/on/demandware.store/Sites-RefArch-Site/en_US";
 
-fn clerk_log(stack: &Stack) -> Vec<Value> {
-    stack.clerk_store()["log"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-}
-
 /// Waits for `n` calls at Clerk, then a little longer to see that no more come.
 fn exactly(stack: &Stack, n: usize) -> Vec<Value> {
     wait_for(
         &format!("{n} tracking calls at Clerk"),
         Duration::from_secs(30),
-        || Some(clerk_log(stack)).filter(|l| l.len() >= n),
+        || Some(stack.clerk_log()).filter(|l| l.len() >= n),
         || stack.wrangler_log(),
     );
     std::thread::sleep(Duration::from_secs(3));
-    clerk_log(stack)
+    stack.clerk_log()
 }
 
 #[test]
@@ -42,7 +35,7 @@ fn held_until_consent_then_each_action_reaches_clerk_once() {
     assert_eq!(injected, Value::Bool(true), "the beacon opens <head>");
     std::thread::sleep(Duration::from_secs(3));
     assert_eq!(
-        clerk_log(&stack),
+        stack.clerk_log(),
         Vec::<Value>::new(),
         "nothing before consent"
     );

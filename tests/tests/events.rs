@@ -4,13 +4,6 @@ use serde_json::{json, Value};
 use sfcc_clerk_e2e::{wait_for, Stack, StackOptions};
 use std::time::Duration;
 
-fn clerk_log(stack: &Stack) -> Vec<Value> {
-    stack.clerk_store()["log"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-}
-
 #[test]
 fn a_product_view_reaches_clerk_with_the_visitor_from_the_first_party_cookie() {
     let stack = Stack::start(&StackOptions::default()).expect("stack starts");
@@ -50,7 +43,7 @@ fn a_product_view_reaches_clerk_with_the_visitor_from_the_first_party_cookie() {
     let log = wait_for(
         "the product view at Clerk",
         Duration::from_secs(30),
-        || Some(clerk_log(&stack)).filter(|l| !l.is_empty()),
+        || Some(stack.clerk_log()).filter(|l| !l.is_empty()),
         || stack.wrangler_log(),
     );
     let clerk_visitor = visitor_uuid.replace('-', "");
@@ -74,8 +67,8 @@ fn a_product_view_reaches_clerk_with_the_visitor_from_the_first_party_cookie() {
     let log = wait_for(
         "both events at Clerk after the injected failures",
         Duration::from_secs(60),
-        || Some(clerk_log(&stack)).filter(|l| l.len() >= 3),
-        || format!("{:?}\n{}", clerk_log(&stack), stack.admin_get("deliveries")),
+        || Some(stack.clerk_log()).filter(|l| l.len() >= 3),
+        || format!("{:?}\n{}", stack.clerk_log(), stack.admin_get("deliveries")),
     );
     let mut later: Vec<Value> = log[1..].to_vec();
     later.sort_by_key(|c| c["endpoint"].to_string());
@@ -98,7 +91,7 @@ fn a_product_view_reaches_clerk_with_the_visitor_from_the_first_party_cookie() {
         .iter()
         .all(|d| d["status"] == 503 && d["error"].as_str().unwrap().starts_with("HTTP 503")));
     std::thread::sleep(Duration::from_secs(2));
-    assert_eq!(clerk_log(&stack).len(), 3, "nothing is delivered twice");
+    assert_eq!(stack.clerk_log().len(), 3, "nothing is delivered twice");
 
     // Events for another store go to that store's Clerk store only.
     let reply = stack.post_events_to(
@@ -124,7 +117,7 @@ fn a_product_view_reaches_clerk_with_the_visitor_from_the_first_party_cookie() {
             json!({"endpoint": "log/product", "params": {"product": "25565189M", "visitor": clerk_visitor}})
         ]
     );
-    assert_eq!(clerk_log(&stack).len(), 3);
+    assert_eq!(stack.clerk_log().len(), 3);
 }
 
 #[test]
@@ -221,7 +214,7 @@ fn a_refused_event_is_dead_lettered_with_its_reason_and_replay_delivers_it() {
         dead[0]["reason"],
         "HTTP 400 rejected: InternalError: injected fault"
     );
-    assert_eq!(clerk_log(&stack), Vec::<Value>::new());
+    assert_eq!(stack.clerk_log(), Vec::<Value>::new());
 
     let id = dead[0]["id"].as_u64().unwrap();
     // As an operator would: `sfcc-clerk replay ID`.
@@ -233,7 +226,7 @@ fn a_refused_event_is_dead_lettered_with_its_reason_and_replay_delivers_it() {
     let log = wait_for(
         "the replayed click at Clerk",
         Duration::from_secs(30),
-        || Some(clerk_log(&stack)).filter(|l| !l.is_empty()),
+        || Some(stack.clerk_log()).filter(|l| !l.is_empty()),
         || stack.admin_get("deliveries").to_string(),
     );
     assert_eq!(log[0]["endpoint"], "log/click");

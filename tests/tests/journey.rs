@@ -8,13 +8,6 @@ use std::time::Duration;
 
 const SITE: &str = "/on/demandware.store/Sites-RefArch-Site/en_US";
 
-fn clerk_log(stack: &Stack) -> Vec<Value> {
-    stack.clerk_store()["log"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-}
-
 /// A same-origin form post from the page, answered synchronously (as SFRA's scripts post).
 fn post(browser: &Browser, action: &str, form: &str) -> Value {
     let text = browser
@@ -25,6 +18,25 @@ fn post(browser: &Browser, action: &str, form: &str) -> Value {
         ))
         .unwrap();
     serde_json::from_str(text.as_str().unwrap_or_default()).unwrap_or(text)
+}
+
+/// Clerk's tracking log once it holds `n` calls and a little longer has brought no more, with
+/// its endpoints sorted.
+fn settled_log(stack: &Stack, n: usize) -> (Vec<Value>, Vec<String>) {
+    wait_for(
+        &format!("{n} tracking calls at Clerk"),
+        Duration::from_secs(30),
+        || Some(stack.clerk_log()).filter(|l| l.len() >= n),
+        || stack.wrangler_log(),
+    );
+    std::thread::sleep(Duration::from_secs(3));
+    let log = stack.clerk_log();
+    let mut endpoints: Vec<String> = log
+        .iter()
+        .filter_map(|c| c["endpoint"].as_str().map(String::from))
+        .collect();
+    endpoints.sort_unstable();
+    (log, endpoints)
 }
 
 /// The journey; returns the order id.
@@ -74,16 +86,7 @@ fn with_consent_each_action_reaches_clerk_once_under_one_visitor_linked_at_login
     let stack = Stack::start(&StackOptions::default()).expect("stack starts");
     let browser = Browser::start().expect("headless Chromium starts");
     let order = shop(&stack, &browser, "true");
-    wait_for(
-        "the journey at Clerk",
-        Duration::from_secs(30),
-        || Some(clerk_log(&stack)).filter(|l| l.len() >= 5),
-        || stack.wrangler_log(),
-    );
-    std::thread::sleep(Duration::from_secs(3));
-    let log = clerk_log(&stack);
-    let mut endpoints: Vec<&str> = log.iter().filter_map(|c| c["endpoint"].as_str()).collect();
-    endpoints.sort_unstable();
+    let (log, endpoints) = settled_log(&stack, 5);
     assert_eq!(
         endpoints,
         [
@@ -122,7 +125,7 @@ fn with_tracking_declined_the_same_journey_sends_nothing() {
     let browser = Browser::start().expect("headless Chromium starts");
     shop(&stack, &browser, "false");
     std::thread::sleep(Duration::from_secs(4));
-    assert_eq!(clerk_log(&stack), Vec::<Value>::new());
+    assert_eq!(stack.clerk_log(), Vec::<Value>::new());
     // The order went through all the same.
     let orders = stack.client.get(
         &format!("{}/__sandbox/storefront/orders", stack.storefront.base_url),
@@ -140,16 +143,7 @@ fn in_anonymous_mode_a_declining_shopper_is_counted_without_any_persistent_ident
     .expect("stack starts");
     let browser = Browser::start().expect("headless Chromium starts");
     shop(&stack, &browser, "false");
-    wait_for(
-        "the anonymous journey at Clerk",
-        Duration::from_secs(30),
-        || Some(clerk_log(&stack)).filter(|l| l.len() >= 4),
-        || stack.wrangler_log(),
-    );
-    std::thread::sleep(Duration::from_secs(3));
-    let log = clerk_log(&stack);
-    let mut endpoints: Vec<&str> = log.iter().filter_map(|c| c["endpoint"].as_str()).collect();
-    endpoints.sort_unstable();
+    let (log, endpoints) = settled_log(&stack, 4);
     assert_eq!(
         endpoints,
         ["log/cart/add", "log/category", "log/product", "log/sale"],

@@ -9,13 +9,6 @@ const SITE: &str = "/on/demandware.store/Sites-RefArch-Site/en_US";
 const BROWSER: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36";
 const VISITOR: &str = "3f2504e0-4f89-41d3-9a0c-0305e82c3301";
 
-fn clerk_log(stack: &Stack) -> Vec<Value> {
-    stack.clerk_store()["log"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-}
-
 fn get(stack: &Stack, path: &str, cookie: &str, ua: &str) -> sfcc_clerk_e2e::Reply {
     stack.client.get(
         &format!("{}{SITE}/{path}", stack.worker_url),
@@ -28,7 +21,7 @@ fn logged(stack: &Stack, n: usize) -> Vec<Value> {
     let mut log = wait_for(
         &format!("{n} tracking calls at Clerk"),
         Duration::from_secs(30),
-        || Some(clerk_log(stack)).filter(|l| l.len() >= n),
+        || Some(stack.clerk_log()).filter(|l| l.len() >= n),
         || stack.wrangler_log(),
     );
     log.sort_by_key(|v| v.to_string());
