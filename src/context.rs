@@ -4,7 +4,7 @@ use sfcc_clerk_core::config::ConnectorConfig;
 use sfcc_clerk_core::settings::Settings;
 use std::cell::RefCell;
 use std::rc::Rc;
-use worker::{D1Database, Env, KvStore, Queue};
+use worker::{D1Database, Env, KvStore, Queue, RateLimiter};
 
 /// Binding names, as in `wrangler.toml`.
 pub mod bindings {
@@ -16,6 +16,8 @@ pub mod bindings {
     pub const EVENTS: &str = "EVENTS";
     /// Queue producer for catalog page jobs.
     pub const CATALOG_JOBS: &str = "CATALOG_JOBS";
+    /// Workers Rate Limiting: event posts per visitor (optional; without it, no limit).
+    pub const BEACON_LIMIT: &str = "BEACON_LIMIT";
 }
 
 /// `config/sfcc-clerk.toml`, checked and turned into JSON by `build.rs`: the stores and the mapping.
@@ -33,6 +35,8 @@ pub struct Ctx {
     pub events: Queue,
     /// Catalog jobs queue producer.
     pub catalog_jobs: Queue,
+    /// Per-visitor limit on event posts, when the binding is configured.
+    pub beacon_limit: Option<RateLimiter>,
 }
 
 thread_local! {
@@ -64,6 +68,7 @@ impl Ctx {
             kv: env.kv(bindings::SYNC_STATE)?,
             events: env.queue(bindings::EVENTS)?,
             catalog_jobs: env.queue(bindings::CATALOG_JOBS)?,
+            beacon_limit: env.rate_limiter(bindings::BEACON_LIMIT).ok(),
         })
     }
 }

@@ -51,6 +51,8 @@ pub struct Settings {
     pub origin_url: Option<String>,
     /// Tracking consent: mode and the shop's consent cookie.
     pub consent: crate::capture::ConsentConfig,
+    /// Which storefront requests and pages are shopper actions (the file's `[capture]`).
+    pub capture: crate::capture::CaptureConfig,
 }
 
 impl Settings {
@@ -124,6 +126,7 @@ impl Settings {
             page_size,
             admin_token: get("ADMIN_TOKEN").map(Secret::new),
             mapping: config.mapping,
+            capture: config.capture,
             full_reindex_cron: get("FULL_REINDEX_CRON"),
             origin_url: match get("ORIGIN_URL") {
                 None => None,
@@ -224,6 +227,7 @@ mod tests {
         ConnectorConfig {
             mapping: FieldMapping::default(),
             stores: vec![store("us", "KEY_US"), store("de", "KEY_DE")],
+            capture: Default::default(),
         }
     }
 

@@ -4,7 +4,7 @@ use crate::context::Ctx;
 use crate::platform::queues::enqueue_all;
 use crate::platform::{now_ms, random};
 use serde_json::json;
-use sfcc_clerk_core::capture::{consent_from, forwarding, Forwarding};
+use sfcc_clerk_core::capture::{consent_from, forwarding, limit_key, Forwarding, LIMIT_PERIOD_S};
 use sfcc_clerk_core::event::{normalize, IngestContext, Source};
 use sfcc_clerk_core::identity::{visitor_from_cookie_header, visitor_set_cookie, VisitorId};
 use sfcc_clerk_core::retry::Envelope;
@@ -20,8 +20,8 @@ fn refuse(status: u16, message: &str) -> Result<Response> {
 /// Accepts same-site JSON events for the store named by `?store=` (default: the first configured
 /// store). With tracking consent they carry the shopper's visitor id (set as a first-party cookie
 /// when missing); in anonymous mode a declining shopper's carry none; otherwise they are checked
-/// and dropped. Answers 202 once they are queued, or 400/403/413/415 naming the problem; nothing
-/// of a refused call is queued.
+/// and dropped. Answers 202 once they are queued, or 400/403/413/415 naming the problem, or 429
+/// (with `Retry-After`) when the visitor posts too often; nothing of a refused call is queued.
 pub async fn ingest(mut req: Request, ctx: &Ctx) -> Result<Response> {
     let headers = req.headers();
     if headers.get("sec-fetch-site")?.as_deref() == Some("cross-site") {
@@ -34,6 +34,23 @@ pub async fn ingest(mut req: Request, ctx: &Ctx) -> Result<Response> {
         return refuse(415, "content-type must be application/json");
     }
     let cookie = headers.get("cookie")?.unwrap_or_default();
+    if let Some(limiter) = &ctx.beacon_limit {
+        let key = limit_key(
+            visitor_from_cookie_header(&cookie).as_ref(),
+            headers.get("cf-connecting-ip")?.as_deref(),
+        );
+        // A limiter that cannot answer lets the call through: tracking must not fail shut.
+        if limiter.limit(key).await.is_ok_and(|o| !o.success) {
+            let mut response = refuse(
+                429,
+                &format!("too many event posts from this visitor; retry in {LIMIT_PERIOD_S} s"),
+            )?;
+            response
+                .headers_mut()
+                .set("retry-after", &LIMIT_PERIOD_S.to_string())?;
+            return Ok(response);
+        }
+    }
     let consent = consent_from(
         &cookie,
         headers.get("sec-gpc")?.as_deref(),
@@ -92,8 +109,11 @@ pub async fn ingest(mut req: Request, ctx: &Ctx) -> Result<Response> {
         Err(e) => return refuse(400, &e.to_string()),
     };
     if decision != Forwarding::WithIdentity {
-        // An email leaves only with consent to identify.
+        // An email or a customer number leaves only with consent to identify.
         events.retain(|e| e.email.is_none());
+        for event in &mut events {
+            event.customer = None;
+        }
     }
     if matches!(decision, Forwarding::Hold | Forwarding::Drop) {
         // Checked, then let go: without consent nothing is kept (a page holds its own events

@@ -3,9 +3,11 @@
 use crate::context::Ctx;
 use crate::platform::log;
 use crate::{catalog, events};
+use futures_util::future::join_all;
 use serde::Serialize;
 use serde_json::Value;
-use worker::{Env, MessageBatch, MessageBuilder, MessageExt, Queue};
+use std::collections::BTreeMap;
+use worker::{Env, Message, MessageBatch, MessageBuilder, MessageExt, Queue};
 
 /// Puts a message on a queue as JSON text, optionally delayed. JSON text (rather than a
 /// structured-clone object) keeps every message byte-for-byte what the core serialized.
@@ -60,10 +62,13 @@ pub mod names {
 pub async fn consume(batch: MessageBatch<Value>, env: Env) -> worker::Result<()> {
     let queue = batch.queue();
     let ctx = Ctx::new(&env)?;
+    if queue == names::EVENTS {
+        consume_events(&ctx, batch.messages()?).await;
+        return Ok(());
+    }
     for message in batch.messages()? {
         let body = &decode(message.body());
         let handled = match queue.as_str() {
-            names::EVENTS => events::deliver(&ctx, body).await,
             names::CATALOG_JOBS => catalog::run_job(&ctx, body).await,
             names::EVENTS_DLQ | names::CATALOG_JOBS_DLQ => {
                 let origin = queue.trim_end_matches("-dlq");
@@ -86,16 +91,50 @@ pub async fn consume(batch: MessageBatch<Value>, env: Env) -> worker::Result<()>
                 "no consumer for queue {other}"
             ))),
         };
-        match handled {
-            Ok(()) => message.ack(),
-            Err(e) => {
-                worker::console_error!(
-                    "{queue}: message {} failed, handing back for retry: {e}",
-                    message.id()
-                );
-                message.retry();
-            }
-        }
+        settle(&queue, &message, handled);
     }
     Ok(())
+}
+
+/// Acknowledges a handled message; hands one whose handling failed back to the platform.
+fn settle(queue: &str, message: &Message<Value>, handled: worker::Result<()>) {
+    match handled {
+        Ok(()) => message.ack(),
+        Err(e) => {
+            worker::console_error!(
+                "{queue}: message {} failed, handing back for retry: {e}",
+                message.id()
+            );
+            message.retry();
+        }
+    }
+}
+
+/// Delivers a batch of events, each store's in order and the stores side by side, so a Clerk
+/// store that is slow or failing never holds up another's deliveries. Once one of a store's
+/// deliveries has to be retried, that store's other events in the batch are not tried: they go
+/// back on the queue unchanged (their attempt not counted) for as long as the failed one waits.
+async fn consume_events(ctx: &Ctx, messages: Vec<Message<Value>>) {
+    let mut by_store: BTreeMap<String, Vec<(Message<Value>, Value)>> = BTreeMap::new();
+    for message in messages {
+        let body = decode(message.body());
+        let store = body["payload"]["store"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        by_store.entry(store).or_default().push((message, body));
+    }
+    let stores = by_store.into_iter().map(|(store, group)| async move {
+        let mut failing: Option<events::Retrying> = None;
+        for (message, body) in group {
+            let handled = match &failing {
+                Some(retrying) => events::hold_back(ctx, &store, &body, retrying).await,
+                None => events::deliver(ctx, &body).await.map(|retrying| {
+                    failing = retrying;
+                }),
+            };
+            settle(names::EVENTS, &message, handled);
+        }
+    });
+    join_all(stores).await;
 }

@@ -1,6 +1,11 @@
-//! Streams an HTML response through the runtime's `HTMLRewriter`, prepending markup to `<head>`.
+//! The runtime's streaming `HTMLRewriter`: prepends markup to a page's `<head>`, and reads an
+//! order confirmation page's order from a copy of its body.
 
+use sfcc_clerk_core::capture::{OrderMarkup, ScrapedLine, ScrapedOrder};
+use std::cell::RefCell;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
+use worker::wasm_bindgen_futures::JsFuture;
 use worker::{js_sys, web_sys, Response};
 
 #[wasm_bindgen]
@@ -9,8 +14,13 @@ extern "C" {
     type HTMLRewriter;
     #[wasm_bindgen(constructor)]
     fn new() -> HTMLRewriter;
-    #[wasm_bindgen(method)]
-    fn on(this: &HTMLRewriter, selector: &str, handlers: &js_sys::Object) -> HTMLRewriter;
+    /// Fails on a selector the runtime cannot parse.
+    #[wasm_bindgen(method, catch)]
+    fn on(
+        this: &HTMLRewriter,
+        selector: &str,
+        handlers: &js_sys::Object,
+    ) -> Result<HTMLRewriter, JsValue>;
     #[wasm_bindgen(method, catch)]
     fn transform(
         this: &HTMLRewriter,
@@ -21,6 +31,74 @@ extern "C" {
     type Element;
     #[wasm_bindgen(method)]
     fn prepend(this: &Element, content: &str, options: &js_sys::Object);
+    #[wasm_bindgen(method, js_name = getAttribute)]
+    fn get_attribute(this: &Element, name: &str) -> Option<String>;
+
+    /// A chunk of an element's text.
+    type TextChunk;
+    #[wasm_bindgen(method, getter)]
+    fn text(this: &TextChunk) -> String;
+}
+
+fn handlers(kind: &str, handler: JsValue) -> Result<js_sys::Object, JsValue> {
+    let object = js_sys::Object::new();
+    js_sys::Reflect::set(&object, &kind.into(), &handler)?;
+    Ok(object)
+}
+
+fn js_err(e: JsValue) -> worker::Error {
+    worker::Error::JsError(format!("{e:?}"))
+}
+
+/// What `markup`'s selectors match in `copy` (a clone of a confirmation page's response, read
+/// to its end here while the original streams to the shopper).
+pub async fn read_order(copy: Response, markup: &OrderMarkup) -> worker::Result<ScrapedOrder> {
+    let found = Rc::new(RefCell::new(ScrapedOrder::default()));
+    let mut rewriter = HTMLRewriter::new();
+    let f = found.clone();
+    let number = Closure::<dyn FnMut(TextChunk)>::new(move |t: TextChunk| {
+        f.borrow_mut().number.push_str(&t.text());
+    });
+    rewriter = rewriter
+        .on(
+            &markup.number,
+            &handlers("text", number.into_js_value()).map_err(js_err)?,
+        )
+        .map_err(js_err)?;
+    let (f, attrs) = (found.clone(), markup.clone());
+    let line = Closure::<dyn FnMut(Element)>::new(move |el: Element| {
+        f.borrow_mut().lines.push(ScrapedLine {
+            product: el.get_attribute(&attrs.line_product),
+            quantity: el.get_attribute(&attrs.line_quantity),
+            price: el.get_attribute(&attrs.line_price),
+        });
+    });
+    rewriter = rewriter
+        .on(
+            &markup.line,
+            &handlers("element", line.into_js_value()).map_err(js_err)?,
+        )
+        .map_err(js_err)?;
+    if !markup.email.is_empty() {
+        let f = found.clone();
+        let email = Closure::<dyn FnMut(TextChunk)>::new(move |t: TextChunk| {
+            f.borrow_mut().email.push_str(&t.text());
+        });
+        rewriter = rewriter
+            .on(
+                &markup.email,
+                &handlers("text", email.into_js_value()).map_err(js_err)?,
+            )
+            .map_err(js_err)?;
+    }
+    let read = rewriter
+        .transform(&web_sys::Response::from(copy))
+        .map_err(js_err)?;
+    JsFuture::from(read.text().map_err(js_err)?)
+        .await
+        .map_err(js_err)?;
+    let scraped = found.borrow().clone();
+    Ok(scraped)
 }
 
 /// `response` with `html` as the first child of its `<head>`, streamed. The body is not buffered.
@@ -32,7 +110,7 @@ pub fn prepend_to_head(response: Response, html: String) -> worker::Result<Respo
     });
     let handlers = js_sys::Object::new();
     js_sys::Reflect::set(&handlers, &"element".into(), &handler.into_js_value())?;
-    let rewriter = HTMLRewriter::new().on("head", &handlers);
+    let rewriter = HTMLRewriter::new().on("head", &handlers).map_err(js_err)?;
     let transformed = rewriter
         .transform(&web_sys::Response::from(response))
         .map_err(|e| worker::Error::JsError(format!("{e:?}")))?;

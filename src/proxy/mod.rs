@@ -13,7 +13,8 @@ use crate::platform::{now_ms, random};
 use crate::routes::BEACON_PATH;
 use sfcc_clerk_core::capture::{
     beacon_script, capture, consent_from, forwarding, is_bot, is_static_asset, needs_form,
-    server_event, sfra_rules, site_of_path, Beacon, Forwarding, RequestFacts, RuleKind,
+    order_event, server_event, site_of_path, Beacon, Forwarding, OrderMarkup, RequestFacts,
+    RuleKind,
 };
 use sfcc_clerk_core::event::{Event, IngestContext, Source};
 use sfcc_clerk_core::identity::{plan_identity, VisitorId};
@@ -49,8 +50,8 @@ pub async fn handle(
         None => format!("{origin}{path}"),
     };
     let method = req.method();
-    let rules = sfra_rules();
-    let form_body = if needs_form(&rules, method.as_ref(), &path) {
+    let rules = &ctx.settings.capture.rules;
+    let form_body = if needs_form(rules, method.as_ref(), &path) {
         Some(req.bytes().await?)
     } else {
         None
@@ -105,7 +106,7 @@ pub async fn handle(
         form: &form,
     };
     let succeeded = response.status_code() < 400;
-    let mut captured = capture(&rules, &facts).filter(|_| succeeded);
+    let mut captured = capture(rules, &facts).filter(|_| succeeded);
     if captured.as_ref().is_some_and(|c| c.kind == RuleKind::Login)
         && !login_succeeded(&mut response).await
     {
@@ -167,6 +168,22 @@ pub async fn handle(
             .headers()
             .get("content-type")?
             .is_some_and(|t| t.to_ascii_lowercase().starts_with("text/html"));
+    let markup = &ctx.settings.capture.order;
+    if is_html
+        && markup.is_confirmation(&path)
+        && matches!(decision, Forwarding::WithIdentity | Forwarding::Anonymous)
+    {
+        // Read from a copy while the page streams on; before an answer to the consent banner
+        // the page's own `purchase` push is held in the page instead.
+        let order = PageOrder {
+            store: store.config.name.clone(),
+            currency: store.config.currency.clone(),
+            visitor: visitor.clone(),
+            with_email: decision == Forwarding::WithIdentity,
+            page_id: page_id.clone(),
+        };
+        queue_order_later(env, wctx, response.cloned()?, markup.clone(), order);
+    }
     if is_html {
         let script = beacon_script(&Beacon {
             endpoint: BEACON_PATH,
@@ -202,6 +219,59 @@ async fn login_succeeded(response: &mut Response) -> bool {
     copy.json::<serde_json::Value>()
         .await
         .is_ok_and(|v| v["success"] == serde_json::Value::Bool(true))
+}
+
+/// Who a confirmation page was shown to.
+struct PageOrder {
+    store: String,
+    currency: String,
+    visitor: Option<VisitorId>,
+    with_email: bool,
+    page_id: String,
+}
+
+/// Reads the order from a copy of the confirmation page and queues its purchase, after the
+/// response has gone out. A page that shows no readable order is logged, never the page's failure.
+fn queue_order_later(
+    env: &Env,
+    wctx: &Context,
+    copy: Response,
+    markup: OrderMarkup,
+    order: PageOrder,
+) {
+    let queue = match env.queue(bindings::EVENTS) {
+        Ok(q) => q,
+        Err(e) => {
+            worker::console_error!("events queue unavailable: {e}");
+            return;
+        }
+    };
+    wctx.wait_until(async move {
+        let scraped = match inject::read_order(copy, &markup).await {
+            Ok(s) => s,
+            Err(e) => {
+                worker::console_error!("could not read the order confirmation page: {e}");
+                return;
+            }
+        };
+        let input = IngestContext {
+            store: &order.store,
+            currency: &order.currency,
+            visitor: order.visitor.as_ref(),
+            customer: None,
+            now_ms: now_ms(),
+            request_id: &order.page_id,
+            source: Source::Server,
+        };
+        match order_event(&scraped, &input, order.with_email) {
+            Ok(event) => {
+                if let Err(e) = enqueue_all(&queue, &[Envelope::first(event)]).await {
+                    worker::console_error!("could not queue an order: {e}");
+                }
+            }
+            Err(e) => worker::console_warn!("order confirmation page not read: {e}"),
+        }
+    });
 }
 
 /// Queues an event after the response has gone out; a failure is logged, never the page's.

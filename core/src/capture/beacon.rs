@@ -1,7 +1,9 @@
 //! The script the worker puts at the top of every storefront page's `<head>`: it forwards the
 //! page's GA4 `dataLayer` ecommerce pushes and clicks on Clerk's recommendations to the worker's
 //! beacon endpoint, tagged with the page id (so a sighting the worker also made in the traffic
-//! counts once), and holds them until the shopper answers the consent banner.
+//! counts once), and holds them until the shopper answers the consent banner. The shop's
+//! customer number (GA4 `user_id`, from any push) goes along with later events; a call the
+//! worker refuses with 429 is kept and sent again after its `Retry-After`.
 //!
 //! Nothing from the page or the request goes into the script except the page id the worker made
 //! and values from the worker's own configuration, all JSON-encoded with `<` escaped, so page
@@ -32,12 +34,13 @@ pub struct Beacon<'a> {
 const SCRIPT: &str = r#"(function(w,d){var C=__CONFIG__,q=C.held.slice();
 function ck(n){var p=d.cookie?d.cookie.split(';'):[];for(var i=0;i<p.length;i++){var kv=p[i].split('=');if(kv[0].trim()===n)return kv.slice(1).join('=').trim()}return null}
 function consent(){if(w.navigator&&navigator.globalPrivacyControl)return'denied';var dnt=ck('dw_dnt');if(dnt==='1'||ck('dnt')==='1')return'denied';if(dnt==='0')return'granted';if(C.cmp){var v=ck(C.cmp[0]);if(v!==null&&(C.cmp[1]==='*'||v===C.cmp[1]))return'granted'}return'unknown'}
-function flush(){var s=consent();if(s==='unknown')return;if(s==='denied'&&C.mode==='strict'){q=[];return}while(q.length){var b=q.splice(0,50),now=Date.now();for(var i=0;i<b.length;i++){if(b[i].seen){b[i].age_ms=Math.max(0,now-b[i].seen);delete b[i].seen}}
-try{fetch(C.endpoint+'?store='+encodeURIComponent(C.store),{method:'POST',credentials:'same-origin',keepalive:true,headers:{'content-type':'application/json'},body:JSON.stringify(b)})['catch'](function(){})}catch(e){}}}
-function take(p){if(!p||typeof p!=='object'||C.names.indexOf(p.event)<0)return;var e={};for(var k in p)e[k]=p[k];e.page_id=C.page;e.seen=Date.now();q.push(e)}
+function send(b){var now=Date.now(),out=[];for(var i=0;i<b.length;i++){var e={},x=b[i];for(var k in x)if(k!=='seen')e[k]=x[k];if(x.seen)e.age_ms=Math.max(0,now-x.seen);out.push(e)}
+try{fetch(C.endpoint+'?store='+encodeURIComponent(C.store),{method:'POST',credentials:'same-origin',keepalive:true,headers:{'content-type':'application/json'},body:JSON.stringify(out)}).then(function(r){if(r.status===429){q=b.concat(q);C.until=Date.now()+1000*(parseInt(r.headers.get('retry-after'),10)||60)}})['catch'](function(){})}catch(e){}}
+function flush(){var s=consent();if(s==='unknown')return;if(s==='denied'&&C.mode==='strict'){q=[];return}if(C.until&&Date.now()<C.until)return;while(q.length)send(q.splice(0,50))}
+function take(p){if(!p||typeof p!=='object')return;if(p.user_id!=null)C.uid=p.user_id;if(C.names.indexOf(p.event)<0)return;var e={};for(var k in p)e[k]=p[k];if(e.user_id==null&&C.uid!=null)e.user_id=C.uid;e.page_id=C.page;e.seen=Date.now();q.push(e)}
 var dl=w.dataLayer=w.dataLayer||[];for(var i=0;i<dl.length;i++)take(dl[i]);var push=dl.push;
 dl.push=function(){for(var i=0;i<arguments.length;i++)take(arguments[i]);var r=push.apply(dl,arguments);setTimeout(flush,0);return r};
-d.addEventListener('click',function(ev){var t=ev.target,el=t&&t.closest?t.closest('[data-clerk-product-id]'):null;if(el){q.push({type:'click',product:el.getAttribute('data-clerk-product-id'),page_id:C.page,seen:Date.now()});flush()}},true);
+d.addEventListener('click',function(ev){var t=ev.target,el=t&&t.closest?t.closest('[data-clerk-product-id]'):null;if(el){q.push({type:'click',product:el.getAttribute('data-clerk-product-id'),customer:C.uid,page_id:C.page,seen:Date.now()});flush()}},true);
 w.setInterval(flush,1000);d.addEventListener('visibilitychange',flush);w.setTimeout(flush,0)})(window,document);"#;
 
 /// The `<script>` element to inject.

@@ -6,12 +6,18 @@
 
 mod beacon;
 mod bots;
+mod config;
 mod consent;
+mod limits;
+mod order;
 mod rules;
 
 pub use beacon::{beacon_script, Beacon};
 pub use bots::is_bot;
+pub use config::CaptureConfig;
 pub use consent::{consent_from, forwarding, Consent, ConsentConfig, ConsentMode, Forwarding};
+pub use limits::{limit_key, LIMIT_PERIOD_S};
+pub use order::{order_event, OrderMarkup, OrderPageError, ScrapedLine, ScrapedOrder};
 pub use rules::{
     capture, is_static_asset, needs_form, server_event, sfra_rules, site_of_path, CaptureRule,
     Captured, RequestFacts, RuleKind,

@@ -91,7 +91,7 @@ pub struct Captured {
     pub quantity: Option<u32>,
 }
 
-fn last_segment(path: &str) -> &str {
+pub(crate) fn last_segment(path: &str) -> &str {
     path.trim_end_matches('/')
         .rsplit('/')
         .next()

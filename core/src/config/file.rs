@@ -13,6 +13,9 @@ pub struct ConnectorConfig {
     /// The stores, each routed to its own Clerk store.
     #[serde(default, rename = "store")]
     pub stores: Vec<StoreConfig>,
+    /// Which storefront requests and pages are shopper actions (SFRA's by default).
+    #[serde(default)]
+    pub capture: crate::capture::CaptureConfig,
 }
 
 /// A configuration file that cannot be used.
@@ -51,6 +54,10 @@ impl ConnectorConfig {
 
     fn checked(self) -> Result<Self, FileError> {
         let config = self;
+        config
+            .capture
+            .check()
+            .map_err(|e| FileError::Syntax(e.to_string()))?;
         if config.stores.is_empty() {
             return Err(FileError::Stores(
                 "at least one [[store]] is required".into(),
@@ -173,6 +180,40 @@ mod tests {
             .starts_with("configuration file, store \"x\": setting STORE_CURRENCY is invalid"));
         let t = "[mapping.attributes.c]\nfrom = \"c_x\"\ntransform = [\"upper\"]";
         assert!(err(t).contains("unknown transform \"upper\""), "{}", err(t));
+    }
+
+    #[test]
+    fn a_pwa_kit_storefront_lists_its_own_capture_rules_and_order_page() {
+        let c = ConnectorConfig::from_toml(&format!(
+            r#"{SFRA_DEFAULT}
+            [capture]
+            rules = [
+                {{ action = "product", kind = "product_view", param = "pid" }},
+                {{ action = "search", kind = "search", param = "q" }},
+            ]
+            [capture.order]
+            action = "checkout-confirmation"
+            number = "[data-order-no]"
+            line = "li.order-line"
+            "#
+        ))
+        .unwrap();
+        assert_eq!(c.capture.rules.len(), 2);
+        assert_eq!(c.capture.rules[0].method, "GET");
+        assert_eq!(c.capture.order.number, "[data-order-no]");
+        assert_eq!(
+            c.capture.order.line_price, "data-price",
+            "unset keys keep SFRA's"
+        );
+        assert!(ConnectorConfig::sfra_default().capture.rules.len() > 2);
+        let bad = format!(
+            "{SFRA_DEFAULT}\n[capture]\nrules = [{{ action = \"a/b\", kind = \"search\", param = \"q\" }}]"
+        );
+        let err = ConnectorConfig::from_toml(&bad).unwrap_err().to_string();
+        assert!(
+            err.contains("capture rule 0") && err.contains("one path segment"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -36,7 +36,8 @@ fn item_id(item: &Value) -> Result<Value, String> {
 
 /// A GA4 push as a native event object (`type`, `product`, …), `None` for a GA4 event Clerk has
 /// no call for (cart views, checkout steps, removals, list clicks that Clerk did not show), or an
-/// error naming what is wrong. `time` and `page_id` are carried over.
+/// error naming what is wrong. `time`, `age_ms` and `page_id` are carried over, and `user_id`
+/// becomes `customer`.
 pub fn translate(obj: &Map<String, Value>) -> Result<Option<Map<String, Value>>, String> {
     let name = obj
         .get("event")
@@ -112,10 +113,14 @@ pub fn translate(obj: &Map<String, Value>) -> Result<Option<Map<String, Value>>,
     if let Some(currency) = ecommerce.and_then(|e| e.get("currency")) {
         out.insert("currency".into(), currency.clone());
     }
-    for key in ["time", "page_id"] {
+    for key in ["time", "age_ms", "page_id"] {
         if let Some(v) = obj.get(key) {
             out.insert(key.into(), v.clone());
         }
+    }
+    // GA4's `user_id` is the shop's own customer id (SFCC's customer number).
+    if let Some(v) = obj.get("user_id") {
+        out.insert("customer".into(), v.clone());
     }
     Ok(Some(out))
 }
@@ -126,6 +131,16 @@ mod tests {
 
     fn t(v: Value) -> Result<Option<Value>, String> {
         translate(v.as_object().unwrap()).map(|o| o.map(Value::Object))
+    }
+
+    #[test]
+    fn a_held_push_keeps_its_age_and_the_shops_user_id_becomes_the_customer() {
+        assert_eq!(
+            t(json!({"event": "search", "search_term": "x", "age_ms": 900, "user_id": "00000001"})),
+            Ok(Some(
+                json!({"type": "search", "query": "x", "age_ms": 900, "customer": "00000001"})
+            ))
+        );
     }
 
     #[test]

@@ -205,6 +205,9 @@ fn one(obj: &Map<String, Value>, index: usize, ctx: &IngestContext<'_>) -> Resul
             }
         }
     }
+    if let Some(customer) = customer_field(obj)? {
+        event.customer = Some(customer);
+    }
     event.currency = Some(
         str_field(obj, "currency")?
             .unwrap_or(ctx.currency)
@@ -216,6 +219,35 @@ fn one(obj: &Map<String, Value>, index: usize, ctx: &IngestContext<'_>) -> Resul
         event.id = page_event_id("", kind, &event.key());
     }
     Ok(event)
+}
+
+/// The most characters a customer number may have (SFCC's are short; this is generous).
+const MAX_CUSTOMER_LEN: usize = 64;
+
+/// The shop's customer number an event names (`customer`, from GA4's `user_id`; a whole number
+/// is read as its digits): printable, no spaces, not an email (an email is personal data that
+/// travels only as `email`, with consent).
+fn customer_field(obj: &Map<String, Value>) -> Result<Option<String>, String> {
+    let value = match obj.get("customer") {
+        Some(Value::Number(n)) if n.is_u64() => Some(n.to_string()),
+        // A fraction or a negative number is no customer number: refused below.
+        Some(Value::Number(_)) => Some(String::new()),
+        _ => str_field(obj, "customer")?.map(str::to_string),
+    };
+    match value {
+        None => Ok(None),
+        Some(c)
+            if !c.is_empty()
+                && c.len() <= MAX_CUSTOMER_LEN
+                && !c.contains('@')
+                && c.chars().all(|ch| ch.is_ascii_graphic()) =>
+        {
+            Ok(Some(c))
+        }
+        Some(_) => Err(format!(
+            "field `customer` must be a customer number: 1 to {MAX_CUSTOMER_LEN} printable characters, no spaces or @"
+        )),
+    }
 }
 
 fn order_line(line: &Value) -> Result<EventProduct, String> {
@@ -406,6 +438,30 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().contains("page_id"), "{err}");
+    }
+
+    #[test]
+    fn a_customer_number_on_the_page_is_carried_and_emails_or_odd_values_are_refused() {
+        let events = normalize(
+            r#"[{"event": "view_item", "user_id": "00000001", "ecommerce": {"items": [{"item_id": "A"}]}},
+                {"type": "search", "query": "x", "customer": 42}, {"type": "search", "query": "y"}]"#,
+            &ctx(None),
+        )
+        .unwrap();
+        assert_eq!(events[0].customer.as_deref(), Some("00000001"));
+        assert_eq!(events[1].customer.as_deref(), Some("42"));
+        assert_eq!(events[2].customer, None);
+        for bad in [
+            r#""ann@example.com""#,
+            r#""a b""#,
+            "4.5",
+            "true",
+            &format!("\"{}\"", "9".repeat(65)),
+        ] {
+            let body = format!(r#"{{"type": "search", "query": "x", "customer": {bad}}}"#);
+            let err = normalize(&body, &ctx(None)).unwrap_err();
+            assert!(err.to_string().contains("customer"), "{bad}: {err}");
+        }
     }
 
     #[test]

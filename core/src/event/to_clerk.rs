@@ -54,6 +54,10 @@ pub fn tracking_call(event: &Event) -> Result<TrackingCall, NotForwarded> {
             if let Some(customer) = &event.customer {
                 params.push(("customer", customer.clone()));
             }
+            // Present only when the shopper consented to be identified.
+            if let Some(email) = &event.email {
+                params.push(("email", email.clone()));
+            }
             ("log/sale", params)
         }
         EventKind::Login => {
@@ -139,6 +143,11 @@ mod tests {
             )
         );
         assert_eq!(sale.params[2], ("customer", "C42".into()));
+        assert_eq!(sale.params[3], ("email", "ann@example.com".into()));
+        let mut anonymous = event(EventKind::Purchase);
+        anonymous.email = None;
+        let sale = tracking_call(&anonymous).unwrap();
+        assert!(sale.params.iter().all(|(k, _)| *k != "email"));
         assert!(tracking_call(&event(EventKind::Search)).is_err());
     }
 

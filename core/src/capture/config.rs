@@ -1,0 +1,94 @@
+//! The `[capture]` section of the configuration file: which requests are shopper actions and
+//! where the order confirmation page shows the order. Without it, SFRA's routes and markup apply.
+
+use super::{sfra_rules, CaptureRule, OrderMarkup, RuleKind};
+use serde::{Deserialize, Serialize};
+
+/// How the worker recognizes shopper actions in the storefront traffic it proxies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CaptureConfig {
+    /// Request rules (SFRA's by default; a PWA Kit or custom storefront lists its own).
+    pub rules: Vec<CaptureRule>,
+    /// The order confirmation page.
+    pub order: OrderMarkup,
+}
+
+impl Default for CaptureConfig {
+    fn default() -> Self {
+        Self {
+            rules: sfra_rules(),
+            order: OrderMarkup::default(),
+        }
+    }
+}
+
+impl CaptureConfig {
+    /// Checks what a parser cannot: every rule names an action and a parameter, uses GET or
+    /// POST, and only add-to-cart rules name a quantity parameter.
+    pub fn check(&self) -> Result<(), String> {
+        for (i, rule) in self.rules.iter().enumerate() {
+            let at = |what: &str| format!("capture rule {i} ({}): {what}", rule.action);
+            if rule.action.trim().is_empty() || rule.action.contains('/') {
+                return Err(at("`action` must be one path segment"));
+            }
+            if rule.param.trim().is_empty() {
+                return Err(at("`param` is required"));
+            }
+            if rule.method != "GET" && rule.method != "POST" {
+                return Err(at("`method` must be GET or POST"));
+            }
+            if rule.quantity_param.is_some() && rule.kind != RuleKind::AddToCart {
+                return Err(at("only add_to_cart rules take `quantity_param`"));
+            }
+        }
+        let order = &self.order;
+        if !order.action.is_empty()
+            && [
+                &order.number,
+                &order.line,
+                &order.line_product,
+                &order.line_price,
+            ]
+            .iter()
+            .any(|v| v.trim().is_empty())
+        {
+            return Err(
+                "capture.order: `number`, `line`, `line_product` and `line_price` are required (or set `action = \"\"` to read no orders)"
+                    .into(),
+            );
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sfra_is_the_default_and_passes_its_own_check() {
+        let c = CaptureConfig::default();
+        assert_eq!(c.rules, sfra_rules());
+        assert_eq!(c.order.action, "Order-Confirm");
+        assert_eq!(c.check(), Ok(()));
+    }
+
+    #[test]
+    fn a_bad_rule_or_order_markup_is_named() {
+        let mut c = CaptureConfig::default();
+        c.rules[0].method = "PUT".into();
+        assert!(c
+            .check()
+            .unwrap_err()
+            .contains("capture rule 0 (Product-Show)"));
+        let mut c = CaptureConfig::default();
+        c.rules[1].quantity_param = Some("qty".into());
+        assert!(c.check().unwrap_err().contains("quantity_param"));
+        let mut c = CaptureConfig::default();
+        c.order.line_price = " ".into();
+        assert!(c.check().unwrap_err().contains("capture.order"));
+        c.order.action = String::new();
+        assert_eq!(c.check(), Ok(()), "no order page: nothing to read");
+    }
+}

@@ -1,0 +1,166 @@
+//! Orders read by the worker from the storefront's confirmation page, with no script running in
+//! the shopper's browser: one Clerk sale per order with its lines, the email only with consent to
+//! identify, and none twice however often the page is shown.
+
+use serde_json::{json, Value};
+use sfcc_clerk_e2e::{wait_for, Reply, Stack, StackOptions};
+use std::time::Duration;
+
+const SITE: &str = "/on/demandware.store/Sites-RefArch-Site/en_US";
+const BROWSER: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36";
+const VISITOR: &str = "7d444840-9dc0-41d3-9a0c-0305e82c3301";
+const PRODUCT: &str = "25518704M";
+
+fn post(stack: &Stack, action: &str, cookie: &str, form: &str) -> Reply {
+    stack.client.send(
+        "POST",
+        &format!("{}{SITE}/{action}", stack.worker_url),
+        &[
+            ("cookie", cookie),
+            ("user-agent", BROWSER),
+            ("content-type", "application/x-www-form-urlencoded"),
+        ],
+        form,
+    )
+}
+
+fn session(reply: &Reply) -> String {
+    reply
+        .set_cookies
+        .iter()
+        .find_map(|c| {
+            c.strip_prefix("dwsid=")?
+                .split(';')
+                .next()
+                .map(String::from)
+        })
+        .expect("the storefront starts a session")
+}
+
+/// Adds two of [`PRODUCT`] to a fresh cart, places the order as `email` and shows the
+/// confirmation page twice (a reload); answers the order as the storefront recorded it.
+fn buy(stack: &Stack, consent: &str, email: &str) -> Value {
+    let added = post(
+        stack,
+        "Cart-AddProduct",
+        consent,
+        &format!("pid={PRODUCT}&quantity=2"),
+    );
+    assert_eq!(added.status, 200, "{:?}", added.json);
+    let cookie = format!("{consent}; dwsid={}", session(&added));
+    let placed = post(
+        stack,
+        "CheckoutServices-PlaceOrder",
+        &cookie,
+        &format!("email={email}"),
+    );
+    assert_eq!(placed.json["error"], false, "{:?}", placed.json);
+    let (id, token) = (
+        placed.json["orderID"].as_str().expect("an order id"),
+        placed.json["orderToken"].as_str().expect("an order token"),
+    );
+    for _ in 0..2 {
+        let page = stack.client.get(
+            &format!(
+                "{}{SITE}/Order-Confirm?ID={id}&token={token}",
+                stack.worker_url
+            ),
+            &[("cookie", &cookie), ("user-agent", BROWSER)],
+        );
+        assert_eq!(page.status, 200);
+        let html = page.json.as_str().unwrap_or_default();
+        assert!(html.contains(id), "the shopper gets the confirmation page");
+    }
+    let orders = stack
+        .client
+        .get(
+            &format!("{}/__sandbox/storefront/orders", stack.storefront.base_url),
+            &[],
+        )
+        .json;
+    orders
+        .as_array()
+        .and_then(|all| all.iter().find(|o| o["id"] == id))
+        .cloned()
+        .expect("the storefront recorded the order")
+}
+
+/// Clerk's sales, once at least `n` arrived and a little longer (a second copy would show).
+fn sales(stack: &Stack, n: usize) -> Vec<Value> {
+    let sales = || -> Vec<Value> {
+        stack
+            .clerk_log()
+            .into_iter()
+            .filter(|c| c["endpoint"] == "log/sale")
+            .collect()
+    };
+    wait_for(
+        &format!("{n} sales at Clerk"),
+        Duration::from_secs(30),
+        || Some(sales()).filter(|s| s.len() >= n),
+        || stack.wrangler_log(),
+    );
+    std::thread::sleep(Duration::from_secs(3));
+    sales()
+}
+
+fn products(order: &Value) -> String {
+    let lines: Vec<Value> = order["lines"]
+        .as_array()
+        .expect("order lines")
+        .iter()
+        .map(|l| json!({"id": l["pid"], "price": l["price"], "quantity": l["quantity"]}))
+        .collect();
+    json!(lines).to_string()
+}
+
+#[test]
+fn a_confirmation_page_becomes_one_clerk_sale_with_the_email_only_with_consent() {
+    let stack = Stack::start(&StackOptions::default()).expect("stack starts");
+    let order = buy(
+        &stack,
+        &format!("dw_dnt=0; sfcc_clerk_vid={VISITOR}"),
+        "ann.shopper%40example.com",
+    );
+    assert_eq!(order["lines"][0]["quantity"], 2);
+    let sold = sales(&stack, 1);
+    assert_eq!(
+        sold,
+        [json!({"endpoint": "log/sale", "params": {
+            "sale": order["id"],
+            "products": products(&order),
+            "email": "ann.shopper@example.com",
+            "visitor": VISITOR.replace('-', ""),
+        }})],
+        "one sale for a page shown twice, its lines as ordered, the email with consent"
+    );
+
+    // No answer to the consent banner yet: in strict mode the server sends nothing (the page
+    // holds its own purchase push until the shopper answers).
+    let unanswered = buy(&stack, "x=1", "bruno%40example.de");
+    // Declined: nothing at all.
+    let declined = buy(&stack, "dw_dnt=1", "chloe%40example.com");
+    let after = sales(&stack, 1);
+    assert_eq!(after.len(), 1, "{after:?}");
+    assert!(after
+        .iter()
+        .all(|s| s["params"]["sale"] != unanswered["id"] && s["params"]["sale"] != declined["id"]));
+}
+
+#[test]
+fn in_anonymous_mode_a_declining_shoppers_order_reaches_clerk_without_email_or_id() {
+    let stack = Stack::start(&StackOptions {
+        consent_mode: Some("anonymous"),
+        ..Default::default()
+    })
+    .expect("stack starts");
+    let order = buy(&stack, "dw_dnt=1", "dora%40example.com");
+    assert_eq!(
+        sales(&stack, 1),
+        [json!({"endpoint": "log/sale", "params": {
+            "sale": order["id"],
+            "products": products(&order),
+            "visitor": "auto",
+        }})]
+    );
+}
