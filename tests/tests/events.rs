@@ -4,6 +4,9 @@ use serde_json::{json, Value};
 use sfcc_clerk_e2e::{wait_for, Stack, StackOptions};
 use std::time::Duration;
 
+/// The beacon endpoint on the storefront's domain.
+const BEACON: &str = "/__sfcc-clerk/events";
+
 #[test]
 fn a_product_view_reaches_clerk_with_the_visitor_from_the_first_party_cookie() {
     let stack = Stack::start(&StackOptions::default()).expect("stack starts");
@@ -238,4 +241,58 @@ fn a_refused_event_is_dead_lettered_with_its_reason_and_replay_delivers_it() {
         409,
         "a dead letter is replayed once"
     );
+}
+
+#[test]
+fn a_visitor_posting_too_often_gets_429_with_retry_after_and_others_are_not_held_up() {
+    let stack = Stack::start(&StackOptions::default()).expect("stack starts");
+    let cookie = |vid: &str| format!("dw_dnt=0; sfcc_clerk_vid={vid}");
+    let flooder = cookie("0b6f1e9e-2a7c-4d4b-9c1e-5f3a2b1c0d9e");
+    let body = |i: usize| format!(r#"{{"type":"product_view","product":"P{i}"}}"#);
+    let mut accepted = 0;
+    let refused = (0..200).find_map(|i| {
+        let reply = stack.post_events_to(BEACON, &body(i), Some(&flooder));
+        match reply.status {
+            202 => {
+                accepted += 1;
+                None
+            }
+            _ => Some(reply),
+        }
+    });
+    let refused = refused.expect("the limit is reached within 200 calls");
+    assert_eq!(refused.status, 429, "{:?}", refused.json);
+    assert!(
+        refused.json["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("retry in 60 s")),
+        "{:?}",
+        refused.json
+    );
+    assert!(
+        (1..=120).contains(&accepted),
+        "at most the configured 120 calls a minute: {accepted}"
+    );
+    let other = stack.post_events_to(
+        BEACON,
+        &body(999),
+        Some(&cookie("1c7f1e9e-2a7c-4d4b-9c1e-5f3a2b1c0d9e")),
+    );
+    assert_eq!(other.status, 202, "another visitor is not limited");
+    // What was accepted arrives; nothing of a refused call was queued.
+    let views = || {
+        stack
+            .clerk_log()
+            .iter()
+            .filter(|c| c["endpoint"] == "log/product")
+            .count()
+    };
+    wait_for(
+        "the accepted views at Clerk",
+        Duration::from_secs(60),
+        || Some(views()).filter(|n| *n >= accepted + 1),
+        || stack.wrangler_log(),
+    );
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(views(), accepted + 1);
 }
