@@ -130,12 +130,18 @@ fn run_checks(total: &mut shell::Counts) -> Result<(), String> {
         "wasm32-unknown-unknown",
         "--test",
         "browser",
+        "--test",
+        "beacon",
     ]);
     browser.env("CHROMEDRIVER", setup::chromedriver()?).env(
         "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
         "wasm-bindgen-test-runner",
     );
-    shell::test_step("validator tests in headless Chromium", browser, total)?;
+    shell::test_step(
+        "validator and beacon tests in headless Chromium",
+        browser,
+        total,
+    )?;
     build::worker()?;
     shell::test_step(
         "end-to-end tests (sandbox + worker on workerd via wrangler dev)",
