@@ -75,3 +75,30 @@ fn held_until_consent_then_each_action_reaches_clerk_once() {
         "the same shopper"
     );
 }
+
+#[test]
+fn a_query_string_cannot_turn_the_injected_beacon_into_markup_or_code() {
+    let stack = Stack::start(&StackOptions::default()).expect("stack starts");
+    let browser = Browser::start().expect("headless Chromium starts");
+    // Before the shopper answers the banner, the worker holds its sighting of this search — the
+    // query included — in the beacon it injects into the page.
+    let payload = "</script><img src=x onerror=\"window.__xss=1\"><script>window.__xss=2</script>";
+    let query: String = payload.bytes().map(|b| format!("%{b:02X}")).collect();
+    browser
+        .goto(&format!("{}{SITE}/Search-Show?q={query}", stack.worker_url))
+        .unwrap();
+    let found = browser
+        .run(
+            "var b = document.querySelectorAll('script[data-sfcc-clerk-beacon]'); \
+             return {xss: window.__xss === undefined ? null : window.__xss, beacons: b.length, \
+                     first: document.head.firstElementChild === b[0], \
+                     held: b.length ? b[0].textContent.indexOf('\\\\u003c/script\\\\u003e') >= 0 : false, \
+                     images: document.querySelectorAll('img[src=x]').length};",
+        )
+        .unwrap();
+    assert_eq!(
+        found,
+        serde_json::json!({"xss": null, "beacons": 1, "first": true, "held": true, "images": 0}),
+        "the query travels in the beacon only as escaped JSON text"
+    );
+}
