@@ -71,6 +71,7 @@ pub async fn deliver(ctx: &Ctx, body: &Value) -> worker::Result<()> {
         url: &url,
         attempt: envelope.attempt,
         items: 1,
+        reference: Some(&event.id),
     };
     log::record(&ctx.db, &attempted, &reply, &decision).await;
     match decision {
