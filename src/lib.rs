@@ -1,7 +1,8 @@
 //! The sfcc-clerk edge worker: thin Cloudflare Workers handlers around `sfcc-clerk-core`.
 //!
-//! - `fetch`: the event endpoint (`POST /events`), health, the token-protected `/admin/*` API, and
-//!   with `ORIGIN_URL` set, the storefront proxy that captures shopper actions from its traffic.
+//! - `fetch`: the event endpoint (`POST /events`), health, the token-protected `/admin/*` API and
+//!   status page (`/__sfcc-clerk/status`), and with `ORIGIN_URL` set, the storefront proxy that
+//!   captures shopper actions from its traffic.
 //! - `scheduled`: cron starts a catalog sync run by enqueuing its first page job.
 //! - `queue`: consumes `events` (forwards to Clerk tracking), `catalog-jobs` (SFCC → Clerk pages)
 //!   and both dead-letter queues (into the dead-letter table).

@@ -34,6 +34,7 @@ pub async fn handle(req: Request, env: Env, wctx: Context) -> Result<Response> {
         (Method::Get | Method::Post, "/__sfcc-clerk/qa/off") => qa::off(&req, &ctx).await,
         (Method::Get, "/__sfcc-clerk/qa/feed") => qa::feed(&req, &ctx).await,
         (_, p) if p.starts_with("/admin/") => admin::handle(req, &ctx).await,
+        (_, p) if admin::serves_page(p) => admin::page(req, &ctx).await,
         _ if ctx.settings.origin_url.is_some() => {
             let origin = ctx.settings.origin_url.clone().unwrap_or_default();
             proxy::handle(req, &ctx, &env, &wctx, &origin).await

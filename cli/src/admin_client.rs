@@ -93,6 +93,11 @@ impl AdminClient {
         self.call("POST", &format!("dead-letters/{id}/replay"))
     }
 
+    /// The status report (`GET /admin/status`).
+    pub fn status(&self) -> Result<Value, AdminError> {
+        self.call("GET", "status")
+    }
+
     /// Reads a listing: `deliveries`, `sync-runs`, `validation-failures` or `dead-letters`.
     pub fn list(&self, what: &str, limit: u32) -> Result<Value, AdminError> {
         self.call("GET", &format!("{what}?limit={limit}"))

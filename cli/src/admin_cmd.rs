@@ -1,4 +1,4 @@
-//! `sfcc-clerk sync | reindex | replay | list`: operate a deployed (or local) worker.
+//! `sfcc-clerk sync | reindex | replay | list | status`: operate a deployed (or local) worker.
 
 use sfcc_clerk_cli::admin_client::{AdminClient, AdminError, TOKEN_VAR};
 use std::process::ExitCode;
@@ -38,6 +38,27 @@ pub fn run(worker: &str, action: Action<'_>) -> ExitCode {
         }) => {
             eprintln!("error: the worker answered {status}: {message}");
             ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `sfcc-clerk status`: the report as tables, or JSON; the token comes from `token_env`.
+pub fn status(worker: &str, token_env: &str, json: bool) -> ExitCode {
+    let Some(token) = std::env::var(token_env).ok().filter(|t| !t.is_empty()) else {
+        eprintln!("error: set {token_env} to the worker's ADMIN_TOKEN");
+        return ExitCode::from(2);
+    };
+    match sfcc_clerk_cli::status::run(&AdminClient::new(worker, &token), json) {
+        Ok(text) => {
+            print!("{text}");
+            if json {
+                println!();
+            }
+            ExitCode::SUCCESS
         }
         Err(e) => {
             eprintln!("error: {e}");

@@ -4,4 +4,5 @@
 
 pub mod admin_client;
 pub mod qa;
+pub mod status;
 pub mod webdriver;

@@ -71,6 +71,19 @@ enum Command {
         #[arg(long, default_value_t = 50)]
         limit: u32,
     },
+    /// Show, per store, the last delta and full sync with their counts, the queue backlog, dead
+    /// letters, delivery success and the latest delivery errors and validation failures.
+    Status {
+        /// The worker's base URL.
+        #[arg(long, visible_alias = "base-url")]
+        worker: String,
+        /// The environment variable holding the admin token.
+        #[arg(long, default_value = sfcc_clerk_cli::admin_client::TOKEN_VAR)]
+        token_env: String,
+        /// Print the report as JSON instead of tables.
+        #[arg(long)]
+        json: bool,
+    },
     /// Audit a captured GA4 dataLayer (a JSON array of pushes) as a page type: one line per
     /// finding (severity, rule code, push, field, message) and a summary; exit code 1 on any
     /// error finding, 2 when the input cannot be read.
@@ -148,6 +161,11 @@ fn main() -> ExitCode {
             what,
             limit,
         } => admin_cmd::run(&worker, admin_cmd::Action::List { what: &what, limit }),
+        Command::Status {
+            worker,
+            token_env,
+            json,
+        } => admin_cmd::status(&worker, &token_env, json),
         Command::ValidateDatalayer { page, json, file } => datalayer_cmd::run(&page, json, &file),
         Command::Qa {
             base_url,

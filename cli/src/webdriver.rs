@@ -112,7 +112,47 @@ impl Browser {
     }
 }
 
+/// The W3C WebDriver key of an element reference.
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+
 impl Browser {
+    /// The first element matching a CSS selector, by its WebDriver id.
+    fn element(&self, css: &str) -> Result<String, BrowserError> {
+        let path = format!("/session/{}/element", self.session);
+        let found = self.call(
+            "POST",
+            &path,
+            Some(&json!({"using": "css selector", "value": css})),
+        )?;
+        found[ELEMENT_KEY]
+            .as_str()
+            .map(str::to_string)
+            .ok_or_else(|| failed(&format!("finding {css}"), found))
+    }
+
+    /// Clicks the first element matching `css` as a user would (a form's submit button submits
+    /// it; WebDriver waits for the navigation that follows).
+    pub fn click(&self, css: &str) -> Result<(), BrowserError> {
+        let id = self.element(css)?;
+        let path = format!("/session/{}/element/{id}/click", self.session);
+        let answer = self.call("POST", &path, Some(&json!({})))?;
+        match answer.get("error") {
+            Some(e) => Err(failed(&format!("clicking {css}"), e)),
+            None => Ok(()),
+        }
+    }
+
+    /// Types `text` into the first element matching `css`.
+    pub fn type_into(&self, css: &str, text: &str) -> Result<(), BrowserError> {
+        let id = self.element(css)?;
+        let path = format!("/session/{}/element/{id}/value", self.session);
+        let answer = self.call("POST", &path, Some(&json!({ "text": text })))?;
+        match answer.get("error") {
+            Some(e) => Err(failed(&format!("typing into {css}"), e)),
+            None => Ok(()),
+        }
+    }
+
     /// Every cookie the browser holds for the current page, HttpOnly ones included (name, value).
     pub fn cookies(&self) -> Result<Vec<(String, String)>, BrowserError> {
         let all = self.call("GET", &format!("/session/{}/cookie", self.session), None)?;

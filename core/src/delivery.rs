@@ -49,6 +49,10 @@ pub struct DeliveryRecord {
     pub outcome: String,
     /// Why it was not delivered.
     pub error: Option<String>,
+    /// The message the call was for, when it has an id of its own (an event's id): tells the
+    /// attempts of one message apart from another's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
 }
 
 /// Drops any query string from a URL or path, so keys passed as parameters cannot be logged.

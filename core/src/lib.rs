@@ -16,6 +16,7 @@
 //! - [`config`]: the configuration file: field mapping and stores.
 //! - [`settings`]: the worker's whole configuration, checked once.
 //! - [`catalog`]: catalog sync jobs carried on the `catalog-jobs` queue.
+//! - [`status`]: the operators' status report (runs, backlog, deliveries, dead letters) and its page.
 
 pub mod capture;
 pub mod catalog;
@@ -30,4 +31,5 @@ pub mod mapping;
 pub mod retry;
 pub mod settings;
 pub mod sfcc;
+pub mod status;
 pub mod store;

@@ -4,17 +4,23 @@
 //! - `GET /admin/sync-runs`: catalog sync runs with their counts.
 //! - `GET /admin/validation-failures`: records that were not sent, with field and reason.
 //! - `GET /admin/dead-letters`: deliveries that ran out of attempts, with their reason.
+//! - `GET /admin/status`: the status report (per store: last runs, backlog, delivery success and
+//!   errors, validation failures, dead letters), what `sfcc-clerk status` prints and the status
+//!   page ([`page`], at `/__sfcc-clerk/status`) renders.
 //! - `POST /admin/sync`: starts a delta sync (a full one when the store has never been synced).
 //! - `POST /admin/reindex`: starts a full re-index.
 //! - `POST /admin/dead-letters/{id}/replay`: puts a dead letter back on its queue as a first attempt.
 //!
 //! Starting a run while another holds the store answers 409 with that run's id.
 
+mod page;
+mod replay;
+mod report;
+
+pub use page::{handle as page, serves as serves_page};
+
 use crate::catalog::{self, Started};
 use crate::context::Ctx;
-use crate::platform::now_ms;
-use crate::platform::queues::names;
-use serde::Deserialize;
 use serde_json::{json, Value};
 use sfcc_clerk_core::settings::constant_time_eq;
 use worker::{Method, Request, Response, Result};
@@ -69,6 +75,7 @@ pub async fn handle(req: Request, ctx: &Ctx) -> Result<Response> {
         (Method::Get, "/admin/dead-letters") => {
             rows(ctx, &query("SELECT * FROM dead_letters ORDER BY id DESC")).await
         }
+        (Method::Get, "/admin/status") => Response::from_json(&report::build(ctx).await?),
         (Method::Post, "/admin/sync") => start(ctx, store.as_deref(), false).await,
         (Method::Post, "/admin/reindex") => start(ctx, store.as_deref(), true).await,
         (Method::Post, path)
@@ -78,7 +85,16 @@ pub async fn handle(req: Request, ctx: &Ctx) -> Result<Response> {
                 .trim_start_matches("/admin/dead-letters/")
                 .trim_end_matches("/replay");
             match id.parse::<u32>() {
-                Ok(id) => replay(ctx, id).await,
+                Ok(id) => {
+                    let outcome = replay::replay(ctx, id).await?;
+                    let (code, message) = outcome.answer(id);
+                    match outcome {
+                        replay::Replay::Done { queue } => {
+                            status(code, json!({"replayed": id, "queue": queue}))
+                        }
+                        _ => status(code, json!({"error": message})),
+                    }
+                }
                 Err(_) => status(
                     400,
                     json!({"error": format!("{id:?} is not a dead-letter id")}),
@@ -126,65 +142,4 @@ async fn start(ctx: &Ctx, store: Option<&str>, full: bool) -> Result<Response> {
         results.push(one(name, catalog::start_run(ctx, name, "admin", full).await?).1);
     }
     status(202, Value::Array(results))
-}
-
-#[derive(Deserialize)]
-struct DeadLetter {
-    queue: String,
-    payload: String,
-    replayed_at_ms: Option<f64>,
-}
-
-/// Puts a dead letter's payload back on its queue with a fresh attempt count.
-async fn replay(ctx: &Ctx, id: u32) -> Result<Response> {
-    let row: Option<DeadLetter> = ctx
-        .db
-        .prepare("SELECT queue, payload, replayed_at_ms FROM dead_letters WHERE id = ?1")
-        .bind(&[id.into()])?
-        .first(None)
-        .await?;
-    let Some(row) = row else {
-        return status(404, json!({"error": format!("no dead letter {id}")}));
-    };
-    if row.replayed_at_ms.is_some() {
-        return status(
-            409,
-            json!({"error": format!("dead letter {id} was already replayed")}),
-        );
-    }
-    let mut message: Value = match serde_json::from_str(&row.payload) {
-        Ok(v) => v,
-        Err(e) => {
-            return status(
-                422,
-                json!({"error": format!("dead letter {id} holds no JSON message: {e}")}),
-            )
-        }
-    };
-    // A fresh attempt count: the replay gets the whole retry budget again.
-    if let Some(obj) = message
-        .as_object_mut()
-        .filter(|o| o.contains_key("payload"))
-    {
-        obj.insert("attempt".into(), json!(1));
-    } else {
-        message = json!({"attempt": 1, "payload": message});
-    }
-    let queue = match row.queue.as_str() {
-        names::EVENTS => &ctx.events,
-        names::CATALOG_JOBS => &ctx.catalog_jobs,
-        other => {
-            return status(
-                422,
-                json!({"error": format!("dead letter {id} came from unknown queue {other}")}),
-            )
-        }
-    };
-    crate::platform::queues::enqueue(queue, &message, None).await?;
-    ctx.db
-        .prepare("UPDATE dead_letters SET replayed_at_ms = ?2 WHERE id = ?1")
-        .bind(&[id.into(), wasm_bindgen::JsValue::from_f64(now_ms() as f64)])?
-        .run()
-        .await?;
-    status(202, json!({"replayed": id, "queue": row.queue}))
 }

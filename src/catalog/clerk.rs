@@ -50,6 +50,7 @@ async fn write(
         url: &url,
         attempt,
         items: items as u32,
+        reference: None,
     };
     log::record(&ctx.db, &call, &reply, &decision).await;
     decision

@@ -34,6 +34,7 @@ fn sfcc_call<'a>(store: &'a str, method: &'a str, url: &'a str, attempt: u32) ->
         url,
         attempt,
         items: 0,
+        reference: None,
     }
 }
 

@@ -108,6 +108,7 @@ pub async fn deliver(ctx: &Ctx, body: &Value) -> worker::Result<Option<Retrying>
         url: &url,
         attempt: envelope.attempt,
         items: 1,
+        reference: Some(&event.id),
     };
     log::record(&ctx.db, &attempted, &reply, &decision).await;
     let event_id = event.id.clone();

@@ -11,8 +11,8 @@ use worker::D1Database;
 pub async fn delivery(db: &D1Database, r: &DeliveryRecord) {
     let statement = db
         .prepare(
-            "INSERT INTO deliveries (at_ms, kind, store, endpoint, status, attempt, items, duration_ms, outcome, error) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            "INSERT INTO deliveries (at_ms, kind, store, endpoint, status, attempt, items, duration_ms, outcome, error, ref) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         )
         .bind(&[
             JsValue::from_f64(r.at_ms as f64),
@@ -25,6 +25,7 @@ pub async fn delivery(db: &D1Database, r: &DeliveryRecord) {
             JsValue::from_f64(r.duration_ms as f64),
             r.outcome.as_str().into(),
             r.error.as_deref().map_or(JsValue::NULL, JsValue::from),
+            r.reference.as_deref().map_or(JsValue::NULL, JsValue::from),
         ]);
     let result = match statement {
         Ok(s) => s.run().await.map(|_| ()),
@@ -49,6 +50,8 @@ pub struct Attempted<'a> {
     pub attempt: u32,
     /// Items carried.
     pub items: u32,
+    /// The message's own id, when it has one (an event's id).
+    pub reference: Option<&'a str>,
 }
 
 /// Logs a call with the decision taken on it.
@@ -71,6 +74,7 @@ pub async fn record(
             duration_ms: reply.duration_ms,
             outcome: decision.label().to_string(),
             error: decision.reason().map(str::to_string),
+            reference: a.reference.map(str::to_string),
         },
     )
     .await;

@@ -145,6 +145,8 @@ pub fn run(once: bool) -> Result<(), String> {
   delivery log         curl {auth} {worker}/admin/deliveries
   sync runs            curl {auth} {worker}/admin/sync-runs
   dead letters         curl {auth} {worker}/admin/dead-letters
+  status, CLI          SFCC_CLERK_ADMIN_TOKEN={ADMIN_TOKEN} cargo run -q -p sfcc-clerk-cli -- status --worker {worker}
+  status page          {worker}/__sfcc-clerk/status   (sign in with {ADMIN_TOKEN})
   what Clerk holds     curl {sandbox}/__sandbox/clerk/stores/{}   (and sandbox-public-de)
   change a product     curl -X PATCH {sandbox}/__sandbox/sfcc/products/25519318M -d '{{\"price\": 49.0}}'
   make Clerk fail      curl -X POST {sandbox}/__sandbox/clerk/faults -d '{{\"fail_next\": 3, \"status\": 503}}'

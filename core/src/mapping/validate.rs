@@ -1,9 +1,9 @@
 use crate::clerk::{is_attribute_name, ClerkProduct};
 use crate::store::is_absolute_http_url;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One problem with one field of one record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldProblem {
     /// The Clerk field (or SFCC attribute) at fault.
     pub field: String,

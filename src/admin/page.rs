@@ -1,0 +1,160 @@
+//! The status page at `/__sfcc-clerk/status`: the status report as HTML, behind a sign-in with
+//! the admin token, with a Replay button per waiting dead letter.
+//!
+//! Why a session cookie rather than the bearer header the admin API takes: a browser cannot send
+//! a header from a typed URL, and the worker answers on the storefront's own origin, where the
+//! shop's scripts and third-party tags run — a token kept in `sessionStorage` or `localStorage`
+//! (or written into the HTML) would be theirs to read. So the sign-in form posts the token once;
+//! the worker checks it in constant time and hands back a random session id, kept in KV for
+//! eight hours, as an `HttpOnly; Secure; SameSite=Strict` cookie scoped to this page's path. Every
+//! form post must also come from the page's own origin. The session reaches the page and its
+//! Replay button only (which run the same replay as `POST /admin/dead-letters/{id}/replay`).
+//! See `sfcc_clerk_core::status::session`.
+
+use super::{replay, report};
+use crate::context::Ctx;
+use crate::platform::random;
+use sfcc_clerk_core::settings::constant_time_eq;
+use sfcc_clerk_core::status::html::{login_page, status_page, Notice, STYLESHEET};
+use sfcc_clerk_core::status::session::{
+    clear_cookie, kv_key, replay_id, same_origin, session_id, set_cookie, LOGIN, LOGOUT, PAGE,
+    SECURITY_HEADERS, STYLE, TTL_S,
+};
+use worker::{FormEntry, Method, Request, Response, Result};
+
+/// True for the paths this page serves.
+pub fn serves(path: &str) -> bool {
+    path == PAGE || path.starts_with("/__sfcc-clerk/status/")
+}
+
+fn secured(mut response: Response) -> Result<Response> {
+    for (name, value) in SECURITY_HEADERS {
+        response.headers_mut().set(name, value)?;
+    }
+    Ok(response)
+}
+
+fn html(status: u16, body: String) -> Result<Response> {
+    secured(Response::from_html(body)?.with_status(status))
+}
+
+/// A 303 to the page (after a form post), with `query` if given.
+fn back_to_page(query: &str, cookie: Option<String>) -> Result<Response> {
+    let mut response = Response::empty()?.with_status(303);
+    response
+        .headers_mut()
+        .set("location", &format!("{PAGE}{query}"))?;
+    if let Some(c) = cookie {
+        response.headers_mut().set("set-cookie", &c)?;
+    }
+    secured(response)
+}
+
+async fn signed_in(req: &Request, ctx: &Ctx) -> Result<bool> {
+    let cookies = req.headers().get("cookie")?.unwrap_or_default();
+    let Some(id) = session_id(&cookies) else {
+        return Ok(false);
+    };
+    Ok(ctx.kv.get(&kv_key(id)).text().await?.is_some())
+}
+
+/// `None` when a form post comes from this page's origin, else why not.
+fn foreign_post(req: &Request) -> Result<Option<String>> {
+    let own = req.url()?.origin().ascii_serialization();
+    let headers = req.headers();
+    let origin = headers.get("origin")?;
+    let site = headers.get("sec-fetch-site")?;
+    if same_origin(&own, origin.as_deref(), site.as_deref()) {
+        return Ok(None);
+    }
+    Ok(Some(format!(
+        "Forms of this page are taken from this page only (Sec-Fetch-Site: {}, Origin: {}, this page: {own}).",
+        site.as_deref().unwrap_or("not sent"),
+        origin.as_deref().unwrap_or("not sent"),
+    )))
+}
+
+async fn page(ctx: &Ctx, notice: Option<Notice>, status: u16) -> Result<Response> {
+    let report = report::build(ctx).await?;
+    html(status, status_page(&report, notice.as_ref()))
+}
+
+/// Serves the page, its sign-in and sign-out, its stylesheet and its Replay buttons.
+pub async fn handle(mut req: Request, ctx: &Ctx) -> Result<Response> {
+    let path = req.path();
+    if req.method() == Method::Get && path == STYLE {
+        let mut css = Response::ok(STYLESHEET)?;
+        css.headers_mut()
+            .set("content-type", "text/css; charset=utf-8")?;
+        css.headers_mut().set("x-content-type-options", "nosniff")?;
+        return Ok(css);
+    }
+    let Some(expected) = &ctx.settings.admin_token else {
+        return html(
+            503,
+            login_page(Some(
+                "The status page is closed: set the ADMIN_TOKEN secret.",
+            )),
+        );
+    };
+    if req.method() == Method::Post {
+        if let Some(why) = foreign_post(&req)? {
+            return html(403, login_page(Some(&why)));
+        }
+    }
+    match (req.method(), path.as_str()) {
+        (Method::Get, PAGE) => {
+            if !signed_in(&req, ctx).await? {
+                return html(200, login_page(None));
+            }
+            let replayed = req
+                .url()?
+                .query_pairs()
+                .find(|(k, _)| k == "replayed")
+                .and_then(|(_, v)| v.parse::<u64>().ok());
+            page(ctx, replayed.map(Notice::Replayed), 200).await
+        }
+        (Method::Post, LOGIN) => {
+            let given = match req.form_data().await?.get("token") {
+                Some(FormEntry::Field(token)) => token,
+                _ => String::new(),
+            };
+            if !constant_time_eq(&given, expected.expose()) {
+                return html(
+                    401,
+                    login_page(Some("That is not the worker's admin token.")),
+                );
+            }
+            let id = random::uuid_v4()?.replace('-', "");
+            ctx.kv
+                .put(&kv_key(&id), "signed-in")?
+                .expiration_ttl(TTL_S)
+                .execute()
+                .await?;
+            back_to_page("", Some(set_cookie(&id)))
+        }
+        (Method::Post, LOGOUT) => {
+            let cookies = req.headers().get("cookie")?.unwrap_or_default();
+            if let Some(id) = session_id(&cookies) {
+                ctx.kv.delete(&kv_key(id)).await?;
+            }
+            back_to_page("", Some(clear_cookie()))
+        }
+        (Method::Post, p) => {
+            let Some(id) = replay_id(p).and_then(|id| u32::try_from(id).ok()) else {
+                return html(404, login_page(Some("This page has no such action.")));
+            };
+            if !signed_in(&req, ctx).await? {
+                return html(401, login_page(Some("Sign in first.")));
+            }
+            match replay::replay(ctx, id).await? {
+                replay::Replay::Done { .. } => back_to_page(&format!("?replayed={id}"), None),
+                other => {
+                    let (status, why) = other.answer(id);
+                    page(ctx, Some(Notice::NotReplayed(u64::from(id), why)), status).await
+                }
+            }
+        }
+        _ => html(404, login_page(Some("This page has no such address."))),
+    }
+}
