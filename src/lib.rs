@@ -3,7 +3,8 @@
 //! - `fetch`: the event endpoint (`POST /events`), health, the token-protected `/admin/*` API and
 //!   status page (`/__sfcc-clerk/status`), and with `ORIGIN_URL` set, the storefront proxy that
 //!   captures shopper actions from its traffic.
-//! - `scheduled`: cron starts a catalog sync run by enqueuing its first page job.
+//! - `scheduled`: cron starts a catalog sync run by enqueuing its first page job, and prunes
+//!   records older than `RETENTION_DAYS`.
 //! - `queue`: consumes `events` (forwards to Clerk tracking), `catalog-jobs` (SFCC → Clerk pages)
 //!   and both dead-letter queues (into the dead-letter table).
 
@@ -29,6 +30,10 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
 async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     if let Err(e) = catalog::start_from_cron(&env, &event.cron()).await {
         worker::console_error!("cron {}: could not start a catalog sync: {e}", event.cron());
+    }
+    match context::Ctx::new(&env) {
+        Ok(ctx) => platform::retention::prune(&ctx).await,
+        Err(e) => worker::console_error!("cron {}: no pruning: {e}", event.cron()),
     }
 }
 

@@ -53,6 +53,8 @@ pub struct Settings {
     pub consent: crate::capture::ConsentConfig,
     /// Which storefront requests and pages are shopper actions (the file's `[capture]`).
     pub capture: crate::capture::CaptureConfig,
+    /// Days the worker's records (deliveries, finished runs, replayed dead letters…) are kept.
+    pub retention_days: u32,
 }
 
 impl Settings {
@@ -62,7 +64,7 @@ impl Settings {
     /// `FULL_REINDEX_CRON`, `HTTP_TIMEOUT_MS` (default 20000), `SWEEP_PAGES` (default 10; 0 turns
     /// the sweep off), `ORIGIN_URL` (the storefront to proxy), `CONSENT_MODE` (`strict`, the
     /// default, or `anonymous`), `CONSENT_COOKIE` (`name=value` of the shop's consent cookie),
-    /// secret `ADMIN_TOKEN`.
+    /// `RETENTION_DAYS` (default 30), secret `ADMIN_TOKEN`.
     pub fn from_settings(
         config: ConnectorConfig,
         get: impl Fn(&str) -> Option<String>,
@@ -127,6 +129,20 @@ impl Settings {
             admin_token: get("ADMIN_TOKEN").map(Secret::new),
             mapping: config.mapping,
             capture: config.capture,
+            retention_days: match get("RETENTION_DAYS") {
+                None => crate::retention::DEFAULT_RETENTION_DAYS,
+                Some(v) => v
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|d| (1..=crate::retention::MAX_RETENTION_DAYS).contains(d))
+                    .ok_or_else(|| ConfigError::Invalid {
+                        name: "RETENTION_DAYS",
+                        reason: format!(
+                            "{v:?} is not a whole number of days from 1 to {}",
+                            crate::retention::MAX_RETENTION_DAYS
+                        ),
+                    })?,
+            },
             full_reindex_cron: get("FULL_REINDEX_CRON"),
             origin_url: match get("ORIGIN_URL") {
                 None => None,
@@ -291,6 +307,27 @@ mod tests {
         m.remove("SFCC_CLIENT_SECRET");
         m.insert("SFCC_PAGE_SIZE", "5");
         assert_eq!(load(&m), Err(ConfigError::Missing("SFCC_CLIENT_SECRET")));
+    }
+
+    #[test]
+    fn retention_is_a_month_unless_set_to_whole_days() {
+        assert_eq!(load(&all()).unwrap().retention_days, 30);
+        let mut m = all();
+        m.insert("RETENTION_DAYS", "7");
+        assert_eq!(load(&m).unwrap().retention_days, 7);
+        for bad in ["0", "-1", "1.5", "forever", "99999"] {
+            m.insert("RETENTION_DAYS", bad);
+            assert!(
+                matches!(
+                    load(&m),
+                    Err(ConfigError::Invalid {
+                        name: "RETENTION_DAYS",
+                        ..
+                    })
+                ),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

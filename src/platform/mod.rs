@@ -5,6 +5,7 @@ pub mod http;
 pub mod log;
 pub mod queues;
 pub mod random;
+pub mod retention;
 
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> u64 {

@@ -51,6 +51,9 @@ pub struct StackOptions {
     pub http_timeout_ms: Option<u64>,
     /// `CONSENT_MODE` (`strict` or `anonymous`); the worker's default when `None`.
     pub consent_mode: Option<&'static str>,
+    /// SQL run on the worker's local D1 after its migrations and before it starts (records
+    /// a test needs to find there, e.g. old ones).
+    pub seed_sql: Option<String>,
 }
 
 impl Default for StackOptions {
@@ -62,6 +65,7 @@ impl Default for StackOptions {
             catalog: Default::default(),
             http_timeout_ms: None,
             consent_mode: None,
+            seed_sql: None,
         }
     }
 }
@@ -259,6 +263,27 @@ impl Stack {
                 String::from_utf8_lossy(&migrate.stdout),
                 String::from_utf8_lossy(&migrate.stderr)
             )));
+        }
+
+        if let Some(sql) = &opts.seed_sql {
+            let seed = Command::new(&wrangler_bin)
+                .current_dir(&root)
+                .envs(tool_env())
+                .arg("--config")
+                .arg(&wrangler_config)
+                .args(["d1", "execute", "DB", "--local", "--persist-to"])
+                .arg(&persist)
+                .args(["--command", sql])
+                .stdin(Stdio::null())
+                .output()
+                .map_err(io("running wrangler d1 execute"))?;
+            if !seed.status.success() {
+                return Err(StackError::Failed(format!(
+                    "seeding D1 failed:\n{}{}",
+                    String::from_utf8_lossy(&seed.stdout),
+                    String::from_utf8_lossy(&seed.stderr)
+                )));
+            }
         }
 
         let port = if opts.worker_port == 0 {

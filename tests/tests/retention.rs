@@ -1,0 +1,110 @@
+//! Every cron prunes the worker's records older than `RETENTION_DAYS`: old deliveries, finished
+//! runs and their pages, replayed dead letters and old sent-event ids go; a dead letter still
+//! waiting for replay, and recent records, stay.
+
+use serde_json::Value;
+use sfcc_clerk_e2e::{wait_for, Stack, StackOptions};
+use std::time::Duration;
+
+/// Records from 1970, in the worker's own tables.
+const OLD_RECORDS: &str = "\
+INSERT INTO deliveries (at_ms, kind, store, endpoint, status, attempt, items, duration_ms, outcome) \
+  VALUES (1000, 'event', 'refarch-us', 'GET /v2/log/product', 200, 1, 1, 5, 'delivered'); \
+INSERT INTO dead_letters (at_ms, queue, store, reason, payload) \
+  VALUES (1000, 'sfcc-clerk-events', 'refarch-us', 'still waiting', '{}'); \
+INSERT INTO dead_letters (at_ms, queue, store, reason, payload, replayed_at_ms) \
+  VALUES (1000, 'sfcc-clerk-events', 'refarch-us', 'replayed long ago', '{}', 2000); \
+INSERT INTO sent_events (event_id, at_ms) VALUES ('order-OLD1', 1000); \
+INSERT INTO sync_runs (run_id, store, trigger, mode, status, started_at_ms, finished_at_ms, window_to_ms) \
+  VALUES ('run-1970', 'refarch-us', 'cron', 'full', 'finished', 1000, 2000, 2000); \
+INSERT INTO run_pages (run_id, start) VALUES ('run-1970', 0);";
+
+fn rows(stack: &Stack, path: &str) -> Vec<Value> {
+    stack
+        .admin_get(path)
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn sale(order: &str) -> String {
+    format!(
+        r#"{{"type":"purchase","order_id":"{order}","products":[{{"id":"P1","price":5.0,"quantity":1}}]}}"#
+    )
+}
+
+fn sales(stack: &Stack, order: &str) -> usize {
+    stack
+        .clerk_log()
+        .iter()
+        .filter(|c| c["endpoint"] == "log/sale" && c["params"]["sale"] == order)
+        .count()
+}
+
+#[test]
+fn cron_prunes_what_is_older_than_the_retention_and_keeps_what_still_matters() {
+    let stack = Stack::start(&StackOptions {
+        seed_sql: Some(OLD_RECORDS.into()),
+        ..Default::default()
+    })
+    .expect("stack starts");
+    let consent = Some("dw_dnt=0; sfcc_clerk_vid=3f2504e0-4f89-41d3-9a0c-0305e82c3301");
+    // Before pruning, the old sent-event id still guards its order.
+    assert_eq!(stack.post_events(&sale("OLD1"), consent).status, 202);
+    assert_eq!(stack.post_events(&sale("NEW1"), consent).status, 202);
+    wait_for(
+        "the new order at Clerk",
+        Duration::from_secs(30),
+        || (sales(&stack, "NEW1") == 1).then_some(()),
+        || stack.wrangler_log(),
+    );
+    assert_eq!(sales(&stack, "OLD1"), 0, "its id was sent already");
+    assert_eq!(
+        rows(&stack, "deliveries?limit=1000")
+            .iter()
+            .filter(|d| d["at_ms"].as_f64() == Some(1000.0))
+            .count(),
+        1
+    );
+
+    assert_eq!(stack.trigger_cron().status, 200);
+    wait_for(
+        "the 1970 records pruned",
+        Duration::from_secs(30),
+        || {
+            let old = rows(&stack, "deliveries?limit=1000")
+                .iter()
+                .any(|d| d["at_ms"].as_f64() == Some(1000.0));
+            (!old).then_some(())
+        },
+        || stack.wrangler_log(),
+    );
+    let runs = rows(&stack, "sync-runs");
+    assert!(runs.iter().all(|r| r["run_id"] != "run-1970"), "{runs:?}");
+    assert!(!runs.is_empty(), "the cron's own runs are there");
+    let dead: Vec<Value> = rows(&stack, "dead-letters")
+        .iter()
+        .map(|d| d["reason"].clone())
+        .collect();
+    assert_eq!(dead, ["still waiting"], "a waiting dead letter is kept");
+    assert!(
+        rows(&stack, "deliveries?limit=1000")
+            .iter()
+            .any(|d| d["endpoint"]
+                .as_str()
+                .is_some_and(|e| e.contains("log/sale"))),
+        "recent deliveries stay"
+    );
+
+    // The old id is forgotten; the recent one still guards its order.
+    assert_eq!(stack.post_events(&sale("OLD1"), consent).status, 202);
+    assert_eq!(stack.post_events(&sale("NEW1"), consent).status, 202);
+    wait_for(
+        "the old order sent now",
+        Duration::from_secs(30),
+        || (sales(&stack, "OLD1") == 1).then_some(()),
+        || stack.wrangler_log(),
+    );
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(sales(&stack, "NEW1"), 1, "never twice");
+}
