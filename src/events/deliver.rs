@@ -8,7 +8,7 @@ use crate::platform::{err, now_ms, random};
 use serde_json::Value;
 use sfcc_clerk_core::delivery::DeliveryKind;
 use sfcc_clerk_core::event::{tracking_call, Event};
-use sfcc_clerk_core::retry::{decide, Backoff, Decision, Envelope};
+use sfcc_clerk_core::retry::{decide, Decision, Envelope};
 use wasm_bindgen::JsValue;
 use worker::Method;
 
@@ -61,7 +61,7 @@ pub async fn deliver(ctx: &Ctx, body: &Value) -> worker::Result<()> {
     let decision = decide(
         &reply.outcome,
         envelope.attempt,
-        &Backoff::default(),
+        &ctx.settings.backoff,
         random::jitter(),
     );
     let attempted = Attempted {
