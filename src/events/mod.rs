@@ -3,5 +3,5 @@
 mod deliver;
 mod ingest;
 
-pub use deliver::deliver;
+pub use deliver::{deliver, release_claim};
 pub use ingest::ingest;
