@@ -88,6 +88,16 @@ impl AdminClient {
         self.call("POST", &path)
     }
 
+    /// Queues again what the run holding a store (or each store) has not done, after its queued
+    /// jobs were lost.
+    pub fn resume(&self, store: Option<&str>) -> Result<Value, AdminError> {
+        let path = match store {
+            Some(s) => format!("resume?store={}", encode(s)),
+            None => "resume".to_string(),
+        };
+        self.call("POST", &path)
+    }
+
     /// Puts dead letter `id` back on its queue.
     pub fn replay(&self, id: u64) -> Result<Value, AdminError> {
         self.call("POST", &format!("dead-letters/{id}/replay"))

@@ -1,4 +1,4 @@
-//! `sfcc-clerk sync | reindex | replay | list | status`: operate a deployed (or local) worker.
+//! `sfcc-clerk sync | reindex | resume | replay | list | status`: operate a deployed (or local) worker.
 
 use sfcc_clerk_cli::admin_client::{AdminClient, AdminError, TOKEN_VAR};
 use std::process::ExitCode;
@@ -7,6 +7,8 @@ use std::process::ExitCode;
 pub enum Action<'a> {
     /// Start a run (full or delta) of one store or all.
     Run { store: Option<&'a str>, full: bool },
+    /// Queue again what a running sync has not done.
+    Resume { store: Option<&'a str> },
     /// Replay a dead letter.
     Replay { id: u64 },
     /// Print a listing.
@@ -22,6 +24,7 @@ pub fn run(worker: &str, action: Action<'_>) -> ExitCode {
     let client = AdminClient::new(worker, &token);
     let result = match action {
         Action::Run { store, full } => client.start_run(store, full),
+        Action::Resume { store } => client.resume(store),
         Action::Replay { id } => client.replay(id),
         Action::List { what, limit } => client.list(what, limit),
     };

@@ -51,6 +51,15 @@ enum Command {
         #[arg(long)]
         store: Option<String>,
     },
+    /// Queue again what a store's running sync has not done (after its queued jobs were lost).
+    Resume {
+        /// The worker's base URL; the token comes from SFCC_CLERK_ADMIN_TOKEN.
+        #[arg(long)]
+        worker: String,
+        /// Only this store.
+        #[arg(long)]
+        store: Option<String>,
+    },
     /// Put a dead letter back on its queue.
     Replay {
         /// The worker's base URL; the token comes from SFCC_CLERK_ADMIN_TOKEN.
@@ -153,6 +162,12 @@ fn main() -> ExitCode {
             admin_cmd::Action::Run {
                 store: store.as_deref(),
                 full: true,
+            },
+        ),
+        Command::Resume { worker, store } => admin_cmd::run(
+            &worker,
+            admin_cmd::Action::Resume {
+                store: store.as_deref(),
             },
         ),
         Command::Replay { worker, id } => admin_cmd::run(&worker, admin_cmd::Action::Replay { id }),

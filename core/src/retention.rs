@@ -54,7 +54,8 @@ pub fn prune_plan(now_ms: u64, days: u32) -> Vec<Prune> {
         // come back, so forgetting it sends nothing twice.
         Prune {
             table: "sent_events",
-            sql: "DELETE FROM sent_events WHERE at_ms < ?1",
+            // A sale still `sending` stands for an in-doubt dead letter: kept with it.
+            sql: "DELETE FROM sent_events WHERE state = 'sent' AND at_ms < ?1",
             cutoff_ms: before(days.max(MIN_SENT_EVENT_DAYS)),
         },
         // A claim outlives its lease only when its holder died mid-send.

@@ -2,6 +2,7 @@
 //! env file), checked once, with secrets wrapped so they cannot be logged.
 
 use crate::config::{ConnectorConfig, FieldMapping};
+use crate::retry::Backoff;
 use crate::store::{is_absolute_http_url, ConfigError, Secret, StoreConfig};
 
 /// How to reach SFCC.
@@ -55,6 +56,8 @@ pub struct Settings {
     pub capture: crate::capture::CaptureConfig,
     /// Days the worker's records (deliveries, finished runs, replayed dead letters…) are kept.
     pub retention_days: u32,
+    /// How failed deliveries are retried: attempts, and the backoff between them.
+    pub backoff: Backoff,
 }
 
 impl Settings {
@@ -64,7 +67,8 @@ impl Settings {
     /// `FULL_REINDEX_CRON`, `HTTP_TIMEOUT_MS` (default 20000), `SWEEP_PAGES` (default 10; 0 turns
     /// the sweep off), `ORIGIN_URL` (the storefront to proxy), `CONSENT_MODE` (`strict`, the
     /// default, or `anonymous`), `CONSENT_COOKIE` (`name=value` of the shop's consent cookie),
-    /// `RETENTION_DAYS` (default 30), secret `ADMIN_TOKEN`.
+    /// `RETENTION_DAYS` (default 30), `RETRY_MAX_ATTEMPTS`, `RETRY_BASE_S`, `RETRY_MAX_S` (the retry
+    /// policy; see [`Backoff`]'s defaults), secret `ADMIN_TOKEN`.
     pub fn from_settings(
         config: ConnectorConfig,
         get: impl Fn(&str) -> Option<String>,
@@ -186,6 +190,7 @@ impl Settings {
                         reason: format!("{v:?} is not a whole number from 0 to 1000"),
                     })?,
             },
+            backoff: backoff(&get)?,
             http_timeout_ms: match get("HTTP_TIMEOUT_MS") {
                 None => 20_000,
                 Some(v) => v
@@ -206,6 +211,41 @@ impl Settings {
     pub fn store(&self, name: &str) -> Option<&Store> {
         self.stores.iter().find(|s| s.config.name == name)
     }
+}
+
+/// The retry policy from `RETRY_MAX_ATTEMPTS` (1 to 50), `RETRY_BASE_S` and `RETRY_MAX_S` (1 s to
+/// 12 h, the longest a queue message may be delayed; base ≤ max), each defaulting to
+/// [`Backoff::default`]'s.
+fn backoff(get: &impl Fn(&str) -> Option<String>) -> Result<Backoff, ConfigError> {
+    let defaults = Backoff::default();
+    let number =
+        |name: &'static str, default: u32, range: std::ops::RangeInclusive<u32>| match get(name) {
+            None => Ok(default),
+            Some(v) => v
+                .parse::<u32>()
+                .ok()
+                .filter(|n| range.contains(n))
+                .ok_or_else(|| ConfigError::Invalid {
+                    name,
+                    reason: format!(
+                        "{v:?} is not a whole number from {} to {}",
+                        range.start(),
+                        range.end()
+                    ),
+                }),
+        };
+    let b = Backoff {
+        max_attempts: number("RETRY_MAX_ATTEMPTS", defaults.max_attempts, 1..=50)?,
+        base_s: number("RETRY_BASE_S", defaults.base_s, 1..=43_200)?,
+        max_s: number("RETRY_MAX_S", defaults.max_s, 1..=43_200)?,
+    };
+    if b.base_s > b.max_s {
+        return Err(ConfigError::Invalid {
+            name: "RETRY_BASE_S",
+            reason: format!("{} s is more than RETRY_MAX_S ({} s)", b.base_s, b.max_s),
+        });
+    }
+    Ok(b)
 }
 
 /// Compares two tokens in time that depends only on their lengths, not on where they differ.
@@ -328,6 +368,38 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn the_retry_policy_is_a_setting() {
+        assert_eq!(load(&all()).unwrap().backoff, Backoff::default());
+        let mut m = all();
+        m.extend([
+            ("RETRY_MAX_ATTEMPTS", "3"),
+            ("RETRY_BASE_S", "1"),
+            ("RETRY_MAX_S", "4"),
+        ]);
+        assert_eq!(
+            load(&m).unwrap().backoff,
+            Backoff {
+                max_attempts: 3,
+                base_s: 1,
+                max_s: 4
+            }
+        );
+        m.insert("RETRY_BASE_S", "8");
+        assert_eq!(
+            load(&m).unwrap_err().to_string(),
+            "setting RETRY_BASE_S is invalid: 8 s is more than RETRY_MAX_S (4 s)"
+        );
+        m.insert("RETRY_MAX_ATTEMPTS", "0");
+        assert!(matches!(
+            load(&m),
+            Err(ConfigError::Invalid {
+                name: "RETRY_MAX_ATTEMPTS",
+                ..
+            })
+        ));
     }
 
     #[test]

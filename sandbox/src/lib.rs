@@ -146,19 +146,55 @@ pub struct RunningSandbox {
     pub sandbox: Sandbox,
     /// Base URL, `http://127.0.0.1:PORT`.
     pub base_url: String,
+    /// Clerk's own address, `http://127.0.0.1:PORT` (its API only; the same state as under
+    /// `base_url`), which [`RunningSandbox::close_clerk`] can take off the network.
+    pub clerk_url: String,
+    clerk_port: u16,
+    clerk: Mutex<Option<Background>>,
     _server: Background,
 }
 
 impl RunningSandbox {
-    /// Starts the sandbox on 127.0.0.1:`port` (0 picks a free one) on a background thread.
+    /// Starts the sandbox on 127.0.0.1:`port` (0 picks a free one) on a background thread, and
+    /// Clerk on a free port of its own besides.
     pub fn start(config: &SandboxConfig, port: u16) -> std::io::Result<Self> {
         let sandbox = Sandbox::new(config);
         let (server, base_url) = Background::serve(sandbox.router(), port, "sandbox")?;
+        let (clerk, clerk_url) =
+            Background::serve(clerk::routes(sandbox.clerk.clone()), 0, "sandbox clerk")?;
+        let clerk_port = clerk_url
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(0);
         Ok(Self {
             sandbox,
             base_url,
+            clerk_url,
+            clerk_port,
+            clerk: Mutex::new(Some(clerk)),
             _server: server,
         })
+    }
+
+    /// Takes Clerk's own address off the network: its listener and open connections close, and
+    /// new connections to `clerk_url` are refused, as from a host that is down.
+    pub fn close_clerk(&self) {
+        let server = self.clerk.lock().ok().and_then(|mut c| c.take());
+        drop(server);
+    }
+
+    /// Serves Clerk at `clerk_url` again after [`RunningSandbox::close_clerk`].
+    pub fn open_clerk(&self) -> std::io::Result<()> {
+        let mut slot = self
+            .clerk
+            .lock()
+            .map_err(|_| std::io::Error::other("the sandbox clerk lock is poisoned"))?;
+        if slot.is_none() {
+            let router = clerk::routes(self.sandbox.clerk.clone());
+            *slot = Some(Background::serve(router, self.clerk_port, "sandbox clerk")?.0);
+        }
+        Ok(())
     }
 }
 
@@ -179,5 +215,32 @@ impl RunningStorefront {
             base_url,
             _server: server,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::TcpStream;
+
+    fn address(url: &str) -> String {
+        url.trim_start_matches("http://").to_string()
+    }
+
+    #[test]
+    fn clerk_can_be_taken_off_the_network_and_back_on_the_same_address() {
+        let running = RunningSandbox::start(&SandboxConfig::default(), 0).expect("sandbox starts");
+        assert_ne!(running.clerk_url, running.base_url);
+        let clerk = address(&running.clerk_url);
+        assert!(TcpStream::connect(&clerk).is_ok());
+        running.close_clerk();
+        let refused = TcpStream::connect(&clerk).map_err(|e| e.kind());
+        assert_eq!(refused.err(), Some(std::io::ErrorKind::ConnectionRefused));
+        assert!(
+            TcpStream::connect(address(&running.base_url)).is_ok(),
+            "SFCC stays up"
+        );
+        running.open_clerk().expect("Clerk comes back");
+        assert!(TcpStream::connect(&clerk).is_ok());
     }
 }

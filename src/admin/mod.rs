@@ -9,6 +9,8 @@
 //!   page ([`page`], at `/__sfcc-clerk/status`) renders.
 //! - `POST /admin/sync`: starts a delta sync (a full one when the store has never been synced).
 //! - `POST /admin/reindex`: starts a full re-index.
+//! - `POST /admin/resume`: queues again what the run holding a store has not done (after its
+//!   queued jobs were lost); pages already done are not counted again.
 //! - `POST /admin/dead-letters/{id}/replay`: puts a dead letter back on its queue as a first attempt.
 //!
 //! Starting a run while another holds the store answers 409 with that run's id.
@@ -19,7 +21,7 @@ mod report;
 
 pub use page::{handle as page, serves as serves_page};
 
-use crate::catalog::{self, Started};
+use crate::catalog::{self, Resumed, Started};
 use crate::context::Ctx;
 use serde_json::{json, Value};
 use sfcc_clerk_core::settings::constant_time_eq;
@@ -78,6 +80,7 @@ pub async fn handle(req: Request, ctx: &Ctx) -> Result<Response> {
         (Method::Get, "/admin/status") => Response::from_json(&report::build(ctx).await?),
         (Method::Post, "/admin/sync") => start(ctx, store.as_deref(), false).await,
         (Method::Post, "/admin/reindex") => start(ctx, store.as_deref(), true).await,
+        (Method::Post, "/admin/resume") => resume(ctx, store.as_deref()).await,
         (Method::Post, path)
             if path.starts_with("/admin/dead-letters/") && path.ends_with("/replay") =>
         {
@@ -140,6 +143,36 @@ async fn start(ctx: &Ctx, store: Option<&str>, full: bool) -> Result<Response> {
     for s in &ctx.settings.stores {
         let name = &s.config.name;
         results.push(one(name, catalog::start_run(ctx, name, "admin", full).await?).1);
+    }
+    status(202, Value::Array(results))
+}
+
+/// Resumes the run holding one store (`?store=`), or every store's: 202 with each store's run and
+/// the jobs queued again (none when no run holds it).
+async fn resume(ctx: &Ctx, store: Option<&str>) -> Result<Response> {
+    let names: Vec<&str> = match store {
+        Some(name) if ctx.settings.store(name).is_none() => {
+            return status(
+                404,
+                json!({"error": format!("no store {name:?} is configured")}),
+            )
+        }
+        Some(name) => vec![name],
+        None => ctx
+            .settings
+            .stores
+            .iter()
+            .map(|s| s.config.name.as_str())
+            .collect(),
+    };
+    let mut results = Vec::new();
+    for name in names {
+        results.push(match catalog::resume(ctx, name).await? {
+            Resumed::Queued { run_id, jobs } => {
+                json!({"store": name, "run_id": run_id, "queued": jobs})
+            }
+            Resumed::Idle => json!({"store": name, "run_id": null, "queued": 0}),
+        });
     }
     status(202, Value::Array(results))
 }

@@ -10,7 +10,7 @@ use sfcc_clerk_core::clerk::{
     ProductsUpsert, CATEGORIES_PATH, CUSTOMERS_PATH, PRODUCTS_PATH,
 };
 use sfcc_clerk_core::delivery::DeliveryKind;
-use sfcc_clerk_core::retry::{decide, Backoff, Decision};
+use sfcc_clerk_core::retry::{decide, Decision};
 use sfcc_clerk_core::settings::Store;
 use worker::Method;
 
@@ -40,7 +40,7 @@ async fn write(
     let decision = decide(
         &reply.outcome,
         attempt,
-        &Backoff::default(),
+        &ctx.settings.backoff,
         random::jitter(),
     );
     let call = Attempted {

@@ -70,26 +70,14 @@ pub async fn sync_page(
         customer_search_path(list)
     );
     let body = customer_search_request(from, to, start, count).to_string();
-    let text = match sfcc::call(
-        ctx,
-        &store.config.name,
-        Method::Post,
-        &url,
-        Some(body),
-        attempt,
-    )
-    .await
-    {
-        Ok(t) => t,
-        Err(decision) => return Ok(decision),
+    let read = |text: &str| {
+        serde_json::from_str::<CustomerSearchResult>(text)
+            .map_err(|e| format!("not an OCAPI customer_search result: {e}"))
     };
-    let page: CustomerSearchResult = match serde_json::from_str(&text) {
+    let target = (Method::Post, url.as_str());
+    let page = match sfcc::call(ctx, &store.config.name, target, Some(body), attempt, read).await {
         Ok(p) => p,
-        Err(e) => {
-            return Ok(Decision::DeadLetter {
-                reason: format!("not an OCAPI customer_search result: {e}"),
-            })
-        }
+        Err(decision) => return Ok(decision),
     };
     let (mut customers, mut rejected) = (Vec::new(), Vec::new());
     for hit in &page.hits {

@@ -7,10 +7,12 @@ mod clerk;
 mod customers;
 mod ledger;
 mod page;
+mod resume;
 mod runs;
 mod sfcc;
 
 pub use page::run_job;
+pub use resume::{resume, Resumed};
 pub use runs::{start_run, Started};
 
 use crate::context::Ctx;

@@ -10,7 +10,7 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 use sfcc_clerk_core::delivery::DeliveryKind;
 use sfcc_clerk_core::mapping::{parse_search_page, FieldProblem, ParsedPage, RecordError};
-use sfcc_clerk_core::retry::{decide, Backoff, Decision};
+use sfcc_clerk_core::retry::{classify, decide, Classification, Decision, Outcome};
 use sfcc_clerk_core::settings::Store;
 use sfcc_clerk_core::sfcc::{
     apply_details, categories_path, parse_shop_products, product_search_path, shop_products_path,
@@ -38,16 +38,39 @@ fn sfcc_call<'a>(store: &'a str, method: &'a str, url: &'a str, attempt: u32) ->
     }
 }
 
-/// Logs an SFCC call and decides on it.
-async fn decided(ctx: &Ctx, call: &Attempted<'_>, reply: &Reply) -> Decision {
+/// Logs a call with the decision taken on `outcome` (the reply's own, or what reading its body
+/// came to).
+async fn decided_on(ctx: &Ctx, call: &Attempted<'_>, reply: &Reply, outcome: &Outcome) -> Decision {
     let decision = decide(
-        &reply.outcome,
+        outcome,
         call.attempt,
-        &Backoff::default(),
+        &ctx.settings.backoff,
         random::jitter(),
     );
     log::record(&ctx.db, call, reply, &decision).await;
     decision
+}
+
+/// Decides on a call and reads its 2xx body with `parse`. A body that breaks the contract (cut
+/// short, not JSON, wrong types for the whole document) is a malformed answer: logged with the
+/// parse error and retried like any passing failure, so the page is read again, never lost.
+async fn read<T>(
+    ctx: &Ctx,
+    call: &Attempted<'_>,
+    reply: &Reply,
+    parse: impl FnOnce(&str) -> Result<T, String>,
+) -> Result<T, Decision> {
+    let outcome = match classify(&reply.outcome) {
+        Classification::Success => match parse(&reply.body) {
+            Ok(value) => {
+                log::record(&ctx.db, call, reply, &Decision::Delivered).await;
+                return Ok(value);
+            }
+            Err(why) => Outcome::Malformed(why),
+        },
+        _ => reply.outcome.clone(),
+    };
+    Err(decided_on(ctx, call, reply, &outcome).await)
 }
 
 /// A bearer token: from the KV cache unless `fresh`, else from Account Manager.
@@ -75,14 +98,13 @@ async fn token(ctx: &Ctx, store: &str, fresh: bool, attempt: u32) -> Result<Stri
         ctx.settings.http_timeout_ms,
     )
     .await;
-    let decision = decided(ctx, &sfcc_call(store, "POST", &url, attempt), &reply).await;
-    if decision != Decision::Delivered {
-        return Err(decision);
-    }
-    let granted: TokenResponse =
-        serde_json::from_str(&reply.body).map_err(|e| Decision::DeadLetter {
-            reason: format!("malformed token response: {e}"),
-        })?;
+    let granted: TokenResponse = read(
+        ctx,
+        &sfcc_call(store, "POST", &url, attempt),
+        &reply,
+        |body| serde_json::from_str(body).map_err(|e| format!("not a token response: {e}")),
+    )
+    .await?;
     // Keep it a minute less than its lifetime; KV's shortest TTL is 60 s.
     let ttl = granted.expires_in.saturating_sub(60).max(60);
     let cached = CachedToken {
@@ -96,16 +118,16 @@ async fn token(ctx: &Ctx, store: &str, fresh: bool, attempt: u32) -> Result<Stri
     Ok(granted.access_token)
 }
 
-/// One authenticated OCAPI call for `store` (named in the delivery log), returning the body of a
-/// 2xx answer. A rejected token is refreshed once, transparently.
-pub(super) async fn call(
+/// One authenticated OCAPI call for `store` (named in the delivery log), returning what `parse`
+/// reads from the body of a 2xx answer. A rejected token is refreshed once, transparently.
+pub(super) async fn call<T>(
     ctx: &Ctx,
     store: &str,
-    method: Method,
-    url: &str,
+    (method, url): (Method, &str),
     body: Option<String>,
     attempt: u32,
-) -> Result<String, Decision> {
+    parse: impl FnOnce(&str) -> Result<T, String>,
+) -> Result<T, Decision> {
     let label = if method == Method::Get { "GET" } else { "POST" };
     let mut bearer = token(ctx, store, false, attempt).await?;
     for refreshed in [false, true] {
@@ -132,11 +154,7 @@ pub(super) async fn call(
             bearer = token(ctx, store, true, attempt).await?;
             continue;
         }
-        let decision = decided(ctx, &logged, &reply).await;
-        if decision != Decision::Delivered {
-            return Err(decision);
-        }
-        return Ok(reply.body);
+        return read(ctx, &logged, &reply, parse).await;
     }
     Err(Decision::DeadLetter {
         reason: "access token rejected twice".into(),
@@ -156,10 +174,15 @@ pub async fn search(
     let body = serde_json::to_string(request).map_err(|e| Decision::DeadLetter {
         reason: e.to_string(),
     })?;
-    let text = call(ctx, name, Method::Post, &url, Some(body), attempt).await?;
-    let mut parsed = parse_search_page(&text).map_err(|e| Decision::DeadLetter {
-        reason: e.to_string(),
-    })?;
+    let mut parsed = call(
+        ctx,
+        name,
+        (Method::Post, &url),
+        Some(body),
+        attempt,
+        |text| parse_search_page(text).map_err(|e| e.to_string()),
+    )
+    .await?;
     let missing = details(ctx, store, &mut parsed, attempt).await?;
     Ok((parsed, missing))
 }
@@ -211,14 +234,10 @@ async fn details(
             log::record(&ctx.db, &logged, &reply, &Decision::Delivered).await;
             continue;
         }
-        let decision = decided(ctx, &logged, &reply).await;
-        if decision != Decision::Delivered {
-            return Err(decision);
-        }
-        let (products, bad) =
-            parse_shop_products(&reply.body).map_err(|e| Decision::DeadLetter {
-                reason: e.to_string(),
-            })?;
+        let (products, bad) = read(ctx, &logged, &reply, |body| {
+            parse_shop_products(body).map_err(|e| e.to_string())
+        })
+        .await?;
         found.extend(products);
         malformed.extend(bad);
     }
@@ -247,11 +266,10 @@ pub async fn categories(
             categories_path(catalog_id),
             all.len()
         );
-        let text = call(ctx, store, Method::Get, &url, None, attempt).await?;
-        let page: CategoryResult =
-            serde_json::from_str(&text).map_err(|e| Decision::DeadLetter {
-                reason: format!("not an OCAPI category_result: {e}"),
-            })?;
+        let page: CategoryResult = call(ctx, store, (Method::Get, &url), None, attempt, |text| {
+            serde_json::from_str(text).map_err(|e| format!("not an OCAPI category_result: {e}"))
+        })
+        .await?;
         let done = page.data.is_empty() || all.len() + page.data.len() >= page.total as usize;
         all.extend(page.data);
         if done {

@@ -1,16 +1,42 @@
 //! The `events` queue consumer: one Clerk tracking call per event, idempotent by event id.
+//!
+//! An event whose acceptance was recorded is never sent again, however often the queue delivers
+//! it. A sale is an order in Clerk, so it is also never sent twice on a guess: it is claimed
+//! before the call, and when its fate is unknown (no answer in time, a network error — the
+//! runtime reports a refused connection and one lost mid-call alike — or a claim an earlier
+//! attempt left behind) it becomes an in-doubt dead letter for an operator to replay once Clerk
+//! shows it lacks the order. Other events are retried in that case (at least once: Clerk may then
+//! count a view or a click twice).
+//!
+//! Two copies of one event (the server and the page both saw it, or the queue delivered it twice)
+//! handled by two invocations at once do not both go out: each attempt first takes a short lease
+//! on the event id (`event_claims`), and a copy that finds it taken looks again once it is over.
 
 use crate::context::Ctx;
 use crate::platform::http::send;
 use crate::platform::log::{self, Attempted};
 use crate::platform::queues::{enqueue, names};
 use crate::platform::{err, now_ms, random};
+use serde::Deserialize;
 use serde_json::Value;
 use sfcc_clerk_core::delivery::DeliveryKind;
-use sfcc_clerk_core::event::{tracking_call, Event};
-use sfcc_clerk_core::retry::{decide, Backoff, Decision, Envelope};
+use sfcc_clerk_core::event::{tracking_call, Event, EventKind};
+use sfcc_clerk_core::retry::{
+    decide, decide_at_most_once, left_in_doubt, Decision, Envelope, IN_DOUBT,
+};
 use wasm_bindgen::JsValue;
 use worker::Method;
+
+/// Where an event id stands in `sent_events`.
+#[derive(Debug, PartialEq, Eq)]
+enum Sent {
+    /// Never sent, or sent and refused.
+    No,
+    /// A sale claimed by an attempt whose answer was never recorded.
+    Claimed,
+    /// Clerk accepted it.
+    Yes,
+}
 
 /// A delivery that failed and waits for its next attempt: the store's Clerk is failing now.
 #[derive(Debug, Clone)]
@@ -69,70 +95,107 @@ pub async fn deliver(ctx: &Ctx, body: &Value) -> worker::Result<Option<Retrying>
         .await
         .map(|()| None);
     };
-    if already_sent(ctx, &event.id).await? {
-        return Ok(None);
-    }
     let call = match tracking_call(event) {
         Ok(call) => call,
         // Nothing to send for this kind; acknowledging it loses nothing Clerk would take.
         Err(_) => return Ok(None),
     };
     let lease_ms = 2 * ctx.settings.http_timeout_ms;
-    if !claim(ctx, &event.id, lease_ms).await? {
+    if !take_lease(ctx, &event.id, lease_ms).await? {
         // Another invocation is sending this very event: look again once its lease is over,
-        // when it is either sent (and skipped above) or free to send.
+        // when it is either sent (and skipped below) or free to send.
         let delay_s = u32::try_from(lease_ms.div_ceil(1000)).unwrap_or(u32::MAX);
         return enqueue(&ctx.events, &envelope, Some(delay_s))
             .await
             .map(|()| None);
     }
-    let url = call.url(&ctx.settings.clerk_api_url, &store.config.clerk_public_key);
+    let outcome = attempt(
+        ctx,
+        &envelope,
+        &call.url(&ctx.settings.clerk_api_url, &store.config.clerk_public_key),
+    )
+    .await;
+    end_lease(ctx, &event.id).await;
+    outcome
+}
+
+/// One attempt at an event whose lease this invocation holds.
+async fn attempt(
+    ctx: &Ctx,
+    envelope: &Envelope<Event>,
+    url: &str,
+) -> worker::Result<Option<Retrying>> {
+    let event = &envelope.payload;
+    // A sale is an order in Clerk's order data: at most once.
+    let once = event.kind == EventKind::Purchase;
+    match sent(ctx, &event.id).await? {
+        Sent::Yes => return Ok(None),
+        Sent::Claimed if once => {
+            let reason = format!(
+                "{IN_DOUBT}: an earlier attempt at sale {} may have reached Clerk before its answer was recorded; it is not sent again automatically",
+                event.key()
+            );
+            let payload = serde_json::to_string(envelope).map_err(err)?;
+            return log::dead_letter(&ctx.db, names::EVENTS, &event.store, &reason, &payload)
+                .await
+                .map(|()| None);
+        }
+        Sent::Claimed | Sent::No => {}
+    }
+    if once {
+        // Before the call: if the claim cannot be written, nothing is sent.
+        claim(ctx, &event.id).await?;
+    }
     let reply = send(
         Method::Get,
-        &url,
+        url,
         &[("accept", "application/json")],
         None,
         ctx.settings.http_timeout_ms,
     )
     .await;
-    let decision = decide(
-        &reply.outcome,
-        envelope.attempt,
-        &Backoff::default(),
-        random::jitter(),
-    );
+    let (backoff, jitter) = (&ctx.settings.backoff, random::jitter());
+    let decision = if once {
+        decide_at_most_once(&reply.outcome, envelope.attempt, backoff, jitter)
+    } else {
+        decide(&reply.outcome, envelope.attempt, backoff, jitter)
+    };
+    // Recorded before anything else, so that a redelivery finds it.
+    if decision == Decision::Delivered {
+        mark_sent(ctx, &event.id).await?;
+    } else if once && !left_in_doubt(&reply.outcome) {
+        // Clerk answered no: the sale is not in Clerk and may go again.
+        release(ctx, &event.id).await?;
+    }
     let attempted = Attempted {
         kind: DeliveryKind::Event,
         store: &event.store,
         method: "GET",
-        url: &url,
+        url,
         attempt: envelope.attempt,
         items: 1,
         reference: Some(&event.id),
     };
     log::record(&ctx.db, &attempted, &reply, &decision).await;
-    let event_id = event.id.clone();
-    let outcome = match decision {
-        Decision::Delivered => mark_sent(ctx, &event_id).await.map(|()| None),
+    match decision {
+        Decision::Delivered => Ok(None),
         Decision::Retry { reason, delay_s } => {
-            let next = envelope.next(&reason);
+            let next = envelope.clone().next(&reason);
             enqueue(&ctx.events, &next, Some(delay_s))
                 .await
                 .map(|()| Some(Retrying { delay_s, reason }))
         }
         Decision::DeadLetter { reason } => {
-            let payload = serde_json::to_string(&envelope).map_err(err)?;
+            let payload = serde_json::to_string(envelope).map_err(err)?;
             log::dead_letter(&ctx.db, names::EVENTS, &event.store, &reason, &payload)
                 .await
                 .map(|()| None)
         }
-    };
-    release(ctx, &event_id).await;
-    outcome
+    }
 }
 
 /// Takes the sending lease on `event_id` unless another invocation holds a live one.
-async fn claim(ctx: &Ctx, event_id: &str, lease_ms: u64) -> worker::Result<bool> {
+async fn take_lease(ctx: &Ctx, event_id: &str, lease_ms: u64) -> worker::Result<bool> {
     let now = now_ms();
     let result = ctx
         .db
@@ -152,7 +215,7 @@ async fn claim(ctx: &Ctx, event_id: &str, lease_ms: u64) -> worker::Result<bool>
 }
 
 /// Gives the lease up; a failure only makes a waiting copy wait out the lease.
-async fn release(ctx: &Ctx, event_id: &str) {
+async fn end_lease(ctx: &Ctx, event_id: &str) {
     let statement = ctx
         .db
         .prepare("DELETE FROM event_claims WHERE event_id = ?1")
@@ -162,21 +225,59 @@ async fn release(ctx: &Ctx, event_id: &str) {
     }
 }
 
-async fn already_sent(ctx: &Ctx, event_id: &str) -> worker::Result<bool> {
-    let row: Option<Value> = ctx
+#[derive(Deserialize)]
+struct SentRow {
+    state: String,
+}
+
+async fn sent(ctx: &Ctx, event_id: &str) -> worker::Result<Sent> {
+    let row: Option<SentRow> = ctx
         .db
-        .prepare("SELECT event_id FROM sent_events WHERE event_id = ?1")
+        .prepare("SELECT state FROM sent_events WHERE event_id = ?1")
         .bind(&[event_id.into()])?
         .first(None)
         .await?;
-    Ok(row.is_some())
+    Ok(match row.as_ref().map(|r| r.state.as_str()) {
+        None => Sent::No,
+        Some("sending") => Sent::Claimed,
+        Some(_) => Sent::Yes,
+    })
 }
 
-async fn mark_sent(ctx: &Ctx, event_id: &str) -> worker::Result<()> {
+async fn claim(ctx: &Ctx, event_id: &str) -> worker::Result<()> {
     ctx.db
-        .prepare("INSERT OR IGNORE INTO sent_events (event_id, at_ms) VALUES (?1, ?2)")
+        .prepare(
+            "INSERT OR IGNORE INTO sent_events (event_id, at_ms, state) VALUES (?1, ?2, 'sending')",
+        )
         .bind(&[event_id.into(), JsValue::from_f64(now_ms() as f64)])?
         .run()
         .await?;
     Ok(())
+}
+
+async fn release(ctx: &Ctx, event_id: &str) -> worker::Result<()> {
+    ctx.db
+        .prepare("DELETE FROM sent_events WHERE event_id = ?1 AND state = 'sending'")
+        .bind(&[event_id.into()])?
+        .run()
+        .await?;
+    Ok(())
+}
+
+async fn mark_sent(ctx: &Ctx, event_id: &str) -> worker::Result<()> {
+    ctx.db
+        .prepare(
+            "INSERT INTO sent_events (event_id, at_ms, state) VALUES (?1, ?2, 'sent') \
+             ON CONFLICT (event_id) DO UPDATE SET state = 'sent', at_ms = excluded.at_ms",
+        )
+        .bind(&[event_id.into(), JsValue::from_f64(now_ms() as f64)])?
+        .run()
+        .await?;
+    Ok(())
+}
+
+/// Lets a replayed event go out again: an operator who replays an in-doubt sale has checked that
+/// Clerk lacks it. Events Clerk accepted stay recorded.
+pub async fn release_claim(ctx: &Ctx, event_id: &str) -> worker::Result<()> {
+    release(ctx, event_id).await
 }

@@ -3,5 +3,5 @@
 mod deliver;
 mod ingest;
 
-pub use deliver::{deliver, hold_back, Retrying};
+pub use deliver::{deliver, hold_back, release_claim, Retrying};
 pub use ingest::ingest;

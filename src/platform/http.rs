@@ -3,7 +3,8 @@
 use crate::platform::now_ms;
 use futures_util::future::{select, Either};
 use sfcc_clerk_core::clerk::ClerkResponse;
-use sfcc_clerk_core::retry::Outcome;
+use sfcc_clerk_core::retry::{parse_retry_after, Outcome};
+use sfcc_clerk_core::sfcc::fault_message;
 use std::time::Duration;
 use worker::{AbortController, Delay, Fetch, Headers, Method, Request, RequestInit};
 
@@ -95,12 +96,12 @@ async fn attempt(
         .get("retry-after")
         .ok()
         .flatten()
-        .and_then(|v| v.trim().parse::<u32>().ok());
+        .and_then(|v| parse_retry_after(&v, now_ms()));
     let text = response.text().await.unwrap_or_default();
     let message = match serde_json::from_str::<ClerkResponse>(&text) {
         Ok(ClerkResponse::Error(e)) => Some(format!("{}: {}", e.kind, e.message)),
         _ if !(200..300).contains(&code) && !text.is_empty() => {
-            Some(text.chars().take(200).collect())
+            Some(fault_message(&text).unwrap_or_else(|| text.chars().take(200).collect()))
         }
         _ => None,
     };

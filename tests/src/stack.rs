@@ -54,6 +54,9 @@ pub struct StackOptions {
     /// SQL run on the worker's local D1 after its migrations and before it starts (records
     /// a test needs to find there, e.g. old ones).
     pub seed_sql: Option<String>,
+    /// Further worker vars, e.g. the retry policy (`RETRY_MAX_ATTEMPTS`, `RETRY_BASE_S`,
+    /// `RETRY_MAX_S`).
+    pub vars: Vec<(&'static str, String)>,
 }
 
 impl Default for StackOptions {
@@ -66,6 +69,7 @@ impl Default for StackOptions {
             http_timeout_ms: None,
             consent_mode: None,
             seed_sql: None,
+            vars: Vec::new(),
         }
     }
 }
@@ -86,7 +90,79 @@ pub struct Stack {
     /// Where wrangler's output goes.
     pub log_path: PathBuf,
     wrangler: Child,
+    launch: Launch,
     state_dir: PathBuf,
+}
+
+/// How `wrangler dev` is started, kept to start it again on the same state.
+struct Launch {
+    wrangler_bin: PathBuf,
+    config: PathBuf,
+    port: u16,
+    persist: PathBuf,
+    env_file: PathBuf,
+    log_path: PathBuf,
+}
+
+impl Launch {
+    /// Starts `wrangler dev` in a process group of its own, its output appended to the log.
+    fn spawn(&self) -> Result<Child, StackError> {
+        let log = fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.log_path)
+            .map_err(io("opening the wrangler log"))?;
+        let log_err = log.try_clone().map_err(io("opening the wrangler log"))?;
+        let inspector = free_port()?;
+        Command::new(&self.wrangler_bin)
+            .current_dir(project_root())
+            .envs(tool_env())
+            .env("SFCC_CLERK_PREBUILT", "1")
+            .arg("--config")
+            .arg(&self.config)
+            .args([
+                "dev",
+                "--ip",
+                "127.0.0.1",
+                "--test-scheduled",
+                "--show-interactive-dev-session=false",
+            ])
+            .args([
+                "--port",
+                &self.port.to_string(),
+                "--inspector-port",
+                &inspector.to_string(),
+            ])
+            .arg("--persist-to")
+            .arg(&self.persist)
+            .arg("--env-file")
+            .arg(&self.env_file)
+            .stdin(Stdio::null())
+            .stdout(log)
+            .stderr(log_err)
+            .process_group(0)
+            .spawn()
+            .map_err(io("starting wrangler dev"))
+    }
+}
+
+/// Ends the `wrangler dev` we started and its runtime: SIGTERM to the process group we created
+/// for it, SIGKILL after 5 s.
+fn stop(wrangler: &mut Child) {
+    // wrangler runs workerd as its child: signal the whole process group we created for it.
+    let group = -(wrangler.id() as libc::pid_t);
+    // SAFETY: kill(2) with a negative pid signals that process group; no memory is involved.
+    unsafe { libc::kill(group, libc::SIGTERM) };
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = wrangler.try_wait() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // SAFETY: as above; the group may already be gone, which is fine.
+    unsafe { libc::kill(group, libc::SIGKILL) };
+    let _ = wrangler.wait();
 }
 
 /// `wrangler.toml` without its `[build]` step, as `.wrangler-e2e.toml` beside it (paths in it stay
@@ -227,7 +303,8 @@ impl Stack {
             ("SFCC_AUTH_URL", base.clone()),
             ("SFCC_CLIENT_ID", config.sfcc_client_id.clone()),
             ("SFCC_CLIENT_SECRET", config.sfcc_client_secret.clone()),
-            ("CLERK_API_URL", base.clone()),
+            // Clerk's own address, which the sandbox can take off the network.
+            ("CLERK_API_URL", sandbox.clerk_url.clone()),
             ("CLERK_PRIVATE_KEY", config.clerk_stores[0].1.clone()),
             ("CLERK_PRIVATE_KEY_DE", config.clerk_stores[1].1.clone()),
             ("ADMIN_TOKEN", ADMIN_TOKEN.to_string()),
@@ -238,10 +315,12 @@ impl Stack {
             .http_timeout_ms
             .map(|ms| ("HTTP_TIMEOUT_MS", ms.to_string()));
         let consent = opts.consent_mode.map(|m| ("CONSENT_MODE", m.to_string()));
+        let extra: Vec<(&str, String)> = opts.vars.clone();
         let env_text: String = vars
             .iter()
             .chain(timeout.iter())
             .chain(consent.iter())
+            .chain(extra.iter())
             .map(|(k, v)| format!("{k}={v}\n"))
             .collect();
         fs::write(&env_file, env_text).map_err(io("writing the worker's env file"))?;
@@ -291,39 +370,16 @@ impl Stack {
         } else {
             opts.worker_port
         };
-        let inspector = free_port()?;
         let log_path = state_dir.join("wrangler.log");
-        let log = fs::File::create(&log_path).map_err(io("creating the wrangler log"))?;
-        let log_err = log.try_clone().map_err(io("creating the wrangler log"))?;
-        let wrangler = Command::new(&wrangler_bin)
-            .current_dir(&root)
-            .envs(tool_env())
-            .env("SFCC_CLERK_PREBUILT", "1")
-            .arg("--config")
-            .arg(&wrangler_config)
-            .args([
-                "dev",
-                "--ip",
-                "127.0.0.1",
-                "--test-scheduled",
-                "--show-interactive-dev-session=false",
-            ])
-            .args([
-                "--port",
-                &port.to_string(),
-                "--inspector-port",
-                &inspector.to_string(),
-            ])
-            .arg("--persist-to")
-            .arg(&persist)
-            .arg("--env-file")
-            .arg(&env_file)
-            .stdin(Stdio::null())
-            .stdout(log)
-            .stderr(log_err)
-            .process_group(0)
-            .spawn()
-            .map_err(io("starting wrangler dev"))?;
+        let launch = Launch {
+            wrangler_bin,
+            config: wrangler_config,
+            port,
+            persist,
+            env_file,
+            log_path: log_path.clone(),
+        };
+        let wrangler = launch.spawn()?;
         let stack = Self {
             sandbox,
             storefront,
@@ -332,6 +388,7 @@ impl Stack {
             client: Client::default(),
             log_path,
             wrangler,
+            launch,
             state_dir,
         };
         stack.wait_until_up(Duration::from_secs(120))?;
@@ -355,6 +412,15 @@ impl Stack {
             "the worker did not answer /health within {timeout:?}; wrangler said:\n{}",
             self.wrangler_log()
         )))
+    }
+
+    /// Ends the worker (the `wrangler dev` process group we started, by its id) and starts it
+    /// again on the same persisted local state (D1, KV) and port; waits until it answers. Local
+    /// Queues live in memory: what was queued is gone, as the restart of a machine would lose it.
+    pub fn restart_worker(&mut self) -> Result<(), StackError> {
+        stop(&mut self.wrangler);
+        self.wrangler = self.launch.spawn()?;
+        self.wait_until_up(Duration::from_secs(120))
     }
 
     /// The process id of `wrangler dev`, which leads the process group of the worker's runtime.
@@ -555,6 +621,18 @@ impl Stack {
         self.client.send("POST", &url, &[], &body)
     }
 
+    /// Sets sandbox Clerk's faults (`POST /__sandbox/clerk/faults`; replaces those set before).
+    pub fn clerk_faults(&self, faults: &Value) -> Reply {
+        let url = format!("{}/__sandbox/clerk/faults", self.sandbox.base_url);
+        self.client.send("POST", &url, &[], &faults.to_string())
+    }
+
+    /// Sets sandbox SFCC's faults (`POST /__sandbox/sfcc/faults`; replaces those set before).
+    pub fn set_sfcc_faults(&self, faults: &Value) -> Reply {
+        let url = format!("{}/__sandbox/sfcc/faults", self.sandbox.base_url);
+        self.client.send("POST", &url, &[], &faults.to_string())
+    }
+
     /// Makes sandbox Clerk fail its next `n` calls with `status`.
     pub fn clerk_fail_next(&self, n: u32, status: u16) -> Reply {
         let url = format!("{}/__sandbox/clerk/faults", self.sandbox.base_url);
@@ -569,20 +647,7 @@ impl Stack {
 
 impl Drop for Stack {
     fn drop(&mut self) {
-        // wrangler runs workerd as its child: signal the whole process group we created for it.
-        let group = -(self.wrangler.id() as libc::pid_t);
-        // SAFETY: kill(2) with a negative pid signals that process group; no memory is involved.
-        unsafe { libc::kill(group, libc::SIGTERM) };
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.wrangler.try_wait() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        // SAFETY: as above; the group may already be gone, which is fine.
-        unsafe { libc::kill(group, libc::SIGKILL) };
-        let _ = self.wrangler.wait();
+        stop(&mut self.wrangler);
         if !std::thread::panicking() {
             let _ = fs::remove_dir_all(&self.state_dir);
         }

@@ -4,12 +4,14 @@
 
 mod jobs;
 mod plan;
+mod resume;
 
 pub use jobs::{CatalogJob, PageJob, RunMode};
 pub use plan::{
     delta_window, expected_pages, fan_out, lock_is_stale, sweep_slice, Sweep, Window,
     DEFAULT_OVERLAP_MS, LOCK_TTL_MS,
 };
+pub use resume::{resume_jobs, RunState, RunStatus};
 
 /// Products fetched from SFCC and pushed to Clerk per page job.
 pub const DEFAULT_PAGE_SIZE: u32 = 100;

@@ -15,8 +15,11 @@ pub enum Outcome {
     },
     /// The peer did not answer in time.
     Timeout,
-    /// No HTTP answer at all (connection refused, DNS, TLS).
+    /// No HTTP answer at all (connection refused, DNS, TLS, a connection lost mid-call).
     Network(String),
+    /// The peer answered 2xx, but the body is not what its contract says (cut short, not JSON,
+    /// wrong types): most often a passing fault on the way, worth another attempt.
+    Malformed(String),
 }
 
 /// Whether an outcome is a success, worth retrying, or final.
@@ -51,6 +54,7 @@ pub fn classify(outcome: &Outcome) -> Classification {
         }
         Outcome::Timeout => Classification::Retryable("timed out".into()),
         Outcome::Network(e) => Classification::Retryable(format!("network error: {e}")),
+        Outcome::Malformed(e) => Classification::Retryable(format!("malformed answer: {e}")),
     }
 }
 
@@ -109,12 +113,46 @@ pub fn decide(outcome: &Outcome, attempt: u32, backoff: &Backoff, jitter: f64) -
                 Outcome::Status { retry_after_s, .. } => *retry_after_s,
                 _ => None,
             };
-            Decision::Retry {
-                reason,
-                delay_s: backoff.delay_s(attempt, jitter, retry_after),
-            }
+            let delay_s = backoff.delay_s(attempt, jitter, retry_after);
+            // The server's own ask, and what the policy made of it, stay readable in the log.
+            let reason = match retry_after {
+                Some(asked) if asked > delay_s => {
+                    format!("{reason}; Retry-After {asked} s, capped at {delay_s} s")
+                }
+                Some(asked) => format!("{reason}; Retry-After {asked} s"),
+                None => reason,
+            };
+            Decision::Retry { reason, delay_s }
         }
     }
+}
+
+/// Like [`decide`], for a call that must not reach the peer twice (a sale is an order in Clerk):
+/// when the outcome leaves open whether the peer acted on it (see [`left_in_doubt`]), the call is
+/// not retried but kept as a dead letter saying so, for an operator to replay once the peer shows
+/// it lacks it. An error answer is retried as usual: the peer did not take the call.
+pub fn decide_at_most_once(
+    outcome: &Outcome,
+    attempt: u32,
+    backoff: &Backoff,
+    jitter: f64,
+) -> Decision {
+    match classify(outcome) {
+        Classification::Retryable(reason) if left_in_doubt(outcome) => Decision::DeadLetter {
+            reason: format!("{IN_DOUBT}: {reason}; it may have been recorded, so it is not sent again automatically"),
+        },
+        _ => decide(outcome, attempt, backoff, jitter),
+    }
+}
+
+/// How the reason of a dead letter that may have reached the peer starts.
+pub const IN_DOUBT: &str = "in doubt";
+
+/// True when the peer gave no answer, so it may or may not have acted on the call: a timeout, or
+/// a network error. Workers report a refused connection and one lost after the request was sent
+/// alike (`Network connection lost.`), so no network error proves the call never left.
+pub fn left_in_doubt(outcome: &Outcome) -> bool {
+    matches!(outcome, Outcome::Timeout | Outcome::Network(_))
 }
 
 #[cfg(test)]
@@ -186,9 +224,82 @@ mod tests {
         assert_eq!(
             decide(&limited, 1, &b, 0.9),
             Decision::Retry {
-                reason: "HTTP 429 rate limited".into(),
+                reason: "HTTP 429 rate limited; Retry-After 42 s".into(),
                 delay_s: 42
             }
+        );
+        // The policy's ceiling wins over a longer ask, and the log says both.
+        let short = Backoff {
+            max_s: 30,
+            ..Backoff::default()
+        };
+        let slow_down = Outcome::Status {
+            code: 503,
+            retry_after_s: Some(600),
+            message: None,
+        };
+        assert_eq!(
+            decide(&slow_down, 2, &short, 0.1),
+            Decision::Retry {
+                reason: "HTTP 503 server error; Retry-After 600 s, capped at 30 s".into(),
+                delay_s: 30
+            }
+        );
+        // The last attempt is the last, whatever the server asks.
+        assert_eq!(
+            decide(&limited, b.max_attempts, &b, 0.5).label(),
+            "dead_letter"
+        );
+    }
+
+    #[test]
+    fn a_malformed_answer_is_retried_with_its_reason() {
+        let d = decide(
+            &Outcome::Malformed("EOF while parsing an object".into()),
+            1,
+            &Backoff::default(),
+            0.0,
+        );
+        assert_eq!(d.label(), "retry");
+        assert_eq!(
+            d.reason(),
+            Some("malformed answer: EOF while parsing an object")
+        );
+    }
+
+    #[test]
+    fn only_an_answer_settles_whether_a_call_landed() {
+        assert!(!left_in_doubt(&status(503)));
+        assert!(!left_in_doubt(&Outcome::Malformed("cut short".into())));
+        assert!(left_in_doubt(&Outcome::Timeout));
+        assert!(left_in_doubt(&Outcome::Network(
+            "Network connection lost.".into()
+        )));
+    }
+
+    #[test]
+    fn at_most_once_keeps_what_may_have_landed_and_retries_the_rest() {
+        let b = Backoff::default();
+        let kept = decide_at_most_once(&Outcome::Timeout, 1, &b, 0.0);
+        assert_eq!(
+            kept,
+            Decision::DeadLetter {
+                reason: "in doubt: timed out; it may have been recorded, so it is not sent again automatically".into()
+            }
+        );
+        let lost = decide_at_most_once(&Outcome::Network("connection lost".into()), 1, &b, 0.0);
+        assert!(lost.reason().is_some_and(|r| r.starts_with(IN_DOUBT)));
+        assert_eq!(
+            decide_at_most_once(&status(503), 1, &b, 0.0).label(),
+            "retry"
+        );
+        assert_eq!(
+            decide_at_most_once(&status(200), 1, &b, 0.0),
+            Decision::Delivered
+        );
+        assert_eq!(
+            decide_at_most_once(&status(400), 1, &b, 0.0).label(),
+            "dead_letter"
         );
     }
 }

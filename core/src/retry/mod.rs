@@ -4,7 +4,12 @@
 mod backoff;
 mod decision;
 mod envelope;
+mod retry_after;
 
 pub use backoff::Backoff;
-pub use decision::{classify, decide, Classification, Decision, Outcome};
+pub use decision::{
+    classify, decide, decide_at_most_once, left_in_doubt, Classification, Decision, Outcome,
+    IN_DOUBT,
+};
 pub use envelope::Envelope;
+pub use retry_after::parse_retry_after;

@@ -3,17 +3,19 @@
 
 mod category;
 mod customer;
+mod fault;
 mod localized;
 mod product;
 mod search;
 mod shop;
-mod time;
+pub(crate) mod time;
 mod token;
 
 pub use category::{categories_path, Category, CategoryResult};
 pub use customer::{
     customer_search_path, customer_search_request, Customer, CustomerHit, CustomerSearchResult,
 };
+pub use fault::fault_message;
 pub use localized::{LocalizedString, SiteFlag};
 pub use product::{
     Image, ImageGroup, Inventory, MasterRef, Product, ProductType, Variant, VariationAttribute,

@@ -51,6 +51,9 @@ pub struct Faults {
     pub delay_next: u32,
     /// How late, milliseconds (the call is still applied).
     pub delay_ms: u64,
+    /// How many calls are still applied at once but answered `delay_ms` late: Clerk has taken
+    /// the call, and a client that stops waiting cannot know it.
+    pub late_next: u32,
     /// Status they fail with.
     pub status: u16,
     /// `Retry-After` seconds sent with them.

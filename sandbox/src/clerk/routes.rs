@@ -81,6 +81,23 @@ async fn injected_delay(state: &Shared) {
     }
 }
 
+/// How long to hold back the answer to a call already applied (an injected late answer), if at all.
+fn late_answer(s: &mut MutexGuard<'_, ClerkState>) -> u64 {
+    if s.faults.late_next == 0 {
+        return 0;
+    }
+    s.faults.late_next -= 1;
+    s.faults.delay_ms
+}
+
+/// Answers after `ms` (nothing when 0).
+async fn answer_after(ms: u64, response: Response) -> Response {
+    if ms > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+    }
+    response
+}
+
 /// One write call: an injected delay or fault if there is one, else `apply`; recorded either way.
 pub(super) async fn write(
     state: &Shared,
@@ -89,19 +106,22 @@ pub(super) async fn write(
     apply: fn(&mut ClerkState, &str) -> Response,
 ) -> Response {
     injected_delay(state).await;
-    let Ok(mut s) = state.lock() else {
-        return clerk_error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "InternalError",
-            "state unavailable",
-        );
+    let (response, late_ms) = {
+        let Ok(mut s) = state.lock() else {
+            return clerk_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "InternalError",
+                "state unavailable",
+            );
+        };
+        if let Some(fault) = injected_fault(&mut s, what) {
+            return fault;
+        }
+        let response = apply(&mut s, body);
+        s.requests.push((what.into(), response.status().as_u16()));
+        (response, late_answer(&mut s))
     };
-    if let Some(fault) = injected_fault(&mut s, what) {
-        return fault;
-    }
-    let response = apply(&mut s, body);
-    s.requests.push((what.into(), response.status().as_u16()));
-    response
+    answer_after(late_ms, response).await
 }
 
 async fn upsert_products(State(state): State<Shared>, body: String) -> Response {
@@ -235,20 +255,23 @@ async fn track(
     Query(params): Query<BTreeMap<String, String>>,
 ) -> Response {
     injected_delay(&state).await;
-    let Ok(mut s) = state.lock() else {
-        return clerk_error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "InternalError",
-            "state unavailable",
-        );
+    let (response, late_ms) = {
+        let Ok(mut s) = state.lock() else {
+            return clerk_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "InternalError",
+                "state unavailable",
+            );
+        };
+        let what = format!("GET /v2/log/{endpoint}");
+        if let Some(fault) = injected_fault(&mut s, &what) {
+            return fault;
+        }
+        let response = apply_track(&mut s, &endpoint, params);
+        s.requests.push((what, response.status().as_u16()));
+        (response, late_answer(&mut s))
     };
-    let what = format!("GET /v2/log/{endpoint}");
-    if let Some(fault) = injected_fault(&mut s, &what) {
-        return fault;
-    }
-    let response = apply_track(&mut s, &endpoint, params);
-    s.requests.push((what, response.status().as_u16()));
-    response
+    answer_after(late_ms, response).await
 }
 
 fn apply_track(
@@ -347,6 +370,7 @@ async fn set_faults(State(state): State<Shared>, body: String) -> Response {
         draws: v.get("seed").and_then(Value::as_u64).unwrap_or(1),
         delay_next: v.get("delay_next").and_then(Value::as_u64).unwrap_or(0) as u32,
         delay_ms: v.get("delay_ms").and_then(Value::as_u64).unwrap_or(0),
+        late_next: v.get("late_next").and_then(Value::as_u64).unwrap_or(0) as u32,
         status: v.get("status").and_then(Value::as_u64).unwrap_or(503) as u16,
         retry_after: v
             .get("retry_after")
@@ -421,4 +445,44 @@ fn apply_categories(s: &mut ClerkState, body: &str) -> Response {
     }
     s.stores.entry(key).or_default().categories.extend(checked);
     ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::ClerkState;
+    use super::routes;
+    use crate::test_support::call;
+    use serde_json::json;
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
+
+    const VISITOR: &str = "3f2504e04f8941d39a0c0305e82c3301";
+
+    #[tokio::test]
+    async fn a_late_answer_comes_after_the_call_is_recorded() {
+        let stores = [("pub".to_string(), "priv".to_string())];
+        let r = routes(Arc::new(Mutex::new(ClerkState::new(&stores))));
+        let set = json!({"late_next": 1, "delay_ms": 5_000}).to_string();
+        assert_eq!(
+            call(&r, "POST", "/__sandbox/clerk/faults", &[], &set)
+                .await
+                .status,
+            200
+        );
+        let uri = format!("/v2/log/product?key=pub&visitor={VISITOR}&product=A");
+        // The client stops waiting long before the answer…
+        let gave_up =
+            tokio::time::timeout(Duration::from_millis(200), call(&r, "GET", &uri, &[], "")).await;
+        assert!(gave_up.is_err(), "the answer is held back");
+        // …but Clerk has the call.
+        let store = call(&r, "GET", "/__sandbox/clerk/stores/pub", &[], "")
+            .await
+            .json();
+        assert_eq!(store["log"][0]["params"]["product"], "A");
+        // Only the next call was late.
+        let again =
+            tokio::time::timeout(Duration::from_millis(1_000), call(&r, "GET", &uri, &[], ""))
+                .await;
+        assert_eq!(again.map(|a| a.status).ok(), Some(200));
+    }
 }

@@ -29,6 +29,27 @@ use std::collections::HashSet;
 /// OCAPI version path segment served.
 pub const OCAPI_VERSION: &str = "v24_5";
 
+/// A fault injected into the product searches of one page: the next `times` searches whose
+/// `start` is `start` get `answer` instead of the page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageFault {
+    /// The page's offset.
+    pub start: u64,
+    /// How many more searches of it fail.
+    pub times: u32,
+    /// What they get.
+    pub answer: PageAnswer,
+}
+
+/// The answer a [`PageFault`] gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageAnswer {
+    /// An OCAPI fault document with this status.
+    Status(u16),
+    /// `200 OK` with the page's JSON cut off halfway, as a connection dropped mid-body leaves it.
+    CutShort,
+}
+
 /// What the SFCC stand-in holds.
 pub struct SfccState {
     pub(crate) client_id: String,
@@ -39,6 +60,7 @@ pub struct SfccState {
     pub(crate) fail_status: u16,
     pub(crate) delay_next: u32,
     pub(crate) delay_ms: u64,
+    pub(crate) page_faults: Vec<PageFault>,
     /// The catalog served.
     pub catalog: Catalog,
     /// The registered customers (customer list `RefArch`), shared with the sandbox storefront.
@@ -59,6 +81,7 @@ impl SfccState {
             fail_status: 503,
             delay_next: 0,
             delay_ms: 0,
+            page_faults: Vec::new(),
             catalog: Catalog::new(catalog),
             customers: sample_customers(),
             requests: Vec::new(),

@@ -1,8 +1,8 @@
-use super::{Selection, SfccState, OCAPI_VERSION};
+use super::{PageAnswer, PageFault, Selection, SfccState, OCAPI_VERSION};
 use crate::http::{header, json};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use base64::Engine;
@@ -190,12 +190,32 @@ fn search(state: &Shared, headers: &HeaderMap, body: &str) -> Response {
             "count must be at most 200",
         );
     }
+    let injected = s
+        .page_faults
+        .iter_mut()
+        .find(|f| f.start == start && f.times > 0)
+        .map(|f| {
+            f.times -= 1;
+            f.answer
+        });
+    if let Some(PageAnswer::Status(code)) = injected {
+        let status = StatusCode::from_u16(code).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+        return fault(status, "InternalServerError", "injected fault on this page");
+    }
     let (total, docs) = s.catalog.search(&selection, start, count);
     let hits: Vec<Value> = docs.into_iter().map(super::views::data_view).collect();
-    json(
-        StatusCode::OK,
-        json!({"_v": "24.5", "_type": "product_search_result", "count": hits.len(), "start": start, "total": total, "hits": hits}),
-    )
+    let page = json!({"_v": "24.5", "_type": "product_search_result", "count": hits.len(), "start": start, "total": total, "hits": hits});
+    if injected == Some(PageAnswer::CutShort) {
+        let text = page.to_string();
+        let half: String = text.chars().take(text.chars().count() / 2).collect();
+        return (
+            StatusCode::OK,
+            [(axum::http::header::CONTENT_TYPE, "application/json")],
+            half,
+        )
+            .into_response();
+    }
+    json(StatusCode::OK, page)
 }
 
 async fn requests(State(state): State<Shared>) -> Response {
@@ -292,7 +312,10 @@ async fn remove_product(State(state): State<Shared>, Path(id): Path<String>) -> 
 
 /// Fault injection: `{"fail_next": N, "status": 503}` fails the next N product searches;
 /// `{"delay_next": N, "delay_ms": M}` answers the next N searches M ms late;
-/// `{"expire_tokens": true}` forgets every issued token, as if they had all expired.
+/// `{"page_faults": [{"start": S, "times": N, "status": 500}, {"start": S, "times": N,
+/// "cut_short": true}]}` fails the next N searches of the page at offset S with that status, or
+/// answers them `200 OK` with the page cut off halfway; `{"expire_tokens": true}` forgets every
+/// issued token, as if they had all expired. Each call replaces the faults set before.
 async fn set_faults(State(state): State<Shared>, body: String) -> Response {
     let Ok(v) = serde_json::from_str::<Value>(&body) else {
         return json(
@@ -310,10 +333,40 @@ async fn set_faults(State(state): State<Shared>, body: String) -> Response {
     s.fail_status = v.get("status").and_then(Value::as_u64).unwrap_or(503) as u16;
     s.delay_next = v.get("delay_next").and_then(Value::as_u64).unwrap_or(0) as u32;
     s.delay_ms = v.get("delay_ms").and_then(Value::as_u64).unwrap_or(0);
+    let page_faults = match v.get("page_faults").map(page_faults) {
+        None => Ok(Vec::new()),
+        Some(parsed) => parsed,
+    };
+    match page_faults {
+        Ok(faults) => s.page_faults = faults,
+        Err(why) => return json(StatusCode::BAD_REQUEST, json!({"error": why})),
+    }
     if v.get("expire_tokens") == Some(&Value::Bool(true)) {
         s.tokens.clear();
     }
     json(StatusCode::OK, json!({"status": "ok"}))
+}
+
+/// Reads `page_faults`: a list of `{start, times, status | cut_short}`.
+fn page_faults(v: &Value) -> Result<Vec<PageFault>, String> {
+    let shape = "page_faults must be a list of {\"start\": S, \"times\": N, \"status\": 5xx} or {\"start\": S, \"times\": N, \"cut_short\": true}";
+    let list = v.as_array().ok_or(shape)?;
+    list.iter()
+        .map(|f| {
+            let start = f.get("start").and_then(Value::as_u64).ok_or(shape)?;
+            let times = f.get("times").and_then(Value::as_u64).ok_or(shape)? as u32;
+            let answer = match (f.get("status").and_then(Value::as_u64), f.get("cut_short")) {
+                (Some(code), None) => PageAnswer::Status(code as u16),
+                (None, Some(Value::Bool(true))) => PageAnswer::CutShort,
+                _ => return Err(shape.to_string()),
+            };
+            Ok(PageFault {
+                start,
+                times,
+                answer,
+            })
+        })
+        .collect()
 }
 
 /// `GET /catalogs/{catalog}/categories?start=&count=`: the category tree, paged, bearer token
@@ -362,4 +415,78 @@ async fn list_categories(
         StatusCode::OK,
         json!({"_v": "24.5", "_type": "category_result", "count": data.len(), "start": start, "total": all.len(), "data": data}),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{routes, CatalogSpec, SfccState};
+    use crate::test_support::call;
+    use serde_json::{json, Value};
+    use std::sync::{Arc, Mutex};
+
+    const SEARCH: &str = "/s/-/dw/data/v24_5/product_search";
+
+    fn router() -> axum::Router {
+        let mut state = SfccState::new("c", "s", &CatalogSpec::Sample);
+        state.tokens.insert("t".into());
+        routes(Arc::new(Mutex::new(state)))
+    }
+
+    async fn page(r: &axum::Router, start: u64) -> (u16, String) {
+        let body = json!({"query": {"match_all_query": {}}, "start": start, "count": 2});
+        let a = call(
+            r,
+            "POST",
+            SEARCH,
+            &[("authorization", "Bearer t")],
+            &body.to_string(),
+        )
+        .await;
+        (a.status, a.body)
+    }
+
+    async fn faults(r: &axum::Router, body: Value) -> u16 {
+        call(r, "POST", "/__sandbox/sfcc/faults", &[], &body.to_string())
+            .await
+            .status
+    }
+
+    #[tokio::test]
+    async fn a_chosen_page_fails_as_often_as_asked_and_the_others_are_served() {
+        let r = router();
+        let set = json!({"page_faults": [
+            {"start": 2, "times": 2, "status": 500},
+            {"start": 4, "times": 1, "cut_short": true}
+        ]});
+        assert_eq!(faults(&r, set).await, 200);
+        assert_eq!(page(&r, 0).await.0, 200, "another page is served");
+        for _ in 0..2 {
+            let (status, body) = page(&r, 2).await;
+            assert_eq!(status, 500);
+            assert!(body.contains("injected fault on this page"), "{body}");
+        }
+        let (status, body) = page(&r, 2).await;
+        let served: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
+        assert_eq!((status, served["start"].as_u64()), (200, Some(2)));
+        // Cut short: a 200 whose JSON ends halfway, then the whole page.
+        let (status, body) = page(&r, 4).await;
+        assert_eq!(status, 200);
+        assert!(serde_json::from_str::<Value>(&body).is_err(), "{body}");
+        assert!(body.starts_with(r#"{"#) && body.len() > 20, "{body}");
+        let (status, body) = page(&r, 4).await;
+        assert_eq!(status, 200);
+        assert!(serde_json::from_str::<Value>(&body).is_ok());
+    }
+
+    #[tokio::test]
+    async fn page_faults_of_another_shape_are_refused() {
+        let r = router();
+        for bad in [
+            json!({"page_faults": {"start": 2}}),
+            json!({"page_faults": [{"start": 2, "times": 1}]}),
+            json!({"page_faults": [{"start": 2, "times": 1, "status": 500, "cut_short": true}]}),
+        ] {
+            assert_eq!(faults(&r, bad.clone()).await, 400, "{bad}");
+        }
+    }
 }
