@@ -296,3 +296,75 @@ fn a_visitor_posting_too_often_gets_429_with_retry_after_and_others_are_not_held
     std::thread::sleep(Duration::from_secs(2));
     assert_eq!(views(), accepted + 1);
 }
+
+#[test]
+fn a_hanging_clerk_store_does_not_hold_up_another_stores_events_and_loses_none() {
+    let timeout_ms = 6_000;
+    let stack = Stack::start(&StackOptions {
+        http_timeout_ms: Some(timeout_ms),
+        vars: vec![("RETRY_BASE_S", "1".into()), ("RETRY_MAX_S", "2".into())],
+        ..Default::default()
+    })
+    .expect("stack starts");
+    // The US store's Clerk hangs on its next two calls, well past the worker's deadline (the US
+    // store's events come first in a batch, so a consumer taking stores in turn would make the
+    // German store's wait behind them).
+    let us_key = "sandbox-public-us";
+    let faults =
+        stack.clerk_faults(&json!({"delay_next": 2, "delay_ms": 15_000, "only_key": us_key}));
+    assert_eq!(faults.status, 200);
+    let consent = Some("dw_dnt=0; sfcc_clerk_vid=3f2504e0-4f89-41d3-9a0c-0305e82c3301");
+    let views = |prefix: &str| -> String {
+        let events: Vec<Value> = (0..5)
+            .map(|i| json!({"type": "product_view", "product": format!("{prefix}{i}")}))
+            .collect();
+        json!(events).to_string()
+    };
+    let posted = std::time::Instant::now();
+    let us = stack.post_events_to("/events?store=refarch-us", &views("US"), consent);
+    let de = stack.post_events_to("/events?store=refarchglobal-de", &views("DE"), consent);
+    assert_eq!((de.status, us.status), (202, 202));
+    let products = |key: &str| -> Vec<String> {
+        let mut p: Vec<String> = stack.clerk_store_with_key(key)["log"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c["params"]["product"].as_str().map(String::from))
+            .collect();
+        p.sort();
+        p.dedup();
+        p
+    };
+    wait_for(
+        "the German store's views",
+        Duration::from_secs(30),
+        || (products("sandbox-public-de").len() == 5).then_some(()),
+        || stack.wrangler_log(),
+    );
+    let de_after = posted.elapsed();
+    assert!(
+        de_after < Duration::from_millis(timeout_ms),
+        "the German views arrived after {de_after:?}, not behind the US store's {timeout_ms} ms timeout"
+    );
+    assert!(
+        products(us_key).is_empty(),
+        "the US store is still hanging meanwhile"
+    );
+    // Nothing lost: once its Clerk answers again, every US view arrives (at least once — a call
+    // abandoned at the deadline may still have been recorded).
+    wait_for(
+        "the US store's views after it recovers",
+        Duration::from_secs(60),
+        || (products(us_key).len() == 5).then_some(()),
+        || stack.wrangler_log(),
+    );
+    assert!(dead_letters_of(&stack).is_empty());
+}
+
+fn dead_letters_of(stack: &Stack) -> Vec<Value> {
+    stack
+        .admin_get("dead-letters")
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}

@@ -212,4 +212,29 @@ mod tests {
         assert_eq!(post(&r, "/v2/orders", body.clone()).await.0, 503);
         assert_eq!(post(&r, "/v2/orders", body).await.0, 200);
     }
+
+    #[tokio::test]
+    async fn faults_for_one_store_leave_the_others_alone() {
+        let stores = [
+            ("pub".to_string(), "priv".to_string()),
+            ("pub2".to_string(), "priv2".to_string()),
+        ];
+        let r = routes(Arc::new(Mutex::new(ClerkState::new(&stores))));
+        let faults = call(
+            &r,
+            "POST",
+            "/__sandbox/clerk/faults",
+            &[],
+            r#"{"down_ms": 60000, "status": 503, "only_key": "pub2"}"#,
+        )
+        .await;
+        assert_eq!(faults.status, 200);
+        let body =
+            |key: &str, private: &str| json!({"key": key, "private_key": private, "orders": []});
+        assert_eq!(post(&r, "/v2/orders", body("pub", "priv")).await.0, 200);
+        assert_eq!(post(&r, "/v2/orders", body("pub2", "priv2")).await.0, 503);
+        let track = |key: &str| format!("/v2/log/product?key={key}&product=P&visitor=auto");
+        assert_eq!(call(&r, "GET", &track("pub"), &[], "").await.status, 200);
+        assert_eq!(call(&r, "GET", &track("pub2"), &[], "").await.status, 503);
+    }
 }

@@ -54,6 +54,9 @@ pub struct Faults {
     /// How many calls are still applied at once but answered `delay_ms` late: Clerk has taken
     /// the call, and a client that stops waiting cannot know it.
     pub late_next: u32,
+    /// When set, the faults apply only to calls for this public key (one Clerk store failing
+    /// while the others work); other stores' calls are answered as usual.
+    pub only_key: Option<String>,
     /// Status they fail with.
     pub status: u16,
     /// `Retry-After` seconds sent with them.

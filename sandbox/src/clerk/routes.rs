@@ -43,8 +43,33 @@ pub(super) fn ok() -> Response {
     json(StatusCode::OK, json!({"status": "ok"}))
 }
 
+/// True when the injected faults apply to a call for store `key` (all calls, unless the faults
+/// name one store's public key).
+fn targeted(s: &ClerkState, key: Option<&str>) -> bool {
+    s.faults
+        .only_key
+        .as_deref()
+        .is_none_or(|only| key == Some(only))
+}
+
+/// The public key a write names in its JSON body.
+fn body_key(body: &str) -> Option<String> {
+    serde_json::from_str::<Value>(body)
+        .ok()?
+        .get("key")?
+        .as_str()
+        .map(String::from)
+}
+
 /// Answers with an injected fault if one is pending, recording the request either way.
-fn injected_fault(s: &mut MutexGuard<'_, ClerkState>, what: &str) -> Option<Response> {
+fn injected_fault(
+    s: &mut MutexGuard<'_, ClerkState>,
+    what: &str,
+    key: Option<&str>,
+) -> Option<Response> {
+    if !targeted(s, key) {
+        return None;
+    }
     let down = s
         .faults
         .down_until
@@ -68,9 +93,9 @@ fn injected_fault(s: &mut MutexGuard<'_, ClerkState>, what: &str) -> Option<Resp
 }
 
 /// Holds a call back when a delay is injected; the call is then handled as usual.
-async fn injected_delay(state: &Shared) {
+async fn injected_delay(state: &Shared, key: Option<&str>) {
     let delay = match state.lock() {
-        Ok(mut s) if s.faults.delay_next > 0 => {
+        Ok(mut s) if s.faults.delay_next > 0 && targeted(&s, key) => {
             s.faults.delay_next -= 1;
             s.faults.delay_ms
         }
@@ -82,8 +107,8 @@ async fn injected_delay(state: &Shared) {
 }
 
 /// How long to hold back the answer to a call already applied (an injected late answer), if at all.
-fn late_answer(s: &mut MutexGuard<'_, ClerkState>) -> u64 {
-    if s.faults.late_next == 0 {
+fn late_answer(s: &mut MutexGuard<'_, ClerkState>, key: Option<&str>) -> u64 {
+    if s.faults.late_next == 0 || !targeted(s, key) {
         return 0;
     }
     s.faults.late_next -= 1;
@@ -105,7 +130,9 @@ pub(super) async fn write(
     body: &str,
     apply: fn(&mut ClerkState, &str) -> Response,
 ) -> Response {
-    injected_delay(state).await;
+    let key = body_key(body);
+    let key = key.as_deref();
+    injected_delay(state, key).await;
     let (response, late_ms) = {
         let Ok(mut s) = state.lock() else {
             return clerk_error(
@@ -114,12 +141,12 @@ pub(super) async fn write(
                 "state unavailable",
             );
         };
-        if let Some(fault) = injected_fault(&mut s, what) {
+        if let Some(fault) = injected_fault(&mut s, what, key) {
             return fault;
         }
         let response = apply(&mut s, body);
         s.requests.push((what.into(), response.status().as_u16()));
-        (response, late_answer(&mut s))
+        (response, late_answer(&mut s, key))
     };
     answer_after(late_ms, response).await
 }
@@ -254,7 +281,9 @@ async fn track(
     Path(endpoint): Path<String>,
     Query(params): Query<BTreeMap<String, String>>,
 ) -> Response {
-    injected_delay(&state).await;
+    let key = params.get("key").cloned();
+    let key = key.as_deref();
+    injected_delay(&state, key).await;
     let (response, late_ms) = {
         let Ok(mut s) = state.lock() else {
             return clerk_error(
@@ -264,12 +293,12 @@ async fn track(
             );
         };
         let what = format!("GET /v2/log/{endpoint}");
-        if let Some(fault) = injected_fault(&mut s, &what) {
+        if let Some(fault) = injected_fault(&mut s, &what, key) {
             return fault;
         }
         let response = apply_track(&mut s, &endpoint, params);
         s.requests.push((what, response.status().as_u16()));
-        (response, late_answer(&mut s))
+        (response, late_answer(&mut s, key))
     };
     answer_after(late_ms, response).await
 }
@@ -371,6 +400,7 @@ async fn set_faults(State(state): State<Shared>, body: String) -> Response {
         delay_next: v.get("delay_next").and_then(Value::as_u64).unwrap_or(0) as u32,
         delay_ms: v.get("delay_ms").and_then(Value::as_u64).unwrap_or(0),
         late_next: v.get("late_next").and_then(Value::as_u64).unwrap_or(0) as u32,
+        only_key: v.get("only_key").and_then(Value::as_str).map(String::from),
         status: v.get("status").and_then(Value::as_u64).unwrap_or(503) as u16,
         retry_after: v
             .get("retry_after")
