@@ -25,7 +25,7 @@ use sfcc_clerk_core::retry::{
     decide, decide_at_most_once, left_in_doubt, Decision, Envelope, IN_DOUBT,
 };
 use wasm_bindgen::JsValue;
-use worker::Method;
+use worker::{D1PreparedStatement, Method};
 
 /// Where an event id stands in `sent_events`.
 #[derive(Debug, PartialEq, Eq)]
@@ -101,22 +101,59 @@ pub async fn deliver(ctx: &Ctx, body: &Value) -> worker::Result<Option<Retrying>
         Err(_) => return Ok(None),
     };
     let lease_ms = 2 * ctx.settings.http_timeout_ms;
-    if !take_lease(ctx, &event.id, lease_ms).await? {
+    // One round trip: the lease, and where the event stands.
+    let mut begun = ctx
+        .db
+        .batch(vec![
+            lease_statement(ctx, &event.id, lease_ms)?,
+            ctx.db
+                .prepare("SELECT state FROM sent_events WHERE event_id = ?1")
+                .bind(&[event.id.as_str().into()])?,
+        ])
+        .await?
+        .into_iter();
+    let leased = begun
+        .next()
+        .and_then(|r| r.meta().ok().flatten())
+        .and_then(|m| m.changes)
+        .unwrap_or(0)
+        > 0;
+    if !leased {
         // Another invocation is sending this very event: look again once its lease is over,
-        // when it is either sent (and skipped below) or free to send.
+        // when it is either sent (and skipped then) or free to send.
         let delay_s = u32::try_from(lease_ms.div_ceil(1000)).unwrap_or(u32::MAX);
         return enqueue(&ctx.events, &envelope, Some(delay_s))
             .await
             .map(|()| None);
     }
-    let outcome = attempt(
-        ctx,
-        &envelope,
-        &call.url(&ctx.settings.clerk_api_url, &store.config.clerk_public_key),
-    )
-    .await;
-    end_lease(ctx, &event.id).await;
-    outcome
+    let sent = match begun.next() {
+        Some(rows) => sent_state(rows.results::<SentRow>()?.first()),
+        None => Sent::No,
+    };
+    let url = call.url(&ctx.settings.clerk_api_url, &store.config.clerk_public_key);
+    let outcome = attempt(ctx, &envelope, &url, sent).await;
+    if !matches!(outcome, Ok(Attempt::Settled(_))) {
+        // Settled attempts gave the lease up with their records; the others give it up here.
+        end_lease(ctx, &event.id).await;
+    }
+    outcome.map(Attempt::retrying)
+}
+
+/// How an attempt ended.
+enum Attempt {
+    /// Nothing was sent (already accepted, or an in-doubt sale set aside).
+    Skipped,
+    /// Sent; its records and the end of the lease were written in one batch.
+    Settled(Option<Retrying>),
+}
+
+impl Attempt {
+    fn retrying(self) -> Option<Retrying> {
+        match self {
+            Attempt::Skipped => None,
+            Attempt::Settled(r) => r,
+        }
+    }
 }
 
 /// One attempt at an event whose lease this invocation holds.
@@ -124,12 +161,13 @@ async fn attempt(
     ctx: &Ctx,
     envelope: &Envelope<Event>,
     url: &str,
-) -> worker::Result<Option<Retrying>> {
+    sent: Sent,
+) -> worker::Result<Attempt> {
     let event = &envelope.payload;
     // A sale is an order in Clerk's order data: at most once.
     let once = event.kind == EventKind::Purchase;
-    match sent(ctx, &event.id).await? {
-        Sent::Yes => return Ok(None),
+    match sent {
+        Sent::Yes => return Ok(Attempt::Skipped),
         Sent::Claimed if once => {
             let reason = format!(
                 "{IN_DOUBT}: an earlier attempt at sale {} may have reached Clerk before its answer was recorded; it is not sent again automatically",
@@ -138,7 +176,7 @@ async fn attempt(
             let payload = serde_json::to_string(envelope).map_err(err)?;
             return log::dead_letter(&ctx.db, names::EVENTS, &event.store, &reason, &payload)
                 .await
-                .map(|()| None);
+                .map(|()| Attempt::Skipped);
         }
         Sent::Claimed | Sent::No => {}
     }
@@ -160,13 +198,6 @@ async fn attempt(
     } else {
         decide(&reply.outcome, envelope.attempt, backoff, jitter)
     };
-    // Recorded before anything else, so that a redelivery finds it.
-    if decision == Decision::Delivered {
-        mark_sent(ctx, &event.id).await?;
-    } else if once && !left_in_doubt(&reply.outcome) {
-        // Clerk answered no: the sale is not in Clerk and may go again.
-        release(ctx, &event.id).await?;
-    }
     let attempted = Attempted {
         kind: DeliveryKind::Event,
         store: &event.store,
@@ -176,29 +207,50 @@ async fn attempt(
         items: 1,
         reference: Some(&event.id),
     };
-    log::record(&ctx.db, &attempted, &reply, &decision).await;
+    // One batch, in order: what Clerk's answer settles (so a redelivery finds it), the log line,
+    // and the end of the lease.
+    let mut writes = Vec::with_capacity(3);
+    if decision == Decision::Delivered {
+        writes.push(mark_sent_statement(ctx, &event.id)?);
+    } else if once && !left_in_doubt(&reply.outcome) {
+        // Clerk answered no: the sale is not in Clerk and may go again.
+        writes.push(release_statement(ctx, &event.id)?);
+    }
+    writes.push(log::record_statement(
+        &ctx.db, &attempted, &reply, &decision,
+    )?);
+    writes.push(
+        ctx.db
+            .prepare("DELETE FROM event_claims WHERE event_id = ?1")
+            .bind(&[event.id.as_str().into()])?,
+    );
+    ctx.db.batch(writes).await?;
     match decision {
-        Decision::Delivered => Ok(None),
+        Decision::Delivered => Ok(Attempt::Settled(None)),
         Decision::Retry { reason, delay_s } => {
             let next = envelope.clone().next(&reason);
             enqueue(&ctx.events, &next, Some(delay_s))
                 .await
-                .map(|()| Some(Retrying { delay_s, reason }))
+                .map(|()| Attempt::Settled(Some(Retrying { delay_s, reason })))
         }
         Decision::DeadLetter { reason } => {
             let payload = serde_json::to_string(envelope).map_err(err)?;
             log::dead_letter(&ctx.db, names::EVENTS, &event.store, &reason, &payload)
                 .await
-                .map(|()| None)
+                .map(|()| Attempt::Settled(None))
         }
     }
 }
 
-/// Takes the sending lease on `event_id` unless another invocation holds a live one.
-async fn take_lease(ctx: &Ctx, event_id: &str, lease_ms: u64) -> worker::Result<bool> {
+/// The statement that takes the sending lease on `event_id` unless another invocation holds a
+/// live one (it changes a row only when it takes it).
+fn lease_statement(
+    ctx: &Ctx,
+    event_id: &str,
+    lease_ms: u64,
+) -> worker::Result<D1PreparedStatement> {
     let now = now_ms();
-    let result = ctx
-        .db
+    ctx.db
         .prepare(
             "INSERT INTO event_claims (event_id, until_ms) VALUES (?1, ?2) \
              ON CONFLICT(event_id) DO UPDATE SET until_ms = excluded.until_ms \
@@ -208,10 +260,7 @@ async fn take_lease(ctx: &Ctx, event_id: &str, lease_ms: u64) -> worker::Result<
             event_id.into(),
             JsValue::from_f64((now + lease_ms) as f64),
             JsValue::from_f64(now as f64),
-        ])?
-        .run()
-        .await?;
-    Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0) > 0)
+        ])
 }
 
 /// Gives the lease up; a failure only makes a waiting copy wait out the lease.
@@ -230,18 +279,12 @@ struct SentRow {
     state: String,
 }
 
-async fn sent(ctx: &Ctx, event_id: &str) -> worker::Result<Sent> {
-    let row: Option<SentRow> = ctx
-        .db
-        .prepare("SELECT state FROM sent_events WHERE event_id = ?1")
-        .bind(&[event_id.into()])?
-        .first(None)
-        .await?;
-    Ok(match row.as_ref().map(|r| r.state.as_str()) {
+fn sent_state(row: Option<&SentRow>) -> Sent {
+    match row.map(|r| r.state.as_str()) {
         None => Sent::No,
         Some("sending") => Sent::Claimed,
         Some(_) => Sent::Yes,
-    })
+    }
 }
 
 async fn claim(ctx: &Ctx, event_id: &str) -> worker::Result<()> {
@@ -255,29 +298,24 @@ async fn claim(ctx: &Ctx, event_id: &str) -> worker::Result<()> {
     Ok(())
 }
 
-async fn release(ctx: &Ctx, event_id: &str) -> worker::Result<()> {
+fn release_statement(ctx: &Ctx, event_id: &str) -> worker::Result<D1PreparedStatement> {
     ctx.db
         .prepare("DELETE FROM sent_events WHERE event_id = ?1 AND state = 'sending'")
-        .bind(&[event_id.into()])?
-        .run()
-        .await?;
-    Ok(())
+        .bind(&[event_id.into()])
 }
 
-async fn mark_sent(ctx: &Ctx, event_id: &str) -> worker::Result<()> {
+fn mark_sent_statement(ctx: &Ctx, event_id: &str) -> worker::Result<D1PreparedStatement> {
     ctx.db
         .prepare(
             "INSERT INTO sent_events (event_id, at_ms, state) VALUES (?1, ?2, 'sent') \
              ON CONFLICT (event_id) DO UPDATE SET state = 'sent', at_ms = excluded.at_ms",
         )
-        .bind(&[event_id.into(), JsValue::from_f64(now_ms() as f64)])?
-        .run()
-        .await?;
-    Ok(())
+        .bind(&[event_id.into(), JsValue::from_f64(now_ms() as f64)])
 }
 
 /// Lets a replayed event go out again: an operator who replays an in-doubt sale has checked that
 /// Clerk lacks it. Events Clerk accepted stay recorded.
 pub async fn release_claim(ctx: &Ctx, event_id: &str) -> worker::Result<()> {
-    release(ctx, event_id).await
+    release_statement(ctx, event_id)?.run().await?;
+    Ok(())
 }
