@@ -3,7 +3,7 @@
 //! only for browsers in QA mode (the caller checks), so shoppers' traffic costs nothing here; a
 //! write never fails the request it describes (a failure is logged). What Clerk made of an event
 //! is not copied here: the delivery log records each call with the event id, and [`page`] joins
-//! it.
+//! it. The cron's retention prunes receipts after a day.
 //!
 //! A receipt only moves forward: `received` replaces `held` or `dropped` (the page released what
 //! it held), nothing replaces `received`.
@@ -17,9 +17,6 @@ use sfcc_clerk_core::event::{Event, EventKind};
 use wasm_bindgen::JsValue;
 use worker::D1Database;
 
-/// How long receipts are kept, milliseconds.
-const RETENTION_MS: u64 = 24 * 60 * 60 * 1000;
-
 /// Most events one page answer lists.
 const MAX_EVENTS_PER_PAGE: u32 = 200;
 
@@ -28,11 +25,11 @@ fn ms(v: u64) -> JsValue {
 }
 
 /// Records how the worker took `events` (those with a page id, logins left out: their id holds
-/// the email), with the reason for a held or dropped one, and deletes receipts past their
-/// retention, in one batch.
+/// the email), with the reason for a held or dropped one, in one batch. The cron's retention
+/// prunes receipts after a day.
 pub async fn record(db: &D1Database, events: &[Event], receipt: Receipt, reason: Option<&str>) {
     let now = now_ms();
-    let mut statements = events
+    let statements = events
         .iter()
         .filter_map(|e| traceable_page(e).map(|page| (page, e)))
         .map(|(page, e)| {
@@ -53,19 +50,8 @@ pub async fn record(db: &D1Database, events: &[Event], receipt: Receipt, reason:
             ])
         })
         .collect::<worker::Result<Vec<_>>>();
-    if let Ok(s) = &mut statements {
-        if s.is_empty() {
-            return;
-        }
-        match db
-            .prepare("DELETE FROM qa_events WHERE received_at_ms < ?1")
-            .bind(&[ms(now.saturating_sub(RETENTION_MS))])
-        {
-            Ok(prune) => s.push(prune),
-            Err(e) => worker::console_warn!("QA receipts: no pruning this time: {e}"),
-        }
-    }
     let result = match statements {
+        Ok(s) if s.is_empty() => return,
         Ok(s) => db.batch(s).await.map(|_| ()),
         Err(e) => Err(e),
     };
@@ -130,7 +116,7 @@ pub async fn page(db: &D1Database, page_id: &str) -> worker::Result<PageTrace> {
             "SELECT q.event_id, q.kind, q.state, q.reason, q.received_at_ms, q.at_ms, \
                d.status AS call_status, d.attempt AS call_attempt, d.endpoint AS call_endpoint, \
                d.outcome AS call_outcome, d.error AS call_error, d.at_ms AS call_at_ms, \
-               EXISTS (SELECT 1 FROM sent_events s WHERE s.event_id = q.event_id) AS sent \
+               EXISTS (SELECT 1 FROM sent_events s WHERE s.event_id = q.event_id AND s.state = 'sent') AS sent \
              FROM qa_events q \
              LEFT JOIN deliveries d ON d.id = (SELECT MAX(id) FROM deliveries WHERE ref = q.event_id) \
              WHERE q.page_id = ?1 ORDER BY q.received_at_ms, q.event_id LIMIT {MAX_EVENTS_PER_PAGE}"

@@ -1,7 +1,7 @@
 -- QA: how the worker took each event a QA browser's page produced (received = queued, held in
 -- the page, or dropped for want of consent), per page view and event id. What Clerk made of it is
--- the delivery log's (deliveries.ref is the event id). Written only for browsers in QA mode; rows
--- older than a day are deleted as new ones come in.
+-- the delivery log's (deliveries.ref is the event id). Written only for browsers in QA mode; the
+-- cron's retention deletes rows older than a day.
 CREATE TABLE qa_events (
   page_id TEXT NOT NULL,
   event_id TEXT NOT NULL,
