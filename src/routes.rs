@@ -33,6 +33,7 @@ pub async fn handle(req: Request, env: Env, wctx: Context) -> Result<Response> {
         (Method::Get | Method::Post, "/__sfcc-clerk/qa/on") => qa::on(&req, &ctx).await,
         (Method::Get | Method::Post, "/__sfcc-clerk/qa/off") => qa::off(&req, &ctx).await,
         (Method::Get, "/__sfcc-clerk/qa/feed") => qa::feed(&req, &ctx).await,
+        (Method::Get, "/__sfcc-clerk/qa/events") => qa::events(&req, &ctx).await,
         (_, p) if p.starts_with("/admin/") => admin::handle(req, &ctx).await,
         (_, p) if admin::serves_page(p) => admin::page(req, &ctx).await,
         _ if ctx.settings.origin_url.is_some() => {

@@ -106,9 +106,11 @@ enum Command {
         /// The capture (`-` for stdin).
         file: PathBuf,
     },
-    /// Headless QA run: turns QA mode on at the worker, walks PLP → PDP → cart → checkout →
-    /// order confirmation in headless Chromium (chromedriver on the PATH or $CHROMEDRIVER), prints
-    /// the validator's findings per page; exit code 1 on any error, 2 when the run cannot start.
+    /// Headless QA run: turns QA mode on at the worker, answers the consent banner, walks PLP →
+    /// PDP → cart → checkout → order confirmation in headless Chromium (chromedriver on the PATH
+    /// or $CHROMEDRIVER), prints the validator's findings per page (data layer, page vs feed, and
+    /// whether the worker received and delivered each ecommerce push); exit code 1 on any error,
+    /// 2 when the run cannot start.
     Qa {
         /// The storefront's base URL (the worker in front of it).
         #[arg(long)]
@@ -125,6 +127,10 @@ enum Command {
         /// Check out as a guest with this email.
         #[arg(long)]
         email: Option<String>,
+        /// How to answer the consent banner first (SFRA's ConsentTracking-SetSession): accept
+        /// checks that the worker received and delivered every ecommerce push.
+        #[arg(long, value_enum, default_value = "accept")]
+        consent: sfcc_clerk_cli::qa::ConsentAnswer,
         /// Write the pages' reports as JSON here.
         #[arg(long)]
         json: Option<PathBuf>,
@@ -188,6 +194,7 @@ fn main() -> ExitCode {
             category,
             product,
             email,
+            consent,
             json,
             junit,
         } => match std::env::var("SFCC_CLERK_ADMIN_TOKEN") {
@@ -199,6 +206,7 @@ fn main() -> ExitCode {
                     category: &category,
                     product: &product,
                     email: email.as_deref(),
+                    consent,
                 },
                 json.as_deref(),
                 junit.as_deref(),

@@ -1,7 +1,9 @@
 //! The headless QA run behind `sfcc-clerk qa --base-url URL` through a storefront behind the worker.
-//! It turns QA mode on, walks PLP → PDP → add to cart → cart → checkout → order → confirmation in
-//! headless Chromium, collects the validator's report on each page, prints a readable summary,
-//! writes JSON and JUnit XML when asked, and exits 1 when any page has an error (or no report).
+//! It turns QA mode on, answers the consent banner (accepting tracking unless told otherwise),
+//! walks PLP → PDP → add to cart → cart → checkout → order → confirmation in headless Chromium,
+//! collects the validator's report on each page (its data-layer findings, page vs feed, and what
+//! the worker did with each ecommerce push), prints a readable summary, writes JSON and JUnit XML
+//! when asked, and exits 1 when any page has an error (or no report).
 
 use crate::webdriver::Browser;
 use serde_json::{json, Value};
@@ -23,6 +25,21 @@ pub struct Journey<'a> {
     pub product: &'a str,
     /// The guest email to check out with, if any.
     pub email: Option<&'a str>,
+    /// How the shopper answers the consent banner.
+    pub consent: ConsentAnswer,
+}
+
+/// How the QA run answers the storefront's consent banner (SFRA's
+/// `ConsentTracking-SetSession`). Without consent, strict mode forwards nothing, and the
+/// validator reports the pushes as withheld rather than checking their delivery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ConsentAnswer {
+    /// Accept tracking: every ecommerce push is expected at Clerk.
+    Accept,
+    /// Decline tracking.
+    Decline,
+    /// Leave the banner unanswered.
+    Unanswered,
 }
 
 /// One page's outcome.
@@ -32,8 +49,12 @@ struct Visited {
     report: Option<Value>,
 }
 
+/// How long a page's report may take: the validator's forwarding check waits up to 10 s for
+/// the worker to deliver every push.
+const REPORT_WAIT: Duration = Duration::from_secs(30);
+
 fn report(browser: &Browser) -> Option<Value> {
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let deadline = Instant::now() + REPORT_WAIT;
     while Instant::now() < deadline {
         let r = browser
             .run("var q = window.sfccClerkQa; return q && q.settled() ? JSON.stringify(q.report()) : null")
@@ -67,6 +88,17 @@ fn walk(browser: &Browser, j: &Journey<'_>) -> Result<Vec<Visited>, String> {
         percent_encode(j.token)
     ));
     on.map_err(|e| format!("turning QA mode on: {e}"))?;
+    let answer = match j.consent {
+        ConsentAnswer::Accept => Some("true"),
+        ConsentAnswer::Decline => Some("false"),
+        ConsentAnswer::Unanswered => None,
+    };
+    if let Some(answer) = answer {
+        let url = format!("{site}/ConsentTracking-SetSession?consent={answer}");
+        browser
+            .goto(&url)
+            .map_err(|e| format!("answering the consent banner: {e}"))?;
+    }
     let mut visited = Vec::new();
     let mut visit = |page: &'static str, url: String| -> Result<(), String> {
         browser.goto(&url).map_err(|e| e.to_string())?;
@@ -190,6 +222,21 @@ pub fn run(
                 let (e, w) = (count(r, "error"), count(r, "warning"));
                 errors += e;
                 println!("{:<13} {e} errors, {w} warnings  {}", v.page, v.url);
+                let forwarded: Vec<String> = r["forwarding"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|p| {
+                        format!(
+                            "{} {}",
+                            p["event"].as_str().unwrap_or_default(),
+                            p["state"].as_str().unwrap_or_default()
+                        )
+                    })
+                    .collect();
+                if !forwarded.is_empty() {
+                    println!("  forwarded: {}", forwarded.join(", "));
+                }
                 for f in findings(r).into_iter().filter(|f| f["severity"] != "info") {
                     println!(
                         "  {:<8} {:<16} {}: {}",

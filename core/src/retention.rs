@@ -13,6 +13,10 @@ pub const MAX_RETENTION_DAYS: u32 = 3650;
 /// (14 days at most) and than the retry policy's last attempt.
 pub const MIN_SENT_EVENT_DAYS: u32 = 15;
 
+/// QA receipts (`qa_events`) are kept this long, days: a QA session lasts eight hours, and the
+/// validator asks about a page within seconds of its load.
+pub const QA_RECEIPT_DAYS: u32 = 1;
+
 const DAY_MS: u64 = 24 * 60 * 60 * 1000;
 
 /// One pruning statement: SQL with `?1` bound to the cutoff (Unix milliseconds).
@@ -58,6 +62,11 @@ pub fn prune_plan(now_ms: u64, days: u32) -> Vec<Prune> {
             sql: "DELETE FROM sent_events WHERE state = 'sent' AND at_ms < ?1",
             cutoff_ms: before(days.max(MIN_SENT_EVENT_DAYS)),
         },
+        Prune {
+            table: "qa_events",
+            sql: "DELETE FROM qa_events WHERE received_at_ms < ?1",
+            cutoff_ms: before(QA_RECEIPT_DAYS.min(days)),
+        },
         // A claim outlives its lease only when its holder died mid-send.
         prune(
             "event_claims",
@@ -81,7 +90,10 @@ mod tests {
     #[test]
     fn the_cutoff_is_the_retention_before_now_and_never_underflows() {
         let plan = prune_plan(40 * DAY_MS, 30);
-        assert!(plan.iter().all(|p| p.cutoff_ms == 10 * DAY_MS));
+        assert!(plan
+            .iter()
+            .filter(|p| p.table != "qa_events")
+            .all(|p| p.cutoff_ms == 10 * DAY_MS));
         let short = prune_plan(40 * DAY_MS, 1);
         let sent = short.iter().find(|p| p.table == "sent_events").unwrap();
         assert_eq!(
@@ -89,6 +101,8 @@ mod tests {
             25 * DAY_MS,
             "event ids outlive any redelivery"
         );
+        let qa = plan.iter().find(|p| p.table == "qa_events").unwrap();
+        assert_eq!(qa.cutoff_ms, 39 * DAY_MS, "QA receipts are kept a day");
         assert!(prune_plan(DAY_MS, 30).iter().all(|p| p.cutoff_ms == 0));
     }
 

@@ -3,8 +3,10 @@
 use crate::context::Ctx;
 use crate::platform::queues::enqueue_all;
 use crate::platform::{now_ms, random};
+use crate::qa::receipts;
 use serde_json::json;
 use sfcc_clerk_core::capture::{consent_from, forwarding, limit_key, Forwarding, LIMIT_PERIOD_S};
+use sfcc_clerk_core::event::trace::Receipt;
 use sfcc_clerk_core::event::{normalize, IngestContext, Source};
 use sfcc_clerk_core::identity::{visitor_from_cookie_header, visitor_set_cookie, VisitorId};
 use sfcc_clerk_core::retry::Envelope;
@@ -20,8 +22,9 @@ fn refuse(status: u16, message: &str) -> Result<Response> {
 /// Accepts same-site JSON events for the store named by `?store=` (default: the first configured
 /// store). With tracking consent they carry the shopper's visitor id (set as a first-party cookie
 /// when missing); in anonymous mode a declining shopper's carry none; otherwise they are checked
-/// and dropped. Answers 202 once they are queued, or 400/403/413/415 naming the problem, or 429
-/// (with `Retry-After`) when the visitor posts too often; nothing of a refused call is queued.
+/// and dropped. A QA browser's events are recorded per page ([`crate::qa::receipts`]). Answers 202
+/// once they are queued, or 400/403/413/415 naming the problem, or 429 (with `Retry-After`) when
+/// the visitor posts too often; nothing of a refused call is queued.
 pub async fn ingest(mut req: Request, ctx: &Ctx) -> Result<Response> {
     let headers = req.headers();
     if headers.get("sec-fetch-site")?.as_deref() == Some("cross-site") {
@@ -115,7 +118,17 @@ pub async fn ingest(mut req: Request, ctx: &Ctx) -> Result<Response> {
             event.customer = None;
         }
     }
+    // A QA browser's events are recorded per page, so its validator can see what became of them.
+    let qa = crate::qa::active(ctx, &cookie).await;
     if matches!(decision, Forwarding::Hold | Forwarding::Drop) {
+        if qa {
+            let why = if decision == Forwarding::Hold {
+                "no tracking consent: the worker saw no answer to the consent banner"
+            } else {
+                "no tracking consent: the shopper declined and strict mode forwards nothing"
+            };
+            receipts::record(&ctx.db, &events, Receipt::Dropped, Some(why)).await;
+        }
         // Checked, then let go: without consent nothing is kept (a page holds its own events
         // until the shopper answers).
         return Response::from_json(&json!({
@@ -126,6 +139,9 @@ pub async fn ingest(mut req: Request, ctx: &Ctx) -> Result<Response> {
         .map(|r| r.with_status(202));
     }
     let ids: Vec<String> = events.iter().map(|e| e.id.clone()).collect();
+    if qa {
+        receipts::record(&ctx.db, &events, Receipt::Received, None).await;
+    }
     let envelopes: Vec<Envelope<_>> = events.into_iter().map(Envelope::first).collect();
     enqueue_all(&ctx.events, &envelopes).await?;
     let mut response =

@@ -10,12 +10,14 @@
 use crate::context::{bindings, Ctx};
 use crate::platform::queues::enqueue_all;
 use crate::platform::{now_ms, random};
+use crate::qa::receipts;
 use crate::routes::BEACON_PATH;
 use sfcc_clerk_core::capture::{
     beacon_script, capture, consent_from, forwarding, is_bot, is_static_asset, needs_form,
     order_event, server_event, site_of_path, Beacon, Forwarding, OrderMarkup, RequestFacts,
     RuleKind,
 };
+use sfcc_clerk_core::event::trace::Receipt;
 use sfcc_clerk_core::event::{Event, IngestContext, Source};
 use sfcc_clerk_core::identity::{plan_identity, VisitorId};
 use sfcc_clerk_core::retry::Envelope;
@@ -144,6 +146,8 @@ pub async fn handle(
     };
     // One id per page view: the page's beacon reports its own sightings under it.
     let page_id = random::uuid_v4()?.replace('-', "");
+    // A QA browser's events are recorded per page, and its pages load the validator.
+    let qa = crate::qa::active(ctx, &cookies).await;
     let mut held = Vec::new();
     if let Some(captured) = captured {
         let input = IngestContext {
@@ -157,9 +161,15 @@ pub async fn handle(
         };
         let event = server_event(&captured, &page_id, &input);
         match decision {
-            Forwarding::WithIdentity | Forwarding::Anonymous => queue_later(env, wctx, event),
+            Forwarding::WithIdentity | Forwarding::Anonymous => queue_later(env, wctx, event, qa),
             // Not persisted: the page holds it until the shopper answers the banner.
-            Forwarding::Hold => held.push(event.held_form(&page_id)),
+            Forwarding::Hold => {
+                held.push(event.held_form(&page_id));
+                if qa {
+                    receipt_later(env, wctx, event, Receipt::Held, HELD);
+                }
+            }
+            Forwarding::Drop if qa => receipt_later(env, wctx, event, Receipt::Dropped, DECLINED),
             Forwarding::Drop => {}
         }
     }
@@ -181,6 +191,7 @@ pub async fn handle(
             visitor: visitor.clone(),
             with_email: decision == Forwarding::WithIdentity,
             page_id: page_id.clone(),
+            qa,
         };
         queue_order_later(env, wctx, response.cloned()?, markup.clone(), order);
     }
@@ -193,7 +204,7 @@ pub async fn handle(
             consent_cookie: ctx.settings.consent.cookie.as_deref(),
             held,
         });
-        let markup = if crate::qa::active(ctx, &cookies).await {
+        let markup = if qa {
             format!("{script}{}", crate::qa::LOADER)
         } else {
             script
@@ -228,6 +239,8 @@ struct PageOrder {
     visitor: Option<VisitorId>,
     with_email: bool,
     page_id: String,
+    /// A QA browser's: its receipt is recorded.
+    qa: bool,
 }
 
 /// Reads the order from a copy of the confirmation page and queues its purchase, after the
@@ -246,6 +259,7 @@ fn queue_order_later(
             return;
         }
     };
+    let db = env.d1(bindings::DB);
     wctx.wait_until(async move {
         let scraped = match inject::read_order(copy, &markup).await {
             Ok(s) => s,
@@ -264,7 +278,14 @@ fn queue_order_later(
             source: Source::Server,
         };
         match order_event(&scraped, &input, order.with_email) {
-            Ok(event) => {
+            Ok(mut event) => {
+                event.page = Some(order.page_id.clone());
+                if order.qa {
+                    if let Ok(db) = &db {
+                        receipts::record(db, std::slice::from_ref(&event), Receipt::Received, None)
+                            .await;
+                    }
+                }
                 if let Err(e) = enqueue_all(&queue, &[Envelope::first(event)]).await {
                     worker::console_error!("could not queue an order: {e}");
                 }
@@ -274,8 +295,9 @@ fn queue_order_later(
     });
 }
 
-/// Queues an event after the response has gone out; a failure is logged, never the page's.
-fn queue_later(env: &Env, wctx: &Context, event: Event) {
+/// Queues an event after the response has gone out (recording a QA browser's receipt first); a
+/// failure is logged, never the page's.
+fn queue_later(env: &Env, wctx: &Context, event: Event, qa: bool) {
     let queue = match env.queue(bindings::EVENTS) {
         Ok(q) => q,
         Err(e) => {
@@ -283,9 +305,31 @@ fn queue_later(env: &Env, wctx: &Context, event: Event) {
             return;
         }
     };
+    let db = env.d1(bindings::DB);
     wctx.wait_until(async move {
+        if qa {
+            if let Ok(db) = &db {
+                receipts::record(db, std::slice::from_ref(&event), Receipt::Received, None).await;
+            }
+        }
         if let Err(e) = enqueue_all(&queue, &[Envelope::first(event)]).await {
             worker::console_error!("could not queue a captured event: {e}");
         }
+    });
+}
+
+/// Why a QA browser's sighting was handed to the page to hold.
+const HELD: &str = "the shopper has not answered the consent banner: handed to the page to hold";
+/// Why a QA browser's sighting was dropped.
+const DECLINED: &str = "the shopper declined tracking and strict mode forwards nothing";
+
+/// Records a QA browser's sighting that is not queued (held or dropped), after the response has
+/// gone out.
+fn receipt_later(env: &Env, wctx: &Context, event: Event, receipt: Receipt, reason: &'static str) {
+    let Ok(db) = env.d1(bindings::DB) else {
+        return;
+    };
+    wctx.wait_until(async move {
+        receipts::record(&db, std::slice::from_ref(&event), receipt, Some(reason)).await;
     });
 }

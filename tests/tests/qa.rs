@@ -1,6 +1,7 @@
 //! QA mode through the worker in headless Chromium: with the QA cookie, proxied pages load the
 //! validator, whose report names exactly the data-layer defects the storefront's break switch
-//! introduces; a clean page has no errors; without the cookie nothing is loaded.
+//! introduces; a clean page has no errors; without the cookie nothing is loaded and nothing is
+//! traced. With the banner unanswered, the worker's QA trace holds the page's view as held.
 
 use serde_json::{json, Value};
 use sfcc_clerk_e2e::{Browser, Stack, StackOptions, ADMIN_TOKEN};
@@ -47,6 +48,27 @@ fn errors(report: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The page id the worker's beacon carries on the current page.
+fn page_id(browser: &Browser) -> String {
+    browser
+        .run("return window.sfccClerkBeacon.page")
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// What the worker's QA trace holds for a page (asked with the admin token).
+fn trace(stack: &Stack, page: &str) -> Value {
+    let reply = stack.client.get(
+        &format!("{}/__sfcc-clerk/qa/events?page={page}", stack.worker_url),
+        &[("authorization", &format!("Bearer {ADMIN_TOKEN}"))],
+    );
+    assert_eq!(reply.status, 200, "{:?}", reply.json);
+    assert_eq!(reply.json["page"], page);
+    reply.json
+}
+
 fn faults(stack: &Stack, method: &str, body: &Value) {
     let reply = stack.client.send(
         method,
@@ -63,9 +85,19 @@ fn the_qa_cookie_loads_the_validator_which_names_the_broken_data_layer() {
     let browser = Browser::start().expect("headless Chromium starts");
     let pdp = format!("{}{PDP}", stack.worker_url);
 
-    // Without QA mode nothing is loaded.
+    // Without QA mode nothing is loaded, and nothing of the page is traced.
     browser.goto(&pdp).unwrap();
     assert!(no_report(&browser));
+    assert_eq!(trace(&stack, &page_id(&browser))["events"], json!([]));
+    let anyone = stack.client.get(
+        &format!("{}/__sfcc-clerk/qa/events?page=abc", stack.worker_url),
+        &[],
+    );
+    assert_eq!(
+        anyone.status, 401,
+        "QA answers need QA mode: {:?}",
+        anyone.json
+    );
     // A wrong token does not turn it on.
     browser
         .goto(&format!(
@@ -86,6 +118,27 @@ fn the_qa_cookie_loads_the_validator_which_names_the_broken_data_layer() {
     let clean = report(&browser).expect("the validator runs in QA mode");
     assert_eq!(clean["page"], "pdp");
     assert_eq!(errors(&clean), Vec::<(String, String)>::new(), "{clean}");
+    // The banner is unanswered: the worker handed its sighting of the view to the page to hold,
+    // and the validator expects nothing at Clerk.
+    let page = page_id(&browser);
+    let held = stack.wait_for_value("the held record", Duration::from_secs(10), || {
+        let t = trace(&stack, &page);
+        (t["events"][0]["state"] == "held").then_some(t)
+    });
+    assert_eq!(
+        held["events"][0]["event_id"],
+        format!("{page}-product_view-25518704M")
+    );
+    // The validator looked at once (nothing is on its way): the record may not be there yet.
+    let state = clean["forwarding"][0]["state"].as_str().unwrap_or_default();
+    assert!(["held", "withheld"].contains(&state), "{clean}");
+    let withheld = clean["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "consent_withheld")
+        .expect("an info on the withheld push");
+    assert_eq!(withheld["severity"], "info");
     let overlay = browser
         .run("var h = document.getElementById('sfcc-clerk-qa'); return !!(h && h.shadowRoot);")
         .unwrap();
@@ -114,6 +167,12 @@ fn the_qa_cookie_loads_the_validator_which_names_the_broken_data_layer() {
             .any(|(code, field)| code == "wrong_type" && field.contains("price")),
         "{found:?}"
     );
+
+    let bad = stack.client.get(
+        &format!("{}/__sfcc-clerk/qa/events?page=%3Cx%3E", stack.worker_url),
+        &[("authorization", &format!("Bearer {ADMIN_TOKEN}"))],
+    );
+    assert_eq!(bad.status, 400, "{:?}", bad.json);
 
     // QA off: back to the plain page.
     browser

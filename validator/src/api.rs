@@ -2,17 +2,18 @@
 //! twin (`*_json`) that native tests call.
 
 use sfcc_clerk_core::datalayer::feed::{audit_feed, FeedRecord, PageSources};
-use sfcc_clerk_core::datalayer::{classify, classify_url, validate, Capture, PageRule, PageType};
+use sfcc_clerk_core::datalayer::{classify, classify_url, validate, Capture, PageType, SiteRules};
 use wasm_bindgen::prelude::*;
 
-/// The page type of a URL (SFRA defaults, then `rules_json`: a JSON array of
-/// `{"page", "path", "query"?}`), as its snake_case name.
+/// The page type of a URL (`rules_json`'s page rules first, then SFRA's defaults), as its
+/// snake_case name. The rules are site rules (`{"pages": [...], "hints": [...]}`) or a bare
+/// array of page rules `{"page", "path", "query"?}`; only the page rules apply to a URL.
 pub fn classify_page_json(url: &str, rules_json: Option<&str>) -> Result<String, String> {
-    let rules: Vec<PageRule> = match rules_json {
-        Some(text) => serde_json::from_str(text).map_err(|e| format!("page rules: {e}"))?,
-        None => Vec::new(),
+    let rules = match rules_json {
+        Some(text) => SiteRules::parse(text).map_err(|e| e.to_string())?,
+        None => SiteRules::default(),
     };
-    Ok(classify_url(url, &rules).as_str().to_string())
+    Ok(classify_url(url, &rules.pages).as_str().to_string())
 }
 
 /// Validates a JSON array of pushes as `page` (a page type name, or `auto`: from `url` and the
@@ -52,7 +53,8 @@ fn current_url() -> String {
         .unwrap_or_default()
 }
 
-/// JS API: `classifyPage(url, rulesJson?)` → `"pdp"`, `"plp"`, … (throws on malformed rules).
+/// JS API: `classifyPage(url, rulesJson?)` → `"pdp"`, `"plp"`, … (throws on malformed rules,
+/// naming the mistake).
 #[wasm_bindgen(js_name = classifyPage)]
 pub fn classify_page(url: &str, rules_json: Option<String>) -> Result<String, JsError> {
     classify_page_json(url, rules_json.as_deref()).map_err(|e| JsError::new(&e))
@@ -86,9 +88,19 @@ mod tests {
             classify_page_json("https://x.example/c/shoes", Some(rules)).unwrap(),
             "plp"
         );
+        let both =
+            r#"{"pages":[{"page":"plp","path":"/c/*"}],"hints":[{"page":"pdp","value":"p"}]}"#;
+        assert_eq!(
+            classify_page_json("https://x.example/c/shoes", Some(both)).unwrap(),
+            "plp"
+        );
         assert!(classify_page_json(pdp, Some("{"))
             .unwrap_err()
-            .starts_with("page rules:"));
+            .starts_with("site rules are not valid JSON"));
+        assert_eq!(
+            classify_page_json(pdp, Some(r#"[{"page":"pdp","path":"p"}]"#)).unwrap_err(),
+            "site rules: pages[0].path: expected a URL path starting with / (`*` matches any run of characters), found \"p\""
+        );
     }
 
     #[test]

@@ -6,8 +6,9 @@
 //! - `auditEventPayload(body, currency)`: an event payload as posted to the worker's `/events`.
 //! - `classifyPage(url, rulesJson?)`, `validateDataLayer(page, pushesJson)`,
 //!   `validateFeed(pageFactsJson, feedJson)`: the data-layer audit on demand ([`api`]).
-//! - `start()`: the live audit of this page's `dataLayer`, with an overlay and
-//!   `window.sfccClerkQa` ([`observer`]).
+//! - `start(rules?)`: the live audit of this page's `dataLayer` (with the site's page rules and
+//!   data-layer hints, when given), the page-vs-feed and forwarding checks against the worker,
+//!   an overlay and `window.sfccClerkQa` ([`observer`]).
 
 use serde::Serialize;
 use sfcc_clerk_core::event::{normalize, tracking_call, IngestContext, Source};

@@ -276,13 +276,88 @@ fn feed_mismatch_names_both_values() {
 
 // The live observer: one test, since it installs itself once per page.
 
+/// Resolves after `ms` milliseconds.
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+/// The message of what `start` threw.
+fn thrown(result: Result<(), JsValue>) -> String {
+    let error = result.expect_err("start throws");
+    Reflect::get(&error, &JsValue::from_str("message"))
+        .unwrap()
+        .as_string()
+        .unwrap_or_default()
+}
+
+/// What the worker answers for page `pgtest`: the first view delivered, the add to cart
+/// dead-lettered; the purchase (a string price) is one the worker refuses.
+const WORKER_ANSWER: &str = r#"{"page":"pgtest","events":[
+  {"event_id":"pgtest-product_view-P1","kind":"product_view","state":"delivered","status":200,"attempt":1,"endpoint":"GET /v2/log/product","received_at_ms":1,"at_ms":2},
+  {"event_id":"pgtest-add_to_cart-P2","kind":"add_to_cart","state":"dead_lettered","status":400,"attempt":1,"endpoint":"GET /v2/log/cart/add","reason":"HTTP 400 rejected: injected fault","received_at_ms":1,"at_ms":2}]}"#;
+
+/// A worker's beacon on the page (page `pgtest`, consent granted), a `fetch` that answers the
+/// forwarding check with `answer` (404 for anything else), and a URL the SFRA defaults do not
+/// know. Returns what undoes it.
+fn behind_a_fake_worker(answer: &str) -> Function {
+    let install = Function::new_with_args(
+        "answer",
+        "var real = window.fetch, href = location.href; window.qaAsked = [];
+         window.sfccClerkBeacon = Object.freeze({page: 'pgtest', mode: 'strict',
+           consent: function () { return 'granted'; }, pending: function () { return 0; }});
+         window.fetch = function (url) { url = String(url); window.qaAsked.push(url);
+           if (url === '/__sfcc-clerk/qa/events?page=pgtest') return Promise.resolve(new Response(answer, {status: 200}));
+           return Promise.resolve(new Response('', {status: 404})); };
+         history.replaceState(null, '', '/qa-test/listing');
+         return function () { window.fetch = real; history.replaceState(null, '', href); delete window.sfccClerkBeacon; };",
+    );
+    install
+        .call1(&JsValue::NULL, &JsValue::from_str(answer))
+        .unwrap()
+        .dyn_into()
+        .unwrap()
+}
+
 #[wasm_bindgen_test]
-fn start_audits_pushes_shows_them_and_answers_the_api() {
+async fn start_takes_site_rules_audits_pushes_checks_forwarding_and_answers_the_api() {
     let window = web_sys::window().unwrap();
     let document = window.document().unwrap();
-    let history = JSON::parse(r#"[{"event":"gtm.js"}]"#).unwrap();
+    let qa = || Reflect::get(&window, &JsValue::from_str("sfccClerkQa")).unwrap();
+
+    // Malformed site rules: a clear error, and nothing starts.
+    assert!(thrown(start(JsValue::from_str("{"))).starts_with("site rules are not valid JSON"));
+    let unknown_page = JSON::parse(r#"{"pages":[{"page":"product","path":"/p/*"}]}"#).unwrap();
+    let message = thrown(start(unknown_page));
+    assert!(
+        message
+            .starts_with("site rules: pages[0]: unknown variant `product`, expected one of `pdp`"),
+        "{message}"
+    );
+    assert_eq!(
+        thrown(start(JsValue::from_str(r#"{"hints":[{"page":"plp","value":""}]}"#))),
+        "site rules: hints[0].value: expected the value the field holds on such pages, found an empty string"
+    );
+    assert!(qa().is_undefined(), "nothing started");
+
+    let history = JSON::parse(
+        r#"[{"event":"gtm.js"},{"page":{"kind":"listing"}},
+            {"event":"view_item","ecommerce":{"currency":"USD","items":[{"item_id":"P1","price":29.99}]}},
+            {"event":"add_to_cart","ecommerce":{"currency":"USD","value":10,"items":[{"item_id":"P2","price":10,"quantity":1}]}},
+            {"event":"purchase","ecommerce":{"transaction_id":"O1","currency":"USD","value":10,"tax":0,"shipping":0,"items":[{"item_id":"P2","price":"10.00","quantity":1}]}}]"#,
+    )
+    .unwrap();
     Reflect::set(&window, &JsValue::from_str("dataLayer"), &history).unwrap();
-    start().unwrap();
+    let undo = behind_a_fake_worker(WORKER_ANSWER);
+    // The site's rules as an object: its data layer names listing pages.
+    let rules =
+        JSON::parse(r#"{"hints":[{"page":"plp","field":"page.kind","value":"Listing"}]}"#).unwrap();
+    start(rules).unwrap();
 
     let data_layer: Array = Reflect::get(&window, &JsValue::from_str("dataLayer"))
         .unwrap()
@@ -297,19 +372,23 @@ fn start_audits_pushes_shows_them_and_answers_the_api() {
     )
     .unwrap();
     let returned = push.call1(&data_layer, &event).unwrap();
-    assert_eq!(returned.as_f64(), Some(2.0), "the original push still runs");
-    assert_eq!(data_layer.length(), 2);
+    assert_eq!(returned.as_f64(), Some(6.0), "the original push still runs");
+    assert_eq!(data_layer.length(), 6);
 
     let host = document.get_element_by_id("sfcc-clerk-qa").unwrap();
     let root = host.shadow_root().unwrap();
-    let item = root
-        .query_selector("li[data-code=wrong_type][data-severity=error]")
-        .unwrap()
-        .expect("the panel lists the finding");
-    let text = item.text_content().unwrap_or_default();
+    let items = root
+        .query_selector_all("li[data-code=wrong_type][data-severity=error]")
+        .unwrap();
+    let texts: Vec<String> = (0..items.length())
+        .filter_map(|i| items.item(i))
+        .map(|n| n.text_content().unwrap_or_default())
+        .collect();
     assert!(
-        text.contains("push 1 ecommerce.items[0].price: expected a number, found string \"29.99\""),
-        "{text}"
+        texts.iter().any(|t| t.contains(
+            "push 5 ecommerce.items[0].price: expected a number, found string \"29.99\""
+        )),
+        "the panel lists the finding: {texts:?}"
     );
     let link = root.query_selector("a[download]").unwrap().unwrap();
     assert!(link
@@ -321,7 +400,7 @@ fn start_audits_pushes_shows_them_and_answers_the_api() {
         "the panel lives in the shadow root only"
     );
 
-    let api = Reflect::get(&window, &JsValue::from_str("sfccClerkQa")).unwrap();
+    let api = qa();
     let call = |name: &str| -> Value {
         let f: Function = Reflect::get(&api, &JsValue::from_str(name))
             .unwrap()
@@ -330,16 +409,87 @@ fn start_audits_pushes_shows_them_and_answers_the_api() {
         let result = f.call0(&api).unwrap();
         serde_json::from_str(&JSON::stringify(&result).unwrap().as_string().unwrap()).unwrap()
     };
+    // Every push is in a final state at the first look: settled well before the wait is over.
+    let mut waited = 0;
+    while call("settled") != Value::Bool(true) {
+        assert!(waited < 5_000, "settled within 5 s");
+        sleep(100).await;
+        waited += 100;
+    }
     let report = call("report");
+    assert_eq!(report["page"], "plp", "classified by the site's hint");
     let wrong_type = report["findings"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|f| f["code"] == "wrong_type")
+        .find(|f| f["code"] == "wrong_type" && f["event_index"] == 5)
         .cloned()
         .expect("report() has the finding");
-    assert_eq!(wrong_type["event_index"], 1);
     assert_eq!(wrong_type["field"], "ecommerce.items[0].price");
     assert_eq!(call("findings"), report["findings"]);
-    assert!(report["counts"]["error"].as_u64().unwrap_or(0) >= 1);
+
+    // The forwarding check, folded into the report.
+    let asked: Vec<String> = serde_json::from_str(
+        &JSON::stringify(&Reflect::get(&window, &JsValue::from_str("qaAsked")).unwrap())
+            .unwrap()
+            .as_string()
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(
+        asked.contains(&"/__sfcc-clerk/qa/events?page=pgtest".to_string()),
+        "{asked:?}"
+    );
+    let states: Vec<(u64, &str)> = report["forwarding"]
+        .as_array()
+        .expect("the report lists the forwarded pushes")
+        .iter()
+        .map(|p| (p["push"].as_u64().unwrap(), p["state"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        states,
+        [
+            (2, "delivered"),
+            (3, "dead_lettered"),
+            (4, "refused"),
+            (5, "delivered")
+        ]
+    );
+    let forwarding: Vec<(&str, &str, u64)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            ["not_received", "not_delivered", "dead_lettered"]
+                .contains(&f["code"].as_str().unwrap())
+        })
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap(),
+                f["severity"].as_str().unwrap(),
+                f["event_index"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        forwarding,
+        [("dead_lettered", "error", 3), ("not_received", "error", 4)]
+    );
+    let dead = root
+        .query_selector("li[data-code=dead_lettered][data-severity=error]")
+        .unwrap()
+        .expect("the panel lists the dead letter");
+    assert!(dead.text_content().unwrap_or_default().ends_with(
+        "found it dead-lettered: attempt 1, HTTP 400, GET /v2/log/cart/add: HTTP 400 rejected: injected fault"
+    ));
+
+    // Calling start again with other rules re-classifies; without rules it keeps them.
+    start(JsValue::from_str(
+        r#"{"pages":[{"page":"cart","path":"/qa-test/*"}]}"#,
+    ))
+    .unwrap();
+    assert_eq!(call("report")["page"], "cart");
+    start(JsValue::UNDEFINED).unwrap();
+    assert_eq!(call("report")["page"], "cart");
+    undo.call0(&JsValue::NULL).unwrap();
 }

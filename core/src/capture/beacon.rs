@@ -5,6 +5,11 @@
 //! customer number (GA4 `user_id`, from any push) goes along with later events; a call the
 //! worker refuses with 429 is kept and sent again after its `Retry-After`.
 //!
+//! The script also sets `window.sfccClerkBeacon` (frozen): the page id, the consent mode, and
+//! `consent()` (`granted`, `denied` or `unknown`, as the script decides it) and `pending()` (events
+//! not sent yet), which the QA validator reads for its forwarding check. The page id reaches it
+//! through the same escaped configuration, nowhere else.
+//!
 //! Nothing from the page or the request goes into the script except the page id the worker made
 //! and values from the worker's own configuration, all JSON-encoded with `<` escaped, so page
 //! content and query strings cannot turn it into markup or code.
@@ -41,7 +46,8 @@ function take(p){if(!p||typeof p!=='object')return;if(p.user_id!=null)C.uid=p.us
 var dl=w.dataLayer=w.dataLayer||[];for(var i=0;i<dl.length;i++)take(dl[i]);var push=dl.push;
 dl.push=function(){for(var i=0;i<arguments.length;i++)take(arguments[i]);var r=push.apply(dl,arguments);setTimeout(flush,0);return r};
 d.addEventListener('click',function(ev){var t=ev.target,el=t&&t.closest?t.closest('[data-clerk-product-id]'):null;if(el){q.push({type:'click',product:el.getAttribute('data-clerk-product-id'),customer:C.uid,page_id:C.page,seen:Date.now()});flush()}},true);
-w.setInterval(flush,1000);d.addEventListener('visibilitychange',flush);w.setTimeout(flush,0)})(window,document);"#;
+w.setInterval(flush,1000);d.addEventListener('visibilitychange',flush);w.setTimeout(flush,0);
+w.sfccClerkBeacon=Object.freeze({page:C.page,mode:C.mode,consent:consent,pending:function(){return q.length}})})(window,document);"#;
 
 /// The `<script>` element to inject.
 pub fn beacon_script(b: &Beacon<'_>) -> String {
@@ -93,6 +99,31 @@ mod tests {
         assert!(script.starts_with("<script data-sfcc-clerk-beacon>"));
         assert!(script.contains(r#""page":"pg1""#));
         assert!(script.contains(r#""names":["view_item""#));
+    }
+
+    #[test]
+    fn the_validator_reads_the_page_id_from_the_escaped_configuration_only() {
+        let script = beacon_script(&Beacon {
+            page_id: "pg1</script>",
+            ..Beacon {
+                endpoint: "/e",
+                store: "s",
+                page_id: "",
+                mode: ConsentMode::Anonymous,
+                consent_cookie: None,
+                held: Vec::new(),
+            }
+        });
+        assert_eq!(script.matches("</script>").count(), 1, "{script}");
+        assert_eq!(
+            script.matches("pg1").count(),
+            1,
+            "the id appears once, in the configuration"
+        );
+        assert!(script.contains(
+            "w.sfccClerkBeacon=Object.freeze({page:C.page,mode:C.mode,consent:consent,pending:"
+        ));
+        assert!(script.contains(r#""mode":"anonymous""#));
     }
 
     #[test]

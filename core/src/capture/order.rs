@@ -140,6 +140,7 @@ pub fn order_event(
         email,
         currency: Some(ctx.currency.to_string()),
         source: ctx.source,
+        page: None,
     })
 }
 

@@ -205,6 +205,7 @@ pub fn server_event(captured: &Captured, page_id: &str, ctx: &IngestContext<'_>)
         email,
         currency: Some(ctx.currency.to_string()),
         source: ctx.source,
+        page: Some(page_id.to_string()),
     };
     event.id = page_event_id(page_id, kind, &event.key());
     event

@@ -1,3 +1,4 @@
+use super::forwarding::ForwardedPush;
 use super::page::PageType;
 use serde::{Deserialize, Serialize};
 
@@ -52,6 +53,16 @@ pub enum Code {
     StaleEcommerce,
     /// The page shows a product differently from the feed Clerk gets.
     FeedMismatch,
+    /// An ecommerce push the page's beacon forwards never reached the worker.
+    NotReceived,
+    /// The worker received the event but had not delivered it to Clerk when the check settled.
+    NotDelivered,
+    /// The worker gave up delivering the event to Clerk (dead-lettered, with the reason).
+    DeadLettered,
+    /// The event is not forwarded because the shopper has not given tracking consent.
+    ConsentWithheld,
+    /// The event was forwarded although the page says the shopper has not given consent.
+    ForwardedWithoutConsent,
 }
 
 impl Code {
@@ -70,6 +81,11 @@ impl Code {
             Code::PiiInClear => "pii_in_clear",
             Code::StaleEcommerce => "stale_ecommerce",
             Code::FeedMismatch => "feed_mismatch",
+            Code::NotReceived => "not_received",
+            Code::NotDelivered => "not_delivered",
+            Code::DeadLettered => "dead_lettered",
+            Code::ConsentWithheld => "consent_withheld",
+            Code::ForwardedWithoutConsent => "forwarded_without_consent",
         }
     }
 }
@@ -147,6 +163,10 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Findings per severity.
     pub counts: Counts,
+    /// What became of each ecommerce push the page forwards, once the worker was asked (the
+    /// validator's forwarding check); absent when it was not asked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forwarding: Option<Vec<ForwardedPush>>,
 }
 
 impl Report {
@@ -168,6 +188,7 @@ impl Report {
             page,
             findings,
             counts,
+            forwarding: None,
         }
     }
 
@@ -274,6 +295,11 @@ mod tests {
             Code::PiiInClear,
             Code::StaleEcommerce,
             Code::FeedMismatch,
+            Code::NotReceived,
+            Code::NotDelivered,
+            Code::DeadLettered,
+            Code::ConsentWithheld,
+            Code::ForwardedWithoutConsent,
         ] {
             assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
         }

@@ -62,6 +62,7 @@ impl PageType {
 
 /// A site-specific classification rule, tried before the SFRA defaults (first match wins).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PageRule {
     /// The page type a matching URL has.
     pub page: PageType,

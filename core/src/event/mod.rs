@@ -5,6 +5,7 @@ mod ga4;
 mod normalize;
 mod schema;
 mod to_clerk;
+pub mod trace;
 
 pub use ga4::GA4_EVENTS;
 pub use normalize::{

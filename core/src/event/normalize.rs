@@ -110,13 +110,7 @@ pub fn page_event_id(page_id: &str, kind: EventKind, key: &str) -> String {
 fn page_id(obj: &Map<String, Value>) -> Result<Option<&str>, String> {
     match str_field(obj, "page_id")? {
         None => Ok(None),
-        Some(p)
-            if p.len() <= 64
-                && p.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') =>
-        {
-            Ok(Some(p))
-        }
+        Some(p) if super::trace::is_page_id(p) => Ok(Some(p)),
         Some(_) => Err("field `page_id` must be 1 to 64 letters, digits, - or _".into()),
     }
 }
@@ -162,6 +156,7 @@ fn one(obj: &Map<String, Value>, index: usize, ctx: &IngestContext<'_>) -> Resul
         email: None,
         currency: None,
         source: ctx.source,
+        page: None,
     };
     match kind {
         EventKind::ProductView | EventKind::Click => {
@@ -215,6 +210,7 @@ fn one(obj: &Map<String, Value>, index: usize, ctx: &IngestContext<'_>) -> Resul
     );
     if let Some(page) = page_id(obj)? {
         event.id = page_event_id(page, kind, &event.key());
+        event.page = Some(page.to_string());
     } else if kind == EventKind::Purchase {
         event.id = page_event_id("", kind, &event.key());
     }

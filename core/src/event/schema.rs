@@ -111,6 +111,9 @@ pub struct Event {
     pub currency: Option<String>,
     /// Where it was seen.
     pub source: Source,
+    /// The page view it was seen on (the id the worker gave the page), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<String>,
 }
 
 impl Event {

@@ -112,6 +112,7 @@ mod tests {
             email: Some("ann@example.com".into()),
             currency: Some("USD".into()),
             source: Source::Client,
+            page: None,
         }
     }
 

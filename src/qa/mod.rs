@@ -2,6 +2,14 @@
 //! the browser a QA cookie for eight hours; while it holds one, proxied pages load the validator
 //! (served from the worker's static assets at `/__sfcc-clerk/qa/`). `/__sfcc-clerk/qa/off` ends it.
 //! The cookie holds a random id known to KV, so it cannot be made up.
+//!
+//! QA browsers (or the admin token) may also ask `/__sfcc-clerk/qa/feed` what Clerk last received
+//! for products, and `/__sfcc-clerk/qa/events` what became of a page's events ([`receipts`]).
+
+mod events;
+pub mod receipts;
+
+pub use events::events;
 
 use crate::context::Ctx;
 use crate::platform::random;
@@ -17,8 +25,9 @@ pub const QA_COOKIE: &str = "sfcc_clerk_qa";
 const QA_TTL_S: u64 = 8 * 60 * 60;
 
 /// The markup that loads and starts the validator (a module script: it runs after the page's own
-/// head scripts have filled `dataLayer`).
-pub const LOADER: &str = r#"<script type="module" data-sfcc-clerk-qa>import init, { start } from "/__sfcc-clerk/qa/sfcc_clerk_validator.js"; init().then(() => start());</script>"#;
+/// head scripts have filled `dataLayer`), with the site's rules when the page defines
+/// `window.sfccClerkQaRules`.
+pub const LOADER: &str = r#"<script type="module" data-sfcc-clerk-qa>import init, { start } from "/__sfcc-clerk/qa/sfcc_clerk_validator.js"; init().then(() => start(window.sfccClerkQaRules));</script>"#;
 
 fn kv_key(id: &str) -> String {
     format!("qa:{id}")
@@ -100,17 +109,10 @@ struct FeedRow {
 /// Clerk last received for these products (name, price, currency, in stock), from the sync
 /// ledger. The store is `store`, else the one whose site the referring page belongs to.
 pub async fn feed(req: &Request, ctx: &Ctx) -> Result<Response> {
-    let headers = req.headers();
-    let cookies = headers.get("cookie")?.unwrap_or_default();
-    let bearer = headers.get("authorization")?.unwrap_or_default();
-    let admin = ctx.settings.admin_token.as_ref().is_some_and(|t| {
-        bearer
-            .strip_prefix("Bearer ")
-            .is_some_and(|b| constant_time_eq(b, t.expose()))
-    });
-    if !admin && !active(ctx, &cookies).await {
+    if !allowed(req, ctx).await? {
         return answer(401, json!({"error": "QA mode is off for this browser"}));
     }
+    let headers = req.headers();
     let url = req.url()?;
     let param = |name: &str| {
         url.query_pairs()
@@ -163,7 +165,23 @@ pub async fn feed(req: &Request, ctx: &Ctx) -> Result<Response> {
     answer(200, json!(records))
 }
 
-/// True when the request carries a live QA cookie.
+/// True when the request may read QA answers: it carries a live QA cookie or the admin token.
+async fn allowed(req: &Request, ctx: &Ctx) -> Result<bool> {
+    let headers = req.headers();
+    let bearer = headers.get("authorization")?.unwrap_or_default();
+    let admin = ctx.settings.admin_token.as_ref().is_some_and(|t| {
+        bearer
+            .strip_prefix("Bearer ")
+            .is_some_and(|b| constant_time_eq(b, t.expose()))
+    });
+    if admin {
+        return Ok(true);
+    }
+    let cookies = headers.get("cookie")?.unwrap_or_default();
+    Ok(active(ctx, &cookies).await)
+}
+
+/// True when the request carries a live QA cookie (no KV read without a QA cookie).
 pub async fn active(ctx: &Ctx, cookies: &str) -> bool {
     match qa_id(cookies) {
         Some(id) => matches!(ctx.kv.get(&kv_key(id)).text().await, Ok(Some(_))),
