@@ -255,6 +255,12 @@ fn shopper_events_under_clerk_faults_arrive_once_or_wait_in_the_dead_letter_tabl
             Some(("delivered", Some(200))),
             "{attempts:?}"
         );
+        // Waiting untried behind another event uses none of an event's attempts.
+        assert_eq!(
+            attempts.iter().map(|a| a.attempt).collect::<Vec<_>>(),
+            (1..=attempts.len() as u64).collect::<Vec<_>>(),
+            "{attempts:?}"
+        );
         for pair in attempts.windows(2) {
             waited_ms = waited_ms.min(pair[1].at_ms - pair[0].at_ms);
         }
