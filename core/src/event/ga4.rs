@@ -36,7 +36,8 @@ fn item_id(item: &Value) -> Result<Value, String> {
 
 /// A GA4 push as a native event object (`type`, `product`, …), `None` for a GA4 event Clerk has
 /// no call for (cart views, checkout steps, removals, list clicks that Clerk did not show), or an
-/// error naming what is wrong. `time` and `page_id` are carried over.
+/// error naming what is wrong. `time`, `age_ms` (how long ago the page saw it) and `page_id` are
+/// carried over.
 pub fn translate(obj: &Map<String, Value>) -> Result<Option<Map<String, Value>>, String> {
     let name = obj
         .get("event")
@@ -112,7 +113,7 @@ pub fn translate(obj: &Map<String, Value>) -> Result<Option<Map<String, Value>>,
     if let Some(currency) = ecommerce.and_then(|e| e.get("currency")) {
         out.insert("currency".into(), currency.clone());
     }
-    for key in ["time", "page_id"] {
+    for key in ["time", "age_ms", "page_id"] {
         if let Some(v) = obj.get(key) {
             out.insert(key.into(), v.clone());
         }
