@@ -6,11 +6,13 @@
 //! - `demo [--once]`: the whole flow on the local sandbox, until Ctrl-C.
 //! - `test`: formatting, lints, native tests, browser tests, e2e tests.
 //! - `bench`: performance figures.
+//! - `fuzz [--seconds N]`: every fuzz target for N seconds (the test command runs them briefly).
 
 mod bench_edge;
 mod bench_reindex;
 mod build;
 mod demo;
+mod fuzz;
 mod setup;
 mod shell;
 
@@ -25,6 +27,8 @@ const USAGE: &str = "usage: cargo xtask <command>
   bench [--products N]
                      print performance figures: mapping throughput, worker size, and a full
                      re-index of N generated products through the worker (default 10000)
+  fuzz [--seconds N] run every fuzz target (fuzz/) for N seconds each (default 300), keeping
+                     what it finds in fuzz/target/corpus; a crash is saved under fuzz/artifacts
   setup [--browser]  only install what is missing";
 
 fn main() -> ExitCode {
@@ -42,6 +46,15 @@ fn main() -> ExitCode {
                 .and_then(|n| n.parse().ok())
                 .unwrap_or(10_000),
         ),
+        Some("fuzz") => setup::fuzz_tools().and_then(|()| {
+            let seconds = args
+                .iter()
+                .position(|a| a == "--seconds")
+                .and_then(|i| args.get(i + 1))
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(300);
+            fuzz::run(seconds, &mut shell::Counts::default())
+        }),
         Some("setup") => setup::worker_tools().and_then(|()| {
             if flag("--browser") {
                 setup::browser()
@@ -87,9 +100,14 @@ fn test() -> Result<(), String> {
 fn run_checks(total: &mut shell::Counts) -> Result<(), String> {
     setup::worker_tools()?;
     setup::browser()?;
+    setup::fuzz_tools()?;
     shell::step(
         "formatting (cargo fmt --check)",
         shell::cargo(&["fmt", "--all", "--check"]),
+    )?;
+    shell::step(
+        "formatting of the fuzz targets",
+        shell::cargo(&["fmt", "--manifest-path", "fuzz/Cargo.toml", "--check"]),
     )?;
     shell::step(
         "lints (cargo clippy, warnings denied)",
@@ -122,6 +140,7 @@ fn run_checks(total: &mut shell::Counts) -> Result<(), String> {
         shell::cargo(&["test", "--workspace", "--exclude", "sfcc-clerk-e2e"]),
         total,
     )?;
+    fuzz::run(fuzz::SMOKE_SECONDS, total)?;
     let mut browser = shell::cargo(&[
         "test",
         "-p",
