@@ -118,10 +118,17 @@ impl StoreConfig {
             ("CATEGORY_URL_TEMPLATE", self.category_url_template.as_ref()),
         ];
         for (name, template) in templates {
-            if let Some(t) = template.filter(|t| !t.contains("{id}") || !is_absolute_http_url(t)) {
+            // Checked with the store's locale in it: that is the URL products will carry.
+            let usable = |t: &String| {
+                t.contains("{id}") && is_absolute_http_url(&t.replace("{locale}", &self.locale))
+            };
+            if let Some(t) = template.filter(|t| !usable(t)) {
                 return Err(ConfigError::Invalid {
                     name,
-                    reason: format!("{t:?} must be an absolute http(s) URL containing {{id}}"),
+                    reason: format!(
+                        "{t:?} must be an absolute http(s) URL containing {{id}} (with {{locale}} = {:?})",
+                        self.locale
+                    ),
                 });
             }
         }
@@ -197,6 +204,21 @@ mod tests {
         ));
         let mut s = store();
         s.product_url_template = "/p/{id}.html".into();
+        assert!(matches!(
+            s.check(),
+            Err(ConfigError::Invalid {
+                name: "PRODUCT_URL_TEMPLATE",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn a_template_is_checked_with_the_stores_locale_in_it() {
+        let mut s = store();
+        s.product_url_template = "https://{locale}/p/{id}.html".into();
+        assert_eq!(s.check(), Ok(()));
+        s.locale = String::new();
         assert!(matches!(
             s.check(),
             Err(ConfigError::Invalid {

@@ -127,6 +127,21 @@ fn clerk_checks_keys_and_payloads_and_reads_back() {
         store["log"],
         json!([{"endpoint": "log/product", "params": {"product": "P1", "visitor": "abc123"}}])
     );
+    let (status, counts) = body(
+        a.get(format!(
+            "{}/__sandbox/clerk/stores/sandbox-public-us/counts",
+            sb.base_url
+        ))
+        .call()
+        .unwrap(),
+    );
+    assert_eq!(
+        (status, counts),
+        (
+            200,
+            json!({"products": 1, "categories": 0, "orders": 0, "customers": 0, "log": 1})
+        )
+    );
 }
 
 #[test]

@@ -57,6 +57,9 @@ pub struct StackOptions {
     /// Further worker vars, e.g. the retry policy (`RETRY_MAX_ATTEMPTS`, `RETRY_BASE_S`,
     /// `RETRY_MAX_S`).
     pub vars: Vec<(&'static str, String)>,
+    /// Whether the worker consumes its events queue. Without, events pile up in the local queue:
+    /// for measuring ingest alone.
+    pub event_consumer: bool,
 }
 
 impl Default for StackOptions {
@@ -70,6 +73,7 @@ impl Default for StackOptions {
             consent_mode: None,
             seed_sql: None,
             vars: Vec::new(),
+            event_consumer: true,
         }
     }
 }
@@ -169,36 +173,58 @@ fn stop(wrangler: &mut Child) {
 /// relative to the project): the stacks run the worker built once, and without a build step
 /// wrangler has no source folder to watch — a spurious change event there restarted a running
 /// stack's workerd onto a port it still held.
-fn prebuilt_config(root: &Path) -> Result<PathBuf, StackError> {
-    // Once per test process: stacks of one process start in parallel.
-    static WRITTEN: std::sync::Mutex<Option<PathBuf>> = std::sync::Mutex::new(None);
+/// With `event_consumer` false, also without the events queue's consumer, as
+/// `.wrangler-e2e-no-consumer.toml`.
+fn prebuilt_config(root: &Path, event_consumer: bool) -> Result<PathBuf, StackError> {
+    // Once per test process and variant: stacks of one process start in parallel.
+    static WRITTEN: std::sync::Mutex<[Option<PathBuf>; 2]> = std::sync::Mutex::new([None, None]);
     let mut written = WRITTEN
         .lock()
         .map_err(|_| StackError::Failed("the e2e config lock is poisoned".into()))?;
-    if let Some(path) = written.as_ref() {
+    let slot = &mut written[usize::from(!event_consumer)];
+    if let Some(path) = slot.as_ref() {
         return Ok(path.clone());
     }
-    let path = write_prebuilt_config(root)?;
-    *written = Some(path.clone());
+    let path = write_prebuilt_config(root, event_consumer)?;
+    *slot = Some(path.clone());
     Ok(path)
 }
 
-fn write_prebuilt_config(root: &Path) -> Result<PathBuf, StackError> {
-    let text =
-        fs::read_to_string(root.join("wrangler.toml")).map_err(io("reading wrangler.toml"))?;
-    let mut out = String::with_capacity(text.len());
-    let mut in_build = false;
+/// The blocks (a `[header]` line and what follows it) of `wrangler.toml` a stack runs with.
+fn prebuilt_text(text: &str, event_consumer: bool) -> String {
+    let mut blocks: Vec<Vec<&str>> = vec![Vec::new()];
     for line in text.lines() {
-        let trimmed = line.trim();
-        if trimmed.starts_with('[') {
-            in_build = trimmed == "[build]";
+        if line.trim().starts_with('[') {
+            blocks.push(Vec::new());
         }
-        if !in_build {
-            out.push_str(line);
-            out.push('\n');
+        if let Some(block) = blocks.last_mut() {
+            block.push(line);
         }
     }
-    let path = root.join(".wrangler-e2e.toml");
+    let keep = |block: &Vec<&str>| match block.first().map(|l| l.trim()) {
+        Some("[build]") => false,
+        Some("[[queues.consumers]]") if !event_consumer => !block
+            .iter()
+            .any(|l| l.replace(' ', "") == "queue=\"sfcc-clerk-events\""),
+        _ => true,
+    };
+    blocks
+        .iter()
+        .filter(|b| keep(b))
+        .flatten()
+        .map(|line| format!("{line}\n"))
+        .collect()
+}
+
+fn write_prebuilt_config(root: &Path, event_consumer: bool) -> Result<PathBuf, StackError> {
+    let text =
+        fs::read_to_string(root.join("wrangler.toml")).map_err(io("reading wrangler.toml"))?;
+    let out = prebuilt_text(&text, event_consumer);
+    let path = root.join(if event_consumer {
+        ".wrangler-e2e.toml"
+    } else {
+        ".wrangler-e2e-no-consumer.toml"
+    });
     // Left alone when it is already right: wrangler reloads a running stack whose config file
     // is touched.
     if fs::read_to_string(&path).is_ok_and(|current| current == out) {
@@ -273,7 +299,7 @@ impl Stack {
     pub fn start(opts: &StackOptions) -> Result<Self, StackError> {
         let root = project_root();
         let wrangler_bin = check_prerequisites(&root)?;
-        let wrangler_config = prebuilt_config(&root)?;
+        let wrangler_config = prebuilt_config(&root, opts.event_consumer)?;
         // The two Clerk stores of config/sfcc-clerk.toml: refarch-us and refarchglobal-de.
         let config = SandboxConfig {
             clerk_stores: vec![
@@ -558,6 +584,20 @@ impl Stack {
             .json
     }
 
+    /// How many products, categories, orders, customers and tracking calls the first store's
+    /// sandbox Clerk holds (cheap for a store of any size).
+    pub fn clerk_counts(&self) -> Value {
+        self.client
+            .get(
+                &format!(
+                    "{}/__sandbox/clerk/stores/{}/counts",
+                    self.sandbox.base_url, self.clerk_key
+                ),
+                &[],
+            )
+            .json
+    }
+
     /// The tracking calls the first store's sandbox Clerk received, as `{"endpoint", "params"}`.
     pub fn clerk_log(&self) -> Vec<Value> {
         self.clerk_store()["log"]
@@ -651,5 +691,42 @@ impl Drop for Stack {
         if !std::thread::panicking() {
             let _ = fs::remove_dir_all(&self.state_dir);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::prebuilt_text;
+
+    const TOML: &str = r#"name = "w"
+[build]
+command = "sh build.sh"
+
+[[queues.consumers]]
+queue = "sfcc-clerk-events"
+dead_letter_queue = "sfcc-clerk-events-dlq"
+
+[[queues.consumers]]
+queue = "sfcc-clerk-events-dlq"
+"#;
+
+    #[test]
+    fn the_build_step_always_goes_and_the_events_consumer_on_request() {
+        let with = prebuilt_text(TOML, true);
+        assert!(
+            !with.contains("[build]") && !with.contains("build.sh"),
+            "{with}"
+        );
+        assert!(with.contains("queue = \"sfcc-clerk-events\"\n"), "{with}");
+        let without = prebuilt_text(TOML, false);
+        assert!(
+            !without.contains("queue = \"sfcc-clerk-events\"\n"),
+            "{without}"
+        );
+        assert!(
+            without.contains("queue = \"sfcc-clerk-events-dlq\"\n"),
+            "{without}"
+        );
+        assert!(without.starts_with("name = \"w\"\n"), "{without}");
     }
 }

@@ -5,12 +5,13 @@
 //! - `build-validator`: build the QA validator to wasm and report its size.
 //! - `demo [--once]`: the whole flow on the local sandbox, until Ctrl-C.
 //! - `test`: formatting, lints, native tests, browser tests, e2e tests.
-//! - `bench`: performance figures.
+//! - `bench [--products N[,N…]]`: performance figures, as one table and `target/bench/bench.json`.
+//! - `fuzz [--seconds N]`: every fuzz target for N seconds (the test command runs them briefly).
 
-mod bench_edge;
-mod bench_reindex;
+mod bench;
 mod build;
 mod demo;
+mod fuzz;
 mod setup;
 mod shell;
 
@@ -22,9 +23,13 @@ const USAGE: &str = "usage: cargo xtask <command>
   test               install what is missing, then fmt, clippy, native, browser and e2e tests
   build-worker       build the worker (wasm) and print its size
   build-validator    build the QA validator (wasm + JS glue, build/assets/__sfcc-clerk/qa) and print its size
-  bench [--products N]
-                     print performance figures: mapping throughput, worker size, and a full
-                     re-index of N generated products through the worker (default 10000)
+  bench [--products N[,N...]]
+                     every performance figure in one run: native mapping and event
+                     normalization, wasm sizes, proxy latency against a pass-through worker,
+                     ingest of the worker and of its JS peer, and a full re-index of each N
+                     generated products (default 10000); a table, and target/bench/bench.json
+  fuzz [--seconds N] run every fuzz target (fuzz/) for N seconds each (default 300), keeping
+                     what it finds in fuzz/target/corpus; a crash is saved under fuzz/artifacts
   setup [--browser]  only install what is missing";
 
 fn main() -> ExitCode {
@@ -35,13 +40,22 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("build-worker") => setup::worker_tools().and_then(|()| build::worker()),
         Some("build-validator") => setup::wasm_tools().and_then(|()| build::validator()),
-        Some("bench") => bench(
-            args.iter()
-                .position(|a| a == "--products")
+        Some("bench") => bench::parse_products(&args).and_then(|sizes| bench::run(&sizes)),
+        // One re-index size of `bench`, in a process of its own (so its peak memory is its own).
+        Some("bench-reindex") => args
+            .get(1)
+            .and_then(|n| n.parse().ok())
+            .ok_or_else(|| "usage: cargo xtask bench-reindex N".to_string())
+            .and_then(bench::reindex_one),
+        Some("fuzz") => setup::fuzz_tools().and_then(|()| {
+            let seconds = args
+                .iter()
+                .position(|a| a == "--seconds")
                 .and_then(|i| args.get(i + 1))
                 .and_then(|n| n.parse().ok())
-                .unwrap_or(10_000),
-        ),
+                .unwrap_or(300);
+            fuzz::run(seconds, &mut shell::Counts::default())
+        }),
         Some("setup") => setup::worker_tools().and_then(|()| {
             if flag("--browser") {
                 setup::browser()
@@ -63,18 +77,6 @@ fn main() -> ExitCode {
     }
 }
 
-/// Performance figures, printed (not asserted): they belong in reports, not in pass/fail tests.
-fn bench(products: u64) -> Result<(), String> {
-    shell::step(
-        "mapping throughput (core, native, release)",
-        shell::cargo(&["bench", "-p", "sfcc-clerk-core", "--bench", "mapping"]),
-    )?;
-    setup::worker_tools()?;
-    build::worker()?;
-    bench_reindex::run(products)?;
-    bench_edge::run()
-}
-
 /// Every check the project has, cheapest first.
 fn test() -> Result<(), String> {
     let mut total = shell::Counts::default();
@@ -87,9 +89,14 @@ fn test() -> Result<(), String> {
 fn run_checks(total: &mut shell::Counts) -> Result<(), String> {
     setup::worker_tools()?;
     setup::browser()?;
+    setup::fuzz_tools()?;
     shell::step(
         "formatting (cargo fmt --check)",
         shell::cargo(&["fmt", "--all", "--check"]),
+    )?;
+    shell::step(
+        "formatting of the fuzz targets",
+        shell::cargo(&["fmt", "--manifest-path", "fuzz/Cargo.toml", "--check"]),
     )?;
     shell::step(
         "lints (cargo clippy, warnings denied)",
@@ -122,6 +129,7 @@ fn run_checks(total: &mut shell::Counts) -> Result<(), String> {
         shell::cargo(&["test", "--workspace", "--exclude", "sfcc-clerk-e2e"]),
         total,
     )?;
+    fuzz::run(fuzz::SMOKE_SECONDS, total)?;
     let mut browser = shell::cargo(&[
         "test",
         "-p",

@@ -50,6 +50,14 @@ pub fn worker_tools() -> Result<(), String> {
     npm_packages()
 }
 
+/// cargo-fuzz, for the fuzz smoke in `cargo xtask test` (stable toolchain, no sanitizer).
+pub const CARGO_FUZZ_VERSION: &str = "0.13.2";
+
+/// cargo-fuzz at [`CARGO_FUZZ_VERSION`] (it builds libFuzzer with the system's C++ compiler).
+pub fn fuzz_tools() -> Result<(), String> {
+    cargo_install("cargo-fuzz", "cargo-fuzz", CARGO_FUZZ_VERSION)
+}
+
 /// The wasm target, rustfmt and clippy, and wasm-bindgen-cli at the version Cargo.lock needs.
 pub fn wasm_tools() -> Result<(), String> {
     let targets = output("rustup", &["target", "list", "--installed"]).unwrap_or_default();

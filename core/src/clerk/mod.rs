@@ -8,7 +8,9 @@ mod tracking;
 
 pub use category::{CategoriesUpsert, ClerkCategory, CATEGORIES_PATH};
 pub use customer::{ClerkCustomer, CustomersUpsert, CUSTOMERS_PATH};
-pub use product::{is_attribute_name, ClerkProduct, ProductsDelete, ProductsUpsert};
+pub use product::{
+    is_attribute_name, ClerkProduct, ProductsDelete, ProductsUpsert, PRODUCT_FIELDS,
+};
 pub use response::{ClerkError, ClerkResponse};
 pub use tracking::{percent_encode, TrackingCall};
 

@@ -49,6 +49,23 @@ pub struct ProductsUpsert<'a> {
     pub products: &'a [ClerkProduct],
 }
 
+/// The names of a Clerk product's own fields. An attribute of one of these names would clash with
+/// the field in the request body (the JSON object would hold the key twice).
+pub const PRODUCT_FIELDS: [&str; 12] = [
+    "id",
+    "name",
+    "description",
+    "price",
+    "list_price",
+    "image",
+    "url",
+    "categories",
+    "created_at",
+    "brand",
+    "sku",
+    "stock",
+];
+
 /// True when `name` is usable as a Clerk attribute name: letters, digits and `_`, not empty.
 pub fn is_attribute_name(name: &str) -> bool {
     !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')

@@ -1,4 +1,5 @@
 use super::FieldMapping;
+use crate::clerk::{is_attribute_name, PRODUCT_FIELDS};
 use crate::store::{ConfigError, StoreConfig};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -35,6 +36,14 @@ pub enum FileError {
     /// No store, or two with one name.
     #[error("configuration file: {0}")]
     Stores(String),
+    /// An attribute rule's name cannot be a Clerk attribute.
+    #[error("configuration file, [mapping.attributes.{name}]: {reason}")]
+    Attribute {
+        /// The rule's name.
+        name: String,
+        /// Why it cannot be used.
+        reason: &'static str,
+    },
 }
 
 impl ConnectorConfig {
@@ -58,6 +67,19 @@ impl ConnectorConfig {
             .capture
             .check()
             .map_err(|e| FileError::Syntax(e.to_string()))?;
+        for name in config.mapping.attributes.keys() {
+            let reason = if !is_attribute_name(name) {
+                "a Clerk attribute name holds only letters, digits and _"
+            } else if PRODUCT_FIELDS.contains(&name.as_str()) {
+                "that is one of Clerk's own product fields, not an attribute"
+            } else {
+                continue;
+            };
+            return Err(FileError::Attribute {
+                name: name.clone(),
+                reason,
+            });
+        }
         if config.stores.is_empty() {
             return Err(FileError::Stores(
                 "at least one [[store]] is required".into(),
@@ -180,6 +202,15 @@ mod tests {
             .starts_with("configuration file, store \"x\": setting STORE_CURRENCY is invalid"));
         let t = "[mapping.attributes.c]\nfrom = \"c_x\"\ntransform = [\"upper\"]";
         assert!(err(t).contains("unknown transform \"upper\""), "{}", err(t));
+        let store = "[[store]]\nname = \"x\"\nsite_id = \"S\"\nlocale = \"en\"\ncurrency = \"USD\"\nclerk_public_key = \"k\"\nproduct_url_template = \"https://a.example/{id}\"\n";
+        for (name, reason) in [("price", "own product fields"), ("\"a-b\"", "only letters")] {
+            let text = format!("[mapping.attributes.{name}]\nfrom = \"c_x\"\n{store}");
+            let e = err(&text);
+            assert!(
+                e.starts_with("configuration file, [mapping.attributes.") && e.contains(reason),
+                "{e}"
+            );
+        }
     }
 
     #[test]

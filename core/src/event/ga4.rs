@@ -36,8 +36,8 @@ fn item_id(item: &Value) -> Result<Value, String> {
 
 /// A GA4 push as a native event object (`type`, `product`, …), `None` for a GA4 event Clerk has
 /// no call for (cart views, checkout steps, removals, list clicks that Clerk did not show), or an
-/// error naming what is wrong. `time`, `age_ms` and `page_id` are carried over, and `user_id`
-/// becomes `customer`.
+/// error naming what is wrong. `time`, `age_ms` (how long ago the page saw it) and `page_id` are
+/// carried over, and `user_id` becomes `customer`.
 pub fn translate(obj: &Map<String, Value>) -> Result<Option<Map<String, Value>>, String> {
     let name = obj
         .get("event")

@@ -1,4 +1,4 @@
-use super::ga4::translate;
+use super::ga4::{translate, GA4_EVENTS};
 use super::schema::{Event, EventKind, EventProduct, Source};
 use crate::identity::VisitorId;
 use serde_json::{Map, Value};
@@ -80,7 +80,7 @@ pub fn normalize(body: &str, ctx: &IngestContext<'_>) -> Result<Vec<Event>, Even
         // A GA4 push (`event`) is read as the native event it stands for, or left out when Clerk
         // has no call for it.
         let translated;
-        let obj = if obj.contains_key("event") && !obj.contains_key("type") {
+        let obj = if is_ga4_push(obj) {
             match translate(obj).map_err(invalid)? {
                 Some(native) => {
                     translated = native;
@@ -94,6 +94,17 @@ pub fn normalize(body: &str, ctx: &IngestContext<'_>) -> Result<Vec<Event>, Even
         events.push(one(obj, index, ctx).map_err(invalid)?);
     }
     Ok(events)
+}
+
+/// True for a GA4 push: it has an `event` and, unless that names a GA4 ecommerce event, no
+/// native `type`. The beacon forwards a storefront's pushes whole, so a push may carry keys of
+/// its own, `type` among them.
+fn is_ga4_push(obj: &Map<String, Value>) -> bool {
+    match obj.get("event") {
+        None => false,
+        Some(Value::String(name)) if GA4_EVENTS.contains(&name.as_str()) => true,
+        Some(_) => !obj.contains_key("type"),
+    }
 }
 
 /// The id of an event seen on one page view: the same whether the worker saw it in the
@@ -124,15 +135,16 @@ fn one(obj: &Map<String, Value>, index: usize, ctx: &IngestContext<'_>) -> Resul
             known.join(", ")
         )
     })?;
-    let time_ms = match obj.get("time") {
-        // A page reports how long ago it saw the event, free of its clock's skew.
-        None | Some(Value::Null) if obj.contains_key("age_ms") => obj["age_ms"]
+    let time_ms = match (obj.get("age_ms"), obj.get("time")) {
+        // A page reports how long ago it saw the event, free of its clock's skew. It wins over a
+        // `time`, which in a forwarded GA4 push is the storefront's own data.
+        (Some(age), _) if !age.is_null() => age
             .as_u64()
             .filter(|age| *age <= MAX_AGE_MS)
             .map(|age| ctx.now_ms.saturating_sub(age))
             .ok_or("field `age_ms` must be whole milliseconds, at most a day")?,
-        None | Some(Value::Null) => ctx.now_ms,
-        Some(v) => v
+        (_, None | Some(Value::Null)) => ctx.now_ms,
+        (_, Some(v)) => v
             .as_u64()
             .filter(|t| *t <= ctx.now_ms)
             .ok_or("field `time` must be Unix milliseconds, not in the future")?,
@@ -461,6 +473,34 @@ mod tests {
     }
 
     #[test]
+    fn the_queue_message_keeps_every_price_exactly() {
+        let body = r#"{"type":"purchase","order_id":"O1","products":[
+            {"id":"A","price":0.30000000000000004,"quantity":1},
+            {"id":"B","price":2.5555555555555554e121,"quantity":1},
+            {"id":"C","price":29.990000000000002,"quantity":1}]}"#;
+        let events = normalize(body, &ctx(None)).unwrap();
+        let message = serde_json::to_string(&events[0]).unwrap();
+        let back: Event = serde_json::from_str(&message).unwrap();
+        assert_eq!(back, events[0], "{message}");
+    }
+
+    #[test]
+    fn a_ga4_push_with_a_type_of_its_own_is_still_a_ga4_push() {
+        let body = r#"[{"event": "view_item", "type": "product", "ecommerce": {"items": [{"item_id": "A"}]}},
+                       {"event": "page_data", "type": "search", "query": "x"}]"#;
+        let events = normalize(body, &ctx(None)).unwrap();
+        assert_eq!(
+            (events[0].kind, events[0].key().as_str()),
+            (EventKind::ProductView, "A")
+        );
+        assert_eq!(
+            events[1].kind,
+            EventKind::Search,
+            "not a GA4 event name: the native type"
+        );
+    }
+
+    #[test]
     fn a_pages_age_of_an_event_sets_its_time() {
         let events = normalize(
             r#"{"type": "search", "query": "x", "age_ms": 1500}"#,
@@ -468,6 +508,22 @@ mod tests {
         )
         .unwrap();
         assert_eq!(events[0].time_ms, 1_000_000 - 1500);
+        // The beacon sets it on the GA4 pushes it held until the shopper consented.
+        let events = normalize(
+            r#"[{"event": "search", "search_term": "x", "age_ms": 2300},
+                {"event": "view_item", "age_ms": 100, "ecommerce": {"items": [{"item_id": "A"}]}}]"#,
+            &ctx(None),
+        )
+        .unwrap();
+        assert_eq!(events[0].time_ms, 1_000_000 - 2300);
+        assert_eq!(events[1].time_ms, 1_000_000 - 100);
+        // A storefront's own `time` in a push the beacon forwarded does not spoil the call.
+        let events = normalize(
+            r#"{"event": "search", "search_term": "x", "time": "2026-11-26T10:00", "age_ms": 50}"#,
+            &ctx(None),
+        )
+        .unwrap();
+        assert_eq!(events[0].time_ms, 1_000_000 - 50);
         let err = normalize(
             r#"{"type": "search", "query": "x", "age_ms": -1}"#,
             &ctx(None),

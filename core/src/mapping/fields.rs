@@ -2,6 +2,7 @@
 //! inventory lists, attributes from rules, and a master's roll-up of its variants.
 
 use super::validate::FieldProblem;
+use crate::clerk::PRODUCT_FIELDS;
 use crate::config::{CustomAttributes, FieldMapping};
 use crate::sfcc::Product;
 use crate::store::StoreConfig;
@@ -100,11 +101,21 @@ fn lookup(p: &Product, from: &str) -> Option<Value> {
 }
 
 /// Custom attributes (`c_*`, without the prefix) as Clerk attributes, unless only listed ones pass.
+/// One whose name without the prefix is a Clerk product field of its own (`c_brand`, `c_price`)
+/// keeps its prefix, so it neither clashes with nor overwrites that field.
 pub fn custom_attributes(p: &Product, mapping: &FieldMapping) -> BTreeMap<String, Value> {
     match mapping.custom_attributes {
         CustomAttributes::All => p
             .custom_attributes()
-            .map(|(k, v)| (k.trim_start_matches("c_").to_string(), v.clone()))
+            .map(|(k, v)| {
+                let name = k.trim_start_matches("c_");
+                let name = if PRODUCT_FIELDS.contains(&name) {
+                    k
+                } else {
+                    name
+                };
+                (name.to_string(), v.clone())
+            })
             .collect(),
         CustomAttributes::Listed => BTreeMap::new(),
     }

@@ -250,6 +250,35 @@ mod tests {
     }
 
     #[test]
+    fn a_custom_attribute_named_like_a_clerk_field_keeps_its_prefix() {
+        let p = doc(json!({"c_price": "cheap", "c_brand": "House", "c_fit": "slim"}));
+        let Mapped::Upsert(c) = map_product(&p, &store(), &FieldMapping::default()).unwrap() else {
+            panic!("expected an upsert")
+        };
+        assert_eq!((c.price, c.brand.as_deref()), (39.5, Some("Acme")));
+        assert_eq!(c.attributes["c_price"], json!("cheap"));
+        assert_eq!(c.attributes["c_brand"], json!("House"));
+        assert_eq!(c.attributes["fit"], json!("slim"));
+        // The request body names each field once and reads back as the same product.
+        let body = serde_json::to_string(&c).unwrap();
+        assert_eq!(body.matches("\"price\":").count(), 1, "{body}");
+        assert_eq!(serde_json::from_str::<ClerkProduct>(&body).unwrap(), *c);
+    }
+
+    #[test]
+    fn validation_refuses_an_attribute_named_like_a_clerk_field() {
+        let Mapped::Upsert(mut c) =
+            map_product(&doc(json!({})), &store(), &FieldMapping::default()).unwrap()
+        else {
+            panic!("expected an upsert")
+        };
+        c.attributes.insert("url".into(), json!("x"));
+        let problems = validate(&c);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].field, "url");
+    }
+
+    #[test]
     fn maps_every_field_for_the_store_locale() {
         let Mapped::Upsert(p) =
             map_product(&doc(json!({})), &store(), &FieldMapping::default()).unwrap()

@@ -1,4 +1,4 @@
-use crate::clerk::{is_attribute_name, ClerkProduct};
+use crate::clerk::{is_attribute_name, ClerkProduct, PRODUCT_FIELDS};
 use crate::store::is_absolute_http_url;
 use serde::{Deserialize, Serialize};
 
@@ -72,6 +72,11 @@ pub fn validate(p: &ClerkProduct) -> Vec<FieldProblem> {
             problems.push(FieldProblem::new(
                 name.clone(),
                 "attribute names may hold only letters, digits and _",
+            ));
+        } else if PRODUCT_FIELDS.contains(&name.as_str()) {
+            problems.push(FieldProblem::new(
+                name.clone(),
+                "an attribute may not be named like one of Clerk's own product fields",
             ));
         }
     }

@@ -11,6 +11,7 @@ pub use history_checks::{check_customer, check_order};
 pub use routes::routes;
 
 use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 
@@ -26,8 +27,8 @@ pub struct TrackedCall {
 /// One Clerk store's data.
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct ClerkStore {
-    /// Products by id, as last upserted.
-    pub products: BTreeMap<String, Value>,
+    /// Products by id, as last upserted: compact JSON text, a fraction of a parsed value's size.
+    pub products: BTreeMap<String, Box<RawValue>>,
     /// Categories by id, as last upserted.
     pub categories: BTreeMap<String, Value>,
     /// Orders by id, as last upserted.
@@ -36,6 +37,19 @@ pub struct ClerkStore {
     pub customers: BTreeMap<String, Value>,
     /// Tracking calls in arrival order.
     pub log: Vec<TrackedCall>,
+}
+
+impl ClerkStore {
+    /// How many records of each kind the store holds.
+    pub fn counts(&self) -> Value {
+        serde_json::json!({
+            "products": self.products.len(),
+            "categories": self.categories.len(),
+            "orders": self.orders.len(),
+            "customers": self.customers.len(),
+            "log": self.log.len(),
+        })
+    }
 }
 
 /// Injected failures for calls to `/v2/*`.

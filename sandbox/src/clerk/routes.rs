@@ -1,9 +1,9 @@
 use super::checks::{check_product, check_visitor};
-use super::{ClerkState, Faults, TrackedCall};
+use super::{ClerkState, ClerkStore, Faults, TrackedCall};
 use crate::http::json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use serde_json::{json, Value};
@@ -25,6 +25,7 @@ pub fn routes(state: Shared) -> Router {
         .route("/v2/customers", post(super::history::upsert_customers))
         .route("/v2/log/{*endpoint}", get(track))
         .route("/__sandbox/clerk/stores/{key}", get(read_store))
+        .route("/__sandbox/clerk/stores/{key}/counts", get(read_counts))
         .route("/__sandbox/clerk/requests", get(read_requests))
         .route("/__sandbox/clerk/faults", post(set_faults))
         .with_state(state)
@@ -225,7 +226,14 @@ fn apply_upsert(s: &mut ClerkState, body: &str) -> Response {
             Value::String(s) => s.clone(),
             other => other.to_string(),
         };
-        checked.push((id, p.clone()));
+        let Ok(text) = serde_json::value::to_raw_value(p) else {
+            return clerk_error(
+                StatusCode::BAD_REQUEST,
+                "ParsingError",
+                "unreadable product",
+            );
+        };
+        checked.push((id, text));
     }
     let store = s.stores.entry(key).or_default();
     store.products.extend(checked);
@@ -359,13 +367,43 @@ fn apply_track(
     ok()
 }
 
+fn no_store(key: &str) -> Response {
+    json(
+        StatusCode::NOT_FOUND,
+        json!({"error": format!("no store with public key {key:?}")}),
+    )
+}
+
+/// The whole store, serialized straight from the state (no copy of it is made first).
 async fn read_store(State(state): State<Shared>, Path(key): Path<String>) -> Response {
-    match state.lock().ok().and_then(|s| s.stores.get(&key).cloned()) {
-        Some(store) => json(StatusCode::OK, json!(store)),
-        None => json(
-            StatusCode::NOT_FOUND,
-            json!({"error": format!("no store with public key {key:?}")}),
+    let text = match state.lock() {
+        Ok(s) => s.stores.get(&key).map(serde_json::to_string),
+        Err(_) => None,
+    };
+    match text {
+        Some(Ok(body)) => (
+            StatusCode::OK,
+            [(axum::http::header::CONTENT_TYPE, "application/json")],
+            body,
+        )
+            .into_response(),
+        Some(Err(e)) => json(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            json!({"error": e.to_string()}),
         ),
+        None => no_store(&key),
+    }
+}
+
+/// How many records of each kind the store holds: cheap to ask of a store of a million products.
+async fn read_counts(State(state): State<Shared>, Path(key): Path<String>) -> Response {
+    let counts = state
+        .lock()
+        .ok()
+        .and_then(|s| s.stores.get(&key).map(ClerkStore::counts));
+    match counts {
+        Some(counts) => json(StatusCode::OK, counts),
+        None => no_store(&key),
     }
 }
 

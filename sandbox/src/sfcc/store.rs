@@ -92,15 +92,33 @@ impl Catalog {
         }
     }
 
+    /// The index of the `n`-th product not removed (from 0), found from the removed ones alone:
+    /// a page deep into a catalog of a million costs no more than the first.
+    fn nth_live(&self, n: u64) -> u64 {
+        let mut gone: Vec<u64> = self
+            .removed
+            .iter()
+            .filter_map(|id| self.index_of(id))
+            .collect();
+        gone.sort_unstable();
+        let mut index = n;
+        for g in gone {
+            if g > index {
+                break;
+            }
+            index += 1;
+        }
+        index
+    }
+
     /// One page of the selection, and the selection's size.
     pub fn search(&self, selection: &Selection, start: u64, count: u64) -> (u64, Vec<Value>) {
         let live = |i: &u64| !self.removed.contains(&self.id_at(*i));
         match selection {
             Selection::All => {
                 let total = self.base_len() - self.removed.len() as u64;
-                let hits = (0..self.base_len())
+                let hits = (self.nth_live(start)..self.base_len())
                     .filter(live)
-                    .skip(start as usize)
                     .take(count as usize)
                     .map(|i| self.doc_at(i))
                     .collect();
@@ -178,5 +196,39 @@ impl Catalog {
     /// Removes a product; false when there is none.
     pub fn remove(&mut self, id: &str) -> bool {
         self.index_of(id).is_some() && self.removed.insert(id.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(page: &[Value]) -> Vec<String> {
+        page.iter()
+            .map(|d| d["id"].as_str().unwrap_or_default().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn pages_of_all_skip_removed_products_without_losing_or_repeating_one() {
+        let mut catalog = Catalog::new(&CatalogSpec::Generated {
+            products: 10,
+            seed: 1,
+        });
+        for id in ["P0000000", "P0000002", "P0000003", "P0000009"] {
+            assert!(catalog.remove(id));
+        }
+        let mut seen = Vec::new();
+        for start in (0..6).step_by(4) {
+            let (total, page) = catalog.search(&Selection::All, start, 4);
+            assert_eq!(total, 6);
+            seen.extend(ids(&page));
+        }
+        let expected: Vec<String> = [1, 4, 5, 6, 7, 8]
+            .iter()
+            .map(|i| generator::id(*i))
+            .collect();
+        assert_eq!(seen, expected);
+        assert_eq!(catalog.search(&Selection::All, 6, 4).1, Vec::<Value>::new());
     }
 }

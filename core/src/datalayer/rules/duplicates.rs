@@ -2,6 +2,7 @@
 //! tag), and a second `purchase` of one `transaction_id` (an error: revenue counted twice).
 //! GTM's own `gtm.*` events are left out, and so are the `gtm.*` keys GTM adds to each push.
 
+use super::pii;
 use crate::datalayer::finding::{Code, Finding, Severity};
 use crate::datalayer::state::GaEvent;
 use serde_json::{Map, Value};
@@ -26,7 +27,8 @@ pub fn check(events: &[GaEvent<'_>]) -> Vec<Finding> {
                     event,
                     Severity::Error,
                     format!(
-                        "expected one purchase per transaction_id, found transaction_id {id:?} again (first at push {first})"
+                        "expected one purchase per transaction_id, found transaction_id {} again (first at push {first})",
+                        pii::mask(&id).unwrap_or_else(|| format!("{id:?}"))
                     ),
                 )),
                 None => transactions.push((id, event.index)),
@@ -40,7 +42,7 @@ pub fn check(events: &[GaEvent<'_>]) -> Vec<Finding> {
                 Severity::Warning,
                 format!(
                     "expected `{}` once per payload, found the same payload again (first at push {first})",
-                    event.name
+                    pii::shown(event.name)
                 ),
             )),
             None => payloads.push((payload, event.index)),

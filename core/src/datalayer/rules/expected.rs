@@ -1,5 +1,6 @@
 //! `missing_event`: each page type's defining GA4 event.
 
+use super::pii;
 use crate::datalayer::finding::{Code, Finding, Severity};
 use crate::datalayer::page::PageType;
 use crate::datalayer::state::GaEvent;
@@ -24,10 +25,11 @@ pub fn check(page: PageType, events: &[GaEvent<'_>]) -> Option<Finding> {
     if events.iter().any(|e| e.name == name) {
         return None;
     }
-    let seen: Vec<&str> = events
+    let seen: Vec<String> = events
         .iter()
         .map(|e| e.name)
         .filter(|n| !n.starts_with("gtm."))
+        .map(pii::shown)
         .collect();
     let found = if seen.is_empty() {
         "no GA4 events".to_string()

@@ -35,6 +35,12 @@ pub fn mask(text: &str) -> Option<String> {
     detect("", text).map(|(_, masked)| masked)
 }
 
+/// A value from the data layer as a message may show it: masked when it holds an email address or
+/// a phone number, else as it is.
+pub fn shown(text: &str) -> String {
+    mask(text).unwrap_or_else(|| text.to_string())
+}
+
 fn walk(value: &Value, path: &str, key: &str, visit: &mut impl FnMut(&str, &str, &str)) {
     match value {
         Value::String(s) => visit(path, key, s),

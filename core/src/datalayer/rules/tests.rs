@@ -164,6 +164,40 @@ fn pii_anywhere_is_an_error_with_its_path() {
 }
 
 #[test]
+fn messages_never_show_pii_from_event_names_or_order_ids() {
+    let email = "jane.doe@example.com";
+    let pushes = vec![
+        json!({"event": email}),
+        json!({"event": email}),
+        json!({"event": "purchase", "ecommerce": {"transaction_id": "+45 12 34 56 78"}}),
+        json!({"event": "purchase", "ecommerce": {"transaction_id": "+45 12 34 56 78"}}),
+    ];
+    let report = validate(&Capture { pushes }, PageType::Pdp);
+    let codes: Vec<Code> = report.findings.iter().map(|f| f.code).collect();
+    for code in [Code::MissingEvent, Code::DuplicateEvent, Code::PiiInClear] {
+        assert!(codes.contains(&code), "{code:?} in {codes:?}");
+    }
+    for f in &report.findings {
+        assert!(
+            !f.message.contains("jane") && !f.message.contains("12 34"),
+            "{:?}: {}",
+            f.code,
+            f.message
+        );
+    }
+    let duplicate = report
+        .findings
+        .iter()
+        .find(|f| f.code == Code::DuplicateEvent && f.event_index == Some(1))
+        .unwrap();
+    assert!(
+        duplicate.message.contains("j***@e***.com"),
+        "{}",
+        duplicate.message
+    );
+}
+
+#[test]
 fn audit_parses_then_validates() {
     let report = crate::datalayer::audit(&fixture("search").to_string(), PageType::Search).unwrap();
     assert!(!report.has_errors());

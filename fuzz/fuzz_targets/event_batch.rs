@@ -1,0 +1,121 @@
+//! A `POST /events` body (native events, GA4 pushes from the beacon, or both) through the core's
+//! normalizer, as the worker's ingest runs it.
+//!
+//! Beyond "does not panic", an accepted call must hold:
+//! - at most `MAX_EVENTS_PER_CALL` events, each for the request's store, not in the future, with a
+//!   currency and a non-empty key (product, category, query, order or email);
+//! - a page's `age_ms` (set by the beacon on everything it forwards, GA4 pushes too) gives the
+//!   event its original time, whatever `time` a forwarded push carries;
+//! - each event round-trips through its queue message (serde JSON) unchanged;
+//! - the form a page holds an event in (`held_form`) normalizes back to the same event, with the
+//!   page-scoped id, so a held sighting and the page's own report count once;
+//! - its Clerk tracking call names the event's key (searches have none: Clerk logs its own).
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use serde_json::{json, Value};
+use sfcc_clerk_core::clerk::percent_encode;
+use sfcc_clerk_core::event::{
+    normalize, page_event_id, tracking_call, Event, EventKind, IngestContext, Source,
+    MAX_EVENTS_PER_CALL,
+};
+use sfcc_clerk_core::identity::VisitorId;
+
+const NOW: u64 = 1_800_000_000_000;
+const DAY_MS: u64 = 24 * 60 * 60 * 1000;
+
+fn items(body: &str) -> Vec<Value> {
+    match serde_json::from_str(body) {
+        Ok(Value::Array(items)) => items,
+        Ok(Value::Object(obj)) => match obj.get("events") {
+            Some(Value::Array(items)) => items.clone(),
+            _ => vec![Value::Object(obj)],
+        },
+        _ => Vec::new(),
+    }
+}
+
+fn check(event: &Event, item: Option<&Value>, ctx: &IngestContext<'_>) {
+    assert_eq!(event.store, ctx.store);
+    assert!(event.time_ms <= NOW, "an event in the future: {event:?}");
+    assert!(event.currency.is_some(), "no currency: {event:?}");
+    assert!(!event.key().trim().is_empty(), "no key: {event:?}");
+    if let Some(item) = item {
+        if let Some(age) = item.get("age_ms").and_then(Value::as_u64) {
+            assert!(
+                age <= DAY_MS,
+                "an age of more than a day was accepted: {item}"
+            );
+            assert_eq!(
+                event.time_ms,
+                NOW - age,
+                "the page's age_ms was not applied: {item}"
+            );
+        }
+    }
+
+    let message = serde_json::to_string(event).expect("an event serializes");
+    let back: Event = serde_json::from_str(&message).expect("an event's queue message parses");
+    assert_eq!(
+        &back, event,
+        "the queue message changed the event: {message}"
+    );
+
+    let held = json!([event.held_form("pg1")]).to_string();
+    let again = normalize(&held, ctx).unwrap_or_else(|e| panic!("held form {held} refused: {e}"));
+    assert_eq!(again.len(), 1, "{held}");
+    let again = &again[0];
+    assert_eq!(
+        (again.kind, again.key(), again.time_ms, &again.products),
+        (event.kind, event.key(), event.time_ms, &event.products),
+        "{held}"
+    );
+    assert_eq!(again.id, page_event_id("pg1", event.kind, &event.key()));
+
+    match tracking_call(event) {
+        Ok(call) => {
+            let url = call.url("https://api.clerk.io", "pub");
+            assert!(
+                !url.contains(char::is_whitespace),
+                "a tracking URL with white space: {url}"
+            );
+            if event.kind != EventKind::AddToCart {
+                let key = percent_encode(&event.key());
+                assert!(url.contains(&key), "{url} does not name {key}");
+            }
+        }
+        // Clerk records searches from its own search calls; everything else has a call.
+        Err(_) => assert_eq!(event.kind, EventKind::Search, "{event:?}"),
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(body) = std::str::from_utf8(data) else {
+        return;
+    };
+    let visitor = VisitorId::parse("3f2504e0-4f89-41d3-9a0c-0305e82c3301").expect("a uuid");
+    let ctx = IngestContext {
+        store: "refarch-us",
+        currency: "USD",
+        visitor: Some(&visitor),
+        customer: None,
+        now_ms: NOW,
+        request_id: "req1",
+        source: Source::Client,
+    };
+    let events = match normalize(body, &ctx) {
+        Ok(events) => events,
+        Err(e) => {
+            assert!(!e.to_string().is_empty());
+            return;
+        }
+    };
+    assert!(events.len() <= MAX_EVENTS_PER_CALL);
+    let items = items(body);
+    // Events line up with the call's items when none was a GA4 push left out.
+    let aligned = items.len() == events.len();
+    for (i, event) in events.iter().enumerate() {
+        check(event, aligned.then(|| &items[i]), &ctx);
+    }
+});

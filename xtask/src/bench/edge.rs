@@ -1,0 +1,297 @@
+//! The edge figures, measured in one run on the real runtime (wrangler dev): the latency the
+//! worker adds to a storefront page against a plain pass-through worker, and event ingest —
+//! events/s and workerd CPU per event — of the Rust worker and of its JS peer on the same body.
+
+use super::peer::JsWorker;
+use super::procs::group_cpu_s;
+use super::report::{Figure, Target};
+use serde_json::{json, Value};
+use sfcc_clerk_e2e::{project_root, Client, Stack, StackOptions};
+use std::time::Instant;
+
+const PDP: &str = "/on/demandware.store/Sites-RefArch-Site/en_US/Product-Show?pid=25518704M";
+const BROWSER: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36";
+const CONSENTED: &str = "dw_dnt=0; sfcc_clerk_vid=3f2504e0-4f89-41d3-9a0c-0305e82c3301";
+
+/// Sequential page loads per path: enough that p99 is not two or three outliers.
+const LOADS: usize = 1000;
+/// Concurrent clients posting events, and calls each.
+const CLIENTS: usize = 4;
+const CALLS_PER_CLIENT: usize = 100;
+/// With the consumer delivering meanwhile: one client, fewer calls. The local queue keeps a timer
+/// per pending message and refuses sends past 10,000 of them (`QuotaExceededError`), which four
+/// clients reach while the consumer delivers.
+const DELIVERING_CALLS: usize = 100;
+
+/// Proxy overhead target: p99 added over the pass-through, ms.
+const P99_OVERHEAD_MS: f64 = 2.0;
+/// Ingest targets: workerd CPU per event, ms; throughput over the JS peer's.
+const CPU_PER_EVENT_MS: f64 = 0.5;
+const OVER_JS: f64 = 1.5;
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+/// p50 and p99 (ms) of sequential page loads from `base` with `cookie`, after a warm-up.
+fn latency(client: &Client, base: &str, cookie: &str) -> Result<(f64, f64), String> {
+    let url = format!("{base}{PDP}");
+    let headers = [("cookie", cookie), ("user-agent", BROWSER)];
+    for _ in 0..20 {
+        client.get(&url, &headers);
+    }
+    let mut ms = Vec::with_capacity(LOADS);
+    for _ in 0..LOADS {
+        let t = Instant::now();
+        let r = client.get(&url, &headers);
+        if r.status != 200 {
+            return Err(format!("{url} answered {}", r.status));
+        }
+        ms.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    ms.sort_by(f64::total_cmp);
+    Ok((percentile(&ms, 0.5), percentile(&ms, 0.99)))
+}
+
+/// What posting the bench batch to one worker came to.
+struct Ingest {
+    events_per_s: f64,
+    cpu_ms_per_event: f64,
+    /// The event ids the first call was answered with.
+    ids: Value,
+}
+
+/// Posts `body` (50 events) from `clients` concurrent clients, `calls` each, and reads the
+/// workerd CPU time of process group `pgid` around it.
+fn ingest(
+    base: &str,
+    body: &str,
+    pgid: u32,
+    clients: usize,
+    calls: usize,
+) -> Result<Ingest, String> {
+    let url = format!("{base}/events");
+    let headers = [("content-type", "application/json"), ("cookie", CONSENTED)];
+    let client = Client::default();
+    let post = |client: &Client| -> Result<Value, String> {
+        let r = client.send("POST", &url, &headers, body);
+        if r.status == 202 {
+            Ok(r.json)
+        } else {
+            Err(format!("{url} answered {}: {}", r.status, r.json))
+        }
+    };
+    let first = post(&client)?;
+    for _ in 0..20 {
+        post(&client)?;
+    }
+    let per_call = first["accepted"].as_u64().unwrap_or(0) as usize;
+    let cpu_before = group_cpu_s(pgid, "workerd");
+    let started = Instant::now();
+    std::thread::scope(|s| {
+        let workers: Vec<_> = (0..clients)
+            .map(|_| {
+                let client = client.clone();
+                let post = &post;
+                s.spawn(move || (0..calls).try_for_each(|_| post(&client).map(drop)))
+            })
+            .collect();
+        workers
+            .into_iter()
+            .try_for_each(|w| w.join().unwrap_or_else(|_| Err("a client panicked".into())))
+    })?;
+    let wall = started.elapsed().as_secs_f64();
+    let cpu = group_cpu_s(pgid, "workerd") - cpu_before;
+    let events = (clients * calls * per_call) as f64;
+    Ok(Ingest {
+        events_per_s: events / wall,
+        cpu_ms_per_event: cpu * 1000.0 / events,
+        ids: first["event_ids"].clone(),
+    })
+}
+
+/// The stores of config/sfcc-clerk.toml as the JS peer reads them: `[{"name", "currency"}]`.
+fn stores() -> Result<String, String> {
+    let text = std::fs::read_to_string(project_root().join("config/sfcc-clerk.toml"))
+        .map_err(|e| format!("reading config/sfcc-clerk.toml: {e}"))?;
+    let config =
+        sfcc_clerk_core::config::ConnectorConfig::from_toml(&text).map_err(|e| e.to_string())?;
+    let stores: Vec<Value> = config
+        .stores
+        .iter()
+        .map(|s| json!({"name": s.name, "currency": s.currency}))
+        .collect();
+    Ok(Value::Array(stores).to_string())
+}
+
+/// Runs the edge benchmark, printing as it goes, and adds its figures.
+pub fn run(figures: &mut Vec<Figure>) -> Result<(), String> {
+    let body = std::fs::read_to_string(project_root().join("bench/events-batch.json"))
+        .map_err(|e| format!("reading bench/events-batch.json: {e}"))?;
+    let client = Client::default();
+
+    // The worker without its events consumer, as on Cloudflare where the consumer runs in
+    // invocations of its own: the request path alone, beside the JS workers on the same storefront.
+    let stack = Stack::start(&StackOptions {
+        event_consumer: false,
+        ..StackOptions::default()
+    })
+    .map_err(|e| e.to_string())?;
+    let origin = stack.storefront.base_url.clone();
+    let (d50, d99) = latency(&client, &origin, CONSENTED)?;
+    let (p50, p99) = {
+        let pass = JsWorker::passthrough(&origin, PDP)?;
+        latency(&client, &pass.url, CONSENTED)?
+    };
+    // Without an answer to the banner: the page is rewritten, nothing is queued.
+    let (u50, u99) = latency(&client, &stack.worker_url, "")?;
+    let (c50, c99) = latency(&client, &stack.worker_url, CONSENTED)?;
+    println!("\nproxy latency, {LOADS} sequential PDP loads each (ms)");
+    println!("  storefront directly            p50 {d50:6.2}  p99 {d99:6.2}");
+    println!("  plain pass-through worker      p50 {p50:6.2}  p99 {p99:6.2}");
+    println!("  sfcc-clerk, banner unanswered  p50 {u50:6.2}  p99 {u99:6.2}  (beacon injected, view held in the page)");
+    println!("  sfcc-clerk, consented          p50 {c50:6.2}  p99 {c99:6.2}  (beacon injected, view queued)");
+
+    let rust = ingest(
+        &stack.worker_url,
+        &body,
+        stack.wrangler_pid(),
+        CLIENTS,
+        CALLS_PER_CLIENT,
+    )?;
+    drop(stack);
+    let js = {
+        let peer = JsWorker::normalize_peer(&stores()?)?;
+        ingest(&peer.url, &body, peer.pgid(), CLIENTS, CALLS_PER_CLIENT)?
+    };
+    if rust.ids != js.ids {
+        return Err(format!(
+            "the JS peer normalized the batch differently: worker ids {}, peer ids {}",
+            rust.ids, js.ids
+        ));
+    }
+    let events = CLIENTS * CALLS_PER_CLIENT * 50;
+    println!("\nevent ingest, {events} events in calls of 50 from {CLIENTS} concurrent clients (bench/events-batch.json), no consumer");
+    println!(
+        "  sfcc-clerk (Rust, wasm)  {:8.0} events/s  workerd CPU {:.3} ms/event",
+        rust.events_per_s, rust.cpu_ms_per_event
+    );
+    println!(
+        "  JS peer                  {:8.0} events/s  workerd CPU {:.3} ms/event  (same event ids)",
+        js.events_per_s, js.cpu_ms_per_event
+    );
+
+    // As `wrangler dev` runs it by default: the consumer delivers to sandbox Clerk in the same
+    // workerd event loop as the requests.
+    let stack = Stack::start(&StackOptions::default()).map_err(|e| e.to_string())?;
+    let (w50, w99) = latency(&client, &stack.worker_url, CONSENTED)?;
+    let delivering = ingest(
+        &stack.worker_url,
+        &body,
+        stack.wrangler_pid(),
+        1,
+        DELIVERING_CALLS,
+    )?;
+    println!("\nwith the events consumer running in the same workerd (wrangler dev's default), {DELIVERING_CALLS} sequential calls");
+    println!("  sfcc-clerk, consented          p50 {w50:6.2}  p99 {w99:6.2}");
+    println!(
+        "  ingest {:8.0} events/s, workerd CPU {:.3} ms/event (ingest and delivery)",
+        delivering.events_per_s, delivering.cpu_ms_per_event
+    );
+
+    let ms = "ms";
+    figures.extend([
+        Figure::new("proxy_direct_p50_ms", "storefront directly, p50", d50, ms),
+        Figure::new("proxy_direct_p99_ms", "storefront directly, p99", d99, ms),
+        Figure::new(
+            "proxy_passthrough_p50_ms",
+            "plain pass-through worker, p50",
+            p50,
+            ms,
+        ),
+        Figure::new(
+            "proxy_passthrough_p99_ms",
+            "plain pass-through worker, p99",
+            p99,
+            ms,
+        ),
+        Figure::new(
+            "proxy_unanswered_added_p50_ms",
+            "proxy added over pass-through, banner unanswered, p50",
+            u50 - p50,
+            ms,
+        ),
+        Figure::new(
+            "proxy_unanswered_added_p99_ms",
+            "proxy added over pass-through, banner unanswered, p99",
+            u99 - p99,
+            ms,
+        )
+        .against(Target::AtMost(P99_OVERHEAD_MS)),
+        Figure::new(
+            "proxy_consented_added_p50_ms",
+            "proxy added over pass-through, consented (view queued), p50",
+            c50 - p50,
+            ms,
+        ),
+        Figure::new(
+            "proxy_consented_added_p99_ms",
+            "proxy added over pass-through, consented (view queued), p99",
+            c99 - p99,
+            ms,
+        )
+        .against(Target::AtMost(P99_OVERHEAD_MS)),
+        Figure::new(
+            "proxy_consented_with_consumer_added_p99_ms",
+            "  same, consumer in the same workerd (local artefact), p99",
+            w99 - p99,
+            ms,
+        ),
+        Figure::new(
+            "ingest_rust_events_per_s",
+            "ingest through wrangler dev, sfcc-clerk (Rust)",
+            rust.events_per_s,
+            "events/s",
+        ),
+        Figure::new(
+            "ingest_rust_cpu_ms_per_event",
+            "ingest, sfcc-clerk workerd CPU per event",
+            rust.cpu_ms_per_event,
+            "ms/event",
+        )
+        .against(Target::AtMost(CPU_PER_EVENT_MS)),
+        Figure::new(
+            "ingest_js_events_per_s",
+            "ingest through wrangler dev, JS peer",
+            js.events_per_s,
+            "events/s",
+        ),
+        Figure::new(
+            "ingest_js_cpu_ms_per_event",
+            "ingest, JS peer workerd CPU per event",
+            js.cpu_ms_per_event,
+            "ms/event",
+        ),
+        Figure::new(
+            "ingest_rust_over_js",
+            "ingest throughput, sfcc-clerk over JS peer",
+            rust.events_per_s / js.events_per_s,
+            "×",
+        )
+        .against(Target::AtLeast(OVER_JS)),
+        Figure::new(
+            "ingest_with_delivery_events_per_s",
+            "  ingest, one client, consumer delivering meanwhile",
+            delivering.events_per_s,
+            "events/s",
+        ),
+        Figure::new(
+            "ingest_with_delivery_cpu_ms_per_event",
+            "  same, workerd CPU per event (ingest + delivery)",
+            delivering.cpu_ms_per_event,
+            "ms/event",
+        ),
+    ]);
+    Ok(())
+}

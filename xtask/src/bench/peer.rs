@@ -1,0 +1,111 @@
+//! The JavaScript workers the bench measures the Rust worker against, each under its own
+//! `wrangler dev` (the same wrangler and workerd as the worker): `bench/passthrough.js`, a plain
+//! pass-through to the storefront, and `bench/normalize-peer.js`, the ingest done in JS.
+
+use sfcc_clerk_e2e::{project_root, tool_env, Client};
+use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A JS worker under `wrangler dev`; its process group ends when dropped.
+pub struct JsWorker {
+    child: Child,
+    /// Its base URL.
+    pub url: String,
+    state: PathBuf,
+}
+
+fn free_port() -> Result<u16, String> {
+    TcpListener::bind(("127.0.0.1", 0))
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .map_err(|e| format!("finding a free port: {e}"))
+}
+
+impl JsWorker {
+    /// Starts `wrangler dev` with `args` (a script, or `--config FILE`) and `vars`, and waits
+    /// until `GET ready_path` answers 200.
+    fn start(
+        name: &str,
+        args: &[&str],
+        vars: &[(&str, String)],
+        ready_path: &str,
+    ) -> Result<Self, String> {
+        let root = project_root();
+        let (port, inspector) = (free_port()?, free_port()?);
+        let state = root
+            .join("target/bench")
+            .join(format!("{name}-{}", std::process::id()));
+        let mut cmd = Command::new(root.join("node_modules/.bin/wrangler"));
+        cmd.current_dir(&root)
+            .envs(tool_env())
+            .arg("dev")
+            .args(args)
+            .args(["--ip", "127.0.0.1", "--show-interactive-dev-session=false"])
+            .args(["--port", &port.to_string()])
+            .args(["--inspector-port", &inspector.to_string()])
+            .arg("--persist-to")
+            .arg(&state);
+        for (k, v) in vars {
+            cmd.arg("--var").arg(format!("{k}:{v}"));
+        }
+        let child = cmd
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .map_err(|e| format!("starting {name} under wrangler dev: {e}"))?;
+        let me = Self {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+            state,
+        };
+        let client = Client::default();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while client.get(&format!("{}{ready_path}", me.url), &[]).status != 200 {
+            if Instant::now() > deadline {
+                return Err(format!("{name} did not answer under wrangler dev"));
+            }
+            std::thread::sleep(Duration::from_millis(300));
+        }
+        Ok(me)
+    }
+
+    /// `bench/passthrough.js` in front of `origin`; ready once `ready_path` comes through.
+    pub fn passthrough(origin: &str, ready_path: &str) -> Result<Self, String> {
+        Self::start(
+            "passthrough",
+            &["bench/passthrough.js", "--compatibility-date", "2025-01-01"],
+            &[("ORIGIN", origin.to_string())],
+            ready_path,
+        )
+    }
+
+    /// `bench/normalize-peer.js` (config `bench/normalize-peer.toml`) with the stores given as
+    /// `[{"name", "currency"}]` JSON.
+    pub fn normalize_peer(stores: &str) -> Result<Self, String> {
+        Self::start(
+            "normalize-peer",
+            &["--config", "bench/normalize-peer.toml"],
+            &[("STORES", stores.to_string())],
+            "/health",
+        )
+    }
+
+    /// The process group of its wrangler and workerd.
+    pub fn pgid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+impl Drop for JsWorker {
+    fn drop(&mut self) {
+        // SAFETY: kill(2) with the negated id of the process group this bench started.
+        unsafe { libc::kill(-(self.child.id() as i32), libc::SIGTERM) };
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.state);
+    }
+}
