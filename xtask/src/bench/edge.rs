@@ -72,9 +72,17 @@ fn ingest(
     calls: usize,
 ) -> Result<Ingest, String> {
     let url = format!("{base}/events");
-    let headers = [("content-type", "application/json"), ("cookie", CONSENTED)];
+    // Each call from a shopper of its own, as on a storefront: the worker limits posts per
+    // visitor (120 a minute), so one visitor's id on every call would measure the limiter.
+    let visitors = std::sync::atomic::AtomicU64::new(1);
     let client = Client::default();
     let post = |client: &Client| -> Result<Value, String> {
+        let n = visitors.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let cookie = format!("dw_dnt=0; sfcc_clerk_vid=3f2504e0-4f89-41d3-9a0c-{n:012x}");
+        let headers = [
+            ("content-type", "application/json"),
+            ("cookie", cookie.as_str()),
+        ];
         let r = client.send("POST", &url, &headers, body);
         if r.status == 202 {
             Ok(r.json)
