@@ -23,7 +23,8 @@ use sfcc_clerk_core::identity::{plan_identity, VisitorId};
 use sfcc_clerk_core::retry::Envelope;
 use wasm_bindgen::JsValue;
 use worker::{
-    Context, Env, Fetch, Method, Request, RequestInit, RequestRedirect, Response, Result,
+    Context, D1Database, Env, Fetch, Method, Queue, Request, RequestInit, RequestRedirect,
+    Response, Result,
 };
 
 /// SFRA's logout route: the shopper's anonymous id is rotated.
@@ -243,6 +244,25 @@ struct PageOrder {
     qa: bool,
 }
 
+/// The events queue, or `None` (logged): capture then stops, the page does not.
+fn events_queue(env: &Env) -> Option<Queue> {
+    env.queue(bindings::EVENTS)
+        .inspect_err(|e| worker::console_error!("events queue unavailable: {e}"))
+        .ok()
+}
+
+/// Queues one captured event, recording a QA browser's receipt first; a failure is logged.
+async fn queue_captured(queue: &Queue, db: &Result<D1Database>, event: Event, qa: bool) {
+    if qa {
+        if let Ok(db) = db {
+            receipts::record(db, std::slice::from_ref(&event), Receipt::Received, None).await;
+        }
+    }
+    if let Err(e) = enqueue_all(queue, &[Envelope::first(event)]).await {
+        worker::console_error!("could not queue a captured event: {e}");
+    }
+}
+
 /// Reads the order from a copy of the confirmation page and queues its purchase, after the
 /// response has gone out. A page that shows no readable order is logged, never the page's failure.
 fn queue_order_later(
@@ -252,12 +272,8 @@ fn queue_order_later(
     markup: OrderMarkup,
     order: PageOrder,
 ) {
-    let queue = match env.queue(bindings::EVENTS) {
-        Ok(q) => q,
-        Err(e) => {
-            worker::console_error!("events queue unavailable: {e}");
-            return;
-        }
+    let Some(queue) = events_queue(env) else {
+        return;
     };
     let db = env.d1(bindings::DB);
     wctx.wait_until(async move {
@@ -280,15 +296,7 @@ fn queue_order_later(
         match order_event(&scraped, &input, order.with_email) {
             Ok(mut event) => {
                 event.page = Some(order.page_id.clone());
-                if order.qa {
-                    if let Ok(db) = &db {
-                        receipts::record(db, std::slice::from_ref(&event), Receipt::Received, None)
-                            .await;
-                    }
-                }
-                if let Err(e) = enqueue_all(&queue, &[Envelope::first(event)]).await {
-                    worker::console_error!("could not queue an order: {e}");
-                }
+                queue_captured(&queue, &db, event, order.qa).await;
             }
             Err(e) => worker::console_warn!("order confirmation page not read: {e}"),
         }
@@ -298,24 +306,11 @@ fn queue_order_later(
 /// Queues an event after the response has gone out (recording a QA browser's receipt first); a
 /// failure is logged, never the page's.
 fn queue_later(env: &Env, wctx: &Context, event: Event, qa: bool) {
-    let queue = match env.queue(bindings::EVENTS) {
-        Ok(q) => q,
-        Err(e) => {
-            worker::console_error!("events queue unavailable: {e}");
-            return;
-        }
+    let Some(queue) = events_queue(env) else {
+        return;
     };
     let db = env.d1(bindings::DB);
-    wctx.wait_until(async move {
-        if qa {
-            if let Ok(db) = &db {
-                receipts::record(db, std::slice::from_ref(&event), Receipt::Received, None).await;
-            }
-        }
-        if let Err(e) = enqueue_all(&queue, &[Envelope::first(event)]).await {
-            worker::console_error!("could not queue a captured event: {e}");
-        }
-    });
+    wctx.wait_until(async move { queue_captured(&queue, &db, event, qa).await });
 }
 
 /// Why a QA browser's sighting was handed to the page to hold.
