@@ -251,12 +251,20 @@ fn events_queue(env: &Env) -> Option<Queue> {
         .ok()
 }
 
-/// Queues one captured event, recording a QA browser's receipt first; a failure is logged.
-async fn queue_captured(queue: &Queue, db: &Result<D1Database>, event: Event, qa: bool) {
+/// The database for a QA browser's receipts; other shoppers' sightings need none.
+fn receipts_db(env: &Env, qa: bool) -> Option<D1Database> {
     if qa {
-        if let Ok(db) = db {
-            receipts::record(db, std::slice::from_ref(&event), Receipt::Received, None).await;
-        }
+        env.d1(bindings::DB).ok()
+    } else {
+        None
+    }
+}
+
+/// Queues one captured event, recording a QA browser's receipt first (`db` is only there for
+/// QA browsers); a failure is logged.
+async fn queue_captured(queue: &Queue, db: Option<&D1Database>, event: Event) {
+    if let Some(db) = db {
+        receipts::record(db, std::slice::from_ref(&event), Receipt::Received, None).await;
     }
     if let Err(e) = enqueue_all(queue, &[Envelope::first(event)]).await {
         worker::console_error!("could not queue a captured event: {e}");
@@ -275,7 +283,7 @@ fn queue_order_later(
     let Some(queue) = events_queue(env) else {
         return;
     };
-    let db = env.d1(bindings::DB);
+    let db = receipts_db(env, order.qa);
     wctx.wait_until(async move {
         let scraped = match inject::read_order(copy, &markup).await {
             Ok(s) => s,
@@ -296,7 +304,7 @@ fn queue_order_later(
         match order_event(&scraped, &input, order.with_email) {
             Ok(mut event) => {
                 event.page = Some(order.page_id.clone());
-                queue_captured(&queue, &db, event, order.qa).await;
+                queue_captured(&queue, db.as_ref(), event).await;
             }
             Err(e) => worker::console_warn!("order confirmation page not read: {e}"),
         }
@@ -309,8 +317,8 @@ fn queue_later(env: &Env, wctx: &Context, event: Event, qa: bool) {
     let Some(queue) = events_queue(env) else {
         return;
     };
-    let db = env.d1(bindings::DB);
-    wctx.wait_until(async move { queue_captured(&queue, &db, event, qa).await });
+    let db = receipts_db(env, qa);
+    wctx.wait_until(async move { queue_captured(&queue, db.as_ref(), event).await });
 }
 
 /// Why a QA browser's sighting was handed to the page to hold.
