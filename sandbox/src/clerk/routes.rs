@@ -124,15 +124,14 @@ async fn answer_after(ms: u64, response: Response) -> Response {
     response
 }
 
-/// One write call: an injected delay or fault if there is one, else `apply`; recorded either way.
-pub(super) async fn write(
+/// One call for store `key`: an injected delay or fault if there is one, else `apply`; recorded
+/// either way, and answered late when a late answer is injected.
+async fn handle(
     state: &Shared,
     what: &str,
-    body: &str,
-    apply: fn(&mut ClerkState, &str) -> Response,
+    key: Option<&str>,
+    apply: impl FnOnce(&mut ClerkState) -> Response,
 ) -> Response {
-    let key = body_key(body);
-    let key = key.as_deref();
     injected_delay(state, key).await;
     let (response, late_ms) = {
         let Ok(mut s) = state.lock() else {
@@ -145,11 +144,22 @@ pub(super) async fn write(
         if let Some(fault) = injected_fault(&mut s, what, key) {
             return fault;
         }
-        let response = apply(&mut s, body);
+        let response = apply(&mut s);
         s.requests.push((what.into(), response.status().as_u16()));
         (response, late_answer(&mut s, key))
     };
     answer_after(late_ms, response).await
+}
+
+/// One write call (the store's key is in its body); see [`handle`].
+pub(super) async fn write(
+    state: &Shared,
+    what: &str,
+    body: &str,
+    apply: fn(&mut ClerkState, &str) -> Response,
+) -> Response {
+    let key = body_key(body);
+    handle(state, what, key.as_deref(), |s| apply(s, body)).await
 }
 
 async fn upsert_products(State(state): State<Shared>, body: String) -> Response {
@@ -290,25 +300,11 @@ async fn track(
     Query(params): Query<BTreeMap<String, String>>,
 ) -> Response {
     let key = params.get("key").cloned();
-    let key = key.as_deref();
-    injected_delay(&state, key).await;
-    let (response, late_ms) = {
-        let Ok(mut s) = state.lock() else {
-            return clerk_error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "InternalError",
-                "state unavailable",
-            );
-        };
-        let what = format!("GET /v2/log/{endpoint}");
-        if let Some(fault) = injected_fault(&mut s, &what, key) {
-            return fault;
-        }
-        let response = apply_track(&mut s, &endpoint, params);
-        s.requests.push((what, response.status().as_u16()));
-        (response, late_answer(&mut s, key))
-    };
-    answer_after(late_ms, response).await
+    let what = format!("GET /v2/log/{endpoint}");
+    handle(&state, &what, key.as_deref(), |s| {
+        apply_track(s, &endpoint, params)
+    })
+    .await
 }
 
 fn apply_track(
