@@ -606,6 +606,19 @@ impl Stack {
             .unwrap_or_default()
     }
 
+    /// Clerk's tracking log once it holds at least `n` calls and three more seconds have passed,
+    /// so that a late duplicate would show.
+    pub fn settled_clerk_log(&self, n: usize) -> Vec<Value> {
+        crate::wait_for(
+            &format!("{n} tracking calls at Clerk"),
+            Duration::from_secs(30),
+            || Some(self.clerk_log()).filter(|l| l.len() >= n),
+            || self.wrangler_log(),
+        );
+        std::thread::sleep(Duration::from_secs(3));
+        self.clerk_log()
+    }
+
     /// Every request sandbox Clerk answered, as `{"request", "status"}`.
     pub fn clerk_requests(&self) -> Value {
         self.client

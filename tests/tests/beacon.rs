@@ -3,22 +3,10 @@
 //! the worker saw in the traffic and the page reported too reaches Clerk once.
 
 use serde_json::Value;
-use sfcc_clerk_e2e::{wait_for, Browser, Stack, StackOptions};
+use sfcc_clerk_e2e::{Browser, Stack, StackOptions};
 use std::time::Duration;
 
 const SITE: &str = "/on/demandware.store/Sites-RefArch-Site/en_US";
-
-/// Waits for `n` calls at Clerk, then a little longer to see that no more come.
-fn exactly(stack: &Stack, n: usize) -> Vec<Value> {
-    wait_for(
-        &format!("{n} tracking calls at Clerk"),
-        Duration::from_secs(30),
-        || Some(stack.clerk_log()).filter(|l| l.len() >= n),
-        || stack.wrangler_log(),
-    );
-    std::thread::sleep(Duration::from_secs(3));
-    stack.clerk_log()
-}
 
 #[test]
 fn held_until_consent_then_each_action_reaches_clerk_once() {
@@ -48,7 +36,7 @@ fn held_until_consent_then_each_action_reaches_clerk_once() {
         .unwrap();
     assert_eq!(status, 200);
     // Held twice (the worker's sighting in the page's request, the page's own view_item), sent once.
-    let log = exactly(&stack, 1);
+    let log = stack.settled_clerk_log(1);
     assert_eq!(log.len(), 1, "{log:?}");
     assert_eq!(log[0]["endpoint"], "log/product");
     assert_eq!(log[0]["params"]["product"], "25518704M");
@@ -65,7 +53,7 @@ fn held_until_consent_then_each_action_reaches_clerk_once() {
     browser
         .goto(&format!("{site}/Search-Show?cgid=mens"))
         .unwrap();
-    let log = exactly(&stack, 2);
+    let log = stack.settled_clerk_log(2);
     assert_eq!(log.len(), 2, "{log:?}");
     assert_eq!(log[1]["endpoint"], "log/category");
     assert_eq!(log[1]["params"]["category"], "mens");

@@ -3,7 +3,7 @@
 //! visitor, linked to the email at login, and the sale; with the banner declined (strict), nothing.
 
 use serde_json::Value;
-use sfcc_clerk_e2e::{wait_for, Browser, Stack, StackOptions};
+use sfcc_clerk_e2e::{Browser, Stack, StackOptions};
 use std::time::Duration;
 
 const SITE: &str = "/on/demandware.store/Sites-RefArch-Site/en_US";
@@ -23,14 +23,7 @@ fn post(browser: &Browser, action: &str, form: &str) -> Value {
 /// Clerk's tracking log once it holds `n` calls and a little longer has brought no more, with
 /// its endpoints sorted.
 fn settled_log(stack: &Stack, n: usize) -> (Vec<Value>, Vec<String>) {
-    wait_for(
-        &format!("{n} tracking calls at Clerk"),
-        Duration::from_secs(30),
-        || Some(stack.clerk_log()).filter(|l| l.len() >= n),
-        || stack.wrangler_log(),
-    );
-    std::thread::sleep(Duration::from_secs(3));
-    let log = stack.clerk_log();
+    let log = stack.settled_clerk_log(n);
     let mut endpoints: Vec<String> = log
         .iter()
         .filter_map(|c| c["endpoint"].as_str().map(String::from))
