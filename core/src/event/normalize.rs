@@ -138,14 +138,12 @@ fn one(obj: &Map<String, Value>, index: usize, ctx: &IngestContext<'_>) -> Resul
     let time_ms = match (obj.get("age_ms"), obj.get("time")) {
         // A page reports how long ago it saw the event, free of its clock's skew. It wins over a
         // `time`, which in a forwarded GA4 push is the storefront's own data.
-        (Some(age), _) if !age.is_null() => age
-            .as_u64()
+        (Some(age), _) if !age.is_null() => whole(age)
             .filter(|age| *age <= MAX_AGE_MS)
             .map(|age| ctx.now_ms.saturating_sub(age))
             .ok_or("field `age_ms` must be whole milliseconds, at most a day")?,
         (_, None | Some(Value::Null)) => ctx.now_ms,
-        (_, Some(v)) => v
-            .as_u64()
+        (_, Some(v)) => whole(v)
             .filter(|t| *t <= ctx.now_ms)
             .ok_or("field `time` must be Unix milliseconds, not in the future")?,
     };
@@ -301,8 +299,21 @@ pub fn is_email(s: &str) -> bool {
     }
 }
 
+/// A whole number ≥ 0, written `2` or `2.0`: JavaScript has one number type, so a page (or the
+/// validator auditing it) cannot tell them apart, and neither does the worker.
+fn whole(v: &Value) -> Option<u64> {
+    v.as_u64().or_else(|| {
+        v.as_f64()
+            .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f <= MAX_SAFE_INTEGER)
+            .map(|f| f as u64)
+    })
+}
+
+/// The largest integer a JavaScript number holds exactly.
+const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
 fn positive_u32(v: &Value) -> Option<u32> {
-    v.as_u64()
+    whole(v)
         .filter(|q| *q >= 1)
         .and_then(|q| u32::try_from(q).ok())
 }
@@ -526,6 +537,34 @@ mod tests {
         assert_eq!(events[0].time_ms, 1_000_000 - 50);
         let err = normalize(
             r#"{"type": "search", "query": "x", "age_ms": -1}"#,
+            &ctx(None),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("age_ms"), "{err}");
+    }
+
+    #[test]
+    fn whole_numbers_may_be_written_with_a_zero_fraction_as_javascript_prints_them_either_way() {
+        let events = normalize(
+            r#"[{"type": "add_to_cart", "product": "P1", "quantity": 2.0, "age_ms": 1500.0},
+                {"type": "search", "query": "x", "time": 999000.0}]"#,
+            &ctx(None),
+        )
+        .unwrap();
+        assert_eq!(events[0].products[0].quantity, Some(2));
+        assert_eq!(events[0].time_ms, 1_000_000 - 1500);
+        assert_eq!(events[1].time_ms, 999_000);
+        for bad in [
+            r#""quantity": 1.5"#,
+            r#""quantity": 0.0"#,
+            r#""quantity": -2.0"#,
+        ] {
+            let body = format!(r#"{{"type": "add_to_cart", "product": "P1", {bad}}}"#);
+            let err = normalize(&body, &ctx(None)).unwrap_err();
+            assert!(err.to_string().contains("quantity"), "{bad}: {err}");
+        }
+        let err = normalize(
+            r#"{"type": "search", "query": "x", "age_ms": 0.5}"#,
             &ctx(None),
         )
         .unwrap_err();
