@@ -15,6 +15,9 @@ use worker::{Request, Response, Result};
 /// Largest accepted body.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
+/// When a call the queue refused may be sent again, seconds (`Retry-After` of the 503).
+const QUEUE_RETRY_S: u32 = 10;
+
 fn refuse(status: u16, message: &str) -> Result<Response> {
     Response::from_json(&json!({"error": message})).map(|r| r.with_status(status))
 }
@@ -24,7 +27,8 @@ fn refuse(status: u16, message: &str) -> Result<Response> {
 /// when missing); in anonymous mode a declining shopper's carry none; otherwise they are checked
 /// and dropped. A QA browser's events are recorded per page ([`crate::qa::receipts`]). Answers 202
 /// once they are queued, or 400/403/413/415 naming the problem, or 429 (with `Retry-After`) when
-/// the visitor posts too often; nothing of a refused call is queued.
+/// the visitor posts too often, or 503 (with `Retry-After`) when the queue refuses them; nothing
+/// of a refused call is queued, and the beacon sends a 429 or 503 call again.
 pub async fn ingest(mut req: Request, ctx: &Ctx) -> Result<Response> {
     let headers = req.headers();
     if headers.get("sec-fetch-site")?.as_deref() == Some("cross-site") {
@@ -143,7 +147,24 @@ pub async fn ingest(mut req: Request, ctx: &Ctx) -> Result<Response> {
         receipts::record(&ctx.db, &events, Receipt::Received, None).await;
     }
     let envelopes: Vec<Envelope<_>> = events.into_iter().map(Envelope::first).collect();
-    enqueue_all(&ctx.events, &envelopes).await?;
+    // A call holds at most 50 events, one `sendBatch`: queued whole or not at all.
+    if let Err(e) = enqueue_all(&ctx.events, &envelopes).await {
+        worker::console_error!(
+            "events queue refused a call of {} events: {e}",
+            envelopes.len()
+        );
+        let mut response = refuse(
+            503,
+            &format!(
+                "the events could not be queued ({e}); none of this call was accepted: send it \
+                 again in {QUEUE_RETRY_S} s"
+            ),
+        )?;
+        response
+            .headers_mut()
+            .set("retry-after", &QUEUE_RETRY_S.to_string())?;
+        return Ok(response);
+    }
     let mut response =
         Response::from_json(&json!({"accepted": ids.len(), "event_ids": ids}))?.with_status(202);
     if let Some(cookie) = set_cookie {

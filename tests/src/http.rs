@@ -15,6 +15,8 @@ pub struct Reply {
     pub set_cookies: Vec<String>,
     /// The body as JSON (`Value::String` with the text when it is not JSON).
     pub json: Value,
+    /// `Retry-After`, if sent.
+    pub retry_after: Option<String>,
 }
 
 impl Default for Client {
@@ -54,6 +56,11 @@ impl Client {
                     .map(String::from)
                     .collect();
                 let set_cookie = set_cookies.first().cloned();
+                let retry_after = r
+                    .headers()
+                    .get("retry-after")
+                    .and_then(|v| v.to_str().ok())
+                    .map(String::from);
                 // Read-backs of a large catalog exceed ureq's 10 MB default.
                 let text = r
                     .body_mut()
@@ -67,6 +74,7 @@ impl Client {
                     set_cookie,
                     set_cookies,
                     json,
+                    retry_after,
                 }
             }
             Err(e) => Reply {
@@ -74,6 +82,7 @@ impl Client {
                 set_cookie: None,
                 set_cookies: Vec::new(),
                 json: Value::String(e.to_string()),
+                retry_after: None,
             },
         }
     }

@@ -262,6 +262,7 @@ fn a_visitor_posting_too_often_gets_429_with_retry_after_and_others_are_not_held
     });
     let refused = refused.expect("the limit is reached within 200 calls");
     assert_eq!(refused.status, 429, "{:?}", refused.json);
+    assert_eq!(refused.retry_after.as_deref(), Some("60"));
     assert!(
         refused.json["error"]
             .as_str()
@@ -295,6 +296,74 @@ fn a_visitor_posting_too_often_gets_429_with_retry_after_and_others_are_not_held
     );
     std::thread::sleep(Duration::from_secs(2));
     assert_eq!(views(), accepted + 1);
+}
+
+#[test]
+fn a_call_the_queue_refuses_gets_503_with_retry_after_for_the_beacon_to_send_again() {
+    // Calls come faster than the consumer delivers to Clerk, so messages pile up in the local
+    // queue, which refuses sends past 10,000 pending (a limit of the local runtime): a queue
+    // that cannot take a call, as a real one may not.
+    let stack = Stack::start(&StackOptions::default()).expect("stack starts");
+    let body: Vec<Value> = (0..50)
+        .map(|i| json!({"type": "product_view", "product": format!("P{i}")}))
+        .collect();
+    let body = json!(body).to_string();
+    // Four shoppers' pages at once, a visitor per call (posts are limited per visitor).
+    let accepted = std::sync::atomic::AtomicU64::new(0);
+    let refused = std::sync::Mutex::new(None);
+    std::thread::scope(|scope| {
+        for client in 0..4u64 {
+            let (accepted, refused, body, stack) = (&accepted, &refused, &body, &stack);
+            scope.spawn(move || {
+                for n in 0..150u64 {
+                    if refused.lock().map_or(true, |r| r.is_some()) {
+                        return;
+                    }
+                    let vid = client * 1000 + n;
+                    let cookie =
+                        format!("dw_dnt=0; sfcc_clerk_vid=3f2504e0-4f89-41d3-9a0c-{vid:012x}");
+                    let reply = stack.post_events_to(BEACON, body, Some(&cookie));
+                    if reply.status == 202 {
+                        let n = reply.json["accepted"].as_u64().unwrap_or(0);
+                        accepted.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+                    } else if let Ok(mut r) = refused.lock() {
+                        r.get_or_insert(reply);
+                    }
+                }
+            });
+        }
+    });
+    let accepted = accepted.into_inner();
+    let refused = refused.into_inner().ok().flatten();
+    let refused = refused.expect("the local queue refuses sends within 30,000 events");
+    assert_eq!(refused.status, 503, "{:?}", refused.json);
+    assert_eq!(
+        refused.retry_after.as_deref(),
+        Some("10"),
+        "the beacon is told when to send again"
+    );
+    let error = refused.json["error"].as_str().unwrap_or_default();
+    assert!(
+        error.contains("could not be queued") && error.contains("send it again"),
+        "{error}"
+    );
+    assert!(
+        accepted >= 10_000,
+        "every call before was queued whole: {accepted}"
+    );
+    // The operator's log says why.
+    wait_for(
+        "the refusal in the worker's log",
+        Duration::from_secs(10),
+        || {
+            Some(()).filter(|()| {
+                stack
+                    .wrangler_log()
+                    .contains("events queue refused a call of 50 events")
+            })
+        },
+        || stack.wrangler_log(),
+    );
 }
 
 #[test]

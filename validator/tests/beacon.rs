@@ -1,6 +1,7 @@
 //! The worker's injected beacon, run in headless Chromium with the page's `fetch` answered here:
-//! a call the worker refuses with 429 is kept and sent again after its `Retry-After`, with the
-//! events' original age, and the shop's customer number from an earlier push goes along.
+//! a call the worker refuses with 429 (too many) or 503 (could not queue it) is kept and sent
+//! again after its `Retry-After`, with the events' original age, and the shop's customer number
+//! from an earlier push goes along.
 
 #![cfg(target_arch = "wasm32")]
 
@@ -38,12 +39,24 @@ fn calls() -> Vec<Value> {
 
 #[wasm_bindgen_test]
 async fn a_refused_call_is_kept_and_sent_again_after_retry_after_with_the_customer_number() {
-    // Consent given; the worker refuses the first call with 429 and `Retry-After: 1`.
-    js("document.cookie='dw_dnt=0; path=/';window.__calls=[];\
-        window.fetch=function(u,i){window.__calls.push(JSON.parse(i.body));\
-        var s=window.__calls.length===1?429:202;\
-        return Promise.resolve(new Response('{}',{status:s,headers:{'retry-after':'1'}}))};\
-        window.dataLayer=[{event:'page_data',page_type:'pdp',user_id:'00000001'}];");
+    refused_then_sent_again(429).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_call_the_worker_could_not_queue_is_kept_and_sent_again_after_retry_after() {
+    refused_then_sent_again(503).await;
+}
+
+/// The worker answers the page's first call with `status` and `Retry-After: 1`, later ones 202.
+async fn refused_then_sent_again(status: u16) {
+    // Consent given. A page of its own: a fresh data layer and a fresh record of calls.
+    js(&format!(
+        "document.cookie='dw_dnt=0; path=/';window.__calls=[];\
+        window.fetch=function(u,i){{window.__calls.push(JSON.parse(i.body));\
+        var s=window.__calls.length===1?{status}:202;\
+        return Promise.resolve(new Response('{{}}',{{status:s,headers:{{'retry-after':'1'}}}}))}};\
+        window.dataLayer=[{{event:'page_data',page_type:'pdp',user_id:'00000001'}}];"
+    ));
     let script = beacon_script(&Beacon {
         endpoint: "/__sfcc-clerk/events",
         store: "refarch-us",

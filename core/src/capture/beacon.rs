@@ -3,7 +3,8 @@
 //! beacon endpoint, tagged with the page id (so a sighting the worker also made in the traffic
 //! counts once), and holds them until the shopper answers the consent banner. The shop's
 //! customer number (GA4 `user_id`, from any push) goes along with later events; a call the
-//! worker refuses with 429 is kept and sent again after its `Retry-After`.
+//! worker refuses with 429 (too many calls) or 503 (it could not queue them) is kept and sent
+//! again after its `Retry-After`.
 //!
 //! The script also sets `window.sfccClerkBeacon` (frozen): the page id, the consent mode, and
 //! `consent()` (`granted`, `denied` or `unknown`, as the script decides it) and `pending()` (events
@@ -40,7 +41,7 @@ const SCRIPT: &str = r#"(function(w,d){var C=__CONFIG__,q=C.held.slice();
 function ck(n){var p=d.cookie?d.cookie.split(';'):[];for(var i=0;i<p.length;i++){var kv=p[i].split('=');if(kv[0].trim()===n)return kv.slice(1).join('=').trim()}return null}
 function consent(){if(w.navigator&&navigator.globalPrivacyControl)return'denied';var dnt=ck('dw_dnt');if(dnt==='1'||ck('dnt')==='1')return'denied';if(dnt==='0')return'granted';if(C.cmp){var v=ck(C.cmp[0]);if(v!==null&&(C.cmp[1]==='*'||v===C.cmp[1]))return'granted'}return'unknown'}
 function send(b){var now=Date.now(),out=[];for(var i=0;i<b.length;i++){var e={},x=b[i];for(var k in x)if(k!=='seen')e[k]=x[k];if(x.seen)e.age_ms=Math.max(0,now-x.seen);out.push(e)}
-try{fetch(C.endpoint+'?store='+encodeURIComponent(C.store),{method:'POST',credentials:'same-origin',keepalive:true,headers:{'content-type':'application/json'},body:JSON.stringify(out)}).then(function(r){if(r.status===429){q=b.concat(q);C.until=Date.now()+1000*(parseInt(r.headers.get('retry-after'),10)||60)}})['catch'](function(){})}catch(e){}}
+try{fetch(C.endpoint+'?store='+encodeURIComponent(C.store),{method:'POST',credentials:'same-origin',keepalive:true,headers:{'content-type':'application/json'},body:JSON.stringify(out)}).then(function(r){if(r.status===429||r.status===503){q=b.concat(q);C.until=Date.now()+1000*(parseInt(r.headers.get('retry-after'),10)||60)}})['catch'](function(){})}catch(e){}}
 function flush(){var s=consent();if(s==='unknown')return;if(s==='denied'&&C.mode==='strict'){q=[];return}if(C.until&&Date.now()<C.until)return;while(q.length)send(q.splice(0,50))}
 function take(p){if(!p||typeof p!=='object')return;if(p.user_id!=null)C.uid=p.user_id;if(C.names.indexOf(p.event)<0)return;var e={};for(var k in p)e[k]=p[k];if(e.user_id==null&&C.uid!=null)e.user_id=C.uid;e.page_id=C.page;e.seen=Date.now();q.push(e)}
 var dl=w.dataLayer=w.dataLayer||[];for(var i=0;i<dl.length;i++)take(dl[i]);var push=dl.push;
