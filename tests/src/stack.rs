@@ -60,6 +60,9 @@ pub struct StackOptions {
     /// Whether the worker consumes its events queue. Without, events pile up in the local queue:
     /// for measuring ingest alone.
     pub event_consumer: bool,
+    /// Whether `wrangler dev` runs with `--test-scheduled` (cron through `/__scheduled`). It
+    /// wraps every request in a middleware of wrangler's own; the bench measures without it.
+    pub test_scheduled: bool,
 }
 
 impl Default for StackOptions {
@@ -74,6 +77,7 @@ impl Default for StackOptions {
             seed_sql: None,
             vars: Vec::new(),
             event_consumer: true,
+            test_scheduled: true,
         }
     }
 }
@@ -103,6 +107,9 @@ struct Launch {
     wrangler_bin: PathBuf,
     config: PathBuf,
     port: u16,
+    test_scheduled: bool,
+    /// The worker isolate's inspector (Chrome DevTools protocol), for `bench/inspect.mjs`.
+    inspector: u16,
     persist: PathBuf,
     env_file: PathBuf,
     log_path: PathBuf,
@@ -117,7 +124,6 @@ impl Launch {
             .open(&self.log_path)
             .map_err(io("opening the wrangler log"))?;
         let log_err = log.try_clone().map_err(io("opening the wrangler log"))?;
-        let inspector = free_port()?;
         Command::new(&self.wrangler_bin)
             .current_dir(project_root())
             .envs(tool_env())
@@ -128,14 +134,14 @@ impl Launch {
                 "dev",
                 "--ip",
                 "127.0.0.1",
-                "--test-scheduled",
                 "--show-interactive-dev-session=false",
             ])
+            .args(self.test_scheduled.then_some("--test-scheduled"))
             .args([
                 "--port",
                 &self.port.to_string(),
                 "--inspector-port",
-                &inspector.to_string(),
+                &self.inspector.to_string(),
             ])
             .arg("--persist-to")
             .arg(&self.persist)
@@ -401,6 +407,8 @@ impl Stack {
             wrangler_bin,
             config: wrangler_config,
             port,
+            test_scheduled: opts.test_scheduled,
+            inspector: free_port()?,
             persist,
             env_file,
             log_path: log_path.clone(),
@@ -452,6 +460,11 @@ impl Stack {
     /// The process id of `wrangler dev`, which leads the process group of the worker's runtime.
     pub fn wrangler_pid(&self) -> u32 {
         self.wrangler.id()
+    }
+
+    /// The port of the worker isolate's inspector (Chrome DevTools protocol).
+    pub fn inspector_port(&self) -> u16 {
+        self.launch.inspector
     }
 
     /// What wrangler printed so far.

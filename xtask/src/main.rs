@@ -6,6 +6,7 @@
 //! - `demo [--once]`: the whole flow on the local sandbox, until Ctrl-C.
 //! - `test`: formatting, lints, native tests, browser tests, e2e tests.
 //! - `bench [--products N[,N…]]`: performance figures, as one table and `target/bench/bench.json`.
+//! - `bench-profile [ingest|proxy]`: CPU profiles of the worker's isolate under load.
 //! - `fuzz [--seconds N]`: every fuzz target for N seconds (the test command runs them briefly).
 
 mod bench;
@@ -28,6 +29,9 @@ const USAGE: &str = "usage: cargo xtask <command>
                      normalization, wasm sizes, proxy latency against a pass-through worker,
                      ingest of the worker and of its JS peer, and a full re-index of each N
                      generated products (default 10000); a table, and target/bench/bench.json
+  bench-profile [ingest|proxy]
+                     CPU profile of the worker's isolate (and the JS peer's, for ingest)
+                     under the bench's load; top functions, and target/bench/*.cpuprofile
   fuzz [--seconds N] run every fuzz target (fuzz/) for N seconds each (default 300), keeping
                      what it finds in fuzz/target/corpus; a crash is saved under fuzz/artifacts
   setup [--browser]  only install what is missing";
@@ -47,6 +51,9 @@ fn main() -> ExitCode {
             .and_then(|n| n.parse().ok())
             .ok_or_else(|| "usage: cargo xtask bench-reindex N".to_string())
             .and_then(bench::reindex_one),
+        Some("bench-profile") => setup::worker_tools()
+            .and_then(|()| crate::build::worker())
+            .and_then(|()| bench::profile(args.get(1).map(String::as_str))),
         Some("fuzz") => setup::fuzz_tools().and_then(|()| {
             let seconds = args
                 .iter()

@@ -3,21 +3,24 @@
 //! events/s and workerd CPU per event — of the Rust worker and of its JS peer on the same body.
 
 use super::peer::JsWorker;
-use super::procs::group_cpu_s;
+use super::procs::{group_cpu_s, runtime_cpu_s};
 use super::report::{Figure, Target};
 use serde_json::{json, Value};
 use sfcc_clerk_e2e::{project_root, Client, Stack, StackOptions};
 use std::time::Instant;
 
-const PDP: &str = "/on/demandware.store/Sites-RefArch-Site/en_US/Product-Show?pid=25518704M";
-const BROWSER: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36";
-const CONSENTED: &str = "dw_dnt=0; sfcc_clerk_vid=3f2504e0-4f89-41d3-9a0c-0305e82c3301";
+pub(super) const PDP: &str =
+    "/on/demandware.store/Sites-RefArch-Site/en_US/Product-Show?pid=25518704M";
+pub(super) const BROWSER: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36";
+pub(super) const CONSENTED: &str = "dw_dnt=0; sfcc_clerk_vid=3f2504e0-4f89-41d3-9a0c-0305e82c3301";
 
 /// Sequential page loads per path: enough that p99 is not two or three outliers.
 const LOADS: usize = 1000;
 /// Concurrent clients posting events, and calls each.
 const CLIENTS: usize = 4;
 const CALLS_PER_CLIENT: usize = 100;
+/// Calls before the measured ones.
+const WARM_UP: usize = 20;
 /// With the consumer delivering meanwhile: one client, fewer calls. The local queue keeps a timer
 /// per pending message and refuses sends past 10,000 of them (`QuotaExceededError`), which four
 /// clients reach while the consumer delivers.
@@ -34,42 +37,83 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[i.min(sorted.len() - 1)]
 }
 
-/// p50 and p99 (ms) of sequential page loads from `base` with `cookie`, after a warm-up.
-fn latency(client: &Client, base: &str, cookie: &str) -> Result<(f64, f64), String> {
-    let url = format!("{base}{PDP}");
-    let headers = [("cookie", cookie), ("user-agent", BROWSER)];
-    for _ in 0..20 {
-        client.get(&url, &headers);
+/// Percentiles (ms) of sequential page loads of one target.
+#[derive(Clone, Copy)]
+struct Latency {
+    p50: f64,
+    p90: f64,
+    p99: f64,
+}
+
+impl std::fmt::Display for Latency {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "p50 {:6.2}  p90 {:6.2}  p99 {:6.2}",
+            self.p50, self.p90, self.p99
+        )
     }
-    let mut ms = Vec::with_capacity(LOADS);
-    for _ in 0..LOADS {
+}
+
+/// Percentiles of sequential page loads of each target (`base`, `cookie`), after a warm-up.
+/// The loads are interleaved — one of each target per round, in turn — so a stall of the machine
+/// (other processes, the runtime's garbage collection) falls on every target alike rather than
+/// on whichever happened to be measured then.
+fn latencies(client: &Client, targets: &[(&str, &str)]) -> Result<Vec<Latency>, String> {
+    let load = |(base, cookie): (&str, &str)| -> Result<f64, String> {
+        let url = format!("{base}{PDP}");
+        let headers = [("cookie", cookie), ("user-agent", BROWSER)];
         let t = Instant::now();
         let r = client.get(&url, &headers);
         if r.status != 200 {
             return Err(format!("{url} answered {}", r.status));
         }
-        ms.push(t.elapsed().as_secs_f64() * 1000.0);
+        Ok(t.elapsed().as_secs_f64() * 1000.0)
+    };
+    for _ in 0..20 {
+        for &target in targets {
+            load(target)?;
+        }
     }
-    ms.sort_by(f64::total_cmp);
-    Ok((percentile(&ms, 0.5), percentile(&ms, 0.99)))
+    let mut ms = vec![Vec::with_capacity(LOADS); targets.len()];
+    for round in 0..LOADS {
+        for k in 0..targets.len() {
+            let i = (round + k) % targets.len();
+            ms[i].push(load(targets[i])?);
+        }
+    }
+    Ok(ms
+        .into_iter()
+        .map(|mut m| {
+            m.sort_by(f64::total_cmp);
+            Latency {
+                p50: percentile(&m, 0.5),
+                p90: percentile(&m, 0.9),
+                p99: percentile(&m, 0.99),
+            }
+        })
+        .collect())
 }
 
 /// What posting the bench batch to one worker came to.
-struct Ingest {
-    events_per_s: f64,
-    cpu_ms_per_event: f64,
+pub(super) struct Ingest {
+    pub events_per_s: f64,
+    pub cpu_ms_per_event: f64,
+    /// Of that, the workerd running the worker (without wrangler's dev proxy in front).
+    pub runtime_cpu_ms_per_event: f64,
     /// The event ids the first call was answered with.
     ids: Value,
 }
 
 /// Posts `body` (50 events) from `clients` concurrent clients, `calls` each, and reads the
 /// workerd CPU time of process group `pgid` around it.
-fn ingest(
+pub(super) fn ingest(
     base: &str,
     body: &str,
     pgid: u32,
     clients: usize,
     calls: usize,
+    warm_up: usize,
 ) -> Result<Ingest, String> {
     let url = format!("{base}/events");
     // Each call from a shopper of its own, as on a storefront: the worker limits posts per
@@ -91,11 +135,12 @@ fn ingest(
         }
     };
     let first = post(&client)?;
-    for _ in 0..20 {
+    for _ in 0..warm_up {
         post(&client)?;
     }
     let per_call = first["accepted"].as_u64().unwrap_or(0) as usize;
     let cpu_before = group_cpu_s(pgid, "workerd");
+    let runtime_before = runtime_cpu_s(pgid);
     let started = Instant::now();
     std::thread::scope(|s| {
         let workers: Vec<_> = (0..clients)
@@ -111,16 +156,18 @@ fn ingest(
     })?;
     let wall = started.elapsed().as_secs_f64();
     let cpu = group_cpu_s(pgid, "workerd") - cpu_before;
+    let runtime = runtime_cpu_s(pgid) - runtime_before;
     let events = (clients * calls * per_call) as f64;
     Ok(Ingest {
         events_per_s: events / wall,
         cpu_ms_per_event: cpu * 1000.0 / events,
+        runtime_cpu_ms_per_event: runtime * 1000.0 / events,
         ids: first["event_ids"].clone(),
     })
 }
 
 /// The stores of config/sfcc-clerk.toml as the JS peer reads them: `[{"name", "currency"}]`.
-fn stores() -> Result<String, String> {
+pub(super) fn stores() -> Result<String, String> {
     let text = std::fs::read_to_string(project_root().join("config/sfcc-clerk.toml"))
         .map_err(|e| format!("reading config/sfcc-clerk.toml: {e}"))?;
     let config =
@@ -143,23 +190,36 @@ pub fn run(figures: &mut Vec<Figure>) -> Result<(), String> {
     // invocations of its own: the request path alone, beside the JS workers on the same storefront.
     let stack = Stack::start(&StackOptions {
         event_consumer: false,
+        test_scheduled: false,
         ..StackOptions::default()
     })
     .map_err(|e| e.to_string())?;
     let origin = stack.storefront.base_url.clone();
-    let (d50, d99) = latency(&client, &origin, CONSENTED)?;
-    let (p50, p99) = {
-        let pass = JsWorker::passthrough(&origin, PDP)?;
-        latency(&client, &pass.url, CONSENTED)?
+    let pass = JsWorker::passthrough(&origin, PDP)?;
+    // Without an answer to the banner the page is rewritten and nothing is queued; consented,
+    // the view is queued too.
+    let measured = latencies(
+        &client,
+        &[
+            (&origin, CONSENTED),
+            (&pass.url, CONSENTED),
+            (&stack.worker_url, ""),
+            (&stack.worker_url, CONSENTED),
+        ],
+    )?;
+    drop(pass);
+    let [direct, pass, unanswered, consented] = measured[..] else {
+        return Err("one latency figure per target".into());
     };
-    // Without an answer to the banner: the page is rewritten, nothing is queued.
-    let (u50, u99) = latency(&client, &stack.worker_url, "")?;
-    let (c50, c99) = latency(&client, &stack.worker_url, CONSENTED)?;
-    println!("\nproxy latency, {LOADS} sequential PDP loads each (ms)");
-    println!("  storefront directly            p50 {d50:6.2}  p99 {d99:6.2}");
-    println!("  plain pass-through worker      p50 {p50:6.2}  p99 {p99:6.2}");
-    println!("  sfcc-clerk, banner unanswered  p50 {u50:6.2}  p99 {u99:6.2}  (beacon injected, view held in the page)");
-    println!("  sfcc-clerk, consented          p50 {c50:6.2}  p99 {c99:6.2}  (beacon injected, view queued)");
+    let (d50, d99, p50, p99) = (direct.p50, direct.p99, pass.p50, pass.p99);
+    let (u50, u99, c50, c99) = (unanswered.p50, unanswered.p99, consented.p50, consented.p99);
+    println!("\nproxy latency, {LOADS} sequential PDP loads each, interleaved (ms)");
+    println!("  storefront directly            {direct}");
+    println!("  plain pass-through worker      {pass}");
+    println!(
+        "  sfcc-clerk, banner unanswered  {unanswered}  (beacon injected, view held in the page)"
+    );
+    println!("  sfcc-clerk, consented          {consented}  (beacon injected, view queued)");
 
     let rust = ingest(
         &stack.worker_url,
@@ -167,11 +227,19 @@ pub fn run(figures: &mut Vec<Figure>) -> Result<(), String> {
         stack.wrangler_pid(),
         CLIENTS,
         CALLS_PER_CLIENT,
+        WARM_UP,
     )?;
     drop(stack);
     let js = {
         let peer = JsWorker::normalize_peer(&stores()?)?;
-        ingest(&peer.url, &body, peer.pgid(), CLIENTS, CALLS_PER_CLIENT)?
+        ingest(
+            &peer.url,
+            &body,
+            peer.pgid(),
+            CLIENTS,
+            CALLS_PER_CLIENT,
+            WARM_UP,
+        )?
     };
     if rust.ids != js.ids {
         return Err(format!(
@@ -182,27 +250,33 @@ pub fn run(figures: &mut Vec<Figure>) -> Result<(), String> {
     let events = CLIENTS * CALLS_PER_CLIENT * 50;
     println!("\nevent ingest, {events} events in calls of 50 from {CLIENTS} concurrent clients (bench/events-batch.json), no consumer");
     println!(
-        "  sfcc-clerk (Rust, wasm)  {:8.0} events/s  workerd CPU {:.3} ms/event",
-        rust.events_per_s, rust.cpu_ms_per_event
+        "  sfcc-clerk (Rust, wasm)  {:8.0} events/s  workerd CPU {:.3} ms/event, {:.3} of it in the worker's runtime",
+        rust.events_per_s, rust.cpu_ms_per_event, rust.runtime_cpu_ms_per_event
     );
     println!(
-        "  JS peer                  {:8.0} events/s  workerd CPU {:.3} ms/event  (same event ids)",
-        js.events_per_s, js.cpu_ms_per_event
+        "  JS peer                  {:8.0} events/s  workerd CPU {:.3} ms/event, {:.3} of it in the worker's runtime  (same event ids)",
+        js.events_per_s, js.cpu_ms_per_event, js.runtime_cpu_ms_per_event
     );
 
     // As `wrangler dev` runs it by default: the consumer delivers to sandbox Clerk in the same
     // workerd event loop as the requests.
-    let stack = Stack::start(&StackOptions::default()).map_err(|e| e.to_string())?;
-    let (w50, w99) = latency(&client, &stack.worker_url, CONSENTED)?;
+    let stack = Stack::start(&StackOptions {
+        test_scheduled: false,
+        ..StackOptions::default()
+    })
+    .map_err(|e| e.to_string())?;
+    let with_consumer = latencies(&client, &[(&stack.worker_url, CONSENTED)])?[0];
+    let w99 = with_consumer.p99;
     let delivering = ingest(
         &stack.worker_url,
         &body,
         stack.wrangler_pid(),
         1,
         DELIVERING_CALLS,
+        WARM_UP,
     )?;
     println!("\nwith the events consumer running in the same workerd (wrangler dev's default), {DELIVERING_CALLS} sequential calls");
-    println!("  sfcc-clerk, consented          p50 {w50:6.2}  p99 {w99:6.2}");
+    println!("  sfcc-clerk, consented          {with_consumer}");
     println!(
         "  ingest {:8.0} events/s, workerd CPU {:.3} ms/event (ingest and delivery)",
         delivering.events_per_s, delivering.cpu_ms_per_event
@@ -270,6 +344,12 @@ pub fn run(figures: &mut Vec<Figure>) -> Result<(), String> {
         )
         .against(Target::AtMost(CPU_PER_EVENT_MS)),
         Figure::new(
+            "ingest_rust_runtime_cpu_ms_per_event",
+            "  of it, the workerd running the worker (not wrangler's dev proxy)",
+            rust.runtime_cpu_ms_per_event,
+            "ms/event",
+        ),
+        Figure::new(
             "ingest_js_events_per_s",
             "ingest through wrangler dev, JS peer",
             js.events_per_s,
@@ -279,6 +359,12 @@ pub fn run(figures: &mut Vec<Figure>) -> Result<(), String> {
             "ingest_js_cpu_ms_per_event",
             "ingest, JS peer workerd CPU per event",
             js.cpu_ms_per_event,
+            "ms/event",
+        ),
+        Figure::new(
+            "ingest_js_runtime_cpu_ms_per_event",
+            "  of it, the workerd running the worker (not wrangler's dev proxy)",
+            js.runtime_cpu_ms_per_event,
             "ms/event",
         ),
         Figure::new(

@@ -11,11 +11,14 @@
 //!   each process, each size in a process of its own ([`reindex`]).
 
 mod edge;
+mod isolate;
 mod peer;
 mod procs;
+mod profile;
 mod reindex;
 mod report;
 
+pub use profile::run as profile;
 pub use reindex::run_one as reindex_one;
 
 use crate::shell::{self, root};

@@ -14,6 +14,8 @@ pub struct JsWorker {
     child: Child,
     /// Its base URL.
     pub url: String,
+    /// Its isolate's inspector port.
+    pub inspector: u16,
     state: PathBuf,
 }
 
@@ -61,6 +63,7 @@ impl JsWorker {
         let me = Self {
             child,
             url: format!("http://127.0.0.1:{port}"),
+            inspector,
             state,
         };
         let client = Client::default();

@@ -41,6 +41,27 @@ pub fn group_cpu_s(pgid: u32, name: &str) -> f64 {
     ticks as f64 / 100.0
 }
 
+/// CPU seconds used so far by the workerd of a group that runs the worker itself — the one
+/// wrangler starts with an inspector — leaving out the workerd of wrangler's own dev proxy,
+/// which every request passes first.
+pub fn runtime_cpu_s(pgid: u32) -> f64 {
+    let ticks: u64 = group(pgid)
+        .iter()
+        .filter(|(pid, n, _)| {
+            n.starts_with("workerd")
+                && fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|c| {
+                    c.split(|b| *b == 0)
+                        .any(|a| a.starts_with(b"--inspector-addr"))
+                })
+        })
+        .map(|(_, _, f)| {
+            let at = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+            at(11) + at(12)
+        })
+        .sum();
+    ticks as f64 / 100.0
+}
+
 /// Peak resident memory (VmHWM, KiB) and name of a process.
 pub fn peak(pid: u32) -> Option<(u32, String, u64)> {
     let status = fs::read_to_string(format!("/proc/{pid}/status")).ok()?;

@@ -4,6 +4,7 @@
 //! Each catalog size runs in a process of its own (`cargo xtask bench` starts `xtask
 //! bench-reindex N`), so the peak memory of the process holding the sandbox is that size's alone.
 
+use super::isolate::HeapWatch;
 use super::procs::{group_peaks, peak};
 use super::report::figure_line;
 use sfcc_clerk_e2e::{wait_for, Stack, StackOptions};
@@ -23,6 +24,7 @@ pub fn run_one(products: u64) -> Result<(), String> {
         ..StackOptions::default()
     };
     let stack = Stack::start(&opts).map_err(|e| e.to_string())?;
+    let heap = HeapWatch::start(stack.inspector_port(), "worker isolate heap")?;
     let admin = stack.admin_client();
     let started = Instant::now();
     let run = admin
@@ -43,6 +45,8 @@ pub fn run_one(products: u64) -> Result<(), String> {
         || stack.admin_get("sync-runs").to_string(),
     );
     let wall = started.elapsed().as_secs_f64();
+    let peak_heap = heap.peak_used_mib();
+    drop(heap);
     let held = stack.clerk_counts()["products"].as_u64().unwrap_or(0);
     let sent = finished["upserted"].as_u64().unwrap_or(0);
     let rejected = finished["rejected"].as_u64().unwrap_or(0);
@@ -85,6 +89,15 @@ pub fn run_one(products: u64) -> Result<(), String> {
             &format!("re-index of {n} products, held by sandbox Clerk after"),
         ),
     ];
+    if let Some(mib) = peak_heap {
+        println!("  worker isolate: largest JS heap in use {mib:.1} MiB (sampled every 5 s)");
+        lines.push(figure_line(
+            &format!("reindex_{n}_peak_worker_heap_mib"),
+            mib,
+            "MiB",
+            &format!("re-index of {n} products, worker isolate's JS heap in use, peak"),
+        ));
+    }
     println!("  peak resident memory per process:");
     let mut peaks = group_peaks(stack.wrangler_pid());
     peaks.sort_by_key(|(_, name, kib)| (name.clone(), std::cmp::Reverse(*kib)));

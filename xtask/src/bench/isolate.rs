@@ -1,0 +1,126 @@
+//! The worker isolate seen through its inspector port (`bench/inspect.mjs`): its JS heap sampled
+//! while a bench runs, and CPU profiles.
+
+use crate::shell::root;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+/// Samples the isolate's JS heap every few seconds until dropped; keeps the largest figure.
+pub struct HeapWatch {
+    child: Child,
+    reader: Option<JoinHandle<()>>,
+    peak_used_mib: Arc<Mutex<Option<f64>>>,
+}
+
+/// How often the heap is sampled, seconds.
+const EVERY_S: &str = "5";
+
+impl HeapWatch {
+    /// Starts sampling the isolate behind inspector `port`, echoing each sample as `label`.
+    pub fn start(port: u16, label: &str) -> Result<Self, String> {
+        let script = root().join("bench/inspect.mjs");
+        let mut child = Command::new("node")
+            .arg(&script)
+            .args([&port.to_string(), "heap", "86400", EVERY_S])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|e| format!("starting node {}: {e}", script.display()))?;
+        let stdout = child.stdout.take().ok_or("no output of the heap watch")?;
+        let peak = Arc::new(Mutex::new(None));
+        let seen = peak.clone();
+        let label = label.to_string();
+        let reader = std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                println!("  [{label}] {line}");
+                if let Some(used) = used_mib(&line) {
+                    if let Ok(mut p) = seen.lock() {
+                        *p = Some(p.map_or(used, |q: f64| q.max(used)));
+                    }
+                }
+            }
+        });
+        Ok(Self {
+            child,
+            reader: Some(reader),
+            peak_used_mib: peak,
+        })
+    }
+
+    /// The largest heap in use seen so far, MiB.
+    pub fn peak_used_mib(&self) -> Option<f64> {
+        self.peak_used_mib.lock().ok().and_then(|p| *p)
+    }
+}
+
+impl Drop for HeapWatch {
+    fn drop(&mut self) {
+        // Our own child, by its handle.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if let Some(r) = self.reader.take() {
+            let _ = r.join();
+        }
+    }
+}
+
+/// The `used` figure of one `inspect.mjs heap` line (`12s  used 3.1 MiB  total 5.0 MiB`).
+fn used_mib(line: &str) -> Option<f64> {
+    let rest = line.split("used ").nth(1)?;
+    rest.split_whitespace().next()?.parse().ok()
+}
+
+/// Profiles the isolate behind inspector `port` for `seconds` while `load` runs, again and again
+/// within that time (so the isolate's busy time over the calls `load` made is its cost); prints
+/// the functions with the most self time and writes the profile to `out` (open it in Chrome
+/// DevTools).
+pub fn profile_during(
+    port: u16,
+    seconds: u32,
+    out: &std::path::Path,
+    mut load: impl FnMut() -> Result<(), String>,
+) -> Result<(), String> {
+    let script = root().join("bench/inspect.mjs");
+    let mut child = Command::new("node")
+        .arg(&script)
+        .arg(port.to_string())
+        .args(["profile", &seconds.to_string()])
+        .arg(out)
+        .stdout(Stdio::inherit())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| format!("starting node {}: {e}", script.display()))?;
+    // Give the profiler a moment to attach before the load starts.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(seconds.into())
+        - std::time::Duration::from_millis(1000);
+    while std::time::Instant::now() < until {
+        if let Err(e) = load() {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(e);
+        }
+    }
+    let status = child.wait().map_err(|e| e.to_string())?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("the profiler ended with {status}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_used_heap_of_a_sample_line() {
+        assert_eq!(
+            used_mib("35s\tused 412.5 MiB\ttotal 430.0 MiB"),
+            Some(412.5)
+        );
+        assert_eq!(used_mib("profiling for 5 s"), None);
+    }
+}

@@ -1,0 +1,82 @@
+//! `cargo xtask bench-profile [ingest|proxy]`: where the worker's isolate spends its CPU under the
+//! bench's load, as V8 CPU profiles (`target/bench/*.cpuprofile`, for Chrome DevTools) and a list
+//! of the functions with the most self time. `ingest` profiles the worker and then its JS peer
+//! posting the bench batch; `proxy` profiles consented product page loads.
+
+use super::edge::{ingest, stores, BROWSER, CONSENTED, PDP};
+use super::isolate::profile_during;
+use super::peer::JsWorker;
+use sfcc_clerk_e2e::{project_root, Client, Stack, StackOptions};
+
+/// How long each profile samples, seconds.
+const SECONDS: u32 = 10;
+
+/// Runs the profile named by `what` (default `ingest`).
+pub fn run(what: Option<&str>) -> Result<(), String> {
+    let dir = project_root().join("target/bench");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
+    let stack = Stack::start(&StackOptions {
+        event_consumer: false,
+        test_scheduled: false,
+        ..StackOptions::default()
+    })
+    .map_err(|e| e.to_string())?;
+    match what.unwrap_or("ingest") {
+        "ingest" => {
+            let body = std::fs::read_to_string(project_root().join("bench/events-batch.json"))
+                .map_err(|e| format!("reading bench/events-batch.json: {e}"))?;
+            println!("\n[profile] sfcc-clerk, POST /events from 4 clients");
+            let pgid = stack.wrangler_pid();
+            let mut calls = 0;
+            profile_during(
+                stack.inspector_port(),
+                SECONDS,
+                &dir.join("ingest-rust.cpuprofile"),
+                || {
+                    calls += 4 * 5 + 1;
+                    ingest(&stack.worker_url, &body, pgid, 4, 5, 0).map(drop)
+                },
+            )?;
+            println!("[profile] {calls} calls of 50 events while profiling");
+            drop(stack);
+            let peer = JsWorker::normalize_peer(&stores()?)?;
+            println!("\n[profile] JS peer, POST /events from 4 clients");
+            let mut calls = 0;
+            profile_during(
+                peer.inspector,
+                SECONDS,
+                &dir.join("ingest-js.cpuprofile"),
+                || {
+                    calls += 4 * 5 + 1;
+                    ingest(&peer.url, &body, peer.pgid(), 4, 5, 0).map(drop)
+                },
+            )?;
+            println!("[profile] {calls} calls of 50 events while profiling");
+        }
+        "proxy" => {
+            let client = Client::default();
+            let url = format!("{}{PDP}", stack.worker_url);
+            let headers = [("cookie", CONSENTED), ("user-agent", BROWSER)];
+            println!("\n[profile] sfcc-clerk, consented product page loads");
+            profile_during(
+                stack.inspector_port(),
+                SECONDS,
+                &dir.join("proxy-rust.cpuprofile"),
+                || {
+                    let r = client.get(&url, &headers);
+                    if r.status == 200 {
+                        Ok(())
+                    } else {
+                        Err(format!("{url} answered {}", r.status))
+                    }
+                },
+            )?;
+        }
+        other => {
+            return Err(format!(
+                "bench-profile: no profile {other:?} (ingest or proxy)"
+            ))
+        }
+    }
+    Ok(())
+}
