@@ -295,17 +295,19 @@ function normalize(body, ctx) {
   } else throw "body must be an event object, an array of events, or {\"events\": [...]}";
   if (items.length === 0) throw "no events in the body";
   if (items.length > MAX_EVENTS_PER_CALL) throw `${items.length} events in one call; at most ${MAX_EVENTS_PER_CALL} are accepted`;
+  // Each event taken or refused on its own.
   const events = [];
+  const refused = [];
   items.forEach((item, index) => {
     try {
       if (!isObject(item)) throw "must be a JSON object";
       const obj = isGa4Push(item) ? translate(item) : item;
       if (obj !== null) events.push(one(obj, index, ctx));
     } catch (reason) {
-      throw `event ${index}: ${reason}`;
+      refused.push({ index, error: String(reason) });
     }
   });
-  return events;
+  return { events, refused };
 }
 
 const answer = (status, body, headers = {}) =>
@@ -343,22 +345,26 @@ async function ingest(request, env) {
   const name = new URL(request.url).searchParams.get("store");
   const store = name === null ? s.stores[0] : s.stores.find((st) => st.name === name);
   if (!store) return answer(400, { error: `no store ${JSON.stringify(name)} is configured` });
-  let events;
+  let events, refused;
   try {
-    events = normalize(text, {
+    ({ events, refused } = normalize(text, {
       store: store.name, currency: store.currency, nowMs: Date.now(), requestId,
       visitor: visitor === null ? null : visitor.replaceAll("-", ""),
-    });
+    }));
   } catch (reason) {
     return answer(400, { error: String(reason) });
   }
+  if (events.length === 0 && refused.length > 0) {
+    return answer(400, { error: `event ${refused[0].index}: ${refused[0].error}`, refused });
+  }
+  const named = refused.length > 0 ? { refused } : {};
   if (decision !== "identity") events = events.filter((e) => e.email === null);
   if (decision === "hold" || decision === "drop") {
-    return answer(202, { accepted: 0, dropped: events.length, reason: "no tracking consent" });
+    return answer(202, { accepted: 0, dropped: events.length, reason: "no tracking consent", ...named });
   }
   const messages = events.map((e) => ({ body: message(e) }));
   for (let i = 0; i < messages.length; i += 100) await env.EVENTS.sendBatch(messages.slice(i, i + 100));
-  return answer(202, { accepted: events.length, event_ids: events.map((e) => e.id) }, setCookie ? { "set-cookie": setCookie } : {});
+  return answer(202, { accepted: events.length, event_ids: events.map((e) => e.id), ...named }, setCookie ? { "set-cookie": setCookie } : {});
 }
 
 export default {

@@ -7,7 +7,7 @@ use crate::qa::receipts;
 use serde_json::json;
 use sfcc_clerk_core::capture::{consent_from, forwarding, limit_key, Forwarding, LIMIT_PERIOD_S};
 use sfcc_clerk_core::event::trace::Receipt;
-use sfcc_clerk_core::event::{normalize, IngestContext, Source};
+use sfcc_clerk_core::event::{normalize_each, IngestContext, Normalized, Refused, Source};
 use sfcc_clerk_core::identity::{visitor_from_cookie_header, visitor_set_cookie, VisitorId};
 use sfcc_clerk_core::retry::Envelope;
 use worker::{Request, Response, Result};
@@ -22,13 +22,25 @@ fn refuse(status: u16, message: &str) -> Result<Response> {
     Response::from_json(&json!({"error": message})).map(|r| r.with_status(status))
 }
 
+/// The refused events of a call, as the answer names them: `[{"index", "error"}]`.
+fn refused_list(refused: &[Refused]) -> serde_json::Value {
+    refused
+        .iter()
+        .map(|r| json!({"index": r.index, "error": r.reason}))
+        .collect()
+}
+
 /// Accepts same-site JSON events for the store named by `?store=` (default: the first configured
 /// store). With tracking consent they carry the shopper's visitor id (set as a first-party cookie
 /// when missing); in anonymous mode a declining shopper's carry none; otherwise they are checked
-/// and dropped. A QA browser's events are recorded per page ([`crate::qa::receipts`]). Answers 202
-/// once they are queued, or 400/403/413/415 naming the problem, or 429 (with `Retry-After`) when
-/// the visitor posts too often, or 503 (with `Retry-After`) when the queue refuses them; nothing
-/// of a refused call is queued, and the beacon sends a 429 or 503 call again.
+/// and dropped. A QA browser's events are recorded per page ([`crate::qa::receipts`]).
+///
+/// Each event is taken or refused on its own: the answer lists the refused ones (`refused`,
+/// index and error) and the others go on. Answers 202 once they are queued; 400 when the body is
+/// not a call or every event in it is refused, 403/413/415 naming the problem; 429 (with
+/// `Retry-After`) when the visitor posts too often; 503 (with `Retry-After`) when the queue
+/// refuses them. Nothing of a refused call is queued, and the beacon sends a 429 or 503 call
+/// again.
 pub async fn ingest(mut req: Request, ctx: &Ctx) -> Result<Response> {
     let headers = req.headers();
     if headers.get("sec-fetch-site")?.as_deref() == Some("cross-site") {
@@ -111,10 +123,22 @@ pub async fn ingest(mut req: Request, ctx: &Ctx) -> Result<Response> {
         request_id: &request_id,
         source: Source::Client,
     };
-    let mut events = match normalize(&text, &input) {
-        Ok(events) => events,
+    let Normalized {
+        mut events,
+        refused,
+    } = match normalize_each(&text, &input) {
+        Ok(taken) => taken,
         Err(e) => return refuse(400, &e.to_string()),
     };
+    // Each event is taken or refused on its own; a call with nothing but refused events is
+    // refused, naming the first.
+    if let (true, Some(first)) = (events.is_empty(), refused.first()) {
+        let body = json!({
+            "error": format!("event {}: {}", first.index, first.reason),
+            "refused": refused_list(&refused),
+        });
+        return Response::from_json(&body).map(|r| r.with_status(400));
+    }
     if decision != Forwarding::WithIdentity {
         // An email or a customer number leaves only with consent to identify.
         events.retain(|e| e.email.is_none());
@@ -135,12 +159,15 @@ pub async fn ingest(mut req: Request, ctx: &Ctx) -> Result<Response> {
         }
         // Checked, then let go: without consent nothing is kept (a page holds its own events
         // until the shopper answers).
-        return Response::from_json(&json!({
+        let mut body = json!({
             "accepted": 0,
             "dropped": events.len(),
             "reason": "no tracking consent",
-        }))
-        .map(|r| r.with_status(202));
+        });
+        if !refused.is_empty() {
+            body["refused"] = refused_list(&refused);
+        }
+        return Response::from_json(&body).map(|r| r.with_status(202));
     }
     let ids: Vec<String> = events.iter().map(|e| e.id.clone()).collect();
     if qa {
@@ -165,8 +192,11 @@ pub async fn ingest(mut req: Request, ctx: &Ctx) -> Result<Response> {
             .set("retry-after", &QUEUE_RETRY_S.to_string())?;
         return Ok(response);
     }
-    let mut response =
-        Response::from_json(&json!({"accepted": ids.len(), "event_ids": ids}))?.with_status(202);
+    let mut body = json!({"accepted": ids.len(), "event_ids": ids});
+    if !refused.is_empty() {
+        body["refused"] = refused_list(&refused);
+    }
+    let mut response = Response::from_json(&body)?.with_status(202);
     if let Some(cookie) = set_cookie {
         response.headers_mut().set("set-cookie", &cookie)?;
     }

@@ -133,8 +133,8 @@ fn bad_payloads_get_a_400_naming_the_problem_and_nothing_is_queued() {
             "event 0: unknown type \"wishlist\"",
         ),
         (
-            r#"[{"type":"search","query":"q"},{"type":"product_view","product":7}]"#,
-            "event 1: field `product` must be a string",
+            r#"[{"type":"product_view","product":7},"no event"]"#,
+            "event 0: field `product` must be a string",
         ),
     ];
     for (body, expected) in cases {
@@ -143,6 +143,16 @@ fn bad_payloads_get_a_400_naming_the_problem_and_nothing_is_queued() {
         let error = reply.json["error"].as_str().unwrap_or_default();
         assert!(error.starts_with(expected), "{body}: {error}");
     }
+    // Every event refused: each is named.
+    let all_refused =
+        stack.post_events(r#"[{"type":"product_view","product":7},"no event"]"#, None);
+    assert_eq!(
+        all_refused.json["refused"],
+        json!([
+            {"index": 0, "error": "field `product` must be a string"},
+            {"index": 1, "error": "must be a JSON object"}
+        ])
+    );
     let unknown = stack.post_events_to(
         "/events?store=nowhere",
         r#"{"type":"search","query":"q"}"#,
@@ -183,6 +193,31 @@ fn bad_payloads_get_a_400_naming_the_problem_and_nothing_is_queued() {
             .status,
         200
     );
+}
+
+#[test]
+fn a_malformed_event_is_refused_on_its_own_and_its_neighbours_reach_clerk() {
+    let stack = Stack::start(&StackOptions::default()).expect("stack starts");
+    let consent = Some("dw_dnt=0; sfcc_clerk_vid=3f2504e0-4f89-41d3-9a0c-0305e82c3301");
+    let body = r#"[{"type":"product_view","product":"25518704M"},
+                   {"type":"product_view","product":7},
+                   {"type":"product_view","product":"701644031206M"}]"#;
+    let reply = stack.post_events_to(BEACON, body, consent);
+    assert_eq!(reply.status, 202, "{:?}", reply.json);
+    assert_eq!(reply.json["accepted"], 2);
+    assert_eq!(
+        reply.json["refused"],
+        json!([{"index": 1, "error": "field `product` must be a string"}])
+    );
+    let log = stack.settled_clerk_log(2);
+    let mut products: Vec<&str> = log
+        .iter()
+        .filter(|c| c["endpoint"] == "log/product")
+        .filter_map(|c| c["params"]["product"].as_str())
+        .collect();
+    products.sort_unstable();
+    assert_eq!(products, ["25518704M", "701644031206M"], "{log:?}");
+    assert_eq!(log.len(), 2, "{log:?}");
 }
 
 #[test]

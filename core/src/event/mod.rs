@@ -9,7 +9,8 @@ pub mod trace;
 
 pub use ga4::GA4_EVENTS;
 pub use normalize::{
-    is_email, normalize, page_event_id, EventError, IngestContext, MAX_EVENTS_PER_CALL,
+    is_email, normalize, normalize_each, page_event_id, EventError, IngestContext, Normalized,
+    Refused, MAX_EVENTS_PER_CALL,
 };
 pub use schema::{Event, EventKind, EventProduct, Source};
 pub use to_clerk::{tracking_call, NotForwarded};

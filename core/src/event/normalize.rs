@@ -28,7 +28,8 @@ pub struct IngestContext<'a> {
     pub source: Source,
 }
 
-/// Why a call's events were refused. Nothing in a refused call is forwarded.
+/// Why a call's events were refused (the call as a whole, or with [`normalize`] one of its
+/// events). Nothing in a refused call is forwarded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EventError {
     /// The body is not JSON.
@@ -53,8 +54,38 @@ pub enum EventError {
     },
 }
 
-/// Parses a call's JSON body into normalized events, all or nothing.
+/// An event of a call that was refused on its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    /// Position of the event in the call, from 0.
+    pub index: usize,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+/// A call's events, each taken or refused on its own.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Normalized {
+    /// The events taken, in the call's order.
+    pub events: Vec<Event>,
+    /// The events refused, with their reasons.
+    pub refused: Vec<Refused>,
+}
+
+/// Parses a call's JSON body into normalized events, all or nothing: the first event refused
+/// refuses the call.
 pub fn normalize(body: &str, ctx: &IngestContext<'_>) -> Result<Vec<Event>, EventError> {
+    let Normalized { events, refused } = normalize_each(body, ctx)?;
+    match refused.into_iter().next() {
+        Some(Refused { index, reason }) => Err(EventError::Invalid { index, reason }),
+        None => Ok(events),
+    }
+}
+
+/// Parses a call's JSON body into normalized events, each on its own: a malformed event is
+/// refused with its reason and its neighbours are still taken. Only a body that is not a call
+/// at all (not JSON, no events, too many) is an error.
+pub fn normalize_each(body: &str, ctx: &IngestContext<'_>) -> Result<Normalized, EventError> {
     let value: Value = serde_json::from_str(body).map_err(|e| EventError::Json(e.to_string()))?;
     let items = match value {
         Value::Array(items) => items,
@@ -71,29 +102,37 @@ pub fn normalize(body: &str, ctx: &IngestContext<'_>) -> Result<Vec<Event>, Even
     if items.len() > MAX_EVENTS_PER_CALL {
         return Err(EventError::TooMany(items.len()));
     }
-    let mut events = Vec::with_capacity(items.len());
+    let mut taken = Normalized {
+        events: Vec::with_capacity(items.len()),
+        refused: Vec::new(),
+    };
     for (index, item) in items.iter().enumerate() {
-        let invalid = |reason| EventError::Invalid { index, reason };
-        let obj = item
-            .as_object()
-            .ok_or_else(|| invalid("must be a JSON object".into()))?;
-        // A GA4 push (`event`) is read as the native event it stands for, or left out when Clerk
-        // has no call for it.
-        let translated;
-        let obj = if is_ga4_push(obj) {
-            match translate(obj).map_err(invalid)? {
-                Some(native) => {
-                    translated = native;
-                    &translated
-                }
-                None => continue,
-            }
-        } else {
-            obj
-        };
-        events.push(one(obj, index, ctx).map_err(invalid)?);
+        match item_event(item, index, ctx) {
+            Ok(Some(event)) => taken.events.push(event),
+            Ok(None) => {}
+            Err(reason) => taken.refused.push(Refused { index, reason }),
+        }
     }
-    Ok(events)
+    Ok(taken)
+}
+
+/// One item of a call: its event, or none when Clerk has no call for it.
+fn item_event(
+    item: &Value,
+    index: usize,
+    ctx: &IngestContext<'_>,
+) -> Result<Option<Event>, String> {
+    let obj = item.as_object().ok_or("must be a JSON object")?;
+    // A GA4 push (`event`) is read as the native event it stands for, or left out when Clerk
+    // has no call for it.
+    if is_ga4_push(obj) {
+        match translate(obj)? {
+            Some(native) => one(&native, index, ctx).map(Some),
+            None => Ok(None),
+        }
+    } else {
+        one(obj, index, ctx).map(Some)
+    }
 }
 
 /// True for a GA4 push: it has an `event` and, unless that names a GA4 ecommerce event, no
@@ -541,6 +580,43 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().contains("age_ms"), "{err}");
+    }
+
+    #[test]
+    fn each_event_is_taken_or_refused_on_its_own_and_normalize_refuses_the_call_for_one() {
+        let body = r#"[{"type": "search", "query": "a"},
+                       {"type": "product_view", "product": 7},
+                       {"event": "view_cart"},
+                       "no event",
+                       {"event": "view_item", "ecommerce": {"items": [{"item_id": "P1"}]}}]"#;
+        let each = normalize_each(body, &ctx(None)).unwrap();
+        let kinds: Vec<EventKind> = each.events.iter().map(|e| e.kind).collect();
+        assert_eq!(kinds, [EventKind::Search, EventKind::ProductView]);
+        assert_eq!(each.events[1].products[0].id, "P1");
+        let refused: Vec<(usize, &str)> = each
+            .refused
+            .iter()
+            .map(|r| (r.index, r.reason.as_str()))
+            .collect();
+        assert_eq!(
+            refused,
+            [
+                (1, "field `product` must be a string"),
+                (3, "must be a JSON object")
+            ]
+        );
+        // Event ids keep the call's positions: a refused neighbour shifts none.
+        assert_eq!(each.events[0].id, "req1-0");
+        assert_eq!(each.events[1].id, "req1-4");
+        assert_eq!(
+            normalize(body, &ctx(None)).unwrap_err(),
+            EventError::Invalid {
+                index: 1,
+                reason: "field `product` must be a string".into()
+            }
+        );
+        // Whatever is wrong with the call as a whole is still the call's error.
+        assert_eq!(normalize_each("[]", &ctx(None)), Err(EventError::Empty));
     }
 
     #[test]
