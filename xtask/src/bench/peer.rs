@@ -77,11 +77,13 @@ impl JsWorker {
         Ok(me)
     }
 
-    /// `bench/passthrough.js` in front of `origin`; ready once `ready_path` comes through.
+    /// `bench/passthrough.js` (config `bench/passthrough.toml`: without one, wrangler would read
+    /// the worker's own `wrangler.toml`, bindings and build step included) in front of `origin`;
+    /// ready once `ready_path` comes through.
     pub fn passthrough(origin: &str, ready_path: &str) -> Result<Self, String> {
         Self::start(
             "passthrough",
-            &["bench/passthrough.js", "--compatibility-date", "2025-01-01"],
+            &["--config", "bench/passthrough.toml"],
             &[("ORIGIN", origin.to_string())],
             ready_path,
         )
