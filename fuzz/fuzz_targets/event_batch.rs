@@ -9,7 +9,10 @@
 //! - each event round-trips through its queue message (serde JSON) unchanged;
 //! - the form a page holds an event in (`held_form`) normalizes back to the same event, with the
 //!   page-scoped id, so a held sighting and the page's own report count once;
-//! - its Clerk tracking call names the event's key (searches have none: Clerk logs its own).
+//! - its Clerk tracking call names the event's key (searches have none: Clerk logs its own);
+//! - the worker takes each event on its own (`normalize_each`): the events it takes from any
+//!   call are each such an event, refused ones are named once each by their position, and a
+//!   call with none refused comes to exactly what `normalize` gives.
 
 #![no_main]
 
@@ -17,8 +20,8 @@ use libfuzzer_sys::fuzz_target;
 use serde_json::{json, Value};
 use sfcc_clerk_core::clerk::percent_encode;
 use sfcc_clerk_core::event::{
-    normalize, page_event_id, tracking_call, Event, EventKind, IngestContext, Source,
-    MAX_EVENTS_PER_CALL,
+    normalize, normalize_each, page_event_id, tracking_call, Event, EventKind, IngestContext,
+    Source, MAX_EVENTS_PER_CALL,
 };
 use sfcc_clerk_core::identity::VisitorId;
 
@@ -104,7 +107,28 @@ fuzz_target!(|data: &[u8]| {
         request_id: "req1",
         source: Source::Client,
     };
-    let events = match normalize(body, &ctx) {
+    let each = normalize_each(body, &ctx);
+    let all = normalize(body, &ctx);
+    if let Ok(taken) = &each {
+        let mut at: Vec<usize> = taken.refused.iter().map(|r| r.index).collect();
+        at.dedup();
+        assert_eq!(
+            at.len(),
+            taken.refused.len(),
+            "each refused event named once"
+        );
+        assert!(taken.refused.iter().all(|r| !r.reason.is_empty()));
+        for event in &taken.events {
+            check(event, None, &ctx);
+        }
+        match &all {
+            Ok(events) => assert!(taken.refused.is_empty() && *events == taken.events),
+            Err(_) => assert!(!taken.refused.is_empty()),
+        }
+    } else {
+        assert_eq!(each.as_ref().err(), all.as_ref().err());
+    }
+    let events = match all {
         Ok(events) => events,
         Err(e) => {
             assert!(!e.to_string().is_empty());
