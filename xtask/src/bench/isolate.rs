@@ -14,20 +14,26 @@ pub struct HeapWatch {
     peak_used_mib: Arc<Mutex<Option<f64>>>,
 }
 
+/// Starts `node bench/inspect.mjs PORT ARGS…` on the isolate behind inspector `port`.
+fn inspect(port: u16, args: &[&str], stdout: Stdio) -> Result<Child, String> {
+    let script = root().join("bench/inspect.mjs");
+    Command::new("node")
+        .arg(&script)
+        .arg(port.to_string())
+        .args(args)
+        .stdout(stdout)
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| format!("starting node {}: {e}", script.display()))
+}
+
 /// How often the heap is sampled, seconds.
 const EVERY_S: &str = "5";
 
 impl HeapWatch {
     /// Starts sampling the isolate behind inspector `port`, echoing each sample as `label`.
     pub fn start(port: u16, label: &str) -> Result<Self, String> {
-        let script = root().join("bench/inspect.mjs");
-        let mut child = Command::new("node")
-            .arg(&script)
-            .args([&port.to_string(), "heap", "86400", EVERY_S])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .map_err(|e| format!("starting node {}: {e}", script.display()))?;
+        let mut child = inspect(port, &["heap", "86400", EVERY_S], Stdio::piped())?;
         let stdout = child.stdout.take().ok_or("no output of the heap watch")?;
         let peak = Arc::new(Mutex::new(None));
         let seen = peak.clone();
@@ -82,16 +88,9 @@ pub fn profile_during(
     out: &std::path::Path,
     mut load: impl FnMut() -> Result<(), String>,
 ) -> Result<(), String> {
-    let script = root().join("bench/inspect.mjs");
-    let mut child = Command::new("node")
-        .arg(&script)
-        .arg(port.to_string())
-        .args(["profile", &seconds.to_string()])
-        .arg(out)
-        .stdout(Stdio::inherit())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .map_err(|e| format!("starting node {}: {e}", script.display()))?;
+    let out = out.to_string_lossy();
+    let seconds_arg = seconds.to_string();
+    let mut child = inspect(port, &["profile", &seconds_arg, &out], Stdio::inherit())?;
     // Give the profiler a moment to attach before the load starts.
     std::thread::sleep(std::time::Duration::from_millis(500));
     let until = std::time::Instant::now() + std::time::Duration::from_secs(seconds.into())

@@ -30,9 +30,12 @@ fn group(pgid: u32) -> Vec<(u32, String, Vec<String>)> {
 /// CPU seconds (user + system) used so far by the processes of a group whose name starts with
 /// `name` (`workerd`).
 pub fn group_cpu_s(pgid: u32, name: &str) -> f64 {
-    let ticks: u64 = group(pgid)
-        .iter()
-        .filter(|(_, n, _)| n.starts_with(name))
+    cpu_s(group(pgid).iter().filter(|(_, n, _)| n.starts_with(name)))
+}
+
+/// CPU seconds (user + system) of processes, from their `/proc/PID/stat` fields.
+fn cpu_s<'a>(procs: impl Iterator<Item = &'a (u32, String, Vec<String>)>) -> f64 {
+    let ticks: u64 = procs
         .map(|(_, _, f)| {
             let at = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
             at(11) + at(12)
@@ -45,21 +48,13 @@ pub fn group_cpu_s(pgid: u32, name: &str) -> f64 {
 /// wrangler starts with an inspector — leaving out the workerd of wrangler's own dev proxy,
 /// which every request passes first.
 pub fn runtime_cpu_s(pgid: u32) -> f64 {
-    let ticks: u64 = group(pgid)
-        .iter()
-        .filter(|(pid, n, _)| {
-            n.starts_with("workerd")
-                && fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|c| {
-                    c.split(|b| *b == 0)
-                        .any(|a| a.starts_with(b"--inspector-addr"))
-                })
-        })
-        .map(|(_, _, f)| {
-            let at = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
-            at(11) + at(12)
-        })
-        .sum();
-    ticks as f64 / 100.0
+    cpu_s(group(pgid).iter().filter(|(pid, n, _)| {
+        n.starts_with("workerd")
+            && fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|c| {
+                c.split(|b| *b == 0)
+                    .any(|a| a.starts_with(b"--inspector-addr"))
+            })
+    }))
 }
 
 /// Peak resident memory (VmHWM, KiB) and name of a process.

@@ -25,33 +25,24 @@ pub fn run(what: Option<&str>) -> Result<(), String> {
         "ingest" => {
             let body = std::fs::read_to_string(project_root().join("bench/events-batch.json"))
                 .map_err(|e| format!("reading bench/events-batch.json: {e}"))?;
-            println!("\n[profile] sfcc-clerk, POST /events from 4 clients");
-            let pgid = stack.wrangler_pid();
-            let mut calls = 0;
-            profile_during(
+            profile_ingest(
+                "sfcc-clerk",
+                &stack.worker_url,
+                stack.wrangler_pid(),
                 stack.inspector_port(),
-                SECONDS,
+                &body,
                 &dir.join("ingest-rust.cpuprofile"),
-                || {
-                    calls += 4 * 5 + 1;
-                    ingest(&stack.worker_url, &body, pgid, 4, 5, 0).map(drop)
-                },
             )?;
-            println!("[profile] {calls} calls of 50 events while profiling");
             drop(stack);
             let peer = JsWorker::normalize_peer(&stores()?)?;
-            println!("\n[profile] JS peer, POST /events from 4 clients");
-            let mut calls = 0;
-            profile_during(
+            profile_ingest(
+                "JS peer",
+                &peer.url,
+                peer.pgid(),
                 peer.inspector,
-                SECONDS,
+                &body,
                 &dir.join("ingest-js.cpuprofile"),
-                || {
-                    calls += 4 * 5 + 1;
-                    ingest(&peer.url, &body, peer.pgid(), 4, 5, 0).map(drop)
-                },
             )?;
-            println!("[profile] {calls} calls of 50 events while profiling");
         }
         "proxy" => {
             let client = Client::default();
@@ -78,5 +69,26 @@ pub fn run(what: Option<&str>) -> Result<(), String> {
             ))
         }
     }
+    Ok(())
+}
+
+/// Profiles one worker (at `url`, process group `pgid`, inspector `port`) while 4 clients post
+/// `body`, and says how many calls that was.
+fn profile_ingest(
+    name: &str,
+    url: &str,
+    pgid: u32,
+    port: u16,
+    body: &str,
+    out: &std::path::Path,
+) -> Result<(), String> {
+    println!("\n[profile] {name}, POST /events from 4 clients");
+    let mut calls = 0;
+    profile_during(port, SECONDS, out, || {
+        // Four clients of five calls each, after one first call.
+        calls += 4 * 5 + 1;
+        ingest(url, body, pgid, 4, 5, 0).map(drop)
+    })?;
+    println!("[profile] {calls} calls of 50 events while profiling");
     Ok(())
 }
