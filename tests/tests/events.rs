@@ -335,42 +335,50 @@ fn a_visitor_posting_too_often_gets_429_with_retry_after_and_others_are_not_held
 
 #[test]
 fn a_call_the_queue_refuses_gets_503_with_retry_after_for_the_beacon_to_send_again() {
-    // Calls come faster than the consumer delivers to Clerk, so messages pile up in the local
-    // queue, which refuses sends past 10,000 pending (a limit of the local runtime): a queue
-    // that cannot take a call, as a real one may not.
-    let stack = Stack::start(&StackOptions::default()).expect("stack starts");
+    // Clerk is down and the retry policy waits 5 to 10 minutes, so every event the consumer
+    // takes goes back on the queue delayed. The local queue keeps a timer per delayed message
+    // and refuses sends past 10,000 of them (a limit of the local runtime): a queue that cannot
+    // take a call, as a real one may not.
+    let stack = Stack::start(&StackOptions {
+        vars: vec![
+            ("RETRY_BASE_S", "600".into()),
+            ("RETRY_MAX_S", "600".into()),
+        ],
+        ..Default::default()
+    })
+    .expect("stack starts");
+    let down = stack.clerk_faults(&json!({"down_ms": 600_000, "status": 503}));
+    assert_eq!(down.status, 200);
     let body: Vec<Value> = (0..50)
         .map(|i| json!({"type": "product_view", "product": format!("P{i}")}))
         .collect();
     let body = json!(body).to_string();
-    // Four shoppers' pages at once, a visitor per call (posts are limited per visitor).
-    let accepted = std::sync::atomic::AtomicU64::new(0);
-    let refused = std::sync::Mutex::new(None);
-    std::thread::scope(|scope| {
-        for client in 0..4u64 {
-            let (accepted, refused, body, stack) = (&accepted, &refused, &body, &stack);
-            scope.spawn(move || {
-                for n in 0..150u64 {
-                    if refused.lock().map_or(true, |r| r.is_some()) {
-                        return;
-                    }
-                    let vid = client * 1000 + n;
-                    let cookie =
-                        format!("dw_dnt=0; sfcc_clerk_vid=3f2504e0-4f89-41d3-9a0c-{vid:012x}");
-                    let reply = stack.post_events_to(BEACON, body, Some(&cookie));
-                    if reply.status == 202 {
-                        let n = reply.json["accepted"].as_u64().unwrap_or(0);
-                        accepted.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
-                    } else if let Ok(mut r) = refused.lock() {
-                        r.get_or_insert(reply);
-                    }
-                }
-            });
+    let mut accepted = 0;
+    let started = std::time::Instant::now();
+    // 220 calls (11,000 events) at once, then one a second until the consumer has put enough
+    // of them back delayed.
+    let refused = (0..400u64).find_map(|n| {
+        if n >= 220 {
+            std::thread::sleep(Duration::from_millis(500));
+        }
+        // A shopper per call, as on a storefront (posts are limited per visitor).
+        let cookie = format!("dw_dnt=0; sfcc_clerk_vid=3f2504e0-4f89-41d3-9a0c-{n:012x}");
+        let reply = stack.post_events_to(BEACON, &body, Some(&cookie));
+        match reply.status {
+            202 => {
+                accepted += reply.json["accepted"].as_u64().unwrap_or(0);
+                None
+            }
+            _ => Some(reply),
         }
     });
-    let accepted = accepted.into_inner();
-    let refused = refused.into_inner().ok().flatten();
-    let refused = refused.expect("the local queue refuses sends within 30,000 events");
+    let refused = refused.unwrap_or_else(|| {
+        panic!(
+            "the local queue took every call for {:?}:\n{}",
+            started.elapsed(),
+            stack.wrangler_log()
+        )
+    });
     assert_eq!(refused.status, 503, "{:?}", refused.json);
     assert_eq!(
         refused.retry_after.as_deref(),
