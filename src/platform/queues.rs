@@ -7,6 +7,9 @@ use futures_util::future::join_all;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::{JsCast, JsValue};
+use worker::wasm_bindgen_futures::JsFuture;
 use worker::{Env, Message, MessageBatch, MessageBuilder, MessageExt, Queue};
 
 /// Puts a message on a queue as JSON text, optionally delayed. JSON text (rather than a
@@ -24,14 +27,40 @@ pub async fn enqueue<T: Serialize>(
     queue.send(builder.build()).await
 }
 
-/// Puts messages on a queue as JSON text, at most 100 per `sendBatch`.
+/// Most messages one `sendBatch` takes.
+const MAX_BATCH: usize = 100;
+
+#[wasm_bindgen]
+extern "C" {
+    /// A Queue binding as the runtime has it.
+    type QueueBinding;
+
+    #[wasm_bindgen(method, catch, js_name = sendBatch)]
+    fn send_batch(
+        this: &QueueBinding,
+        messages: &js_sys::Array,
+    ) -> Result<js_sys::Promise, JsValue>;
+}
+
+/// Puts messages on a queue as JSON text (each as [`enqueue`] would), at most 100 per
+/// `sendBatch`. Each request object gets its two fields with keys made once per call: the
+/// worker crate's `send_batch` builds every field of every request anew across the wasm
+/// boundary, which on a call of 50 events cost more than the runtime's `sendBatch` itself.
 pub async fn enqueue_all<T: Serialize>(queue: &Queue, messages: &[T]) -> worker::Result<()> {
-    for chunk in messages.chunks(100) {
-        let texts = chunk
-            .iter()
-            .map(|m| serde_json::to_string(m).map_err(crate::platform::err))
-            .collect::<worker::Result<Vec<String>>>()?;
-        queue.send_batch(texts).await?;
+    let binding: &QueueBinding = queue.as_ref().unchecked_ref();
+    let body = JsValue::from_str("body");
+    let content_type = JsValue::from_str("contentType");
+    let json = JsValue::from_str("json");
+    for chunk in messages.chunks(MAX_BATCH) {
+        let requests = js_sys::Array::new_with_length(chunk.len() as u32);
+        for (i, message) in (0u32..).zip(chunk) {
+            let text = serde_json::to_string(message).map_err(crate::platform::err)?;
+            let request = js_sys::Object::new();
+            js_sys::Reflect::set(&request, &body, &JsValue::from_str(&text))?;
+            js_sys::Reflect::set(&request, &content_type, &json)?;
+            requests.set(i, request.into());
+        }
+        JsFuture::from(binding.send_batch(&requests)?).await?;
     }
     Ok(())
 }
