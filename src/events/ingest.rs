@@ -22,12 +22,15 @@ fn refuse(status: u16, message: &str) -> Result<Response> {
     Response::from_json(&json!({"error": message})).map(|r| r.with_status(status))
 }
 
-/// The refused events of a call, as the answer names them: `[{"index", "error"}]`.
-fn refused_list(refused: &[Refused]) -> serde_json::Value {
-    refused
-        .iter()
-        .map(|r| json!({"index": r.index, "error": r.reason}))
-        .collect()
+/// An answer's body naming the call's refused events, if any: `"refused": [{"index", "error"}]`.
+fn naming_refused(mut body: serde_json::Value, refused: &[Refused]) -> serde_json::Value {
+    if !refused.is_empty() {
+        body["refused"] = refused
+            .iter()
+            .map(|r| json!({"index": r.index, "error": r.reason}))
+            .collect();
+    }
+    body
 }
 
 /// Accepts same-site JSON events for the store named by `?store=` (default: the first configured
@@ -133,10 +136,8 @@ pub async fn ingest(mut req: Request, ctx: &Ctx) -> Result<Response> {
     // Each event is taken or refused on its own; a call with nothing but refused events is
     // refused, naming the first.
     if let (true, Some(first)) = (events.is_empty(), refused.first()) {
-        let body = json!({
-            "error": format!("event {}: {}", first.index, first.reason),
-            "refused": refused_list(&refused),
-        });
+        let error = format!("event {}: {}", first.index, first.reason);
+        let body = naming_refused(json!({ "error": error }), &refused);
         return Response::from_json(&body).map(|r| r.with_status(400));
     }
     if decision != Forwarding::WithIdentity {
@@ -159,15 +160,12 @@ pub async fn ingest(mut req: Request, ctx: &Ctx) -> Result<Response> {
         }
         // Checked, then let go: without consent nothing is kept (a page holds its own events
         // until the shopper answers).
-        let mut body = json!({
+        let body = json!({
             "accepted": 0,
             "dropped": events.len(),
             "reason": "no tracking consent",
         });
-        if !refused.is_empty() {
-            body["refused"] = refused_list(&refused);
-        }
-        return Response::from_json(&body).map(|r| r.with_status(202));
+        return Response::from_json(&naming_refused(body, &refused)).map(|r| r.with_status(202));
     }
     let ids: Vec<String> = events.iter().map(|e| e.id.clone()).collect();
     if qa {
@@ -192,11 +190,8 @@ pub async fn ingest(mut req: Request, ctx: &Ctx) -> Result<Response> {
             .set("retry-after", &QUEUE_RETRY_S.to_string())?;
         return Ok(response);
     }
-    let mut body = json!({"accepted": ids.len(), "event_ids": ids});
-    if !refused.is_empty() {
-        body["refused"] = refused_list(&refused);
-    }
-    let mut response = Response::from_json(&body)?.with_status(202);
+    let body = json!({"accepted": ids.len(), "event_ids": ids});
+    let mut response = Response::from_json(&naming_refused(body, &refused))?.with_status(202);
     if let Some(cookie) = set_cookie {
         response.headers_mut().set("set-cookie", &cookie)?;
     }
