@@ -1,7 +1,8 @@
 //! `cargo xtask bench-profile [ingest|proxy]`: where the worker's isolate spends its CPU under the
 //! bench's load, as V8 CPU profiles (`target/bench/*.cpuprofile`, for Chrome DevTools) and a list
 //! of the functions with the most self time. `ingest` profiles the worker and then its JS peer
-//! posting the bench batch; `proxy` profiles consented product page loads.
+//! posting the bench batch; `proxy` the worker and then the pass-through peer serving consented
+//! product page loads.
 
 use super::edge::{ingest, stores, BROWSER, CONSENTED, PDP};
 use super::isolate::profile_during;
@@ -45,22 +46,18 @@ pub fn run(what: Option<&str>) -> Result<(), String> {
             )?;
         }
         "proxy" => {
-            let client = Client::default();
-            let url = format!("{}{PDP}", stack.worker_url);
-            let headers = [("cookie", CONSENTED), ("user-agent", BROWSER)];
-            println!("\n[profile] sfcc-clerk, consented product page loads");
-            profile_during(
+            let pass = JsWorker::passthrough(&stack.storefront.base_url, PDP)?;
+            profile_pages(
+                "sfcc-clerk",
+                &stack.worker_url,
                 stack.inspector_port(),
-                SECONDS,
                 &dir.join("proxy-rust.cpuprofile"),
-                || {
-                    let r = client.get(&url, &headers);
-                    if r.status == 200 {
-                        Ok(())
-                    } else {
-                        Err(format!("{url} answered {}", r.status))
-                    }
-                },
+            )?;
+            profile_pages(
+                "pass-through",
+                &pass.url,
+                pass.inspector,
+                &dir.join("proxy-passthrough.cpuprofile"),
             )?;
         }
         other => {
@@ -90,5 +87,26 @@ fn profile_ingest(
         ingest(url, body, pgid, 4, 5, 0).map(drop)
     })?;
     println!("[profile] {calls} calls of 50 events while profiling");
+    Ok(())
+}
+
+/// Profiles one worker (at `base`, inspector `port`) while consented product pages load one
+/// after another, and says how many.
+fn profile_pages(name: &str, base: &str, port: u16, out: &std::path::Path) -> Result<(), String> {
+    println!("\n[profile] {name}, consented product page loads");
+    let client = Client::default();
+    let url = format!("{base}{PDP}");
+    let headers = [("cookie", CONSENTED), ("user-agent", BROWSER)];
+    let mut loads = 0;
+    profile_during(port, SECONDS, out, || {
+        loads += 1;
+        let r = client.get(&url, &headers);
+        if r.status == 200 {
+            Ok(())
+        } else {
+            Err(format!("{url} answered {}", r.status))
+        }
+    })?;
+    println!("[profile] {loads} page loads while profiling");
     Ok(())
 }
