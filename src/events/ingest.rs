@@ -7,7 +7,9 @@ use crate::qa::receipts;
 use serde_json::json;
 use sfcc_clerk_core::capture::{consent_from, forwarding, limit_key, Forwarding, LIMIT_PERIOD_S};
 use sfcc_clerk_core::event::trace::Receipt;
-use sfcc_clerk_core::event::{normalize_each, IngestContext, Normalized, Refused, Source};
+use sfcc_clerk_core::event::{
+    normalize_each, EventError, IngestContext, Normalized, Refused, Source,
+};
 use sfcc_clerk_core::identity::{visitor_from_cookie_header, visitor_set_cookie, VisitorId};
 use sfcc_clerk_core::retry::Envelope;
 use worker::{Request, Response, Result};
@@ -136,7 +138,11 @@ pub async fn ingest(mut req: Request, ctx: &Ctx) -> Result<Response> {
     // Each event is taken or refused on its own; a call with nothing but refused events is
     // refused, naming the first.
     if let (true, Some(first)) = (events.is_empty(), refused.first()) {
-        let error = format!("event {}: {}", first.index, first.reason);
+        let error = EventError::Invalid {
+            index: first.index,
+            reason: first.reason.clone(),
+        }
+        .to_string();
         let body = naming_refused(json!({ "error": error }), &refused);
         return Response::from_json(&body).map(|r| r.with_status(400));
     }
