@@ -6,6 +6,8 @@
 //       prints the functions with the most self time, as `self_ms total_ms name url`.
 //   node bench/inspect.mjs PORT heap SECONDS EVERY_S
 //       prints the isolate's JS heap (used and total, MiB) every EVERY_S for SECONDS.
+//   node bench/inspect.mjs PORT retained SECONDS EVERY_S
+//       the same after a full garbage collection each time: what the isolate holds on to.
 //
 // Uses the `ws` package wrangler installs; nothing leaves 127.0.0.1.
 
@@ -17,8 +19,8 @@ const WebSocket = require("ws");
 
 const [port, command, secondsArg, extra] = process.argv.slice(2);
 const seconds = Number(secondsArg);
-if (!port || !["profile", "heap"].includes(command) || !(seconds > 0)) {
-  console.error("usage: inspect.mjs PORT profile SECONDS OUT | PORT heap SECONDS EVERY_S");
+if (!port || !["profile", "heap", "retained"].includes(command) || !(seconds > 0)) {
+  console.error("usage: inspect.mjs PORT profile SECONDS OUT | PORT heap|retained SECONDS EVERY_S");
   process.exit(2);
 }
 
@@ -42,8 +44,10 @@ function session(url) {
   const ws = new WebSocket(url);
   let next = 1;
   const pending = new Map();
+  const contexts = [];
   ws.on("message", (data) => {
     const msg = JSON.parse(data.toString());
+    if (msg.method === "Runtime.executionContextCreated") contexts.push(msg.params.context.id);
     const waiter = msg.id && pending.get(msg.id);
     if (!waiter) return;
     pending.delete(msg.id);
@@ -56,6 +60,7 @@ function session(url) {
   });
   return {
     opened,
+    contexts,
     send(method, params = {}) {
       const id = next++;
       ws.send(JSON.stringify({ id, method, params }));
@@ -111,6 +116,29 @@ async function codeAt(scriptId, line, column) {
   }
 }
 
+/** The size of the isolate's WebAssembly memories (the Rust heap lives in one), bytes. */
+async function wasmMemoryBytes() {
+  try {
+    const group = "sfcc-clerk-inspect";
+    if (s.contexts.length === 0) {
+      await s.send("Runtime.enable");
+      await sleep(100);
+    }
+    const contextId = s.contexts[0];
+    const proto = await s.send("Runtime.evaluate", { expression: "WebAssembly.Memory.prototype", objectGroup: group, contextId });
+    const { objects } = await s.send("Runtime.queryObjects", { prototypeObjectId: proto.result.objectId, objectGroup: group });
+    const { result } = await s.send("Runtime.callFunctionOn", {
+      objectId: objects.objectId,
+      functionDeclaration: "function () { return this.reduce((n, m) => n + m.buffer.byteLength, 0); }",
+      returnByValue: true,
+    });
+    await s.send("Runtime.releaseObjectGroup", { objectGroup: group });
+    return result.value;
+  } catch {
+    return undefined;
+  }
+}
+
 if (command === "profile") {
   await s.send("Debugger.enable");
   await s.send("Profiler.enable");
@@ -134,9 +162,12 @@ if (command === "profile") {
   const every = Number(extra ?? 5);
   const started = Date.now();
   while (Date.now() - started < seconds * 1000) {
+    if (command === "retained") await s.send("HeapProfiler.collectGarbage");
     const { usedSize, totalSize } = await s.send("Runtime.getHeapUsage");
     const mib = (b) => (b / 1048576).toFixed(1);
-    console.log(`${((Date.now() - started) / 1000).toFixed(0)}s\tused ${mib(usedSize)} MiB\ttotal ${mib(totalSize)} MiB`);
+    const wasm = await wasmMemoryBytes();
+    const linear = wasm === undefined ? "" : `\twasm memory ${mib(wasm)} MiB`;
+    console.log(`${((Date.now() - started) / 1000).toFixed(0)}s\tused ${mib(usedSize)} MiB\ttotal ${mib(totalSize)} MiB${linear}`);
     await sleep(every * 1000);
   }
 }

@@ -29,9 +29,10 @@ const USAGE: &str = "usage: cargo xtask <command>
                      normalization, wasm sizes, proxy latency against a pass-through worker,
                      ingest of the worker and of its JS peer, and a full re-index of each N
                      generated products (default 10000); a table, and target/bench/bench.json
-  bench-profile [ingest|proxy]
+  bench-profile [ingest|proxy|latency]
                      CPU profile of the worker's isolate (and the JS peer's, for ingest)
-                     under the bench's load; top functions, and target/bench/*.cpuprofile
+                     under the bench's load; top functions, and target/bench/*.cpuprofile;
+                     latency: the slowest page loads of the worker and of pass-through variants
   fuzz [--seconds N] run every fuzz target (fuzz/) for N seconds each (default 300), keeping
                      what it finds in fuzz/target/corpus; a crash is saved under fuzz/artifacts
   setup [--browser]  only install what is missing";

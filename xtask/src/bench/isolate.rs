@@ -7,11 +7,28 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
-/// Samples the isolate's JS heap every few seconds until dropped; keeps the largest figure.
+/// Samples the isolate's JS heap and its WebAssembly memory (where the Rust heap lives) every few
+/// seconds until dropped; keeps the largest figures.
 pub struct HeapWatch {
     child: Child,
     reader: Option<JoinHandle<()>>,
-    peak_used_mib: Arc<Mutex<Option<f64>>>,
+    peaks: Arc<Mutex<Peaks>>,
+}
+
+/// The largest figures a [`HeapWatch`] has seen, MiB.
+#[derive(Clone, Copy, Default)]
+pub struct Peaks {
+    /// JS heap in use.
+    pub js_heap_mib: Option<f64>,
+    /// WebAssembly memory.
+    pub wasm_mib: Option<f64>,
+}
+
+fn larger(seen: Option<f64>, sample: Option<f64>) -> Option<f64> {
+    match (seen, sample) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    }
 }
 
 /// Starts `node bench/inspect.mjs PORT ARGS…` on the isolate behind inspector `port`.
@@ -35,29 +52,28 @@ impl HeapWatch {
     pub fn start(port: u16, label: &str) -> Result<Self, String> {
         let mut child = inspect(port, &["heap", "86400", EVERY_S], Stdio::piped())?;
         let stdout = child.stdout.take().ok_or("no output of the heap watch")?;
-        let peak = Arc::new(Mutex::new(None));
-        let seen = peak.clone();
+        let peaks = Arc::new(Mutex::new(Peaks::default()));
+        let seen = peaks.clone();
         let label = label.to_string();
         let reader = std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
                 println!("  [{label}] {line}");
-                if let Some(used) = used_mib(&line) {
-                    if let Ok(mut p) = seen.lock() {
-                        *p = Some(p.map_or(used, |q: f64| q.max(used)));
-                    }
+                if let Ok(mut p) = seen.lock() {
+                    p.js_heap_mib = larger(p.js_heap_mib, mib_after(&line, "used "));
+                    p.wasm_mib = larger(p.wasm_mib, mib_after(&line, "wasm memory "));
                 }
             }
         });
         Ok(Self {
             child,
             reader: Some(reader),
-            peak_used_mib: peak,
+            peaks,
         })
     }
 
-    /// The largest heap in use seen so far, MiB.
-    pub fn peak_used_mib(&self) -> Option<f64> {
-        self.peak_used_mib.lock().ok().and_then(|p| *p)
+    /// The largest figures seen so far.
+    pub fn peaks(&self) -> Peaks {
+        self.peaks.lock().map(|p| *p).unwrap_or_default()
     }
 }
 
@@ -72,9 +88,10 @@ impl Drop for HeapWatch {
     }
 }
 
-/// The `used` figure of one `inspect.mjs heap` line (`12s  used 3.1 MiB  total 5.0 MiB`).
-fn used_mib(line: &str) -> Option<f64> {
-    let rest = line.split("used ").nth(1)?;
+/// The figure after `label` in one `inspect.mjs heap` line
+/// (`12s  used 3.1 MiB  total 5.0 MiB  wasm memory 2.4 MiB`).
+fn mib_after(line: &str, label: &str) -> Option<f64> {
+    let rest = line.split(label).nth(1)?;
     rest.split_whitespace().next()?.parse().ok()
 }
 
@@ -115,11 +132,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reads_the_used_heap_of_a_sample_line() {
-        assert_eq!(
-            used_mib("35s\tused 412.5 MiB\ttotal 430.0 MiB"),
-            Some(412.5)
-        );
-        assert_eq!(used_mib("profiling for 5 s"), None);
+    fn reads_the_figures_of_a_sample_line() {
+        let line = "35s\tused 412.5 MiB\ttotal 430.0 MiB\twasm memory 2.4 MiB";
+        assert_eq!(mib_after(line, "used "), Some(412.5));
+        assert_eq!(mib_after(line, "wasm memory "), Some(2.4));
+        assert_eq!(mib_after("profiling for 5 s", "used "), None);
+    }
+
+    #[test]
+    fn keeps_the_larger_figure() {
+        assert_eq!(larger(None, Some(2.0)), Some(2.0));
+        assert_eq!(larger(Some(3.0), Some(2.0)), Some(3.0));
+        assert_eq!(larger(Some(3.0), None), Some(3.0));
     }
 }

@@ -89,6 +89,38 @@ impl JsWorker {
         )
     }
 
+    /// The pass-through with the worker's bindings (local D1, KV, Queues and rate limiter, as
+    /// `wrangler.toml` declares them; its queues without consumers): what they cost a request
+    /// that does not use them.
+    pub fn bound(origin: &str, ready_path: &str) -> Result<Self, String> {
+        let root = project_root();
+        let config = root.join("target/bench/passthrough-bound.toml");
+        let text = std::fs::read_to_string(root.join("wrangler.toml"))
+            .map_err(|e| format!("reading wrangler.toml: {e}"))?;
+        std::fs::write(&config, bound_config(&text, &root))
+            .map_err(|e| format!("writing {}: {e}", config.display()))?;
+        Self::start(
+            "bound",
+            &["--config", &config.to_string_lossy()],
+            &[("ORIGIN", origin.to_string())],
+            ready_path,
+        )
+    }
+
+    /// The pass-through that also prepends `markup` to each page's `<head>` (`HTMLRewriter`, as
+    /// the worker injects its beacon).
+    pub fn injecting(origin: &str, ready_path: &str, markup: &str) -> Result<Self, String> {
+        Self::start(
+            "injecting",
+            &["--config", "bench/passthrough.toml"],
+            &[
+                ("ORIGIN", origin.to_string()),
+                ("INJECT", markup.to_string()),
+            ],
+            ready_path,
+        )
+    }
+
     /// `bench/normalize-peer.js` (config `bench/normalize-peer.toml`) with the stores given as
     /// `[{"name", "currency"}]` JSON.
     pub fn normalize_peer(stores: &str) -> Result<Self, String> {
@@ -106,11 +138,56 @@ impl JsWorker {
     }
 }
 
+/// `wrangler.toml` (`text`) for `bench/passthrough.js`: its name, entry and paths (absolute, from
+/// `root`) changed, without its build step and queue consumers.
+fn bound_config(text: &str, root: &std::path::Path) -> String {
+    let path = |p: &str| format!("{:?}", root.join(p).display().to_string());
+    let (mut out, mut table, mut keep) = (String::new(), false, true);
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            table = true;
+            keep = !matches!(trimmed, "[build]" | "[[queues.consumers]]");
+        }
+        let key = trimmed.split_once(" = ").map(|(k, _)| k);
+        let line = match key {
+            _ if !keep => continue,
+            Some("name") if !table => "name = \"sfcc-clerk-passthrough-bound\"".to_string(),
+            Some("main") if !table => format!("main = {}", path("bench/passthrough.js")),
+            Some("directory") => format!("directory = {}", path("build/assets")),
+            Some("migrations_dir") => format!("migrations_dir = {}", path("migrations")),
+            _ => line.to_string(),
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
 impl Drop for JsWorker {
     fn drop(&mut self) {
         // SAFETY: kill(2) with the negated id of the process group this bench started.
         unsafe { libc::kill(-(self.child.id() as i32), libc::SIGTERM) };
         let _ = self.child.wait();
         let _ = std::fs::remove_dir_all(&self.state);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bound_config_keeps_the_bindings_and_runs_the_pass_through() {
+        let text = "name = \"sfcc-clerk\"\nmain = \"build/index.js\"\n[build]\ncommand = \"sh x\"\n\
+                    [assets]\ndirectory = \"build/assets\"\n[[ratelimits]]\nname = \"BEACON_LIMIT\"\n\
+                    [[queues.producers]]\nbinding = \"EVENTS\"\n[[queues.consumers]]\nqueue = \"q\"\n";
+        let out = bound_config(text, std::path::Path::new("/p"));
+        assert_eq!(
+            out,
+            "name = \"sfcc-clerk-passthrough-bound\"\nmain = \"/p/bench/passthrough.js\"\n\
+             [assets]\ndirectory = \"/p/build/assets\"\n[[ratelimits]]\nname = \"BEACON_LIMIT\"\n\
+             [[queues.producers]]\nbinding = \"EVENTS\"\n"
+        );
     }
 }

@@ -1,11 +1,12 @@
-//! `cargo xtask bench-profile [ingest|proxy]`: where the worker's isolate spends its CPU under the
-//! bench's load, as V8 CPU profiles (`target/bench/*.cpuprofile`, for Chrome DevTools) and a list
-//! of the functions with the most self time. `ingest` profiles the worker and then its JS peer
-//! posting the bench batch; `proxy` the worker and then the pass-through peer serving consented
-//! product page loads.
+//! `cargo xtask bench-profile [ingest|proxy|latency]`: where the worker's isolate spends its CPU
+//! under the bench's load, as V8 CPU profiles (`target/bench/*.cpuprofile`, for Chrome DevTools)
+//! and a list of the functions with the most self time. `ingest` profiles the worker and then its
+//! JS peer posting the bench batch; `proxy` the worker and then the pass-through peer serving
+//! consented product page loads; `latency` lists the slowest page loads of the worker and of
+//! variants of the pass-through ([`latency`]).
 
-use super::edge::{ingest, stores, BROWSER, CONSENTED, PDP};
-use super::isolate::profile_during;
+use super::edge::{ingest, load_times, stores, BROWSER, CONSENTED, PDP};
+use super::isolate::{profile_during, HeapWatch};
 use super::peer::JsWorker;
 use sfcc_clerk_e2e::{project_root, Client, Stack, StackOptions};
 
@@ -60,9 +61,10 @@ pub fn run(what: Option<&str>) -> Result<(), String> {
                 &dir.join("proxy-passthrough.cpuprofile"),
             )?;
         }
+        "latency" => latency(&stack)?,
         other => {
             return Err(format!(
-                "bench-profile: no profile {other:?} (ingest or proxy)"
+                "bench-profile: no profile {other:?} (ingest, proxy or latency)"
             ))
         }
     }
@@ -108,5 +110,71 @@ fn profile_pages(name: &str, base: &str, port: u16, out: &std::path::Path) -> Re
         }
     })?;
     println!("[profile] {loads} page loads while profiling");
+    Ok(())
+}
+
+/// Sequential page loads of each target, interleaved, with the slowest loads of each (round and
+/// ms) and the raw times in `target/bench/latency-raw.json`: where the proxy's slowest loads come
+/// from. Besides the worker, the pass-through three times over (a stack given more of the loads),
+/// the pass-through injecting markup with the runtime's `HTMLRewriter` as the worker does, and
+/// the pass-through with the worker's bindings (local D1, KV, Queues, rate limiter).
+fn latency(stack: &Stack) -> Result<(), String> {
+    let origin = stack.storefront.base_url.clone();
+    let pass = JsWorker::passthrough(&origin, PDP)?;
+    let script = "<script>window.dataLayer=window.dataLayer||[];</script>".repeat(20);
+    let inject = JsWorker::injecting(&origin, PDP, &script)?;
+    let bound = JsWorker::bound(&origin, PDP)?;
+    let worker = stack.worker_url.as_str();
+    let targets = [
+        ("storefront directly", origin.as_str(), CONSENTED),
+        ("pass-through", pass.url.as_str(), CONSENTED),
+        ("pass-through, again", pass.url.as_str(), CONSENTED),
+        ("pass-through, third", pass.url.as_str(), CONSENTED),
+        (
+            "pass-through + HTMLRewriter",
+            inject.url.as_str(),
+            CONSENTED,
+        ),
+        ("pass-through, bindings", bound.url.as_str(), CONSENTED),
+        ("sfcc-clerk, unanswered", worker, ""),
+        ("sfcc-clerk, consented", worker, CONSENTED),
+    ];
+    let plain: Vec<_> = targets.iter().map(|t| (t.1, t.2, BROWSER)).collect();
+    let heap = HeapWatch::start(stack.inspector_port(), "worker isolate")?;
+    let times = load_times(&Client::default(), &plain)?;
+    drop(heap);
+    println!(
+        "\n{:30} {:>7} {:>7} {:>7} {:>7}  slowest loads (round: ms)",
+        "target", "p50", "p90", "p99", "max"
+    );
+    for ((name, ..), ms) in targets.iter().zip(&times) {
+        let mut sorted = ms.clone();
+        sorted.sort_by(f64::total_cmp);
+        let at = |p: f64| sorted[((sorted.len() as f64 - 1.0) * p).round() as usize];
+        let mut rounds: Vec<usize> = (0..ms.len()).collect();
+        rounds.sort_by(|&a, &b| ms[b].total_cmp(&ms[a]));
+        let slowest: Vec<String> = rounds
+            .iter()
+            .take(8)
+            .map(|&r| format!("{r}: {:.1}", ms[r]))
+            .collect();
+        println!(
+            "{name:30} {:7.2} {:7.2} {:7.2} {:7.2}  {}",
+            at(0.5),
+            at(0.9),
+            at(0.99),
+            at(1.0),
+            slowest.join("  ")
+        );
+    }
+    let raw: serde_json::Map<String, serde_json::Value> = targets
+        .iter()
+        .zip(&times)
+        .map(|((name, ..), ms)| (name.to_string(), serde_json::json!(ms)))
+        .collect();
+    let out = project_root().join("target/bench/latency-raw.json");
+    std::fs::write(&out, serde_json::Value::from(raw).to_string())
+        .map_err(|e| format!("writing {}: {e}", out.display()))?;
+    println!("raw load times: {}", out.display());
     Ok(())
 }

@@ -45,7 +45,7 @@ pub fn run_one(products: u64) -> Result<(), String> {
         || stack.admin_get("sync-runs").to_string(),
     );
     let wall = started.elapsed().as_secs_f64();
-    let peak_heap = heap.peak_used_mib();
+    let peaks = heap.peaks();
     drop(heap);
     let held = stack.clerk_counts()["products"].as_u64().unwrap_or(0);
     let sent = finished["upserted"].as_u64().unwrap_or(0);
@@ -89,13 +89,22 @@ pub fn run_one(products: u64) -> Result<(), String> {
             &format!("re-index of {n} products, held by sandbox Clerk after"),
         ),
     ];
-    if let Some(mib) = peak_heap {
+    if let Some(mib) = peaks.js_heap_mib {
         println!("  worker isolate: largest JS heap in use {mib:.1} MiB (sampled every 5 s)");
         lines.push(figure_line(
             &format!("reindex_{n}_peak_worker_heap_mib"),
             mib,
             "MiB",
             &format!("re-index of {n} products, worker isolate's JS heap in use, peak"),
+        ));
+    }
+    if let Some(mib) = peaks.wasm_mib {
+        println!("  worker isolate: largest WebAssembly memory (the Rust heap) {mib:.1} MiB");
+        lines.push(figure_line(
+            &format!("reindex_{n}_peak_worker_wasm_mib"),
+            mib,
+            "MiB",
+            &format!("re-index of {n} products, worker's WebAssembly memory, peak"),
         ));
     }
     println!("  peak resident memory per process:");
