@@ -21,6 +21,9 @@ extern "C" {
         selector: &str,
         handlers: &js_sys::Object,
     ) -> Result<HTMLRewriter, JsValue>;
+    /// Handlers of the whole document (`end`: the last of it has been rewritten).
+    #[wasm_bindgen(method, js_name = onDocument)]
+    fn on_document(this: &HTMLRewriter, handlers: &js_sys::Object) -> HTMLRewriter;
     #[wasm_bindgen(method, catch)]
     fn transform(
         this: &HTMLRewriter,
@@ -101,8 +104,17 @@ pub async fn read_order(copy: Response, markup: &OrderMarkup) -> worker::Result<
     Ok(scraped)
 }
 
+/// A page being rewritten, and a promise that settles once the rewriter has passed the last of
+/// it on to the shopper (it never settles when the shopper leaves before the end).
+pub struct Rewritten {
+    /// The page, streamed.
+    pub response: Response,
+    /// Resolves at the end of the document.
+    pub streamed: js_sys::Promise,
+}
+
 /// `response` with `html` as the first child of its `<head>`, streamed. The body is not buffered.
-pub fn prepend_to_head(response: Response, html: String) -> worker::Result<Response> {
+pub fn prepend_to_head(response: Response, html: String) -> worker::Result<Rewritten> {
     let options = js_sys::Object::new();
     js_sys::Reflect::set(&options, &"html".into(), &JsValue::TRUE)?;
     let handler = Closure::<dyn FnMut(Element)>::new(move |el: Element| {
@@ -110,9 +122,21 @@ pub fn prepend_to_head(response: Response, html: String) -> worker::Result<Respo
     });
     let handlers = js_sys::Object::new();
     js_sys::Reflect::set(&handlers, &"element".into(), &handler.into_js_value())?;
-    let rewriter = HTMLRewriter::new().on("head", &handlers).map_err(js_err)?;
+    let mut end = None;
+    let streamed = js_sys::Promise::new(&mut |resolve, _reject| end = Some(resolve));
+    let document = js_sys::Object::new();
+    if let Some(resolve) = end {
+        js_sys::Reflect::set(&document, &"end".into(), &resolve)?;
+    }
+    let rewriter = HTMLRewriter::new()
+        .on("head", &handlers)
+        .map_err(js_err)?
+        .on_document(&document);
     let transformed = rewriter
         .transform(&web_sys::Response::from(response))
         .map_err(|e| worker::Error::JsError(format!("{e:?}")))?;
-    Ok(Response::from(transformed))
+    Ok(Rewritten {
+        response: Response::from(transformed),
+        streamed,
+    })
 }

@@ -1,7 +1,9 @@
 //! The storefront proxy: every request the worker does not serve itself goes to the origin
 //! unchanged, and the response comes back unchanged (streamed; redirects passed through). On the
 //! way, the core recognizes shopper actions in the request and decides, from consent and the user
-//! agent, what may be forwarded; the events go to the `events` queue after the response is sent.
+//! agent, what may be forwarded; the events go to the `events` queue once the page has reached the
+//! shopper (the end of a rewritten page, or a few seconds at most), so tracking never holds a
+//! page up.
 //! HTML pages get the core's beacon script at the top of `<head>` (streamed through
 //! `HTMLRewriter`), which forwards the page's own `dataLayer` sightings under the same page id
 //! and holds what happened before the shopper answered the consent banner. Tracking never fails
@@ -12,6 +14,7 @@ use crate::platform::queues::enqueue_all;
 use crate::platform::{now_ms, random};
 use crate::qa::receipts;
 use crate::routes::BEACON_PATH;
+use futures_util::future::select;
 use sfcc_clerk_core::capture::{
     beacon_script, capture, consent_from, forwarding, is_bot, is_static_asset, needs_form,
     order_event, server_event, site_of_path, Beacon, Forwarding, OrderMarkup, RequestFacts,
@@ -21,9 +24,12 @@ use sfcc_clerk_core::event::trace::Receipt;
 use sfcc_clerk_core::event::{Event, IngestContext, Source};
 use sfcc_clerk_core::identity::{plan_identity, VisitorId};
 use sfcc_clerk_core::retry::Envelope;
+use std::pin::pin;
+use std::time::Duration;
 use wasm_bindgen::JsValue;
+use worker::wasm_bindgen_futures::JsFuture;
 use worker::{
-    Context, D1Database, Env, Fetch, Method, Queue, Request, RequestInit, RequestRedirect,
+    Context, D1Database, Delay, Env, Fetch, Method, Queue, Request, RequestInit, RequestRedirect,
     Response, Result,
 };
 
@@ -150,6 +156,8 @@ pub async fn handle(
     // A QA browser's events are recorded per page, and its pages load the validator.
     let qa = crate::qa::active(ctx, &cookies).await;
     let mut held = Vec::new();
+    // Queued once the page has reached the shopper: tracking work never holds a page up.
+    let mut to_queue = None;
     if let Some(captured) = captured {
         let input = IngestContext {
             store: &store.config.name,
@@ -162,7 +170,7 @@ pub async fn handle(
         };
         let event = server_event(&captured, &page_id, &input);
         match decision {
-            Forwarding::WithIdentity | Forwarding::Anonymous => queue_later(env, wctx, event, qa),
+            Forwarding::WithIdentity | Forwarding::Anonymous => to_queue = Some(event),
             // Not persisted: the page holds it until the shopper answers the banner.
             Forwarding::Hold => {
                 held.push(event.held_form(&page_id));
@@ -196,6 +204,7 @@ pub async fn handle(
         };
         queue_order_later(env, wctx, response.cloned()?, markup.clone(), order);
     }
+    let mut streamed = None;
     if is_html {
         let script = beacon_script(&Beacon {
             endpoint: BEACON_PATH,
@@ -210,7 +219,12 @@ pub async fn handle(
         } else {
             script
         };
-        response = inject::prepend_to_head(response, markup)?;
+        let rewritten = inject::prepend_to_head(response, markup)?;
+        response = rewritten.response;
+        streamed = Some(rewritten.streamed);
+    }
+    if let Some(event) = to_queue {
+        queue_later(env, wctx, event, qa, streamed);
     }
 
     if !identity.set_cookies.is_empty() {
@@ -311,14 +325,32 @@ fn queue_order_later(
     });
 }
 
-/// Queues an event after the response has gone out (recording a QA browser's receipt first); a
+/// How long a captured event waits for its page to reach the shopper before it is queued anyway
+/// (a shopper who leaves mid-page ends the page early, and the rewriter never sees its end).
+const PAGE_WAIT: Duration = Duration::from_secs(3);
+
+/// Queues an event after the response has gone out — once `streamed` (the end of a rewritten
+/// page) settles, or [`PAGE_WAIT`] has passed — recording a QA browser's receipt first; a
 /// failure is logged, never the page's.
-fn queue_later(env: &Env, wctx: &Context, event: Event, qa: bool) {
+fn queue_later(
+    env: &Env,
+    wctx: &Context,
+    event: Event,
+    qa: bool,
+    streamed: Option<js_sys::Promise>,
+) {
     let Some(queue) = events_queue(env) else {
         return;
     };
     let db = receipts_db(env, qa);
-    wctx.wait_until(async move { queue_captured(&queue, db.as_ref(), event).await });
+    wctx.wait_until(async move {
+        if let Some(streamed) = streamed {
+            let end = JsFuture::from(streamed);
+            let waited = Delay::from(PAGE_WAIT);
+            select(pin!(end), pin!(waited)).await;
+        }
+        queue_captured(&queue, db.as_ref(), event).await
+    });
 }
 
 /// Why a QA browser's sighting was handed to the page to hold.

@@ -2,7 +2,8 @@
 //! from the traffic reach Clerk's tracking endpoints as consent allows, bots are not tracked.
 
 use serde_json::{json, Value};
-use sfcc_clerk_e2e::{wait_for, Stack, StackOptions};
+use sfcc_clerk_e2e::{wait_for, Stack, StackOptions, ADMIN_TOKEN};
+use std::io::Read;
 use std::time::Duration;
 
 const SITE: &str = "/on/demandware.store/Sites-RefArch-Site/en_US";
@@ -285,4 +286,122 @@ fn a_login_links_the_visitor_once_another_customer_gets_a_fresh_one_and_logout_e
     ];
     expected.sort_by_key(|v| v.to_string());
     assert_eq!(log, expected);
+}
+
+/// What the worker's QA trace holds for page `page` (asked with the admin token).
+fn trace(stack: &Stack, page: &str) -> Value {
+    let reply = stack.client.get(
+        &format!("{}/__sfcc-clerk/qa/events?page={page}", stack.worker_url),
+        &[("authorization", &format!("Bearer {ADMIN_TOKEN}"))],
+    );
+    assert_eq!(reply.status, 200, "{:?}", reply.json);
+    reply.json
+}
+
+/// Loads a product page through the worker and reads it only up to its `</head>`: the reader
+/// of the rest, and the page id the worker gave the page.
+fn open_page(stack: &Stack, cookie: &str) -> (Box<dyn Read>, String) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let response = agent
+        .get(format!(
+            "{}{SITE}/Product-Show?pid=25518704M",
+            stack.worker_url
+        ))
+        .header("cookie", cookie)
+        .header("user-agent", BROWSER)
+        .call()
+        .expect("the page answers");
+    assert_eq!(response.status(), 200);
+    let mut reader: Box<dyn Read> = Box::new(response.into_body().into_reader());
+    let mut head = Vec::new();
+    let mut chunk = [0u8; 4096];
+    while !String::from_utf8_lossy(&head).contains("</head>") {
+        let n = reader.read(&mut chunk).expect("the head arrives");
+        assert!(n > 0, "the page ended before its </head>");
+        head.extend_from_slice(&chunk[..n]);
+    }
+    let head = String::from_utf8_lossy(&head).into_owned();
+    let at = head.find(r#""page":""#).expect("the beacon names the page") + r#""page":""#.len();
+    let page = head[at..].split('"').next().unwrap_or_default().to_string();
+    (reader, page)
+}
+
+#[test]
+fn a_view_is_queued_once_its_page_has_reached_the_shopper_or_a_few_seconds_on() {
+    let stack = Stack::start(&StackOptions::default()).expect("stack starts");
+    let on = sfcc_clerk_e2e::Client::without_redirects().get(
+        &format!(
+            "{}/__sfcc-clerk/qa/on?token={ADMIN_TOKEN}",
+            stack.worker_url
+        ),
+        &[],
+    );
+    let qa = on
+        .set_cookie
+        .as_deref()
+        .and_then(|c| c.split(';').next())
+        .expect("QA mode gives a cookie")
+        .to_string();
+    let cookie = format!("dw_dnt=0; sfcc_clerk_vid={VISITOR}; {qa}");
+    let slow_tail = |ms: u64| {
+        let reply = stack.client.send(
+            "POST",
+            &format!("{}/__sandbox/storefront/faults", stack.storefront.base_url),
+            &[("content-type", "application/json")],
+            &json!({ "slow_tail_ms": ms }).to_string(),
+        );
+        assert_eq!(reply.status, 200, "{:?}", reply.json);
+    };
+
+    // The storefront sends the body 1.5 s after the head: the worker has passed the head on with
+    // the beacon in it, and queues the view only once the rest has gone out too.
+    slow_tail(1500);
+    let (mut rest, page) = open_page(&stack, &cookie);
+    assert_eq!(
+        trace(&stack, &page)["events"],
+        json!([]),
+        "nothing is queued while the page is still on its way"
+    );
+    let mut body = String::new();
+    rest.read_to_string(&mut body)
+        .expect("the rest of the page");
+    assert!(body.contains("</html>"));
+    let queued = stack.wait_for_value("the view's receipt", Duration::from_secs(10), || {
+        Some(trace(&stack, &page)).filter(|t| t["events"].as_array().is_some_and(|e| !e.is_empty()))
+    });
+    assert_eq!(
+        queued["events"][0]["event_id"],
+        format!("{page}-product_view-25518704M"),
+        "{queued}"
+    );
+
+    // A shopper who leaves mid-page: the rewriter never sees the end, and the view is queued
+    // anyway, a few seconds on — long before the storefront would have finished the page.
+    slow_tail(20_000);
+    let started = std::time::Instant::now();
+    let (rest, left) = open_page(&stack, &cookie);
+    drop(rest);
+    let queued = stack.wait_for_value("the left page's receipt", Duration::from_secs(15), || {
+        Some(trace(&stack, &left)).filter(|t| t["events"].as_array().is_some_and(|e| !e.is_empty()))
+    });
+    assert_eq!(
+        queued["events"][0]["event_id"],
+        format!("{left}-product_view-25518704M")
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "queued before the page's end: {:?}",
+        started.elapsed()
+    );
+    slow_tail(0);
+    // Both views reach Clerk.
+    let views: Vec<Value> = stack
+        .settled_clerk_log(2)
+        .into_iter()
+        .filter(|c| c["endpoint"] == "log/product")
+        .collect();
+    assert_eq!(views.len(), 2, "{views:?}");
 }

@@ -84,7 +84,29 @@ fn show(shop: &Shop, visit: &Visit, page: Page<'_>) -> Result<Response, ShopErro
         main: page.main,
         cart_quantity,
     });
-    Ok(Html(html).into_response())
+    Ok(match faults.slow_tail_ms {
+        0 => Html(html).into_response(),
+        ms => with_slow_tail(html, std::time::Duration::from_millis(ms)),
+    })
+}
+
+/// `html` sent up to the end of its `</head>` at once and the rest after `pause`.
+fn with_slow_tail(mut html: String, pause: std::time::Duration) -> Response {
+    let split = html.find("</head>").map_or(0, |i| i + "</head>".len());
+    let tail = html.split_off(split);
+    let parts =
+        futures_util::stream::unfold((Some(html), Some(tail)), move |(head, tail)| async move {
+            if let Some(head) = head {
+                return Some((Ok::<_, std::convert::Infallible>(head), (None, tail)));
+            }
+            tokio::time::sleep(pause).await;
+            tail.map(|tail| (Ok(tail), (None, None)))
+        });
+    (
+        [(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        axum::body::Body::from_stream(parts),
+    )
+        .into_response()
 }
 
 /// `Home-Show`: featured products; `page_data` only.

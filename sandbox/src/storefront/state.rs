@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// The data-layer break switch: each flag puts exactly one defect into rendered pages.
+/// The break switch: each flag puts exactly one defect into rendered pages (`slow_tail_ms`: into
+/// how they arrive).
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct StorefrontFaults {
@@ -23,6 +24,9 @@ pub struct StorefrontFaults {
     pub email_in_clear: bool,
     /// Data-layer and JSON-LD prices are 10% above the catalog's (what the feed sends).
     pub price_differs_from_feed: bool,
+    /// HTML pages are sent in two parts: up to `</head>` at once, the rest this many
+    /// milliseconds later (0: whole at once), as from a storefront still rendering the body.
+    pub slow_tail_ms: u64,
 }
 
 /// One cart line.

@@ -653,3 +653,22 @@ async fn records_requests_and_serves_assets() {
         json!([])
     );
 }
+
+#[tokio::test]
+async fn a_slow_tail_sends_the_same_page_with_its_body_late() {
+    let r = shop();
+    let pdp = format!("{US}/Product-Show?pid=25518704M");
+    let first = get(&r, &pdp, "dw_dnt=0").await;
+    let cookie = format!("dw_dnt=0; {}", first.cookies().join("; "));
+    let whole = get(&r, &pdp, &cookie).await;
+    let body = json!({"slow_tail_ms": 300}).to_string();
+    let set = call(&r, "POST", "/__sandbox/storefront/faults", &[], &body).await;
+    assert_eq!(set.status, 200, "{}", set.body);
+    let started = std::time::Instant::now();
+    let late = get(&r, &pdp, &cookie).await;
+    assert!(started.elapsed() >= std::time::Duration::from_millis(300));
+    assert_eq!(late.status, 200);
+    assert_eq!(late.headers["content-type"], whole.headers["content-type"]);
+    assert_eq!(late.body, whole.body);
+    assert!(late.body.contains("</head>") && late.body.trim_end().ends_with("</html>"));
+}
