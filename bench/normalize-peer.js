@@ -1,17 +1,20 @@
 // The JS peer for the ingest benchmark (`cargo xtask bench`): `POST /events` done in plain
 // JavaScript the way the Rust worker does it (src/events/ingest.rs with core/src/event/), so the
 // two can be measured side by side under the same wrangler/workerd: the same checks of the request
-// (same-site, JSON content type, size, UTF-8), consent and the first-party visitor id from the
-// cookies, the store from `?store=`, the body parsed and every event checked (types, required
+// (same-site, JSON content type, size, UTF-8), the per-visitor rate limit (the same Workers Rate
+// Limiting binding), consent and the first-party visitor id from the cookies, the store from `?store=`, the body parsed and every event checked (types, required
 // fields, age_ms/time, page ids, order lines), GA4 pushes translated to native events, event ids
 // (request-scoped, or page-scoped so a page's report and the worker's sighting count once), and
 // each event put on a Queue binding as the same JSON text message (`{"attempt":1,"payload":…}`),
-// 100 per sendBatch. Answers as the worker does: 202 with the event ids, or 4xx naming the problem.
+// 100 per sendBatch. Answers as the worker does: 202 with the event ids, 4xx naming the problem,
+// 429 or 503 (the queue refused the call) with `Retry-After`.
 
 const MAX_BODY_BYTES = 64 * 1024;
 const MAX_EVENTS_PER_CALL = 50;
 const MAX_AGE_MS = 24 * 60 * 60 * 1000;
 const VISITOR_COOKIE = "sfcc_clerk_vid";
+const LIMIT_PERIOD_S = 60;
+const QUEUE_RETRY_S = 10;
 const KINDS = ["product_view", "category_view", "search", "add_to_cart", "purchase", "click", "login"];
 const GA4_EVENTS = [
   "view_item", "view_item_list", "search", "select_item", "add_to_cart", "remove_from_cart",
@@ -321,6 +324,18 @@ async function ingest(request, env) {
     return answer(415, { error: "content-type must be application/json" });
   }
   const cookies = headers.get("cookie") || "";
+  if (env.BEACON_LIMIT) {
+    const known = visitorFromCookies(cookies);
+    const ip = (headers.get("cf-connecting-ip") || "").trim();
+    const key = known !== null ? `v:${known}` : ip !== "" ? `ip:${ip}` : "anonymous";
+    // A limiter that cannot answer lets the call through: tracking must not fail shut.
+    const outcome = await env.BEACON_LIMIT.limit({ key }).catch(() => null);
+    if (outcome && !outcome.success) {
+      return answer(429, { error: `too many event posts from this visitor; retry in ${LIMIT_PERIOD_S} s` }, {
+        "retry-after": String(LIMIT_PERIOD_S),
+      });
+    }
+  }
   const decision = forwarding(consentFrom(cookies, headers.get("sec-gpc"), s.cmp), s.mode);
   let visitor = null;
   let setCookie = null;
@@ -363,7 +378,13 @@ async function ingest(request, env) {
     return answer(202, { accepted: 0, dropped: events.length, reason: "no tracking consent", ...named });
   }
   const messages = events.map((e) => ({ body: message(e) }));
-  for (let i = 0; i < messages.length; i += 100) await env.EVENTS.sendBatch(messages.slice(i, i + 100));
+  try {
+    for (let i = 0; i < messages.length; i += 100) await env.EVENTS.sendBatch(messages.slice(i, i + 100));
+  } catch (e) {
+    return answer(503, {
+      error: `the events could not be queued (${e}); none of this call was accepted: send it again in ${QUEUE_RETRY_S} s`,
+    }, { "retry-after": String(QUEUE_RETRY_S) });
+  }
   return answer(202, { accepted: events.length, event_ids: events.map((e) => e.id), ...named }, setCookie ? { "set-cookie": setCookie } : {});
 }
 

@@ -152,7 +152,18 @@ pub(super) fn ingest(
     for _ in 0..warm_up {
         post(&client)?;
     }
-    let per_call = first["accepted"].as_u64().unwrap_or(0) as usize;
+    // Every event of the body counts: a worker that answers with a count must have taken them all.
+    let per_call = serde_json::from_str::<Value>(body)
+        .ok()
+        .and_then(|b| b.as_array().map(Vec::len))
+        .ok_or("the bench body is not an array of events")?;
+    if let Some(accepted) = first.get("accepted").and_then(Value::as_u64) {
+        if accepted as usize != per_call {
+            return Err(format!(
+                "{url} accepted {accepted} of {per_call} events: {first}"
+            ));
+        }
+    }
     let cpu_before = group_cpu_s(pgid, "workerd");
     let runtime_before = runtime_cpu_s(pgid);
     let started = Instant::now();
@@ -265,6 +276,17 @@ pub fn run(figures: &mut Vec<Figure>) -> Result<(), String> {
             WARM_UP,
         )?
     };
+    let floor = {
+        let floor = JsWorker::ingest_floor()?;
+        ingest(
+            &floor.url,
+            &body,
+            floor.pgid(),
+            CLIENTS,
+            CALLS_PER_CLIENT,
+            WARM_UP,
+        )?
+    };
     if rust.ids != js.ids {
         return Err(format!(
             "the JS peer normalized the batch differently: worker ids {}, peer ids {}",
@@ -280,6 +302,10 @@ pub fn run(figures: &mut Vec<Figure>) -> Result<(), String> {
     println!(
         "  JS peer                  {:8.0} events/s  workerd CPU {:.3} ms/event, {:.3} of it in the worker's runtime  (same event ids)",
         js.events_per_s, js.cpu_ms_per_event, js.runtime_cpu_ms_per_event
+    );
+    println!(
+        "  floor (reads, answers)   {:8.0} events/s  workerd CPU {:.3} ms/event, {:.3} of it in the worker's runtime  (bench/ingest-floor.js: the most any worker reaches here, {:.2}× the JS peer)",
+        floor.events_per_s, floor.cpu_ms_per_event, floor.runtime_cpu_ms_per_event, floor.events_per_s / js.events_per_s
     );
 
     // As `wrangler dev` runs it by default: the consumer delivers to sandbox Clerk in the same
@@ -398,6 +424,18 @@ pub fn run(figures: &mut Vec<Figure>) -> Result<(), String> {
             "×",
         )
         .against(Target::AtLeast(OVER_JS)),
+        Figure::new(
+            "ingest_floor_events_per_s",
+            "  floor: a worker that only reads each post and answers 202",
+            floor.events_per_s,
+            "events/s",
+        ),
+        Figure::new(
+            "ingest_floor_over_js",
+            "  floor over JS peer: the most any worker could show here",
+            floor.events_per_s / js.events_per_s,
+            "×",
+        ),
         Figure::new(
             "ingest_with_delivery_events_per_s",
             "  ingest, one client, consumer delivering meanwhile",

@@ -1,6 +1,7 @@
 //! The JavaScript workers the bench measures the Rust worker against, each under its own
 //! `wrangler dev` (the same wrangler and workerd as the worker): `bench/passthrough.js`, a plain
-//! pass-through to the storefront, and `bench/normalize-peer.js`, the ingest done in JS.
+//! pass-through to the storefront, `bench/normalize-peer.js`, the ingest done in JS, and
+//! `bench/ingest-floor.js`, a worker that only reads each post and answers.
 
 use sfcc_clerk_e2e::{project_root, tool_env, Client};
 use std::net::TcpListener;
@@ -128,6 +129,17 @@ impl JsWorker {
             "normalize-peer",
             &["--config", "bench/normalize-peer.toml"],
             &[("STORES", stores.to_string())],
+            "/health",
+        )
+    }
+
+    /// `bench/ingest-floor.js` (config `bench/ingest-floor.toml`): reads each post and answers
+    /// 202, nothing else.
+    pub fn ingest_floor() -> Result<Self, String> {
+        Self::start(
+            "ingest-floor",
+            &["--config", "bench/ingest-floor.toml"],
+            &[],
             "/health",
         )
     }
