@@ -5,7 +5,10 @@
 //       samples the isolate's CPU for SECONDS, writes the profile (open it in Chrome DevTools) and
 //       prints the functions with the most self time, as `self_ms total_ms name url`.
 //   node bench/inspect.mjs PORT heap SECONDS EVERY_S
-//       prints the isolate's JS heap (used and total, MiB) every EVERY_S for SECONDS.
+//       prints the isolate's JS heap (used and total, MiB) every EVERY_S for SECONDS; ended with
+//       SIGTERM, it prints the size of the isolate's WebAssembly memory last (where the Rust heap
+//       lives; it only grows, so its size at the end is its peak; finding it walks the heap, a
+//       full collection, so it is read once).
 //   node bench/inspect.mjs PORT retained SECONDS EVERY_S
 //       the same after a full garbage collection each time: what the isolate holds on to.
 //
@@ -120,10 +123,6 @@ async function codeAt(scriptId, line, column) {
 async function wasmMemoryBytes() {
   try {
     const group = "sfcc-clerk-inspect";
-    if (s.contexts.length === 0) {
-      await s.send("Runtime.enable");
-      await sleep(100);
-    }
     const contextId = s.contexts[0];
     const proto = await s.send("Runtime.evaluate", { expression: "WebAssembly.Memory.prototype", objectGroup: group, contextId });
     const { objects } = await s.send("Runtime.queryObjects", { prototypeObjectId: proto.result.objectId, objectGroup: group });
@@ -159,15 +158,20 @@ if (command === "profile") {
     console.log(`${r.self.toFixed(1)}\t${r.total.toFixed(1)}\t${k}${code}`);
   }
 } else {
+  // Contexts are announced on enabling: the WebAssembly memory is looked up in one at the end.
+  await s.send("Runtime.enable");
+  process.on("SIGTERM", async () => {
+    const bytes = await wasmMemoryBytes();
+    if (bytes !== undefined) console.log(`wasm memory ${(bytes / 1048576).toFixed(1)} MiB`);
+    process.exit(0);
+  });
   const every = Number(extra ?? 5);
   const started = Date.now();
   while (Date.now() - started < seconds * 1000) {
     if (command === "retained") await s.send("HeapProfiler.collectGarbage");
     const { usedSize, totalSize } = await s.send("Runtime.getHeapUsage");
     const mib = (b) => (b / 1048576).toFixed(1);
-    const wasm = await wasmMemoryBytes();
-    const linear = wasm === undefined ? "" : `\twasm memory ${mib(wasm)} MiB`;
-    console.log(`${((Date.now() - started) / 1000).toFixed(0)}s\tused ${mib(usedSize)} MiB\ttotal ${mib(totalSize)} MiB${linear}`);
+    console.log(`${((Date.now() - started) / 1000).toFixed(0)}s\tused ${mib(usedSize)} MiB\ttotal ${mib(totalSize)} MiB`);
     await sleep(every * 1000);
   }
 }

@@ -7,28 +7,21 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
-/// Samples the isolate's JS heap and its WebAssembly memory (where the Rust heap lives) every few
-/// seconds until dropped; keeps the largest figures.
+/// Samples the isolate's JS heap every few seconds until finished; keeps the largest figure, and
+/// reads the isolate's WebAssembly memory (where the Rust heap lives) at the end.
 pub struct HeapWatch {
     child: Child,
     reader: Option<JoinHandle<()>>,
-    peaks: Arc<Mutex<Peaks>>,
+    figures: Arc<Mutex<Memory>>,
 }
 
-/// The largest figures a [`HeapWatch`] has seen, MiB.
+/// What a [`HeapWatch`] saw, MiB.
 #[derive(Clone, Copy, Default)]
-pub struct Peaks {
-    /// JS heap in use.
-    pub js_heap_mib: Option<f64>,
-    /// WebAssembly memory.
+pub struct Memory {
+    /// The largest JS heap in use sampled.
+    pub peak_js_heap_mib: Option<f64>,
+    /// The WebAssembly memory at the end: it only grows, so this is its peak.
     pub wasm_mib: Option<f64>,
-}
-
-fn larger(seen: Option<f64>, sample: Option<f64>) -> Option<f64> {
-    match (seen, sample) {
-        (Some(a), Some(b)) => Some(a.max(b)),
-        (a, b) => a.or(b),
-    }
 }
 
 /// Starts `node bench/inspect.mjs PORT ARGS…` on the isolate behind inspector `port`.
@@ -52,28 +45,37 @@ impl HeapWatch {
     pub fn start(port: u16, label: &str) -> Result<Self, String> {
         let mut child = inspect(port, &["heap", "86400", EVERY_S], Stdio::piped())?;
         let stdout = child.stdout.take().ok_or("no output of the heap watch")?;
-        let peaks = Arc::new(Mutex::new(Peaks::default()));
-        let seen = peaks.clone();
+        let figures = Arc::new(Mutex::new(Memory::default()));
+        let seen = figures.clone();
         let label = label.to_string();
         let reader = std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
                 println!("  [{label}] {line}");
-                if let Ok(mut p) = seen.lock() {
-                    p.js_heap_mib = larger(p.js_heap_mib, mib_after(&line, "used "));
-                    p.wasm_mib = larger(p.wasm_mib, mib_after(&line, "wasm memory "));
+                let Ok(mut f) = seen.lock() else { continue };
+                if let Some(used) = mib_after(&line, "used ") {
+                    f.peak_js_heap_mib = Some(f.peak_js_heap_mib.map_or(used, |p| p.max(used)));
+                }
+                if let Some(wasm) = mib_after(&line, "wasm memory ") {
+                    f.wasm_mib = Some(wasm);
                 }
             }
         });
         Ok(Self {
             child,
             reader: Some(reader),
-            peaks,
+            figures,
         })
     }
 
-    /// The largest figures seen so far.
-    pub fn peaks(&self) -> Peaks {
-        self.peaks.lock().map(|p| *p).unwrap_or_default()
+    /// Ends the sampling, reading the WebAssembly memory last, and says what was seen.
+    pub fn finish(mut self) -> Memory {
+        // SAFETY: kill(2) on the pid of our own child, which is still ours to wait for.
+        unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
+        let _ = self.child.wait();
+        if let Some(r) = self.reader.take() {
+            let _ = r.join();
+        }
+        self.figures.lock().map(|f| *f).unwrap_or_default()
     }
 }
 
@@ -132,17 +134,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reads_the_figures_of_a_sample_line() {
-        let line = "35s\tused 412.5 MiB\ttotal 430.0 MiB\twasm memory 2.4 MiB";
+    fn reads_the_figures_of_a_line() {
+        let line = "35s\tused 412.5 MiB\ttotal 430.0 MiB";
         assert_eq!(mib_after(line, "used "), Some(412.5));
-        assert_eq!(mib_after(line, "wasm memory "), Some(2.4));
+        assert_eq!(
+            mib_after("wasm memory 2.4 MiB\n", "wasm memory "),
+            Some(2.4)
+        );
+        assert_eq!(mib_after("wasm memory unknown", "wasm memory "), None);
         assert_eq!(mib_after("profiling for 5 s", "used "), None);
-    }
-
-    #[test]
-    fn keeps_the_larger_figure() {
-        assert_eq!(larger(None, Some(2.0)), Some(2.0));
-        assert_eq!(larger(Some(3.0), Some(2.0)), Some(3.0));
-        assert_eq!(larger(Some(3.0), None), Some(3.0));
     }
 }

@@ -142,7 +142,7 @@ fn latency(stack: &Stack) -> Result<(), String> {
     let plain: Vec<_> = targets.iter().map(|t| (t.1, t.2, BROWSER)).collect();
     let heap = HeapWatch::start(stack.inspector_port(), "worker isolate")?;
     let times = load_times(&Client::default(), &plain)?;
-    drop(heap);
+    heap.finish();
     println!(
         "\n{:30} {:>7} {:>7} {:>7} {:>7}  slowest loads (round: ms)",
         "target", "p50", "p90", "p99", "max"

@@ -4,7 +4,7 @@
 //! Each catalog size runs in a process of its own (`cargo xtask bench` starts `xtask
 //! bench-reindex N`), so the peak memory of the process holding the sandbox is that size's alone.
 
-use super::isolate::HeapWatch;
+use super::isolate::{HeapWatch, Memory};
 use super::procs::{group_peaks, peak};
 use super::report::figure_line;
 use sfcc_clerk_e2e::{wait_for, Stack, StackOptions};
@@ -45,8 +45,10 @@ pub fn run_one(products: u64) -> Result<(), String> {
         || stack.admin_get("sync-runs").to_string(),
     );
     let wall = started.elapsed().as_secs_f64();
-    let peaks = heap.peaks();
-    drop(heap);
+    let Memory {
+        peak_js_heap_mib: peak_heap,
+        wasm_mib: wasm,
+    } = heap.finish();
     let held = stack.clerk_counts()["products"].as_u64().unwrap_or(0);
     let sent = finished["upserted"].as_u64().unwrap_or(0);
     let rejected = finished["rejected"].as_u64().unwrap_or(0);
@@ -89,7 +91,7 @@ pub fn run_one(products: u64) -> Result<(), String> {
             &format!("re-index of {n} products, held by sandbox Clerk after"),
         ),
     ];
-    if let Some(mib) = peaks.js_heap_mib {
+    if let Some(mib) = peak_heap {
         println!("  worker isolate: largest JS heap in use {mib:.1} MiB (sampled every 5 s)");
         lines.push(figure_line(
             &format!("reindex_{n}_peak_worker_heap_mib"),
@@ -98,8 +100,8 @@ pub fn run_one(products: u64) -> Result<(), String> {
             &format!("re-index of {n} products, worker isolate's JS heap in use, peak"),
         ));
     }
-    if let Some(mib) = peaks.wasm_mib {
-        println!("  worker isolate: largest WebAssembly memory (the Rust heap) {mib:.1} MiB");
+    if let Some(mib) = wasm {
+        println!("  worker isolate: WebAssembly memory (the Rust heap; it only grows) at the end {mib:.1} MiB");
         lines.push(figure_line(
             &format!("reindex_{n}_peak_worker_wasm_mib"),
             mib,
