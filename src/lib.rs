@@ -17,12 +17,10 @@ mod proxy;
 mod qa;
 mod routes;
 
-use worker::{
-    event, Context, Env, MessageBatch, Request, Response, Result, ScheduleContext, ScheduledEvent,
-};
+use worker::{event, Context, Env, MessageBatch, Request, Result, ScheduleContext, ScheduledEvent};
 
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
+async fn fetch(req: Request, env: Env, ctx: Context) -> Result<worker::web_sys::Response> {
     routes::handle(req, env, ctx).await
 }
 

@@ -3,23 +3,24 @@
 use crate::context::Ctx;
 use crate::{admin, events, proxy, qa};
 use serde_json::json;
-use worker::{Context, Env, Method, Request, Response, Result};
+use worker::{web_sys, Context, Env, Method, Request, Response, Result};
 
 /// The worker's own event endpoint on a storefront's domain (where `/events` may be the shop's).
 pub const BEACON_PATH: &str = "/__sfcc-clerk/events";
 
 /// Dispatches a request to its handler; with `ORIGIN_URL` set, everything else is the
-/// storefront's and is proxied.
-pub async fn handle(req: Request, env: Env, wctx: Context) -> Result<Response> {
+/// storefront's and is proxied (its answer is the origin's own response object, passed on as it
+/// is).
+pub async fn handle(req: Request, env: Env, wctx: Context) -> Result<web_sys::Response> {
     let ctx = match Ctx::new(&env) {
         Ok(ctx) => ctx,
         Err(e) => {
             return Response::from_json(&json!({"error": e.to_string()}))
-                .map(|r| r.with_status(500))
+                .map(|r| r.with_status(500).into())
         }
     };
     let path = req.path();
-    match (req.method(), path.as_str()) {
+    let answer = match (req.method(), path.as_str()) {
         (Method::Get, "/health") => {
             let stores: Vec<&str> = ctx
                 .settings
@@ -38,11 +39,12 @@ pub async fn handle(req: Request, env: Env, wctx: Context) -> Result<Response> {
         (_, p) if admin::serves_page(p) => admin::page(req, &ctx).await,
         _ if ctx.settings.origin_url.is_some() => {
             let origin = ctx.settings.origin_url.clone().unwrap_or_default();
-            proxy::handle(req, &ctx, &env, &wctx, &origin).await
+            return proxy::handle(req, &ctx, &env, &wctx, &origin).await;
         }
         _ => {
             Response::from_json(&json!({"error": format!("no route for {} {path}", req.method())}))
                 .map(|r| r.with_status(404))
         }
-    }
+    };
+    answer.map(Into::into)
 }

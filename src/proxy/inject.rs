@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use worker::wasm_bindgen_futures::JsFuture;
-use worker::{js_sys, web_sys, Response};
+use worker::{js_sys, web_sys};
 
 #[wasm_bindgen]
 extern "C" {
@@ -55,7 +55,10 @@ fn js_err(e: JsValue) -> worker::Error {
 
 /// What `markup`'s selectors match in `copy` (a clone of a confirmation page's response, read
 /// to its end here while the original streams to the shopper).
-pub async fn read_order(copy: Response, markup: &OrderMarkup) -> worker::Result<ScrapedOrder> {
+pub async fn read_order(
+    copy: web_sys::Response,
+    markup: &OrderMarkup,
+) -> worker::Result<ScrapedOrder> {
     let found = Rc::new(RefCell::new(ScrapedOrder::default()));
     let mut rewriter = HTMLRewriter::new();
     let f = found.clone();
@@ -94,9 +97,7 @@ pub async fn read_order(copy: Response, markup: &OrderMarkup) -> worker::Result<
             )
             .map_err(js_err)?;
     }
-    let read = rewriter
-        .transform(&web_sys::Response::from(copy))
-        .map_err(js_err)?;
+    let read = rewriter.transform(&copy).map_err(js_err)?;
     JsFuture::from(read.text().map_err(js_err)?)
         .await
         .map_err(js_err)?;
@@ -108,13 +109,13 @@ pub async fn read_order(copy: Response, markup: &OrderMarkup) -> worker::Result<
 /// it on to the shopper (it never settles when the shopper leaves before the end).
 pub struct Rewritten {
     /// The page, streamed.
-    pub response: Response,
+    pub response: web_sys::Response,
     /// Resolves at the end of the document.
     pub streamed: js_sys::Promise,
 }
 
 /// `response` with `html` as the first child of its `<head>`, streamed. The body is not buffered.
-pub fn prepend_to_head(response: Response, html: String) -> worker::Result<Rewritten> {
+pub fn prepend_to_head(response: &web_sys::Response, html: String) -> worker::Result<Rewritten> {
     let options = js_sys::Object::new();
     js_sys::Reflect::set(&options, &"html".into(), &JsValue::TRUE)?;
     let handler = Closure::<dyn FnMut(Element)>::new(move |el: Element| {
@@ -132,11 +133,6 @@ pub fn prepend_to_head(response: Response, html: String) -> worker::Result<Rewri
         .on("head", &handlers)
         .map_err(js_err)?
         .on_document(&document);
-    let transformed = rewriter
-        .transform(&web_sys::Response::from(response))
-        .map_err(|e| worker::Error::JsError(format!("{e:?}")))?;
-    Ok(Rewritten {
-        response: Response::from(transformed),
-        streamed,
-    })
+    let response = rewriter.transform(response).map_err(js_err)?;
+    Ok(Rewritten { response, streamed })
 }

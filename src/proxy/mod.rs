@@ -26,11 +26,12 @@ use sfcc_clerk_core::identity::{plan_identity, VisitorId};
 use sfcc_clerk_core::retry::Envelope;
 use std::pin::pin;
 use std::time::Duration;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::{JsCast, JsValue};
 use worker::wasm_bindgen_futures::JsFuture;
 use worker::{
-    Context, D1Database, Delay, Env, Fetch, Method, Queue, Request, RequestInit, RequestRedirect,
-    Response, Result,
+    js_sys, web_sys, Context, D1Database, Delay, Env, Method, Queue, Request, RequestInit,
+    RequestRedirect, Response, Result,
 };
 
 /// SFRA's logout route: the shopper's anonymous id is rotated.
@@ -44,14 +45,24 @@ fn pairs(encoded: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Proxies `req` to `origin` and queues what it shows the shopper did.
+#[wasm_bindgen]
+extern "C" {
+    /// The runtime's `fetch`: the origin's response is passed on as the runtime made it (status
+    /// text and all), not rebuilt through the worker crate's `Response`.
+    #[wasm_bindgen(js_name = fetch)]
+    fn runtime_fetch(request: &web_sys::Request) -> js_sys::Promise;
+}
+
+/// Proxies `req` to `origin` and queues what it shows the shopper did. Answers the origin's own
+/// response object (or, for an HTML page, the rewritten one), so nothing of it is copied on the
+/// way.
 pub async fn handle(
     mut req: Request,
     ctx: &Ctx,
     env: &Env,
     wctx: &Context,
     origin: &str,
-) -> Result<Response> {
+) -> Result<web_sys::Response> {
     let url = req.url()?;
     let path = url.path().to_string();
     let target = match url.query() {
@@ -79,13 +90,14 @@ pub async fn handle(
         None => {}
     }
     let outbound = Request::new_with_init(&target, &init)?;
-    let mut response = match Fetch::Request(outbound).send().await {
-        Ok(r) => r,
-        Err(e) => {
-            worker::console_error!("origin {origin} unreachable: {e}");
-            return Response::error("the storefront is unreachable", 502);
-        }
-    };
+    let mut response: web_sys::Response =
+        match JsFuture::from(runtime_fetch(outbound.inner())).await {
+            Ok(r) => r.unchecked_into(),
+            Err(e) => {
+                worker::console_error!("origin {origin} unreachable: {e:?}");
+                return Response::error("the storefront is unreachable", 502).map(Into::into);
+            }
+        };
     if is_static_asset(&path) {
         return Ok(response);
     }
@@ -114,10 +126,10 @@ pub async fn handle(
         query: &query,
         form: &form,
     };
-    let succeeded = response.status_code() < 400;
+    let succeeded = response.status() < 400;
     let mut captured = capture(rules, &facts).filter(|_| succeeded);
     if captured.as_ref().is_some_and(|c| c.kind == RuleKind::Login)
-        && !login_succeeded(&mut response).await
+        && !login_succeeded(&response).await
     {
         captured = None;
     }
@@ -182,7 +194,7 @@ pub async fn handle(
             Forwarding::Drop => {}
         }
     }
-    let is_html = response.status_code() == 200
+    let is_html = response.status() == 200
         && response
             .headers()
             .get("content-type")?
@@ -202,7 +214,7 @@ pub async fn handle(
             page_id: page_id.clone(),
             qa,
         };
-        queue_order_later(env, wctx, response.cloned()?, markup.clone(), order);
+        queue_order_later(env, wctx, response.clone()?, markup.clone(), order);
     }
     let mut streamed = None;
     if is_html {
@@ -219,7 +231,7 @@ pub async fn handle(
         } else {
             script
         };
-        let rewritten = inject::prepend_to_head(response, markup)?;
+        let rewritten = inject::prepend_to_head(&response, markup)?;
         response = rewritten.response;
         streamed = Some(rewritten.streamed);
     }
@@ -228,23 +240,34 @@ pub async fn handle(
     }
 
     if !identity.set_cookies.is_empty() {
-        let headers = response.headers().clone();
+        // The origin's headers are immutable: the page goes on in a response of its own.
+        let headers = web_sys::Headers::new_with_headers(&response.headers())?;
         for cookie in &identity.set_cookies {
             headers.append("set-cookie", cookie)?;
         }
-        response = response.with_headers(headers);
+        let init = web_sys::ResponseInit::new();
+        init.set_status(response.status());
+        init.set_status_text(&response.status_text());
+        init.set_headers(&headers);
+        response = web_sys::Response::new_with_opt_readable_stream_and_init(
+            response.body().as_ref(),
+            &init,
+        )?;
     }
     Ok(response)
 }
 
 /// SFRA answers a login with JSON; only `"success": true` is a login (a failed one may be a 200).
-async fn login_succeeded(response: &mut Response) -> bool {
-    let Ok(mut copy) = response.cloned() else {
+async fn login_succeeded(response: &web_sys::Response) -> bool {
+    let Ok(text) = response.clone().and_then(|copy| copy.text()) else {
         return false;
     };
-    copy.json::<serde_json::Value>()
+    JsFuture::from(text)
         .await
-        .is_ok_and(|v| v["success"] == serde_json::Value::Bool(true))
+        .ok()
+        .and_then(|t| t.as_string())
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+        .is_some_and(|v| v["success"] == serde_json::Value::Bool(true))
 }
 
 /// Who a confirmation page was shown to.
@@ -290,7 +313,7 @@ async fn queue_captured(queue: &Queue, db: Option<&D1Database>, event: Event) {
 fn queue_order_later(
     env: &Env,
     wctx: &Context,
-    copy: Response,
+    copy: web_sys::Response,
     markup: OrderMarkup,
     order: PageOrder,
 ) {
