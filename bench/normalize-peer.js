@@ -2,12 +2,13 @@
 // JavaScript the way the Rust worker does it (src/events/ingest.rs with core/src/event/), so the
 // two can be measured side by side under the same wrangler/workerd: the same checks of the request
 // (same-site, JSON content type, size, UTF-8), the per-visitor rate limit (the same Workers Rate
-// Limiting binding), consent and the first-party visitor id from the cookies, the store from `?store=`, the body parsed and every event checked (types, required
-// fields, age_ms/time, page ids, order lines), GA4 pushes translated to native events, event ids
-// (request-scoped, or page-scoped so a page's report and the worker's sighting count once), and
-// each event put on a Queue binding as the same JSON text message (`{"attempt":1,"payload":…}`),
-// 100 per sendBatch. Answers as the worker does: 202 with the event ids, 4xx naming the problem,
-// 429 or 503 (the queue refused the call) with `Retry-After`.
+// Limiting binding), consent and the first-party visitor id from the cookies, the store from
+// `?store=`, the body parsed and every event checked (types, required fields, age_ms/time, page
+// ids, order lines), GA4 pushes translated to native events, event ids (request-scoped, or
+// page-scoped so a page's report and the worker's sighting count once), and each event put on a
+// Queue binding as the same JSON text message (`{"attempt":1,"payload":…}`), 100 per sendBatch.
+// Answers as the worker does: 202 with the event ids, 4xx naming the problem, 429 or 503 (the queue
+// refused the call) with `Retry-After`.
 
 const MAX_BODY_BYTES = 64 * 1024;
 const MAX_EVENTS_PER_CALL = 50;

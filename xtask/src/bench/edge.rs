@@ -40,7 +40,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 
 /// Percentiles (ms) of sequential page loads of one target.
 #[derive(Clone, Copy)]
-struct Latency {
+pub(super) struct Latency {
     p50: f64,
     p90: f64,
     p99: f64,
@@ -58,7 +58,7 @@ impl std::fmt::Display for Latency {
 
 impl Latency {
     /// The percentiles of `ms`.
-    fn of(mut ms: Vec<f64>) -> Self {
+    pub(super) fn of(mut ms: Vec<f64>) -> Self {
         ms.sort_by(f64::total_cmp);
         Self {
             p50: percentile(&ms, 0.5),

@@ -5,7 +5,7 @@
 //! consented product page loads; `latency` lists the slowest page loads of the worker and of
 //! variants of the pass-through ([`latency`]).
 
-use super::edge::{ingest, load_times, stores, BROWSER, CONSENTED, PDP};
+use super::edge::{ingest, load_times, stores, Latency, BROWSER, CONSENTED, PDP};
 use super::isolate::{profile_during, HeapWatch};
 use super::peer::JsWorker;
 use sfcc_clerk_e2e::{project_root, Client, Stack, StackOptions};
@@ -143,14 +143,9 @@ fn latency(stack: &Stack) -> Result<(), String> {
     let heap = HeapWatch::start(stack.inspector_port(), "worker isolate")?;
     let times = load_times(&Client::default(), &plain)?;
     heap.finish();
-    println!(
-        "\n{:30} {:>7} {:>7} {:>7} {:>7}  slowest loads (round: ms)",
-        "target", "p50", "p90", "p99", "max"
-    );
+    println!("\nsequential PDP loads, interleaved (ms); the slowest of each (round: ms)");
     for ((name, ..), ms) in targets.iter().zip(&times) {
-        let mut sorted = ms.clone();
-        sorted.sort_by(f64::total_cmp);
-        let at = |p: f64| sorted[((sorted.len() as f64 - 1.0) * p).round() as usize];
+        let max = ms.iter().copied().fold(0.0, f64::max);
         let mut rounds: Vec<usize> = (0..ms.len()).collect();
         rounds.sort_by(|&a, &b| ms[b].total_cmp(&ms[a]));
         let slowest: Vec<String> = rounds
@@ -159,11 +154,8 @@ fn latency(stack: &Stack) -> Result<(), String> {
             .map(|&r| format!("{r}: {:.1}", ms[r]))
             .collect();
         println!(
-            "{name:30} {:7.2} {:7.2} {:7.2} {:7.2}  {}",
-            at(0.5),
-            at(0.9),
-            at(0.99),
-            at(1.0),
+            "  {name:28} {}  max {max:6.2}\n    {}",
+            Latency::of(ms.clone()),
             slowest.join("  ")
         );
     }
