@@ -10,7 +10,8 @@
 //! a page.
 
 use crate::context::{bindings, Ctx};
-use crate::platform::queues::enqueue_all;
+use crate::platform::log;
+use crate::platform::queues::{enqueue_all, names};
 use crate::platform::{now_ms, random};
 use crate::qa::receipts;
 use crate::routes::BEACON_PATH;
@@ -30,8 +31,8 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use worker::wasm_bindgen_futures::JsFuture;
 use worker::{
-    js_sys, web_sys, Context, D1Database, Delay, Env, Method, Queue, Request, RequestInit,
-    RequestRedirect, Response, Result,
+    js_sys, web_sys, Context, Delay, Env, Method, Queue, Request, RequestInit, RequestRedirect,
+    Response, Result,
 };
 
 /// SFRA's logout route: the shopper's anonymous id is rotated.
@@ -288,23 +289,42 @@ fn events_queue(env: &Env) -> Option<Queue> {
         .ok()
 }
 
-/// The database for a QA browser's receipts; other shoppers' sightings need none.
-fn receipts_db(env: &Env, qa: bool) -> Option<D1Database> {
-    if qa {
-        env.d1(bindings::DB).ok()
-    } else {
-        None
-    }
-}
+/// Why a captured event is a dead letter: the queue refused it, and a page seen on the server has
+/// nothing that could send it again.
+const QUEUE_REFUSED: &str = "the events queue refused this captured event";
 
-/// Queues one captured event, recording a QA browser's receipt first (`db` is only there for
-/// QA browsers); a failure is logged.
-async fn queue_captured(queue: &Queue, db: Option<&D1Database>, event: Event) {
-    if let Some(db) = db {
-        receipts::record(db, std::slice::from_ref(&event), Receipt::Received, None).await;
+/// Queues one captured event, recording a QA browser's receipt first. An event the queue refuses
+/// is kept as a dead letter with the queue's error, for an operator to replay; only if that
+/// fails too is it lost (logged, by id, never its contents).
+async fn queue_captured(env: &Env, queue: &Queue, qa: bool, event: Event) {
+    if qa {
+        if let Ok(db) = env.d1(bindings::DB) {
+            receipts::record(&db, std::slice::from_ref(&event), Receipt::Received, None).await;
+        }
     }
-    if let Err(e) = enqueue_all(queue, &[Envelope::first(event)]).await {
-        worker::console_error!("could not queue a captured event: {e}");
+    let envelope = Envelope::first(event);
+    let Err(refused) = enqueue_all(queue, std::slice::from_ref(&envelope)).await else {
+        return;
+    };
+    let event = &envelope.payload;
+    let reason = format!("{QUEUE_REFUSED}: {refused}");
+    let kept = match (env.d1(bindings::DB), serde_json::to_string(&envelope)) {
+        (Ok(db), Ok(payload)) => {
+            log::dead_letter(&db, names::EVENTS, &event.store, &reason, &payload).await
+        }
+        (Err(e), _) => Err(e),
+        (_, Err(e)) => Err(crate::platform::err(e)),
+    };
+    match kept {
+        Ok(()) => worker::console_error!(
+            "could not queue captured event {}: {refused}; kept as a dead letter",
+            event.id
+        ),
+        Err(e) => worker::console_error!(
+            "captured event {} lost: the queue refused it ({refused}) and the dead-letter store \
+             too ({e})",
+            event.id
+        ),
     }
 }
 
@@ -320,7 +340,7 @@ fn queue_order_later(
     let Some(queue) = events_queue(env) else {
         return;
     };
-    let db = receipts_db(env, order.qa);
+    let env = env.clone();
     wctx.wait_until(async move {
         let scraped = match inject::read_order(copy, &markup).await {
             Ok(s) => s,
@@ -341,7 +361,7 @@ fn queue_order_later(
         match order_event(&scraped, &input, order.with_email) {
             Ok(mut event) => {
                 event.page = Some(order.page_id.clone());
-                queue_captured(&queue, db.as_ref(), event).await;
+                queue_captured(&env, &queue, order.qa, event).await;
             }
             Err(e) => worker::console_warn!("order confirmation page not read: {e}"),
         }
@@ -353,8 +373,8 @@ fn queue_order_later(
 const PAGE_WAIT: Duration = Duration::from_secs(3);
 
 /// Queues an event after the response has gone out — once `streamed` (the end of a rewritten
-/// page) settles, or [`PAGE_WAIT`] has passed — recording a QA browser's receipt first; a
-/// failure is logged, never the page's.
+/// page) settles, or [`PAGE_WAIT`] has passed — as [`queue_captured`] does: a failure is the
+/// event's (a dead letter), never the page's.
 fn queue_later(
     env: &Env,
     wctx: &Context,
@@ -365,14 +385,14 @@ fn queue_later(
     let Some(queue) = events_queue(env) else {
         return;
     };
-    let db = receipts_db(env, qa);
+    let env = env.clone();
     wctx.wait_until(async move {
         if let Some(streamed) = streamed {
             let end = JsFuture::from(streamed);
             let waited = Delay::from(PAGE_WAIT);
             select(pin!(end), pin!(waited)).await;
         }
-        queue_captured(&queue, db.as_ref(), event).await
+        queue_captured(&env, &queue, qa, event).await
     });
 }
 

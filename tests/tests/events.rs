@@ -334,7 +334,7 @@ fn a_visitor_posting_too_often_gets_429_with_retry_after_and_others_are_not_held
 }
 
 #[test]
-fn a_call_the_queue_refuses_gets_503_with_retry_after_for_the_beacon_to_send_again() {
+fn a_queue_that_refuses_gets_the_beacon_a_503_and_keeps_a_captured_view_as_a_dead_letter() {
     // Clerk is down and the retry policy waits 5 to 10 minutes, so every event the consumer
     // takes goes back on the queue delayed. The local queue keeps a timer per delayed message
     // and refuses sends past 10,000 of them (a limit of the local runtime): a queue that cannot
@@ -406,6 +406,61 @@ fn a_call_the_queue_refuses_gets_503_with_retry_after_for_the_beacon_to_send_aga
             })
         },
         || stack.wrangler_log(),
+    );
+
+    // A view the worker saw on the server has no page to send it again: it is kept as a dead
+    // letter, whole, for the operator to replay once the queue takes messages again.
+    let page = stack.client.get(
+        &format!(
+            "{}/on/demandware.store/Sites-RefArch-Site/en_US/Product-Show?pid=25518704M",
+            stack.worker_url
+        ),
+        &[
+            (
+                "cookie",
+                "dw_dnt=0; sfcc_clerk_vid=3f2504e0-4f89-41d3-9a0c-0305e82c3301",
+            ),
+            (
+                "user-agent",
+                "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36",
+            ),
+        ],
+    );
+    assert_eq!(
+        page.status, 200,
+        "the page is the shopper's whatever the queue does"
+    );
+    let kept = wait_for(
+        "the captured view among the dead letters",
+        Duration::from_secs(30),
+        || {
+            dead_letters_of(&stack).into_iter().find(|d| {
+                d["reason"].as_str().is_some_and(|r| {
+                    r.starts_with("the events queue refused this captured event: ")
+                })
+            })
+        },
+        || stack.wrangler_log(),
+    );
+    assert_eq!(kept["queue"], "sfcc-clerk-events");
+    let message: Value =
+        serde_json::from_str(kept["payload"].as_str().unwrap_or_default()).expect("JSON payload");
+    assert_eq!(
+        (
+            &message["attempt"],
+            &message["payload"]["kind"],
+            &message["payload"]["source"],
+            &message["payload"]["products"][0]["id"],
+            &message["payload"]["visitor"],
+        ),
+        (
+            &json!(1),
+            &json!("product_view"),
+            &json!("server"),
+            &json!("25518704M"),
+            &json!("3f2504e04f8941d39a0c0305e82c3301"),
+        ),
+        "{message}"
     );
 }
 
