@@ -1,13 +1,15 @@
 //! The worker's injected beacon, run in headless Chromium with the page's `fetch` answered here:
 //! a call the worker refuses with 429 (too many) or 503 (could not queue it) is kept and sent
 //! again after its `Retry-After`, with the events' original age, and the shop's customer number
-//! from an earlier push goes along.
+//! from an earlier push goes along; a call that gets no answer at all is kept and sent again
+//! after a back-off; a large call is split to fit the limit; a page keeps at most
+//! `MAX_PENDING` events.
 
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Function, Promise};
 use serde_json::Value;
-use sfcc_clerk_core::capture::{beacon_script, Beacon, ConsentMode};
+use sfcc_clerk_core::capture::{beacon_script, Beacon, ConsentMode, MAX_CALL_BYTES, MAX_PENDING};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
@@ -37,25 +39,21 @@ fn calls() -> Vec<Value> {
     serde_json::from_str(&text).expect("calls as JSON")
 }
 
-#[wasm_bindgen_test]
-async fn a_refused_call_is_kept_and_sent_again_after_retry_after_with_the_customer_number() {
-    refused_then_sent_again(429).await;
-}
-
-#[wasm_bindgen_test]
-async fn a_call_the_worker_could_not_queue_is_kept_and_sent_again_after_retry_after() {
-    refused_then_sent_again(503).await;
-}
-
-/// The worker answers the page's first call with `status` and `Retry-After: 1`, later ones 202.
-async fn refused_then_sent_again(status: u16) {
-    // Consent given. A page of its own: a fresh data layer and a fresh record of calls.
+/// A page of its own: a fresh data layer (`data_layer`, JS), a fresh record of calls
+/// (`window.__calls`: bodies; `window.__sent`: byte size and `keepalive` of each), `fetch`
+/// answered by `answer` (a JS function body, `u` and `i` its arguments, run after the call is
+/// recorded), consent given or not answered, and the beacon running.
+fn start_beacon(granted: bool, answer: &str, data_layer: &str) {
+    let cookie = if granted {
+        "dw_dnt=0; path=/"
+    } else {
+        "dw_dnt=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/"
+    };
     js(&format!(
-        "document.cookie='dw_dnt=0; path=/';window.__calls=[];\
+        "document.cookie='{cookie}';window.__calls=[];window.__sent=[];\
         window.fetch=function(u,i){{window.__calls.push(JSON.parse(i.body));\
-        var s=window.__calls.length===1?{status}:202;\
-        return Promise.resolve(new Response('{{}}',{{status:s,headers:{{'retry-after':'1'}}}}))}};\
-        window.dataLayer=[{{event:'page_data',page_type:'pdp',user_id:'00000001'}}];"
+        window.__sent.push([new TextEncoder().encode(i.body).length,i.keepalive]);{answer}}};\
+        window.dataLayer={data_layer};"
     ));
     let script = beacon_script(&Beacon {
         endpoint: "/__sfcc-clerk/events",
@@ -71,6 +69,35 @@ async fn refused_then_sent_again(status: u16) {
     Function::new_no_args(body)
         .call0(&JsValue::NULL)
         .expect("the beacon runs");
+}
+
+/// What `window.sfccClerkBeacon.name()` answers.
+fn beacon_count(name: &str) -> u64 {
+    js(&format!("return window.sfccClerkBeacon.{name}()"))
+        .as_f64()
+        .map_or(u64::MAX, |n| n as u64)
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_call_is_kept_and_sent_again_after_retry_after_with_the_customer_number() {
+    refused_then_sent_again(429).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_call_the_worker_could_not_queue_is_kept_and_sent_again_after_retry_after() {
+    refused_then_sent_again(503).await;
+}
+
+/// The worker answers the page's first call with `status` and `Retry-After: 1`, later ones 202.
+async fn refused_then_sent_again(status: u16) {
+    start_beacon(
+        true,
+        &format!(
+            "var s=window.__calls.length===1?{status}:202;\
+            return Promise.resolve(new Response('{{}}',{{status:s,headers:{{'retry-after':'1'}}}}))"
+        ),
+        "[{event:'page_data',page_type:'pdp',user_id:'00000001'}]",
+    );
     js("window.dataLayer.push({event:'view_item',ecommerce:{currency:'USD',items:[{item_id:'25518704M',price:39.5}]}})");
 
     sleep(400).await;
@@ -110,4 +137,110 @@ async fn refused_then_sent_again(status: u16) {
         age1 >= age0 + 1000,
         "the original time is kept: ages {age0} then {age1} ms"
     );
+}
+
+#[wasm_bindgen_test]
+async fn a_call_that_gets_no_answer_is_kept_and_sent_again_after_a_back_off() {
+    // Offline for the first call: `fetch` rejects, as it does when the network is gone.
+    start_beacon(
+        true,
+        "return window.__calls.length===1?Promise.reject(new TypeError('Failed to fetch')):\
+        Promise.resolve(new Response('{}',{status:202}))",
+        "[]",
+    );
+    js("window.dataLayer.push({event:'add_to_cart',ecommerce:{currency:'USD',items:[{item_id:'25518704M',quantity:1}]}})");
+    sleep(400).await;
+    assert_eq!(calls().len(), 1, "sent at once: {:?}", calls());
+    assert_eq!(beacon_count("pending"), 1, "kept in the page");
+    sleep(400).await;
+    assert_eq!(calls().len(), 1, "not again at once: {:?}", calls());
+
+    sleep(2000).await;
+    let all = calls();
+    assert_eq!(all.len(), 2, "sent again once after the back-off: {all:?}");
+    assert_eq!(all[1][0]["ecommerce"], all[0][0]["ecommerce"]);
+    assert_eq!(all[1][0]["event"], "add_to_cart");
+    assert_eq!(beacon_count("pending"), 0, "nothing left once taken");
+}
+
+#[wasm_bindgen_test]
+async fn a_page_keeps_at_most_its_limit_of_events_dropping_the_oldest() {
+    // The banner unanswered: the page holds what it sees.
+    start_beacon(
+        false,
+        "return Promise.resolve(new Response('{}',{status:202}))",
+        "[]",
+    );
+    let extra = 100;
+    js(&format!(
+        "for(var i=0;i<{};i++)window.dataLayer.push({{event:'view_item',\
+        ecommerce:{{currency:'USD',items:[{{item_id:'P'+i}}]}}}})",
+        MAX_PENDING + extra
+    ));
+    sleep(300).await;
+    assert!(calls().is_empty(), "nothing leaves before consent");
+    assert_eq!(
+        (beacon_count("pending"), beacon_count("dropped")),
+        (MAX_PENDING as u64, extra as u64)
+    );
+
+    js("document.cookie='dw_dnt=0; path=/'");
+    sleep(1500).await;
+    let ids: Vec<String> = calls()
+        .iter()
+        .flat_map(|call| call.as_array().cloned().unwrap_or_default())
+        .map(|e| {
+            e["ecommerce"]["items"][0]["item_id"]
+                .as_str()
+                .unwrap_or("")
+                .to_string()
+        })
+        .collect();
+    let expected: Vec<String> = (extra..MAX_PENDING + extra)
+        .map(|i| format!("P{i}"))
+        .collect();
+    assert_eq!(
+        ids, expected,
+        "the newest {MAX_PENDING}, in order, each once"
+    );
+    assert_eq!(beacon_count("pending"), 0);
+}
+
+#[wasm_bindgen_test]
+async fn a_call_over_the_size_limit_is_split_into_calls_that_fit() {
+    start_beacon(
+        true,
+        "return Promise.resolve(new Response('{}',{status:202}))",
+        "[]",
+    );
+    // 40 events of about 3 KB each: twice the limit in one flush.
+    js(
+        "var n='x'.repeat(3000);for(var i=0;i<40;i++)window.dataLayer.push({event:'view_item',\
+        ecommerce:{currency:'USD',items:[{item_id:'P'+i,item_name:n}]}})",
+    );
+    sleep(400).await;
+    let text = js("return JSON.stringify(window.__sent)")
+        .as_string()
+        .unwrap_or_default();
+    let sent: Vec<(usize, bool)> = serde_json::from_str(&text).expect("sizes as JSON");
+    assert!(sent.len() >= 3, "split: {sent:?}");
+    assert!(
+        sent.iter()
+            .all(|(bytes, keepalive)| *bytes <= MAX_CALL_BYTES && *keepalive),
+        "each call fits and may outlive the page: {sent:?}"
+    );
+    let mut ids: Vec<String> = calls()
+        .iter()
+        .flat_map(|call| call.as_array().cloned().unwrap_or_default())
+        .map(|e| {
+            e["ecommerce"]["items"][0]["item_id"]
+                .as_str()
+                .unwrap_or("")
+                .to_string()
+        })
+        .collect();
+    ids.sort();
+    let mut expected: Vec<String> = (0..40).map(|i| format!("P{i}")).collect();
+    expected.sort();
+    assert_eq!(ids, expected, "every event once");
 }

@@ -2,13 +2,21 @@
 //! page's GA4 `dataLayer` ecommerce pushes and clicks on Clerk's recommendations to the worker's
 //! beacon endpoint, tagged with the page id (so a sighting the worker also made in the traffic
 //! counts once), and holds them until the shopper answers the consent banner. The shop's
-//! customer number (GA4 `user_id`, from any push) goes along with later events; a call the
-//! worker refuses with 429 (too many calls) or 503 (it could not queue them) is kept and sent
-//! again after its `Retry-After`.
+//! customer number (GA4 `user_id`, from any push) goes along with later events.
+//!
+//! Nothing is dropped on the way for want of a network: a call the worker refuses with 429 (too
+//! many calls) or a 5xx (503: it could not queue them), or that never got an answer (offline,
+//! connection lost), is kept and sent again after its `Retry-After`, or else after 1, 2, 4 … up
+//! to 60 s. A call is at most [`MAX_CALL_BYTES`] (larger ones are split, so each fits the
+//! browser's `keepalive` allowance and the worker's body limit), and the page keeps at most
+//! [`MAX_PENDING`] events, dropping the oldest beyond that (a page left open while the consent
+//! banner goes unanswered, or offline for long). A call refused for good (400, 403, 413, 415) is
+//! not sent again: its events could never be taken.
 //!
 //! The script also sets `window.sfccClerkBeacon` (frozen): the page id, the consent mode, and
-//! `consent()` (`granted`, `denied` or `unknown`, as the script decides it) and `pending()` (events
-//! not sent yet), which the QA validator reads for its forwarding check. The page id reaches it
+//! `consent()` (`granted`, `denied` or `unknown`, as the script decides it), `pending()` (events
+//! not sent yet) and `dropped()` (events let go when the page's queue was full), which the QA
+//! validator reads for its forwarding check. The page id reaches it
 //! through the same escaped configuration, nowhere else.
 //!
 //! Nothing from the page or the request goes into the script except the page id the worker made
@@ -37,18 +45,28 @@ pub struct Beacon<'a> {
     pub held: Vec<Value>,
 }
 
-const SCRIPT: &str = r#"(function(w,d){var C=__CONFIG__,q=C.held.slice();
+/// Most events a page holds unsent; beyond it the oldest are dropped.
+pub const MAX_PENDING: usize = 500;
+
+/// Largest call body, bytes: under the browser's 64 KiB of `keepalive` requests in flight and the
+/// worker's 64 KiB body limit.
+pub const MAX_CALL_BYTES: usize = 60_000;
+
+const SCRIPT: &str = r#"(function(w,d){var C=__CONFIG__,q=C.held.slice(),lost=0,fails=0,until=0;
 function ck(n){var p=d.cookie?d.cookie.split(';'):[];for(var i=0;i<p.length;i++){var kv=p[i].split('=');if(kv[0].trim()===n)return kv.slice(1).join('=').trim()}return null}
 function consent(){if(w.navigator&&navigator.globalPrivacyControl)return'denied';var dnt=ck('dw_dnt');if(dnt==='1'||ck('dnt')==='1')return'denied';if(dnt==='0')return'granted';if(C.cmp){var v=ck(C.cmp[0]);if(v!==null&&(C.cmp[1]==='*'||v===C.cmp[1]))return'granted'}return'unknown'}
+function cap(){var n=q.length-C.max;if(n>0){q.splice(0,n);lost+=n}}
+function later(b,s){var t=Date.now();q=b.concat(q);cap();if(!(until>t))fails++;until=Math.max(until,t+1000*(s>0?s:Math.min(60,Math.pow(2,fails-1))))}
 function send(b){var now=Date.now(),out=[];for(var i=0;i<b.length;i++){var e={},x=b[i];for(var k in x)if(k!=='seen')e[k]=x[k];if(x.seen)e.age_ms=Math.max(0,now-x.seen);out.push(e)}
-try{fetch(C.endpoint+'?store='+encodeURIComponent(C.store),{method:'POST',credentials:'same-origin',keepalive:true,headers:{'content-type':'application/json'},body:JSON.stringify(out)}).then(function(r){if(r.status===429||r.status===503){q=b.concat(q);C.until=Date.now()+1000*(parseInt(r.headers.get('retry-after'),10)||60)}})['catch'](function(){})}catch(e){}}
-function flush(){var s=consent();if(s==='unknown')return;if(s==='denied'&&C.mode==='strict'){q=[];return}if(C.until&&Date.now()<C.until)return;while(q.length)send(q.splice(0,50))}
-function take(p){if(!p||typeof p!=='object')return;if(p.user_id!=null)C.uid=p.user_id;if(C.names.indexOf(p.event)<0)return;var e={};for(var k in p)e[k]=p[k];if(e.user_id==null&&C.uid!=null)e.user_id=C.uid;e.page_id=C.page;e.seen=Date.now();q.push(e)}
+var body=JSON.stringify(out),n=w.TextEncoder?new TextEncoder().encode(body).length:3*body.length;if(n>C.bytes&&b.length>1){var h=b.length>>1;send(b.slice(0,h));send(b.slice(h));return}
+try{fetch(C.endpoint+'?store='+encodeURIComponent(C.store),{method:'POST',credentials:'same-origin',keepalive:n<=C.bytes,headers:{'content-type':'application/json'},body:body}).then(function(r){if(r.status===429||r.status>=500)later(b,parseInt(r.headers.get('retry-after'),10));else fails=0})['catch'](function(){later(b,0)})}catch(e){}}
+function flush(){var s=consent();if(s==='unknown')return;if(s==='denied'&&C.mode==='strict'){q=[];return}if(Date.now()<until)return;while(q.length)send(q.splice(0,50))}
+function take(p){if(!p||typeof p!=='object')return;if(p.user_id!=null)C.uid=p.user_id;if(C.names.indexOf(p.event)<0)return;var e={};for(var k in p)e[k]=p[k];if(e.user_id==null&&C.uid!=null)e.user_id=C.uid;e.page_id=C.page;e.seen=Date.now();q.push(e);cap()}
 var dl=w.dataLayer=w.dataLayer||[];for(var i=0;i<dl.length;i++)take(dl[i]);var push=dl.push;
 dl.push=function(){for(var i=0;i<arguments.length;i++)take(arguments[i]);var r=push.apply(dl,arguments);setTimeout(flush,0);return r};
-d.addEventListener('click',function(ev){var t=ev.target,el=t&&t.closest?t.closest('[data-clerk-product-id]'):null;if(el){q.push({type:'click',product:el.getAttribute('data-clerk-product-id'),customer:C.uid,page_id:C.page,seen:Date.now()});flush()}},true);
+d.addEventListener('click',function(ev){var t=ev.target,el=t&&t.closest?t.closest('[data-clerk-product-id]'):null;if(el){q.push({type:'click',product:el.getAttribute('data-clerk-product-id'),customer:C.uid,page_id:C.page,seen:Date.now()});cap();flush()}},true);
 w.setInterval(flush,1000);d.addEventListener('visibilitychange',flush);w.setTimeout(flush,0);
-w.sfccClerkBeacon=Object.freeze({page:C.page,mode:C.mode,consent:consent,pending:function(){return q.length}})})(window,document);"#;
+w.sfccClerkBeacon=Object.freeze({page:C.page,mode:C.mode,consent:consent,pending:function(){return q.length},dropped:function(){return lost}})})(window,document);"#;
 
 /// The `<script>` element to inject.
 pub fn beacon_script(b: &Beacon<'_>) -> String {
@@ -64,6 +82,8 @@ pub fn beacon_script(b: &Beacon<'_>) -> String {
         "cmp": cmp,
         "held": b.held,
         "names": GA4_EVENTS,
+        "max": MAX_PENDING,
+        "bytes": MAX_CALL_BYTES,
     });
     // JSON is a JS expression; with `<`, `>` and `&` escaped it cannot close the script element.
     let config = config

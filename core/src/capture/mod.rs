@@ -12,7 +12,7 @@ mod limits;
 mod order;
 mod rules;
 
-pub use beacon::{beacon_script, Beacon};
+pub use beacon::{beacon_script, Beacon, MAX_CALL_BYTES, MAX_PENDING};
 pub use bots::is_bot;
 pub use config::CaptureConfig;
 pub use consent::{consent_from, forwarding, Consent, ConsentConfig, ConsentMode, Forwarding};
