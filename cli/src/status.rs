@@ -87,8 +87,9 @@ fn run_cells(store: &str, label: &str, run: Option<&RunSummary>, now: u64) -> Ve
     cells
 }
 
-/// The report as text: runs, health (backlog, dead letters, deliveries), then the waiting dead
-/// letters, the latest delivery errors and validation failures.
+/// The report as text: runs, health (backlog, dead letters, refused events, deliveries), then
+/// the waiting dead letters, the latest delivery errors, validation failures and the most
+/// frequent refused events.
 pub fn render(report: &StatusReport) -> String {
     let now = report.generated_at_ms;
     let mut out = format!(
@@ -111,6 +112,7 @@ pub fn render(report: &StatusReport) -> String {
             b.event_retries.to_string(),
             s.dead_letters.waiting.to_string(),
             s.dead_letters.replayed.to_string(),
+            s.refused_events.total.to_string(),
             d.delivered.to_string(),
             d.retried.to_string(),
             d.dead_lettered.to_string(),
@@ -144,6 +146,7 @@ pub fn render(report: &StatusReport) -> String {
             "EVENT RETRIES",
             "DEAD LETTERS",
             "REPLAYED",
+            "REFUSED",
             "DELIVERED",
             "RETRIED",
             "DEAD-LETTERED",
@@ -219,6 +222,32 @@ pub fn render(report: &StatusReport) -> String {
         out.push_str("\nValidation failures (latest):\n");
         out.push_str(&table(&["STORE", "PRODUCT", "PROBLEMS"], &failures));
     }
+    let refused: Vec<Vec<String>> = report
+        .stores
+        .iter()
+        .flat_map(|s| {
+            s.refused_events.kinds.iter().map(|k| {
+                vec![
+                    s.store.clone(),
+                    if k.name.is_empty() {
+                        "–".into()
+                    } else {
+                        k.name.clone()
+                    },
+                    k.count.to_string(),
+                    when_ago(k.last_at_ms, now),
+                    k.reason.clone(),
+                ]
+            })
+        })
+        .collect();
+    if !refused.is_empty() {
+        out.push_str("\nRefused events (most frequent):\n");
+        out.push_str(&table(
+            &["STORE", "EVENT", "COUNT", "LATEST", "REASON"],
+            &refused,
+        ));
+    }
     out
 }
 
@@ -227,8 +256,8 @@ mod tests {
     use super::*;
     use sfcc_clerk_core::mapping::FieldProblem;
     use sfcc_clerk_core::status::{
-        Backlog, DeadLetter, DeadLetters, Deliveries, DeliveryStats, StoreStatus,
-        ValidationFailure, WINDOW_MS,
+        Backlog, DeadLetter, DeadLetters, Deliveries, DeliveryStats, RefusalKind, RefusedEvents,
+        StoreStatus, ValidationFailure, WINDOW_MS,
     };
 
     const NOW: u64 = 1_769_860_800_000;
@@ -289,6 +318,15 @@ mod tests {
                         replayed_at_ms: None,
                     }],
                 },
+                refused_events: RefusedEvents {
+                    total: 5,
+                    kinds: vec![RefusalKind {
+                        name: "add_to_cart".into(),
+                        reason: "item_id must be a non-empty string".into(),
+                        count: 5,
+                        last_at_ms: NOW - 60_000,
+                    }],
+                },
             }],
         }
     }
@@ -347,6 +385,7 @@ mod tests {
                 "1",
                 "1",
                 "0",
+                "5",
                 "9",
                 "1",
                 "1",
@@ -358,6 +397,12 @@ mod tests {
             text.contains("2026-01-31 11:59:30Z (30 s ago)  click A (event e)  HTTP 400 rejected")
         );
         assert!(text.contains("refarch-us  25720424M  price: missing"));
+        assert!(
+            text.contains(
+                "refarch-us  add_to_cart      5  2026-01-31 11:59:00Z (1 min ago)  item_id must be a non-empty string"
+            ),
+            "{text}"
+        );
         assert!(
             !text.contains("Latest delivery errors"),
             "no errors, no section"

@@ -49,6 +49,10 @@ pub fn prune_plan(now_ms: u64, days: u32) -> Vec<Prune> {
             "validation_failures",
             "DELETE FROM validation_failures WHERE at_ms < ?1",
         ),
+        prune(
+            "event_refusals",
+            "DELETE FROM event_refusals WHERE hour_ms < ?1",
+        ),
         // Replayed dead letters only: one still waiting is kept until someone replays it.
         prune(
             "dead_letters",

@@ -12,13 +12,15 @@
 //! - its Clerk tracking call names the event's key (searches have none: Clerk logs its own);
 //! - the worker takes each event on its own (`normalize_each`): the events it takes from any
 //!   call are each such an event, refused ones are named once each by their position, and a
-//!   call with none refused comes to exactly what `normalize` gives.
+//!   call with none refused comes to exactly what `normalize` gives; counted for the status page
+//!   (`refusals::tally`), every refused event counts once, its name and reason cut to a length.
 
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use serde_json::{json, Value};
 use sfcc_clerk_core::clerk::percent_encode;
+use sfcc_clerk_core::event::refusals::{tally, MAX_NAME_CHARS, MAX_REASON_CHARS};
 use sfcc_clerk_core::event::{
     normalize, normalize_each, page_event_id, tracking_call, Event, EventKind, IngestContext,
     Source, MAX_EVENTS_PER_CALL,
@@ -118,6 +120,16 @@ fuzz_target!(|data: &[u8]| {
             "each refused event named once"
         );
         assert!(taken.refused.iter().all(|r| !r.reason.is_empty()));
+        // Counted for the status page: every refusal once, what the page sent cut to a length.
+        let tallied = tally(&taken.refused);
+        assert_eq!(
+            tallied.iter().map(|t| t.count as usize).sum::<usize>(),
+            taken.refused.len()
+        );
+        assert!(tallied.iter().all(|t| {
+            t.name.chars().count() <= MAX_NAME_CHARS + 1
+                && t.reason.chars().count() <= MAX_REASON_CHARS + 1
+        }));
         for event in &taken.events {
             check(event, None, &ctx);
         }

@@ -34,6 +34,11 @@ const EVENT_RETRIES: &str =
 const DEAD_LETTER_COUNTS: &str = "SELECT store, SUM(replayed_at_ms IS NULL) AS waiting, \
     SUM(replayed_at_ms IS NOT NULL) AS replayed FROM dead_letters GROUP BY store";
 
+/// Refused events per store, name and reason: the hours of the window (each hour whose latest
+/// refusal falls in it, whole).
+const REFUSALS: &str = "SELECT store, name, reason, SUM(n) AS n, MAX(last_at_ms) AS last_at_ms \
+    FROM event_refusals WHERE last_at_ms >= ?1 GROUP BY store, name, reason";
+
 fn delivery_errors() -> String {
     format!(
         "SELECT id, at_ms, kind, store, endpoint, status, attempt, outcome, error FROM (SELECT *, ROW_NUMBER() \
@@ -80,6 +85,7 @@ pub async fn build(ctx: &Ctx) -> worker::Result<StatusReport> {
         ctx.db.prepare(validation_failures()),
         ctx.db.prepare(dead_letters()),
         ctx.db.prepare(DEAD_LETTER_COUNTS),
+        with_since(REFUSALS)?,
     ];
     let results = ctx.db.batch(statements).await?;
     let rows = StatusRows {
@@ -90,6 +96,7 @@ pub async fn build(ctx: &Ctx) -> worker::Result<StatusReport> {
         validation_failures: rows(results.get(4), "validation failure")?,
         dead_letters: rows(results.get(5), "dead letter")?,
         dead_letter_counts: rows(results.get(6), "dead letter count")?,
+        refusals: rows(results.get(7), "refused event count")?,
     };
     let configured: Vec<&str> = ctx
         .settings

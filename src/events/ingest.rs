@@ -41,7 +41,7 @@ fn naming_refused(mut body: serde_json::Value, refused: &[Refused]) -> serde_jso
 /// and dropped. A QA browser's events are recorded per page ([`crate::qa::receipts`]).
 ///
 /// Each event is taken or refused on its own: the answer lists the refused ones (`refused`,
-/// index and error) and the others go on. Answers 202 once they are queued; 400 when the body is
+/// index and error), they are counted for the status page, and the others go on. Answers 202 once they are queued; 400 when the body is
 /// not a call or every event in it is refused, 403/413/415 naming the problem; 429 (with
 /// `Retry-After`) when the visitor posts too often; 503 (with `Retry-After`) when the queue
 /// refuses them. Nothing of a refused call is queued, and the beacon sends a 429 or 503 call
@@ -135,6 +135,10 @@ pub async fn ingest(mut req: Request, ctx: &Ctx) -> Result<Response> {
         Ok(taken) => taken,
         Err(e) => return refuse(400, &e.to_string()),
     };
+    if !refused.is_empty() {
+        // Counted for the operator whatever becomes of the call (see the status page).
+        super::refusals::record(&ctx.db, &store.name, &refused).await;
+    }
     // Each event is taken or refused on its own; a call with nothing but refused events is
     // refused, naming the first.
     if let (true, Some(first)) = (events.is_empty(), refused.first()) {

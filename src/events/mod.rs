@@ -2,6 +2,7 @@
 
 mod deliver;
 mod ingest;
+mod refusals;
 
 pub use deliver::{deliver, hold_back, release_claim, Retrying};
 pub use ingest::ingest;

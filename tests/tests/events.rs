@@ -1,6 +1,7 @@
 //! Shopper events → worker → `events` queue → Clerk tracking, on workerd with local D1/Queues.
 
 use serde_json::{json, Value};
+use sfcc_clerk_core::event::refusals::OTHER_KINDS;
 use sfcc_clerk_e2e::{wait_for, Stack, StackOptions};
 use std::time::Duration;
 
@@ -218,6 +219,29 @@ fn a_malformed_event_is_refused_on_its_own_and_its_neighbours_reach_clerk() {
     products.sort_unstable();
     assert_eq!(products, ["25518704M", "701644031206M"], "{log:?}");
     assert_eq!(log.len(), 2, "{log:?}");
+
+    // The operator sees refusals counted by kind; a page spraying 100 made-up event types
+    // leaves at most 50 kinds an hour, the rest counted under one row.
+    for call in 0..2 {
+        let spray: Vec<Value> = (0..50)
+            .map(|i| json!({"type": format!("made-up-{call}-{i}")}))
+            .collect();
+        let reply = stack.post_events_to(BEACON, &json!(spray).to_string(), consent);
+        assert_eq!(reply.status, 400, "{:?}", reply.json);
+    }
+    let status = stack.admin_get("status");
+    let refused = &status["stores"][0]["refused_events"];
+    assert_eq!(refused["total"], 101, "{refused}");
+    assert_eq!(
+        refused["kinds"][0],
+        json!({
+            "name": "",
+            "reason": OTHER_KINDS,
+            "count": 51,
+            "last_at_ms": refused["kinds"][0]["last_at_ms"],
+        }),
+        "the first refusal's kind and 49 sprayed ones are kept: {refused}"
+    );
 }
 
 #[test]

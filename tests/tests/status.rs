@@ -1,7 +1,8 @@
 //! The status report through the worker: after a re-index with invalid products, a dead-lettered
 //! event and an event waiting for its retry, `sfcc-clerk status` prints the figures the worker's
-//! own records hold, and the status page in headless Chromium refuses a wrong token, shows the
-//! same figures (a hostile reason as text), and its Replay button delivers the dead letter.
+//! own records hold (with the events a page sent that the worker refused), and the status page
+//! in headless Chromium refuses a wrong token, shows the same figures (hostile reasons and event
+//! names as text), and its Replay button delivers the dead letter.
 
 use serde_json::{json, Value};
 use sfcc_clerk_cli::status::{fetch, run};
@@ -114,6 +115,20 @@ fn status_shows_runs_backlog_failures_and_dead_letters_and_the_page_replays_one(
             .then_some(())
     });
 
+    // A page's data layer sends what the worker cannot take (a hostile event name among it).
+    let bad = json!([
+        {"type": "product_view", "product": 7},
+        {"type": "product_view", "product": 7},
+        {"event": "add_to_cart", "ecommerce": {"items": []}},
+        {"type": HOSTILE},
+    ]);
+    let refused = stack.post_events(&bad.to_string(), None);
+    assert_eq!(refused.status, 400, "{:?}", refused.json);
+    let add_to_cart_reason = refused.json["refused"][2]["error"]
+        .as_str()
+        .expect("the reason the beacon is told")
+        .to_string();
+
     // (a) sfcc-clerk status: the figures the records hold.
     let report: StatusReport = fetch(&stack.admin_client()).expect("the status report");
     let names: Vec<(&str, bool)> = report
@@ -212,6 +227,29 @@ fn status_shows_runs_backlog_failures_and_dead_letters_and_the_page_replays_one(
         "{reasons:?}"
     );
     assert_eq!((us.dead_letters.waiting, us.dead_letters.replayed), (1, 0));
+    // Refused events: counted by name and reason, the most frequent first, the events not kept.
+    let r = &us.refused_events;
+    assert_eq!(r.total, 4);
+    let kinds: Vec<(&str, &str, u64)> = r
+        .kinds
+        .iter()
+        .map(|k| (k.name.as_str(), k.reason.as_str(), k.count))
+        .collect();
+    assert_eq!(
+        kinds[0],
+        ("product_view", "field `product` must be a string", 2)
+    );
+    assert!(
+        kinds.contains(&("add_to_cart", add_to_cart_reason.as_str(), 1)),
+        "{kinds:?}"
+    );
+    assert!(
+        kinds
+            .iter()
+            .any(|k| k.0 == HOSTILE && k.1.starts_with("unknown type") && k.2 == 1),
+        "{kinds:?}"
+    );
+    assert_eq!(report.stores[1].refused_events.total, 0, "another store's");
     let letter = &us.dead_letters.latest[0];
     assert_eq!(letter.id, dead_id);
     assert!(
@@ -264,7 +302,24 @@ fn status_shows_runs_backlog_failures_and_dead_letters_and_the_page_replays_one(
         .split_whitespace()
         .collect();
     // STORE, PAGES TO DO, RUNS, STALLED, EVENT RETRIES, DEAD LETTERS, REPLAYED, …
-    assert_eq!(health[..7], [US, "0", "0", "0", "1", "1", "0"], "{printed}");
+    assert_eq!(
+        health[..8],
+        [US, "0", "0", "0", "1", "1", "0", "4"],
+        "{printed}"
+    );
+    let most_refused: Vec<&str> = printed
+        .lines()
+        .skip_while(|l| !l.starts_with("Refused events"))
+        .nth(2)
+        .unwrap_or_default()
+        .split_whitespace()
+        .take(3)
+        .collect();
+    assert_eq!(
+        most_refused,
+        [US, "product_view", "2"],
+        "the most frequent refusal first: {printed}"
+    );
     assert!(printed.contains(&format!("{dead_id}  ")), "{printed}");
     let as_json: StatusReport =
         serde_json::from_str(&run(&stack.admin_client(), true).unwrap()).expect("--json");
@@ -318,6 +373,14 @@ fn status_shows_runs_backlog_failures_and_dead_letters_and_the_page_replays_one(
     assert_eq!(figure("catalog_pages"), "0");
     assert!(figure("event_retries").starts_with("1 (oldest "));
     assert_eq!(figure("dead_letters_waiting"), "1");
+    assert_eq!(figure("refused_events"), "4");
+    assert_eq!(
+        text(
+            &browser,
+            &format!("{store} table.refused tr:nth-child(2) [data-field=count]")
+        ),
+        "2"
+    );
     let dead_row = format!("{store} tr[data-dead-letter=\"{dead_id}\"]");
     assert_eq!(
         text(&browser, &format!("{dead_row} [data-field=reason]")),

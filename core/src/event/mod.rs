@@ -3,6 +3,7 @@
 
 mod ga4;
 mod normalize;
+pub mod refusals;
 mod schema;
 mod to_clerk;
 pub mod trace;

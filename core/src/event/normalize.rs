@@ -61,6 +61,8 @@ pub struct Refused {
     pub index: usize,
     /// What is wrong with it.
     pub reason: String,
+    /// What the page called it (a GA4 push's `event`, else the `type`), when that is text.
+    pub name: Option<String>,
 }
 
 /// A call's events, each taken or refused on its own.
@@ -77,7 +79,7 @@ pub struct Normalized {
 pub fn normalize(body: &str, ctx: &IngestContext<'_>) -> Result<Vec<Event>, EventError> {
     let Normalized { events, refused } = normalize_each(body, ctx)?;
     match refused.into_iter().next() {
-        Some(Refused { index, reason }) => Err(EventError::Invalid { index, reason }),
+        Some(Refused { index, reason, .. }) => Err(EventError::Invalid { index, reason }),
         None => Ok(events),
     }
 }
@@ -110,10 +112,21 @@ pub fn normalize_each(body: &str, ctx: &IngestContext<'_>) -> Result<Normalized,
         match item_event(item, index, ctx) {
             Ok(Some(event)) => taken.events.push(event),
             Ok(None) => {}
-            Err(reason) => taken.refused.push(Refused { index, reason }),
+            Err(reason) => taken.refused.push(Refused {
+                index,
+                reason,
+                name: event_name(item),
+            }),
         }
     }
     Ok(taken)
+}
+
+/// What an item calls itself: a GA4 push's `event`, else its `type`, when that is text.
+fn event_name(item: &Value) -> Option<String> {
+    let obj = item.as_object()?;
+    let field = if is_ga4_push(obj) { "event" } else { "type" };
+    obj.get(field)?.as_str().map(str::to_string)
 }
 
 /// One item of a call: its event, or none when Clerk has no call for it.
@@ -583,6 +596,16 @@ mod tests {
     }
 
     #[test]
+    fn a_refused_ga4_push_is_named_by_its_event_and_a_native_one_by_its_type() {
+        let body = r#"[{"event": "add_to_cart", "ecommerce": {"items": []}, "type": "mine"},
+                       {"type": "wishlist"},
+                       {"type": 7}]"#;
+        let each = normalize_each(body, &ctx(None)).unwrap();
+        let names: Vec<Option<&str>> = each.refused.iter().map(|r| r.name.as_deref()).collect();
+        assert_eq!(names, [Some("add_to_cart"), Some("wishlist"), None]);
+    }
+
+    #[test]
     fn each_event_is_taken_or_refused_on_its_own_and_normalize_refuses_the_call_for_one() {
         let body = r#"[{"type": "search", "query": "a"},
                        {"type": "product_view", "product": 7},
@@ -604,6 +627,12 @@ mod tests {
                 (1, "field `product` must be a string"),
                 (3, "must be a JSON object")
             ]
+        );
+        let names: Vec<Option<&str>> = each.refused.iter().map(|r| r.name.as_deref()).collect();
+        assert_eq!(
+            names,
+            [Some("product_view"), None],
+            "what the page called them"
         );
         // Event ids keep the call's positions: a refused neighbour shifts none.
         assert_eq!(each.events[0].id, "req1-0");

@@ -4,7 +4,10 @@
 
 use super::format::{percent, when, when_ago};
 use super::session::{replay_path, LOGIN, LOGOUT, PAGE, STYLE};
-use super::{DeadLetter, DeliveryStats, RunSummary, StatusReport, StoreStatus, ValidationFailure};
+use super::{
+    DeadLetter, DeliveryStats, RefusedEvents, RunSummary, StatusReport, StoreStatus,
+    ValidationFailure,
+};
 use std::fmt::Write;
 
 /// `&`, `<`, `>`, `"` and `'` as character references: safe in element text and in quoted
@@ -171,6 +174,36 @@ fn dead_letter_row(d: &DeadLetter, now_ms: u64) -> String {
     )
 }
 
+/// Events the storefront's pages sent that the worker refused: the total and the most frequent
+/// kinds.
+fn refused_section(r: &RefusedEvents, now_ms: u64) -> String {
+    let mut out = format!(
+        "<h3>Refused events</h3><dl>{}</dl>",
+        figure("refused_events", "refused", &r.total.to_string())
+    );
+    if !r.kinds.is_empty() {
+        out.push_str(
+            "<table class=\"refused\"><tr><th>event</th><th>reason</th><th>count</th><th>latest</th></tr>",
+        );
+        for k in &r.kinds {
+            let name = if k.name.is_empty() {
+                "<span class=\"none\">unnamed</span>".to_string()
+            } else {
+                format!("<code>{}</code>", escape(&k.name))
+            };
+            let _ = write!(
+                out,
+                "<tr><td data-field=\"event\">{name}</td><td class=\"reason\" data-field=\"reason\">{}</td>{}<td>{}</td></tr>",
+                escape(&k.reason),
+                cell_f("count", k.count),
+                escape(&when_ago(k.last_at_ms, now_ms)),
+            );
+        }
+        out.push_str("</table>");
+    }
+    out
+}
+
 fn store_section(s: &StoreStatus, now_ms: u64) -> String {
     let mut out = String::new();
     let _ = write!(
@@ -263,6 +296,8 @@ fn store_section(s: &StoreStatus, now_ms: u64) -> String {
         out.push_str("</table>");
     }
 
+    out.push_str(&refused_section(&s.refused_events, now_ms));
+
     let d = &s.dead_letters;
     let _ = write!(
         out,
@@ -324,7 +359,7 @@ pub fn status_page(report: &StatusReport, notice: Option<&Notice>) -> String {
 mod tests {
     use super::*;
     use crate::mapping::FieldProblem;
-    use crate::status::{Backlog, DeadLetters, Deliveries};
+    use crate::status::{Backlog, DeadLetters, Deliveries, RefusalKind};
 
     const NOW: u64 = 1_769_860_800_000;
     const EVIL: &str = "<img src=x onerror=alert(1)>";
@@ -384,6 +419,23 @@ mod tests {
                     },
                 ],
             },
+            refused_events: RefusedEvents {
+                total: 7,
+                kinds: vec![
+                    RefusalKind {
+                        name: "add_to_cart".into(),
+                        reason: "item_id must be a non-empty string".into(),
+                        count: 6,
+                        last_at_ms: NOW - 2_000,
+                    },
+                    RefusalKind {
+                        name: EVIL.into(),
+                        reason: format!("unknown type {EVIL:?}"),
+                        count: 1,
+                        last_at_ms: NOW,
+                    },
+                ],
+            },
         }
     }
 
@@ -430,6 +482,25 @@ mod tests {
         assert!(!html.contains("dead-letters/8/replay"), "8 was replayed");
         assert!(html.contains("replayed 2026-01-31 11:59:59Z (1 s ago)"));
         assert!(html.contains("Dead letter 8 is back on its queue."));
+        assert!(html.contains("<dd data-figure=\"refused_events\">7</dd>"));
+        assert!(html.contains(
+            "<tr><td data-field=\"event\"><code>add_to_cart</code></td><td class=\"reason\" data-field=\"reason\">item_id must be a non-empty string</td><td class=\"n\" data-field=\"count\">6</td><td>2026-01-31 11:59:58Z (2 s ago)</td></tr>"
+        ));
+    }
+
+    #[test]
+    fn a_store_without_refused_events_shows_none_and_no_table() {
+        let mut quiet = store();
+        quiet.refused_events = RefusedEvents::default();
+        let html = status_page(
+            &StatusReport {
+                stores: vec![quiet],
+                ..report()
+            },
+            None,
+        );
+        assert!(html.contains("<dd data-figure=\"refused_events\">0</dd>"));
+        assert!(!html.contains("class=\"refused\""));
     }
 
     #[test]

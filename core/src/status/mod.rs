@@ -1,6 +1,6 @@
 //! The operators' status report: per store, the last delta and full run with their counts, the
 //! queue backlog the worker can prove, delivery success and the latest errors, validation failures
-//! with their reasons, and dead letters.
+//! with their reasons, dead letters, and the events the worker refused, by name and reason.
 //!
 //! The worker reads plain rows from D1 ([`rows`]) and [`summarize`] turns them into a
 //! [`StatusReport`]; `GET /admin/status` answers it as JSON (what `sfcc-clerk status` prints) and
@@ -44,6 +44,9 @@ pub const FAILURES_PER_STORE: usize = 10;
 /// Latest dead letters kept per store (waiting ones first).
 pub const DEAD_LETTERS_PER_STORE: usize = 20;
 
+/// Most frequent kinds of refused events kept per store.
+pub const REFUSAL_KINDS_PER_STORE: usize = 10;
+
 /// The whole report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StatusReport {
@@ -76,6 +79,10 @@ pub struct StoreStatus {
     pub validation_failures: Vec<ValidationFailure>,
     /// Dead letters.
     pub dead_letters: DeadLetters,
+    /// Events the worker refused in the window (what pages and beacons sent that it could not
+    /// take). Absent from a report of an older worker.
+    #[serde(default)]
+    pub refused_events: RefusedEvents,
 }
 
 /// A sync run and its counts.
@@ -209,4 +216,26 @@ pub struct DeadLetter {
     pub reason: String,
     /// When it was replayed, Unix ms.
     pub replayed_at_ms: Option<u64>,
+}
+
+/// Events a store's pages sent that the worker refused, over the window.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RefusedEvents {
+    /// How many, every kind together.
+    pub total: u64,
+    /// The most frequent kinds, most first (at most [`REFUSAL_KINDS_PER_STORE`]).
+    pub kinds: Vec<RefusalKind>,
+}
+
+/// Refused events of one name and reason.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RefusalKind {
+    /// The events' name as the page sent it (GA4 `event` or `type`); empty when none.
+    pub name: String,
+    /// Why the worker refused them.
+    pub reason: String,
+    /// How many.
+    pub count: u64,
+    /// The latest, Unix ms.
+    pub last_at_ms: u64,
 }

@@ -137,6 +137,22 @@ pub struct DeadLetterCountRow {
     pub replayed: u64,
 }
 
+/// Refused events of one store, name and reason in the window (`event_refusals`, summed over
+/// its hours).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct RefusalRow {
+    /// Store name.
+    pub store: String,
+    /// The events' name as the page sent it; empty when none.
+    pub name: String,
+    /// Why they were refused.
+    pub reason: String,
+    /// How many.
+    pub n: u64,
+    /// The latest, Unix ms.
+    pub last_at_ms: u64,
+}
+
 /// Everything the report is made of.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct StatusRows {
@@ -154,4 +170,6 @@ pub struct StatusRows {
     pub dead_letters: Vec<DeadLetterRow>,
     /// Dead letters per store.
     pub dead_letter_counts: Vec<DeadLetterCountRow>,
+    /// Refused events per store, name and reason.
+    pub refusals: Vec<RefusalRow>,
 }

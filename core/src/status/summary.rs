@@ -3,8 +3,9 @@
 use super::rows::{RunRow, StatusRows};
 use super::{
     subject, Backlog, DeadLetter, DeadLetters, Deliveries, DeliveryError, DeliveryStats,
-    RunSummary, StatusReport, StoreStatus, ValidationFailure, DEAD_LETTERS_PER_STORE,
-    ERRORS_PER_STORE, FAILURES_PER_STORE, WINDOW_MS,
+    RefusalKind, RefusedEvents, RunSummary, StatusReport, StoreStatus, ValidationFailure,
+    DEAD_LETTERS_PER_STORE, ERRORS_PER_STORE, FAILURES_PER_STORE, REFUSAL_KINDS_PER_STORE,
+    WINDOW_MS,
 };
 use crate::catalog::lock_is_stale;
 use crate::mapping::FieldProblem;
@@ -191,6 +192,25 @@ fn dead_letters(rows: &StatusRows, store: &str) -> DeadLetters {
     }
 }
 
+/// A store's refused events: the total, and the most frequent kinds (ties: the latest first).
+fn refused_events(rows: &StatusRows, store: &str) -> RefusedEvents {
+    let mut kinds: Vec<RefusalKind> = rows
+        .refusals
+        .iter()
+        .filter(|r| r.store == store)
+        .map(|r| RefusalKind {
+            name: r.name.clone(),
+            reason: r.reason.clone(),
+            count: r.n,
+            last_at_ms: r.last_at_ms,
+        })
+        .collect();
+    let total = kinds.iter().map(|k| k.count).sum();
+    kinds.sort_by_key(|k| (Reverse(k.count), Reverse(k.last_at_ms)));
+    kinds.truncate(REFUSAL_KINDS_PER_STORE);
+    RefusedEvents { total, kinds }
+}
+
 /// Store names in report order: the configured ones as given, then every other name the rows
 /// hold, sorted.
 fn store_names(configured: &[&str], rows: &StatusRows) -> Vec<(String, bool)> {
@@ -204,7 +224,8 @@ fn store_names(configured: &[&str], rows: &StatusRows) -> Vec<(String, bool)> {
         .chain(rows.event_retries.iter().map(|r| &r.store))
         .chain(rows.validation_failures.iter().map(|r| &r.store))
         .chain(rows.dead_letters.iter().map(|r| &r.store))
-        .chain(rows.dead_letter_counts.iter().map(|r| &r.store));
+        .chain(rows.dead_letter_counts.iter().map(|r| &r.store))
+        .chain(rows.refusals.iter().map(|r| &r.store));
     for name in names {
         if !configured.contains(&name.as_str()) {
             others.insert(name.clone());
@@ -231,6 +252,7 @@ pub fn summarize(configured: &[&str], rows: &StatusRows, now_ms: u64) -> StatusR
                 latest_errors: latest_errors(rows, &store),
                 validation_failures: validation_failures(rows, &store),
                 dead_letters: dead_letters(rows, &store),
+                refused_events: refused_events(rows, &store),
                 configured,
                 store,
             }
@@ -472,6 +494,49 @@ mod tests {
                 .collect::<Vec<_>>(),
             [(3, "unreadable message"), (4, "click P1 (event e1)")]
         );
+    }
+
+    #[test]
+    fn refused_events_are_totalled_per_store_with_the_most_frequent_kinds_first_and_capped() {
+        let refusal = |store: &str, name: &str, n: u64, last: u64| RefusalRow {
+            store: store.into(),
+            name: name.into(),
+            reason: format!("reason {name}"),
+            n,
+            last_at_ms: NOW - last,
+        };
+        let mut refusals: Vec<RefusalRow> = (0..12)
+            .map(|i| refusal("us", &format!("e{i}"), 1, 100 + i))
+            .collect();
+        refusals.push(refusal("us", "add_to_cart", 40, 5_000));
+        refusals.push(refusal("us", "view_item", 40, 1_000));
+        refusals.push(refusal("gone", "search", 2, 0));
+        let rows = StatusRows {
+            refusals,
+            ..Default::default()
+        };
+        let report = summarize(&["us"], &rows, NOW);
+        let us = &report.stores[0].refused_events;
+        assert_eq!(us.total, 92, "every kind counts toward the total");
+        let kinds: Vec<(&str, u64)> = us
+            .kinds
+            .iter()
+            .map(|k| (k.name.as_str(), k.count))
+            .collect();
+        assert_eq!(kinds.len(), REFUSAL_KINDS_PER_STORE);
+        assert_eq!(
+            kinds[..4],
+            [("view_item", 40), ("add_to_cart", 40), ("e0", 1), ("e1", 1)],
+            "most first; of equal counts the latest first"
+        );
+        assert_eq!(us.kinds[0].reason, "reason view_item");
+        let names: Vec<(&str, bool)> = report
+            .stores
+            .iter()
+            .map(|s| (s.store.as_str(), s.configured))
+            .collect();
+        assert_eq!(names, [("us", true), ("gone", false)]);
+        assert_eq!(report.stores[1].refused_events.total, 2);
     }
 
     #[test]
