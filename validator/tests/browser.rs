@@ -302,15 +302,16 @@ const WORKER_ANSWER: &str = r#"{"page":"pgtest","events":[
   {"event_id":"pgtest-product_view-P1","kind":"product_view","state":"delivered","status":200,"attempt":1,"endpoint":"GET /v2/log/product","received_at_ms":1,"at_ms":2},
   {"event_id":"pgtest-add_to_cart-P2","kind":"add_to_cart","state":"dead_lettered","status":400,"attempt":1,"endpoint":"GET /v2/log/cart/add","reason":"HTTP 400 rejected: injected fault","received_at_ms":1,"at_ms":2}]}"#;
 
-/// A worker's beacon on the page (page `pgtest`, consent granted), a `fetch` that answers the
-/// forwarding check with `answer` (404 for anything else), and a URL the SFRA defaults do not
-/// know. Returns what undoes it.
+/// A worker's beacon on the page (page `pgtest`, consent granted, 3 events dropped earlier), a
+/// `fetch` that answers the forwarding check with `answer` (404 for anything else), and a URL
+/// the SFRA defaults do not know. Returns what undoes it.
 fn behind_a_fake_worker(answer: &str) -> Function {
     let install = Function::new_with_args(
         "answer",
         "var real = window.fetch, href = location.href; window.qaAsked = [];
          window.sfccClerkBeacon = Object.freeze({page: 'pgtest', mode: 'strict',
-           consent: function () { return 'granted'; }, pending: function () { return 0; }});
+           consent: function () { return 'granted'; }, pending: function () { return 0; },
+           dropped: function () { return 3; }});
          window.fetch = function (url) { url = String(url); window.qaAsked.push(url);
            if (url === '/__sfcc-clerk/qa/events?page=pgtest') return Promise.resolve(new Response(answer, {status: 200}));
            return Promise.resolve(new Response('', {status: 404})); };
@@ -475,6 +476,24 @@ async fn start_takes_site_rules_audits_pushes_checks_forwarding_and_answers_the_
         forwarding,
         [("dead_lettered", "error", 3), ("not_received", "error", 4)]
     );
+    let dropped = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "beacon_dropped")
+        .expect("the beacon's dropped events are a finding");
+    assert_eq!(dropped["severity"], "error");
+    assert!(
+        dropped["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("dropped the oldest 3"),
+        "{dropped}"
+    );
+    assert!(root
+        .query_selector("li[data-code=beacon_dropped][data-severity=error]")
+        .unwrap()
+        .is_some());
     let dead = root
         .query_selector("li[data-code=dead_lettered][data-severity=error]")
         .unwrap()

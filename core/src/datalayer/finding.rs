@@ -63,6 +63,8 @@ pub enum Code {
     ConsentWithheld,
     /// The event was forwarded although the page says the shopper has not given consent.
     ForwardedWithoutConsent,
+    /// The page's beacon dropped its oldest events: it held more unsent than it keeps.
+    BeaconDropped,
 }
 
 impl Code {
@@ -86,6 +88,7 @@ impl Code {
             Code::DeadLettered => "dead_lettered",
             Code::ConsentWithheld => "consent_withheld",
             Code::ForwardedWithoutConsent => "forwarded_without_consent",
+            Code::BeaconDropped => "beacon_dropped",
         }
     }
 }

@@ -1,15 +1,15 @@
 //! The forwarding check in the page: did the worker receive and forward each ecommerce push?
 //!
 //! The worker's beacon on the page says the page id it tags forwarded pushes with, the consent
-//! mode, the shopper's consent as it decides it, and how many events it has not sent yet
-//! (`window.sfccClerkBeacon`). A short while after the page loaded (at once when consent forwards
+//! mode, the shopper's consent as it decides it, how many events it has not sent yet and how many
+//! it dropped (`window.sfccClerkBeacon`). A short while after the page loaded (at once when consent forwards
 //! nothing), and again every half second until every push has reached a final state or the wait
 //! is over, the validator asks the worker (`/__sfcc-clerk/qa/events?page=ID`) and compares with
 //! the core's rule. A page without the
 //! beacon (not behind the worker) or outside QA mode (the worker answers 401) is not checked.
 
 use super::Observer;
-use sfcc_clerk_core::datalayer::forwarding::{check as compare, expected, PageConsent};
+use sfcc_clerk_core::datalayer::forwarding::{check as compare, dropped, expected, PageConsent};
 use sfcc_clerk_core::event::trace::PageTrace;
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
@@ -69,6 +69,15 @@ impl Beacon {
     /// Events the beacon has not sent yet.
     fn pending(&self) -> Result<u32, JsValue> {
         Ok(self.call("pending")?.as_f64().unwrap_or(0.0) as u32)
+    }
+
+    /// Events the beacon let go because the page held more than it keeps unsent (0 for a beacon
+    /// that does not say).
+    fn dropped(&self) -> u64 {
+        self.call("dropped")
+            .ok()
+            .and_then(|n| n.as_f64())
+            .map_or(0, |n| n as u64)
     }
 }
 
@@ -130,8 +139,9 @@ pub async fn check(observer: Rc<Observer>) -> Result<(), JsValue> {
                 return Ok(());
             };
             let pushes = expected(&observer.capture.borrow(), &beacon.page);
-            let result = compare(&pushes, consent, &answer, settled, waited);
+            let mut result = compare(&pushes, consent, &answer, settled, waited);
             if result.complete || settled {
+                result.findings.extend(dropped(beacon.dropped()));
                 *observer.forwarding.borrow_mut() = Some(result);
                 return observer.refresh();
             }

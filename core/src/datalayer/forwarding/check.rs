@@ -1,6 +1,7 @@
 //! The worker's answer against the page's pushes.
 
 use super::{Expected, ForwardedPush, ForwardingCheck, PageConsent, PushState};
+use crate::capture::MAX_PENDING;
 use crate::datalayer::{Code, Finding, Severity};
 use crate::event::trace::{EventTrace, PageTrace, TraceState};
 
@@ -29,6 +30,20 @@ fn failure(t: &EventTrace) -> String {
         text.push_str(reason);
     }
     text
+}
+
+/// The finding for a page whose beacon dropped `n` events (its `dropped()`), if it dropped any:
+/// such an event never reaches the worker, so it is also among the pushes not received.
+pub fn dropped(n: u64) -> Option<Finding> {
+    (n > 0).then(|| {
+        Finding::new(
+            Code::BeaconDropped,
+            Severity::Error,
+            format!(
+                "expected the beacon to send every push, found that it dropped the oldest {n}: the page held more than {MAX_PENDING} events unsent (offline, or the consent banner unanswered, for long)"
+            ),
+        )
+    })
 }
 
 /// Compares the expected pushes with the worker's answer. `settled` is true on the last look

@@ -13,6 +13,7 @@
 //! | `dead_lettered` | error | the worker gave up delivering it (the reason is named) |
 //! | `consent_withheld` | info | not forwarded for want of consent: held in the page until the shopper answers, declined in strict mode, or dropped by the worker |
 //! | `forwarded_without_consent` | error | the worker received it although the page says the shopper has not consented |
+//! | `beacon_dropped` | error | the page's beacon let its oldest events go: it held more than it keeps unsent ([`dropped`]) |
 //!
 //! In strict mode without consent nothing is expected to be forwarded; in anonymous mode a
 //! declining shopper's events are.
@@ -22,7 +23,7 @@
 mod check;
 mod expected;
 
-pub use check::check;
+pub use check::{check, dropped};
 pub use expected::{expected, Expected};
 
 use crate::capture::{Consent, ConsentMode};

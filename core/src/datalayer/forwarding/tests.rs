@@ -351,3 +351,21 @@ fn the_beacons_words_are_checked() {
         Err("mode: expected strict or anonymous, found \"lenient\"".into())
     );
 }
+
+#[test]
+fn a_beacon_that_dropped_events_is_an_error_naming_how_many() {
+    assert_eq!(dropped(0), None, "nothing dropped, nothing to say");
+    let f = dropped(12).expect("a finding");
+    assert_eq!(
+        (f.code, f.severity, f.event_index),
+        (Code::BeaconDropped, Severity::Error, None)
+    );
+    assert!(f.message.contains("dropped the oldest 12"), "{}", f.message);
+    assert!(
+        f.message
+            .contains(&format!("more than {} events", crate::capture::MAX_PENDING)),
+        "{}",
+        f.message
+    );
+    assert_eq!(f.code.as_str(), "beacon_dropped");
+}
