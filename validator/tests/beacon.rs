@@ -71,6 +71,20 @@ fn start_beacon(granted: bool, answer: &str, data_layer: &str) {
         .expect("the beacon runs");
 }
 
+/// The first item id of every event sent so far, in the order sent.
+fn item_ids() -> Vec<String> {
+    calls()
+        .iter()
+        .flat_map(|call| call.as_array().cloned().unwrap_or_default())
+        .map(|e| {
+            e["ecommerce"]["items"][0]["item_id"]
+                .as_str()
+                .unwrap_or("")
+                .to_string()
+        })
+        .collect()
+}
+
 /// What `window.sfccClerkBeacon.name()` answers.
 fn beacon_count(name: &str) -> u64 {
     js(&format!("return window.sfccClerkBeacon.{name}()"))
@@ -186,16 +200,7 @@ async fn a_page_keeps_at_most_its_limit_of_events_dropping_the_oldest() {
 
     js("document.cookie='dw_dnt=0; path=/'");
     sleep(1500).await;
-    let ids: Vec<String> = calls()
-        .iter()
-        .flat_map(|call| call.as_array().cloned().unwrap_or_default())
-        .map(|e| {
-            e["ecommerce"]["items"][0]["item_id"]
-                .as_str()
-                .unwrap_or("")
-                .to_string()
-        })
-        .collect();
+    let ids = item_ids();
     let expected: Vec<String> = (extra..MAX_PENDING + extra)
         .map(|i| format!("P{i}"))
         .collect();
@@ -229,16 +234,7 @@ async fn a_call_over_the_size_limit_is_split_into_calls_that_fit() {
             .all(|(bytes, keepalive)| *bytes <= MAX_CALL_BYTES && *keepalive),
         "each call fits and may outlive the page: {sent:?}"
     );
-    let mut ids: Vec<String> = calls()
-        .iter()
-        .flat_map(|call| call.as_array().cloned().unwrap_or_default())
-        .map(|e| {
-            e["ecommerce"]["items"][0]["item_id"]
-                .as_str()
-                .unwrap_or("")
-                .to_string()
-        })
-        .collect();
+    let mut ids = item_ids();
     ids.sort();
     let mut expected: Vec<String> = (0..40).map(|i| format!("P{i}")).collect();
     expected.sort();
