@@ -102,17 +102,19 @@ fn lookup(p: &Product, from: &str) -> Option<Value> {
 
 /// Custom attributes (`c_*`, without the prefix) as Clerk attributes, unless only listed ones pass.
 /// One whose name without the prefix is a Clerk product field of its own (`c_brand`, `c_price`)
-/// keeps its prefix, so it neither clashes with nor overwrites that field.
+/// keeps its prefix, so it neither clashes with nor overwrites that field; so does one whose
+/// name without it still starts with `c_` (`c_c_x`), so it cannot take the name of another
+/// (`c_x` becomes `x`, never `c_x`). Every custom attribute keeps a name of its own.
 pub fn custom_attributes(p: &Product, mapping: &FieldMapping) -> BTreeMap<String, Value> {
     match mapping.custom_attributes {
         CustomAttributes::All => p
             .custom_attributes()
             .map(|(k, v)| {
-                let name = k.trim_start_matches("c_");
-                let name = if PRODUCT_FIELDS.contains(&name) {
+                let bare = k.strip_prefix("c_").unwrap_or(k);
+                let name = if PRODUCT_FIELDS.contains(&bare) || bare.starts_with("c_") {
                     k
                 } else {
-                    name
+                    bare
                 };
                 (name.to_string(), v.clone())
             })

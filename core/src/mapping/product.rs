@@ -266,6 +266,29 @@ mod tests {
     }
 
     #[test]
+    fn every_custom_attribute_keeps_a_name_of_its_own() {
+        let p = doc(json!({"c_x": 1, "c_c_x": 2, "c_c_c_x": 3}));
+        let Mapped::Upsert(c) = map_product(&p, &store(), &FieldMapping::default()).unwrap() else {
+            panic!("expected an upsert")
+        };
+        let names: Vec<(&str, &Value)> = c
+            .attributes
+            .iter()
+            .filter(|(k, _)| k.ends_with('x'))
+            .map(|(k, v)| (k.as_str(), v))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("c_c_c_x", &json!(3)),
+                ("c_c_x", &json!(2)),
+                ("x", &json!(1))
+            ],
+            "none lost to another of the same bare name"
+        );
+    }
+
+    #[test]
     fn validation_refuses_an_attribute_named_like_a_clerk_field() {
         let Mapped::Upsert(mut c) =
             map_product(&doc(json!({})), &store(), &FieldMapping::default()).unwrap()
