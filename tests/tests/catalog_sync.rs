@@ -53,7 +53,9 @@ fn cron_sync_sends_valid_products_per_store_reports_invalid_ones_and_then_only_c
             "image": "https://images.sandbox.example/large/oxford-shirt.jpg",
             "url": "https://www.example.com/en-US/product/25518704M.html",
             "categories": ["mens-clothing-shirts", "new-arrivals"],
-            "created_at": 1_768_469_400, "brand": "Sandbox Apparel", "color": "blue", "fit": "slim"
+            "created_at": 1_768_469_400, "brand": "Sandbox Apparel", "color": "blue", "fit": "slim",
+            // SFCC's "34", as the configured rule types it.
+            "sleeveLength": 34
         })
     );
 

@@ -42,7 +42,7 @@ pub enum FileError {
         /// The rule's name.
         name: String,
         /// Why it cannot be used.
-        reason: &'static str,
+        reason: String,
     },
 }
 
@@ -67,11 +67,16 @@ impl ConnectorConfig {
             .capture
             .check()
             .map_err(|e| FileError::Syntax(e.to_string()))?;
-        for name in config.mapping.attributes.keys() {
+        for (name, rule) in &config.mapping.attributes {
             let reason = if !is_attribute_name(name) {
-                "a Clerk attribute name holds only letters, digits and _"
+                "a Clerk attribute name holds only letters, digits and _".to_string()
             } else if PRODUCT_FIELDS.contains(&name.as_str()) {
-                "that is one of Clerk's own product fields, not an attribute"
+                "that is one of Clerk's own product fields, not an attribute".to_string()
+            } else if let (Some(default), Some(kind)) = (&rule.default, rule.kind) {
+                match kind.coerce(default.clone()) {
+                    Ok(_) => continue,
+                    Err(e) => format!("the default is not of type {}: {e}", kind.as_str()),
+                }
             } else {
                 continue;
             };
@@ -132,7 +137,7 @@ product_url_template = "https://www.example.com/{locale}/product/{id}.html"
 #[cfg(all(test, feature = "toml"))]
 mod tests {
     use super::*;
-    use crate::config::{CustomAttributes, Transform};
+    use crate::config::{AttributeType, CustomAttributes, Transform};
 
     #[test]
     fn parses_a_full_file() {
@@ -211,6 +216,37 @@ mod tests {
                 "{e}"
             );
         }
+    }
+
+    #[test]
+    fn an_attribute_rule_names_a_known_type_and_a_default_of_that_type() {
+        let store = "[[store]]\nname = \"x\"\nsite_id = \"S\"\nlocale = \"en\"\ncurrency = \"USD\"\nclerk_public_key = \"k\"\nproduct_url_template = \"https://a.example/{id}\"\n";
+        let rule =
+            |body: &str| format!("[mapping.attributes.size]\nfrom = \"c_size\"\n{body}\n{store}");
+        let c = ConnectorConfig::from_toml(&rule("type = \"number\"\ndefault = \"0\"")).unwrap();
+        assert_eq!(
+            c.mapping.attributes["size"].kind,
+            Some(AttributeType::Number)
+        );
+        let e = ConnectorConfig::from_toml(&rule("type = \"integer\""))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains(
+                "unknown variant `integer`, expected one of `text`, `number`, `bool`, `list`"
+            ),
+            "{e}"
+        );
+        let e = ConnectorConfig::from_toml(&rule("type = \"number\"\ndefault = \"XL\""))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "configuration file, [mapping.attributes.size]: the default is not of type number: expected a number, found \"XL\""
+        );
+        // The type travels with the configuration the worker embeds.
+        let embedded = serde_json::to_string(&c).unwrap();
+        assert_eq!(ConnectorConfig::from_json(&embedded).unwrap(), c);
     }
 
     #[test]

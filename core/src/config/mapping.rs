@@ -95,6 +95,78 @@ impl Transform {
     }
 }
 
+/// The type a Clerk attribute's values must have, so a facet filters and sorts alike on every
+/// product (a size facet of numbers, not of `"42"` and `42`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttributeType {
+    /// Text: numbers and booleans become their text.
+    Text,
+    /// A number: text that reads as one (`"42"`, `" 4.5 "`) becomes one.
+    Number,
+    /// A boolean: the text `true` or `false` (any case) becomes one.
+    Bool,
+    /// A list: a single value becomes a list of one.
+    List,
+}
+
+impl AttributeType {
+    /// The name in the configuration file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Text => "text",
+            Self::Number => "number",
+            Self::Bool => "bool",
+            Self::List => "list",
+        }
+    }
+
+    /// `value` as this type, or why it cannot be one.
+    pub fn coerce(self, value: Value) -> Result<Value, String> {
+        let fit = match (self, &value) {
+            (Self::Text, Value::String(_))
+            | (Self::Number, Value::Number(_))
+            | (Self::Bool, Value::Bool(_))
+            | (Self::List, Value::Array(_)) => return Ok(value),
+            (Self::Text, Value::Number(_) | Value::Bool(_)) => {
+                Some(Value::String(value.to_string()))
+            }
+            (Self::Number, Value::String(s)) => number(s.trim()),
+            (Self::Bool, Value::String(s)) => match s.trim().to_ascii_lowercase().as_str() {
+                "true" => Some(Value::Bool(true)),
+                "false" => Some(Value::Bool(false)),
+                _ => None,
+            },
+            (Self::List, Value::String(_) | Value::Number(_) | Value::Bool(_)) => {
+                Some(Value::Array(vec![value.clone()]))
+            }
+            _ => None,
+        };
+        fit.ok_or_else(|| format!("expected {}, found {value}", self.described()))
+    }
+
+    fn described(self) -> &'static str {
+        match self {
+            Self::Text => "text",
+            Self::Number => "a number",
+            Self::Bool => "true or false",
+            Self::List => "a list",
+        }
+    }
+}
+
+/// Text that reads as a finite number, as a JSON number (whole numbers without a fraction).
+fn number(text: &str) -> Option<Value> {
+    if let Ok(n) = text.parse::<i64>() {
+        return Some(Value::from(n));
+    }
+    text.parse::<f64>()
+        .ok()
+        .filter(|n| n.is_finite())
+        .and_then(serde_json::Number::from_f64)
+        .map(Value::Number)
+}
+
 /// How one Clerk attribute is filled.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -107,6 +179,10 @@ pub struct AttributeRule {
     /// Value when the SFCC attribute is missing or empty.
     #[serde(default)]
     pub default: Option<Value>,
+    /// The type its values must have, after the transforms (`type` in the file): a product
+    /// whose value cannot be one is reported and not sent. Absent: values pass as they are.
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<AttributeType>,
 }
 
 /// How SFCC product fields become Clerk product fields. The defaults suit an SFRA storefront.
@@ -151,6 +227,34 @@ impl FieldMapping {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn values_become_the_rules_type_or_say_why_they_cannot() {
+        use AttributeType::*;
+        let ok = |kind: AttributeType, v: Value| kind.coerce(v).unwrap();
+        assert_eq!(ok(Number, json!(" 42 ")), json!(42));
+        assert_eq!(ok(Number, json!("4.5")), json!(4.5));
+        assert_eq!(ok(Number, json!(7)), json!(7));
+        assert_eq!(ok(Bool, json!("TRUE")), json!(true));
+        assert_eq!(ok(Bool, json!(false)), json!(false));
+        assert_eq!(ok(Text, json!(42)), json!("42"));
+        assert_eq!(ok(Text, json!(true)), json!("true"));
+        assert_eq!(ok(List, json!("red")), json!(["red"]));
+        assert_eq!(ok(List, json!(["a", "b"])), json!(["a", "b"]));
+        let no = |kind: AttributeType, v: Value| kind.coerce(v).unwrap_err();
+        assert_eq!(no(Number, json!("XL")), "expected a number, found \"XL\"");
+        assert_eq!(no(Number, json!("NaN")), "expected a number, found \"NaN\"");
+        assert_eq!(no(Number, json!("inf")), "expected a number, found \"inf\"");
+        assert_eq!(
+            no(Bool, json!("yes")),
+            "expected true or false, found \"yes\""
+        );
+        assert_eq!(no(Text, json!(["a"])), "expected text, found [\"a\"]");
+        assert_eq!(
+            no(List, json!({"a": 1})),
+            "expected a list, found {\"a\":1}"
+        );
+    }
 
     #[test]
     fn transforms() {

@@ -5,4 +5,6 @@ mod file;
 mod mapping;
 
 pub use file::{ConnectorConfig, FileError};
-pub use mapping::{AttributeRule, CustomAttributes, DescriptionSource, FieldMapping, Transform};
+pub use mapping::{
+    AttributeRule, AttributeType, CustomAttributes, DescriptionSource, FieldMapping, Transform,
+};

@@ -123,15 +123,36 @@ pub fn custom_attributes(p: &Product, mapping: &FieldMapping) -> BTreeMap<String
     }
 }
 
-/// Applies the configured attribute rules; they win over anything else of the same name.
-pub fn apply_rules(p: &Product, mapping: &FieldMapping, out: &mut BTreeMap<String, Value>) {
+/// Applies the configured attribute rules; they win over anything else of the same name. A value
+/// that cannot be its rule's type is left out and answered as a problem of that attribute.
+pub fn apply_rules(
+    p: &Product,
+    mapping: &FieldMapping,
+    out: &mut BTreeMap<String, Value>,
+) -> Vec<FieldProblem> {
+    let mut problems = Vec::new();
     for (name, rule) in &mapping.attributes {
-        let value = lookup(p, &rule.from).map(|v| rule.transform.iter().fold(v, |v, t| t.apply(v)));
-        match value.or_else(|| rule.default.clone()) {
+        let value = lookup(p, &rule.from)
+            .map(|v| rule.transform.iter().fold(v, |v, t| t.apply(v)))
+            .or_else(|| rule.default.clone());
+        let value = match (value, rule.kind) {
+            (Some(v), Some(kind)) => kind
+                .coerce(v)
+                .map_err(|reason| {
+                    problems.push(FieldProblem::new(
+                        name.clone(),
+                        format!("type {} (from {}): {reason}", kind.as_str(), rule.from),
+                    ));
+                })
+                .ok(),
+            (v, _) => v,
+        };
+        match value {
             Some(v) => out.insert(name.clone(), v),
             None => out.remove(name),
         };
     }
+    problems
 }
 
 /// What a master's variants add to it.

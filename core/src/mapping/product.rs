@@ -118,7 +118,7 @@ pub fn map_product(
     if let Some(r) = &rollup {
         r.add_to(&mut attributes);
     }
-    apply_rules(p, mapping, &mut attributes);
+    problems.extend(apply_rules(p, mapping, &mut attributes));
 
     let product = ClerkProduct {
         id: p.id.clone(),
@@ -263,6 +263,37 @@ mod tests {
         let body = serde_json::to_string(&c).unwrap();
         assert_eq!(body.matches("\"price\":").count(), 1, "{body}");
         assert_eq!(serde_json::from_str::<ClerkProduct>(&body).unwrap(), *c);
+    }
+
+    #[test]
+    fn a_typed_rule_makes_its_facet_one_type_and_reports_a_value_that_cannot_be() {
+        let mapping: FieldMapping = serde_json::from_value(json!({"attributes": {
+            "size": {"from": "c_size", "type": "number"},
+            "colors": {"from": "c_color", "type": "list"},
+        }}))
+        .unwrap();
+        let Mapped::Upsert(c) =
+            map_product(&doc(json!({"c_size": " 42 "})), &store(), &mapping).unwrap()
+        else {
+            panic!("expected an upsert")
+        };
+        assert_eq!(
+            (&c.attributes["size"], &c.attributes["colors"]),
+            (&json!(42), &json!(["blue"]))
+        );
+        let refused = map_product(&doc(json!({"c_size": "XL"})), &store(), &mapping).unwrap_err();
+        assert_eq!(
+            refused.problems,
+            [FieldProblem::new(
+                "size",
+                "type number (from c_size): expected a number, found \"XL\""
+            )]
+        );
+        // Without the attribute, nothing to type: the product goes without it.
+        let Mapped::Upsert(c) = map_product(&doc(json!({})), &store(), &mapping).unwrap() else {
+            panic!("expected an upsert")
+        };
+        assert!(!c.attributes.contains_key("size"));
     }
 
     #[test]

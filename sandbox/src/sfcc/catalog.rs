@@ -22,7 +22,7 @@ pub fn sample_catalog() -> Vec<Value> {
             "prices": {"eur-m-list-prices": 45.0, "eur-m-sale-prices": 36.0},
             "image_groups": images("oxford-shirt"),
             "inventory": {"ats": 42.0, "orderable": true},
-            "c_color": "blue", "c_fit": "slim"
+            "c_color": "blue", "c_fit": "slim", "c_sleeveLength": "34"
         }),
         json!({
             "id": "25519318M", "name": {"default": "Chino Trousers", "de": "Chinohose"},
