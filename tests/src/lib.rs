@@ -8,6 +8,7 @@ mod http;
 mod paths;
 mod stack;
 mod wait;
+pub mod wrangler_config;
 
 pub use http::{Client, Reply};
 pub use paths::{project_root, tool_env};

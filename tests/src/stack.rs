@@ -1,5 +1,6 @@
 use crate::http::{Client, Reply};
 use crate::paths::{project_root, tool_env};
+use crate::wrangler_config;
 use serde_json::Value;
 use sfcc_clerk_sandbox::{RunningSandbox, RunningStorefront, SandboxConfig};
 use std::fs;
@@ -198,23 +199,14 @@ fn prebuilt_config(root: &Path, event_consumer: bool) -> Result<PathBuf, StackEr
 
 /// The blocks (a `[header]` line and what follows it) of `wrangler.toml` a stack runs with.
 fn prebuilt_text(text: &str, event_consumer: bool) -> String {
-    let mut blocks: Vec<Vec<&str>> = vec![Vec::new()];
-    for line in text.lines() {
-        if line.trim().starts_with('[') {
-            blocks.push(Vec::new());
-        }
-        if let Some(block) = blocks.last_mut() {
-            block.push(line);
-        }
-    }
-    let keep = |block: &Vec<&str>| match block.first().map(|l| l.trim()) {
+    let keep = |block: &Vec<&str>| match wrangler_config::header(block) {
         Some("[build]") => false,
         Some("[[queues.consumers]]") if !event_consumer => !block
             .iter()
             .any(|l| l.replace(' ', "") == "queue=\"sfcc-clerk-events\""),
         _ => true,
     };
-    blocks
+    wrangler_config::blocks(text)
         .iter()
         .filter(|b| keep(b))
         .flatten()

@@ -3,7 +3,7 @@
 //! pass-through to the storefront, `bench/normalize-peer.js`, the ingest done in JS, and
 //! `bench/ingest-floor.js`, a worker that only reads each post and answers.
 
-use sfcc_clerk_e2e::{project_root, tool_env, Client};
+use sfcc_clerk_e2e::{project_root, tool_env, wrangler_config, Client};
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
@@ -154,24 +154,27 @@ impl JsWorker {
 /// `root`) changed, without its build step and queue consumers.
 fn bound_config(text: &str, root: &std::path::Path) -> String {
     let path = |p: &str| format!("{:?}", root.join(p).display().to_string());
-    let (mut out, mut table, mut keep) = (String::new(), false, true);
-    for line in text.lines() {
-        let trimmed = line.trim();
-        if trimmed.starts_with('[') {
-            table = true;
-            keep = !matches!(trimmed, "[build]" | "[[queues.consumers]]");
+    let mut out = String::new();
+    for (i, block) in wrangler_config::blocks(text).iter().enumerate() {
+        if matches!(
+            wrangler_config::header(block),
+            Some("[build]" | "[[queues.consumers]]")
+        ) {
+            continue;
         }
-        let key = trimmed.split_once(" = ").map(|(k, _)| k);
-        let line = match key {
-            _ if !keep => continue,
-            Some("name") if !table => "name = \"sfcc-clerk-passthrough-bound\"".to_string(),
-            Some("main") if !table => format!("main = {}", path("bench/passthrough.js")),
-            Some("directory") => format!("directory = {}", path("build/assets")),
-            Some("migrations_dir") => format!("migrations_dir = {}", path("migrations")),
-            _ => line.to_string(),
-        };
-        out.push_str(&line);
-        out.push('\n');
+        // The first block holds the top-level keys.
+        let top = i == 0;
+        for line in block {
+            let line = match line.trim().split_once(" = ").map(|(k, _)| k) {
+                Some("name") if top => "name = \"sfcc-clerk-passthrough-bound\"".to_string(),
+                Some("main") if top => format!("main = {}", path("bench/passthrough.js")),
+                Some("directory") => format!("directory = {}", path("build/assets")),
+                Some("migrations_dir") => format!("migrations_dir = {}", path("migrations")),
+                _ => line.to_string(),
+            };
+            out.push_str(&line);
+            out.push('\n');
+        }
     }
     out
 }
