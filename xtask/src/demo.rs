@@ -80,14 +80,26 @@ pub fn run(once: bool) -> Result<(), String> {
     }
 
     println!("\n==> shopper events → worker → events queue → Clerk tracking");
-    let first = stack.post_events(r#"{"type":"product_view","product":"25518704M"}"#, None);
-    let cookie = first
+    // The shopper has accepted tracking (SFRA's consent cookie): without an answer to the banner
+    // the worker forwards nothing.
+    let consent = "dw_dnt=0";
+    let first = stack.post_events(
+        r#"{"type":"product_view","product":"25518704M"}"#,
+        Some(consent),
+    );
+    let visitor = first
         .set_cookie
         .as_deref()
         .and_then(|c| c.split(';').next())
         .map(str::to_string)
-        .ok_or("the worker set no visitor cookie")?;
-    println!("new shopper: {cookie}");
+        .ok_or_else(|| {
+            format!(
+                "the worker set no visitor cookie: HTTP {} {}",
+                first.status, first.json
+            )
+        })?;
+    println!("new shopper, tracking accepted ({consent}): {visitor}");
+    let cookie = format!("{consent}; {visitor}");
     let journey = r#"[
         {"type":"category_view","category":"mens-clothing-shirts"},
         {"type":"add_to_cart","product":"25518704M","quantity":2},
@@ -137,7 +149,8 @@ pub fn run(once: bool) -> Result<(), String> {
     println!(
         "\n==> running. Try:
   worker health        curl {worker}/health
-  post an event        curl -X POST {worker}/events -d '{{\"type\":\"product_view\",\"product\":\"25565189M\"}}'
+  a storefront page    {worker}/on/demandware.store/Sites-RefArch-Site/en_US/Product-Show?pid=25518704M   (through the worker: beacon injected)
+  post an event        curl -X POST {worker}/events -H 'content-type: application/json' -b dw_dnt=0 -d '{{\"type\":\"product_view\",\"product\":\"25565189M\"}}'
   run the cron         curl '{worker}/__scheduled?cron=*/15+*+*+*+*'
   start a sync         curl -X POST {auth} {worker}/admin/sync
   full re-index        curl -X POST {auth} '{worker}/admin/reindex?store=refarch-us'

@@ -172,6 +172,15 @@ fn run_checks(total: &mut shell::Counts) -> Result<(), String> {
         ]),
         total,
     )?;
+    // The README's first command, so it cannot break unseen.
+    println!("\n==> the demo, once (cargo xtask demo --once)");
+    match demo::run(true) {
+        Ok(()) => total.passed += 1,
+        Err(e) => {
+            total.failed += 1;
+            return Err(format!("cargo xtask demo --once: {e}"));
+        }
+    }
     println!("\nall checks passed");
     Ok(())
 }
