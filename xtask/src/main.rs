@@ -4,9 +4,9 @@
 //! - `build-worker`: build the worker to wasm and report its size.
 //! - `build-validator`: build the QA validator to wasm and report its size.
 //! - `demo [--once]`: the whole flow on the local sandbox, until Ctrl-C.
-//! - `test`: formatting, lints, native tests, browser tests, e2e tests.
+//! - `test`: formatting, lints, native tests, fuzz smoke, browser tests, e2e tests, the demo once.
 //! - `bench [--products N[,N…]]`: performance figures, as one table and `target/bench/bench.json`.
-//! - `bench-profile [ingest|proxy]`: CPU profiles of the worker's isolate under load.
+//! - `bench-profile [ingest|proxy|latency]`: CPU profiles of the worker's isolate under load.
 //! - `fuzz [--seconds N]`: every fuzz target for N seconds (the test command runs them briefly).
 
 mod bench;
@@ -21,7 +21,7 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: cargo xtask <command>
 
   demo [--once]      install what is missing, build, run sandbox + worker, show a sync and events
-  test               install what is missing, then fmt, clippy, native, browser and e2e tests
+  test               install what is missing, then fmt, clippy, native, fuzz smoke, browser and e2e tests, the demo once
   build-worker       build the worker (wasm) and print its size
   build-validator    build the QA validator (wasm + JS glue, build/assets/__sfcc-clerk/qa) and print its size
   bench [--products N[,N...]]
