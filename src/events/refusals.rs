@@ -38,12 +38,7 @@ pub async fn record(db: &D1Database, store: &str, refused: &[Refused]) {
             ])
         })
         .collect::<worker::Result<Vec<_>>>();
-    let result = match statements {
-        Ok(s) if s.is_empty() => return,
-        Ok(s) => db.batch(s).await.map(|_| ()),
-        Err(e) => Err(e),
-    };
-    if let Err(e) = result {
+    if let Err(e) = crate::platform::run_batch(db, statements).await {
         worker::console_error!(
             "could not count {} refused events of store {store}: {e}",
             refused.len()

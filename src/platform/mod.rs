@@ -16,3 +16,15 @@ pub fn now_ms() -> u64 {
 pub fn err(e: impl std::fmt::Display) -> worker::Error {
     worker::Error::RustError(e.to_string())
 }
+
+/// Runs prepared D1 statements as one batch (nothing for none); an error preparing any of them
+/// is the batch's.
+pub async fn run_batch(
+    db: &worker::D1Database,
+    statements: worker::Result<Vec<worker::D1PreparedStatement>>,
+) -> worker::Result<()> {
+    match statements? {
+        s if s.is_empty() => Ok(()),
+        s => db.batch(s).await.map(|_| ()),
+    }
+}

@@ -50,12 +50,7 @@ pub async fn record(db: &D1Database, events: &[Event], receipt: Receipt, reason:
             ])
         })
         .collect::<worker::Result<Vec<_>>>();
-    let result = match statements {
-        Ok(s) if s.is_empty() => return,
-        Ok(s) => db.batch(s).await.map(|_| ()),
-        Err(e) => Err(e),
-    };
-    if let Err(e) = result {
+    if let Err(e) = crate::platform::run_batch(db, statements).await {
         worker::console_error!(
             "QA receipts: could not record {} events: {e}",
             receipt.as_str()
