@@ -41,11 +41,11 @@ fn naming_refused(mut body: serde_json::Value, refused: &[Refused]) -> serde_jso
 /// and dropped. A QA browser's events are recorded per page ([`crate::qa::receipts`]).
 ///
 /// Each event is taken or refused on its own: the answer lists the refused ones (`refused`,
-/// index and error), they are counted for the status page, and the others go on. Answers 202 once they are queued; 400 when the body is
-/// not a call or every event in it is refused, 403/413/415 naming the problem; 429 (with
-/// `Retry-After`) when the visitor posts too often; 503 (with `Retry-After`) when the queue
-/// refuses them. Nothing of a refused call is queued, and the beacon sends a 429 or 503 call
-/// again.
+/// index and error), they are counted for the status page, and the others go on. Answers 202
+/// once they are queued; 400 when the body is not a call or every event in it is refused,
+/// 403/413/415 naming the problem; 429 (with `Retry-After`) when the visitor posts too often;
+/// 503 (with `Retry-After`) when the queue refuses them. Nothing of a refused call is queued,
+/// and the beacon sends a 429 or 503 call again.
 pub async fn ingest(mut req: Request, ctx: &Ctx) -> Result<Response> {
     let headers = req.headers();
     if headers.get("sec-fetch-site")?.as_deref() == Some("cross-site") {

@@ -16,8 +16,8 @@
 //! The script also sets `window.sfccClerkBeacon` (frozen): the page id, the consent mode, and
 //! `consent()` (`granted`, `denied` or `unknown`, as the script decides it), `pending()` (events
 //! not sent yet) and `dropped()` (events let go when the page's queue was full), which the QA
-//! validator reads for its forwarding check. The page id reaches it
-//! through the same escaped configuration, nowhere else.
+//! validator reads for its forwarding check. The page id reaches it through the same escaped
+//! configuration, nowhere else.
 //!
 //! Nothing from the page or the request goes into the script except the page id the worker made
 //! and values from the worker's own configuration, all JSON-encoded with `<` escaped, so page
