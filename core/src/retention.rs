@@ -17,6 +17,10 @@ pub const MIN_SENT_EVENT_DAYS: u32 = 15;
 /// validator asks about a page within seconds of its load.
 pub const QA_RECEIPT_DAYS: u32 = 1;
 
+/// What a sale's copies carried (`sale_details`: customer numbers and emails) is kept this long,
+/// days: both copies are delivered within minutes, retries within hours.
+pub const SALE_DETAIL_DAYS: u32 = 2;
+
 const DAY_MS: u64 = 24 * 60 * 60 * 1000;
 
 /// One pruning statement: SQL with `?1` bound to the cutoff (Unix milliseconds).
@@ -67,6 +71,11 @@ pub fn prune_plan(now_ms: u64, days: u32) -> Vec<Prune> {
             cutoff_ms: before(days.max(MIN_SENT_EVENT_DAYS)),
         },
         Prune {
+            table: "sale_details",
+            sql: "DELETE FROM sale_details WHERE at_ms < ?1",
+            cutoff_ms: before(SALE_DETAIL_DAYS.min(days)),
+        },
+        Prune {
             table: "qa_events",
             sql: "DELETE FROM qa_events WHERE received_at_ms < ?1",
             cutoff_ms: before(QA_RECEIPT_DAYS.min(days)),
@@ -96,7 +105,7 @@ mod tests {
         let plan = prune_plan(40 * DAY_MS, 30);
         assert!(plan
             .iter()
-            .filter(|p| p.table != "qa_events")
+            .filter(|p| !["qa_events", "sale_details"].contains(&p.table))
             .all(|p| p.cutoff_ms == 10 * DAY_MS));
         let short = prune_plan(40 * DAY_MS, 1);
         let sent = short.iter().find(|p| p.table == "sent_events").unwrap();
@@ -107,6 +116,12 @@ mod tests {
         );
         let qa = plan.iter().find(|p| p.table == "qa_events").unwrap();
         assert_eq!(qa.cutoff_ms, 39 * DAY_MS, "QA receipts are kept a day");
+        let sales = plan.iter().find(|p| p.table == "sale_details").unwrap();
+        assert_eq!(
+            sales.cutoff_ms,
+            38 * DAY_MS,
+            "sale details are kept two days"
+        );
         assert!(prune_plan(DAY_MS, 30).iter().all(|p| p.cutoff_ms == 0));
     }
 

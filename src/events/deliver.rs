@@ -11,7 +11,10 @@
 //! Two copies of one event (the server and the page both saw it, or the queue delivered it twice)
 //! handled by two invocations at once do not both go out: each attempt first takes a short lease
 //! on the event id (`event_claims`), and a copy that finds it taken looks again once it is over.
+//! A sale goes with the customer number and email either of its copies carried
+//! ([`super::sales`]).
 
+use super::sales;
 use crate::context::Ctx;
 use crate::platform::http::send;
 use crate::platform::log::{self, Attempted};
@@ -101,17 +104,19 @@ pub async fn deliver(ctx: &Ctx, body: &Value) -> worker::Result<Option<Retrying>
         Err(_) => return Ok(None),
     };
     let lease_ms = 2 * ctx.settings.http_timeout_ms;
-    // One round trip: the lease, and where the event stands.
-    let mut begun = ctx
-        .db
-        .batch(vec![
-            lease_statement(ctx, &event.id, lease_ms)?,
-            ctx.db
-                .prepare("SELECT state FROM sent_events WHERE event_id = ?1")
-                .bind(&[event.id.as_str().into()])?,
-        ])
-        .await?
-        .into_iter();
+    let sale = event.kind == EventKind::Purchase;
+    // One round trip: the lease, where the event stands, and for a sale what its other copy
+    // carried.
+    let mut statements = vec![
+        lease_statement(ctx, &event.id, lease_ms)?,
+        ctx.db
+            .prepare("SELECT state FROM sent_events WHERE event_id = ?1")
+            .bind(&[event.id.as_str().into()])?,
+    ];
+    if sale {
+        statements.push(sales::details_statement(&ctx.db, &event.id)?);
+    }
+    let mut begun = ctx.db.batch(statements).await?.into_iter();
     let leased = begun
         .next()
         .and_then(|r| r.meta().ok().flatten())
@@ -129,6 +134,19 @@ pub async fn deliver(ctx: &Ctx, body: &Value) -> worker::Result<Option<Retrying>
     let sent = match begun.next() {
         Some(rows) => sent_state(rows.results::<SentRow>()?.first()),
         None => Sent::No,
+    };
+    let details = match begun.next() {
+        Some(rows) => rows.results::<sales::Details>()?.into_iter().next(),
+        None => None,
+    };
+    // A sale goes with the customer number and email either copy carried.
+    let call = match details {
+        Some(d) => {
+            let mut filled = event.clone();
+            filled.fill_missing(d.customer, d.email);
+            tracking_call(&filled).unwrap_or(call)
+        }
+        None => call,
     };
     let url = call.url(&ctx.settings.clerk_api_url, &store.config.clerk_public_key);
     let outcome = attempt(ctx, &envelope, &url, sent).await;

@@ -181,6 +181,8 @@ pub async fn ingest(mut req: Request, ctx: &Ctx) -> Result<Response> {
     if qa {
         receipts::record(&ctx.db, &events, Receipt::Received, None).await;
     }
+    // A sale's customer number meets the email the server read from the confirmation page.
+    super::sales::record(&ctx.db, &events).await;
     let envelopes: Vec<Envelope<_>> = events.into_iter().map(Envelope::first).collect();
     // A call holds at most 50 events, one `sendBatch`: queued whole or not at all.
     if let Err(e) = enqueue_all(&ctx.events, &envelopes).await {

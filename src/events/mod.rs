@@ -3,6 +3,7 @@
 mod deliver;
 mod ingest;
 mod refusals;
+pub mod sales;
 
 pub use deliver::{deliver, hold_back, release_claim, Retrying};
 pub use ingest::ingest;

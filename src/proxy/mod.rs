@@ -11,7 +11,7 @@
 
 use crate::context::{bindings, Ctx};
 use crate::platform::log;
-use crate::platform::queues::{enqueue_all, names};
+use crate::platform::queues::{enqueue, names};
 use crate::platform::{now_ms, random};
 use crate::qa::receipts;
 use crate::routes::BEACON_PATH;
@@ -22,7 +22,7 @@ use sfcc_clerk_core::capture::{
     RuleKind,
 };
 use sfcc_clerk_core::event::trace::Receipt;
-use sfcc_clerk_core::event::{Event, IngestContext, Source};
+use sfcc_clerk_core::event::{Event, EventKind, IngestContext, Source};
 use sfcc_clerk_core::identity::{plan_identity, VisitorId};
 use sfcc_clerk_core::retry::Envelope;
 use std::pin::pin;
@@ -289,6 +289,10 @@ fn events_queue(env: &Env) -> Option<Queue> {
         .ok()
 }
 
+/// How long a sale read from the confirmation page waits on the queue, seconds, so the page's
+/// own report of it (if any) is delivered first.
+const SERVER_SALE_DELAY_S: u32 = 5;
+
 /// Why a captured event is a dead letter: the queue refused it, and a page seen on the server has
 /// nothing that could send it again.
 const QUEUE_REFUSED: &str = "the events queue refused this captured event";
@@ -297,13 +301,22 @@ const QUEUE_REFUSED: &str = "the events queue refused this captured event";
 /// is kept as a dead letter with the queue's error, for an operator to replay; only if that
 /// fails too is it lost (logged, by id, never its contents).
 async fn queue_captured(env: &Env, queue: &Queue, qa: bool, event: Event) {
-    if qa {
+    let sale = event.kind == EventKind::Purchase;
+    if qa || sale {
         if let Ok(db) = env.d1(bindings::DB) {
-            receipts::record(&db, std::slice::from_ref(&event), Receipt::Received, None).await;
+            if qa {
+                receipts::record(&db, std::slice::from_ref(&event), Receipt::Received, None).await;
+            }
+            if sale {
+                crate::events::sales::record(&db, std::slice::from_ref(&event)).await;
+            }
         }
     }
     let envelope = Envelope::first(event);
-    let Err(refused) = enqueue_all(queue, std::slice::from_ref(&envelope)).await else {
+    // The page's own report of a sale goes first when there is one: it carries the shop's
+    // customer number, and this copy the email (they meet in `sale_details`).
+    let delay_s = sale.then_some(SERVER_SALE_DELAY_S);
+    let Err(refused) = enqueue(queue, &envelope, delay_s).await else {
         return;
     };
     let event = &envelope.payload;

@@ -1,6 +1,7 @@
 //! A shopper's whole journey in headless Chromium behind the worker — browse, search, view, add to
 //! cart, log in, buy — and exactly what reaches Clerk: with consent, each action once under one
-//! visitor, linked to the email at login, and the sale; with the banner declined (strict), nothing.
+//! visitor, linked to the email at login, and the sale with both the customer number and the
+//! email; with the banner declined (strict), nothing.
 
 use serde_json::Value;
 use sfcc_clerk_e2e::{Browser, Stack, StackOptions};
@@ -110,6 +111,13 @@ fn with_consent_each_action_reaches_clerk_once_under_one_visitor_linked_at_login
     assert_eq!(lines[0]["id"], "25518704M");
     assert_eq!(lines[0]["quantity"], 2);
     assert_eq!(lines[0]["price"], 39.5);
+    // Whichever copy reached Clerk, the sale carries the shop's customer number (the page's
+    // data layer) and the email (the server's reading of the confirmation page).
+    assert_eq!(
+        (sale["customer"].as_str(), sale["email"].as_str()),
+        (Some("00000001"), Some("alice.shopper@example.com")),
+        "{sale}"
+    );
 }
 
 #[test]

@@ -117,6 +117,14 @@ pub struct Event {
 }
 
 impl Event {
+    /// Fills what this copy of a sale lacks from what another copy of it carried: the page's
+    /// report has the shop's customer number (GA4 `user_id`), the server's reading of the
+    /// confirmation page has the email. What this copy has is kept.
+    pub fn fill_missing(&mut self, customer: Option<String>, email: Option<String>) {
+        self.customer = self.customer.take().or(customer);
+        self.email = self.email.take().or(email);
+    }
+
     /// The event as a page holds it for the beacon to send later: the native shape `normalize`
     /// reads, with its page id and original time.
     pub fn held_form(&self, page_id: &str) -> serde_json::Value {
@@ -156,5 +164,26 @@ impl Event {
                 .map(|p| p.id.clone())
                 .unwrap_or_default(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sale_takes_what_it_lacks_from_its_other_copy_and_keeps_what_it_has() {
+        let mut sale: Event = serde_json::from_value(serde_json::json!({
+            "id": "order-1", "kind": "purchase", "time_ms": 1, "store": "s",
+            "email": "ann@example.com", "source": "server"
+        }))
+        .unwrap();
+        sale.fill_missing(Some("00000001".into()), Some("other@example.com".into()));
+        assert_eq!(
+            (sale.customer.as_deref(), sale.email.as_deref()),
+            (Some("00000001"), Some("ann@example.com"))
+        );
+        sale.fill_missing(None, None);
+        assert_eq!(sale.customer.as_deref(), Some("00000001"));
     }
 }
