@@ -483,8 +483,13 @@ fn runs_of(stack: &Stack, store: &str) -> Vec<Value> {
     runs
 }
 
-/// SFCC product-search calls in the delivery log since `from_ms`: (status, outcome, error).
-fn searches_since(stack: &Stack, from_ms: u64) -> Vec<(Option<u64>, String, String)> {
+/// SFCC calls in the delivery log since `from_ms` whose endpoint starts with `endpoint`:
+/// (status, outcome, error).
+fn sfcc_calls_since(
+    stack: &Stack,
+    from_ms: u64,
+    endpoint: &str,
+) -> Vec<(Option<u64>, String, String)> {
     let mut rows: Vec<Value> = stack
         .admin_get("deliveries?limit=1000")
         .as_array()
@@ -493,7 +498,9 @@ fn searches_since(stack: &Stack, from_ms: u64) -> Vec<(Option<u64>, String, Stri
         .into_iter()
         .filter(|d| {
             d["kind"] == "sfcc"
-                && d["endpoint"] == "POST /s/-/dw/data/v24_5/product_search"
+                && d["endpoint"]
+                    .as_str()
+                    .is_some_and(|e| e.starts_with(endpoint))
                 && d["at_ms"].as_u64().unwrap_or(0) >= from_ms
         })
         .collect();
@@ -507,6 +514,19 @@ fn searches_since(stack: &Stack, from_ms: u64) -> Vec<(Option<u64>, String, Stri
             )
         })
         .collect()
+}
+
+/// How many of `calls` had this status, outcome and an error starting with `error`.
+fn calls_like(
+    calls: &[(Option<u64>, String, String)],
+    status: Option<u64>,
+    outcome: &str,
+    error: &str,
+) -> usize {
+    calls
+        .iter()
+        .filter(|(s, o, e)| *s == status && o == outcome && e.starts_with(error))
+        .count()
 }
 
 /// Product writes (upserts and deletions) sandbox Clerk has answered so far.
@@ -707,13 +727,8 @@ fn catalog_runs_under_sfcc_faults_and_a_worker_restart_land_exactly() {
         problems.contains(r#""field":"document""#) && problems.contains("invalid type"),
         "{problems}"
     );
-    let searches = searches_since(&stack, since);
-    let count = |status: Option<u64>, outcome: &str, error: &str| {
-        searches
-            .iter()
-            .filter(|(s, o, e)| *s == status && o == outcome && e.starts_with(error))
-            .count()
-    };
+    let searches = sfcc_calls_since(&stack, since, "POST /s/-/dw/data/v24_5/product_search");
+    let count = |status, outcome: &str, error: &str| calls_like(&searches, status, outcome, error);
     let server_error = |code: u16| format!("HTTP {code} server error");
     let cut_short = count(
         Some(200),
@@ -860,6 +875,85 @@ fn catalog_runs_under_sfcc_faults_and_a_worker_restart_land_exactly() {
         outcome: format!(
             "{requeued} extra jobs queued; each page counted once, {writes} product writes"
         ),
+    });
+    // 7. The Shop API fails under a US re-index: the call for page 2's products answers 502
+    // twice, and the call for page 10's is cut short twice. Each page job reads again, and the
+    // brand changes on both pages reach Clerk once, with the ones from step 6 the US store has
+    // not had yet.
+    let us_sells = sellable("RefArch");
+    let sold = |range: std::ops::Range<u64>| -> Vec<String> {
+        range
+            .map(generator::id)
+            .filter(|id| us_sells.contains(id))
+            .collect()
+    };
+    let (page2, page10) = (sold(4..8), sold(36..40));
+    assert!(
+        !page2.is_empty() && !page10.is_empty(),
+        "both pages sell in the US"
+    );
+    for id in page2.iter().chain(&page10) {
+        let change = json!({"brand": "Shop Fault"});
+        assert_eq!(stack.change_sfcc_product(id, &change).status, 200);
+    }
+    let us_pending = more.iter().filter(|id| us_sells.contains(*id)).count();
+    let since = now_ms();
+    let shop_faults = json!({"shop_faults": [
+        {"id": page2[0], "times": 2, "status": 502},
+        {"id": page10[0], "times": 2, "cut_short": true}
+    ]});
+    assert_eq!(stack.set_sfcc_faults(&shop_faults).status, 200);
+    let run = stack
+        .admin_client()
+        .start_run(Some(US), true)
+        .expect("the re-index starts");
+    let finished = stack.finished_run(US, 2, Duration::from_secs(60));
+    assert_eq!(finished["run_id"], run["run_id"]);
+    assert_eq!(
+        (finished["pages"].as_u64(), finished["upserted"].as_u64()),
+        (
+            Some(pages),
+            Some((page2.len() + page10.len() + us_pending) as u64)
+        ),
+        "{finished}"
+    );
+    let us = held(&stack, "sandbox-public-us");
+    let arrived = |ids: &[String]| {
+        ids.iter()
+            .filter(|id| us[*id]["brand"] == "Shop Fault")
+            .count()
+    };
+    assert_eq!(
+        (arrived(&page2), arrived(&page10)),
+        (page2.len(), page10.len())
+    );
+    assert_eq!(us.keys().cloned().collect::<BTreeSet<_>>(), us_sells);
+    let shop_calls = sfcc_calls_since(&stack, since, "GET /s/RefArch/dw/shop/");
+    let (failed, cut) = (
+        calls_like(&shop_calls, Some(502), "retry", "HTTP 502 server error"),
+        calls_like(&shop_calls, Some(200), "retry", "malformed answer"),
+    );
+    assert_eq!((failed, cut), (2, 2), "{shop_calls:#?}");
+    assert_eq!(
+        dead_letters(&stack).len(),
+        1,
+        "still only page 5 of the second US run"
+    );
+    rows.push(Row {
+        fault: "SFCC Shop API 502 on page 2, twice",
+        sent: page2.len(),
+        delivered: arrived(&page2),
+        dead: 0,
+        reported: 0,
+        outcome: format!("page read again ({failed}× 502), delivered"),
+    });
+    rows.push(Row {
+        fault: "SFCC Shop API answer cut short (200), twice",
+        sent: page10.len(),
+        delivered: arrived(&page10),
+        dead: 0,
+        reported: 0,
+        outcome: format!("page read again ({cut}× malformed), delivered"),
     });
     print_matrix(
         &format!(

@@ -50,6 +50,18 @@ pub enum PageAnswer {
     CutShort,
 }
 
+/// A fault injected into the Shop API's product calls: the next `times` calls that name product
+/// `id` get `answer` instead of the products.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShopFault {
+    /// The product whose calls fail.
+    pub id: String,
+    /// How many more calls naming it fail.
+    pub times: u32,
+    /// What they get.
+    pub answer: PageAnswer,
+}
+
 /// What the SFCC stand-in holds.
 pub struct SfccState {
     pub(crate) client_id: String,
@@ -61,6 +73,7 @@ pub struct SfccState {
     pub(crate) delay_next: u32,
     pub(crate) delay_ms: u64,
     pub(crate) page_faults: Vec<PageFault>,
+    pub(crate) shop_faults: Vec<ShopFault>,
     /// The catalog served.
     pub catalog: Catalog,
     /// The registered customers (customer list `RefArch`), shared with the sandbox storefront.
@@ -82,6 +95,7 @@ impl SfccState {
             delay_next: 0,
             delay_ms: 0,
             page_faults: Vec::new(),
+            shop_faults: Vec::new(),
             catalog: Catalog::new(catalog),
             customers: sample_customers(),
             requests: Vec::new(),

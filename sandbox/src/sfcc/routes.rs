@@ -1,4 +1,4 @@
-use super::{PageAnswer, PageFault, Selection, SfccState, OCAPI_VERSION};
+use super::{PageAnswer, PageFault, Selection, SfccState, ShopFault, OCAPI_VERSION};
 use crate::http::{header, json};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -206,14 +206,7 @@ fn search(state: &Shared, headers: &HeaderMap, body: &str) -> Response {
     let hits: Vec<Value> = docs.into_iter().map(super::views::data_view).collect();
     let page = json!({"_v": "24.5", "_type": "product_search_result", "count": hits.len(), "start": start, "total": total, "hits": hits});
     if injected == Some(PageAnswer::CutShort) {
-        let text = page.to_string();
-        let half: String = text.chars().take(text.chars().count() / 2).collect();
-        return (
-            StatusCode::OK,
-            [(axum::http::header::CONTENT_TYPE, "application/json")],
-            half,
-        )
-            .into_response();
+        return cut_short(&page);
     }
     json(StatusCode::OK, page)
 }
@@ -310,12 +303,26 @@ async fn remove_product(State(state): State<Shared>, Path(id): Path<String>) -> 
     json(StatusCode::OK, json!({"deleted": id}))
 }
 
+/// `200 OK` with `document` cut off halfway, as a connection dropped mid-body leaves it.
+pub(super) fn cut_short(document: &Value) -> Response {
+    let text = document.to_string();
+    let half: String = text.chars().take(text.chars().count() / 2).collect();
+    (
+        StatusCode::OK,
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        half,
+    )
+        .into_response()
+}
+
 /// Fault injection: `{"fail_next": N, "status": 503}` fails the next N product searches;
 /// `{"delay_next": N, "delay_ms": M}` answers the next N searches M ms late;
 /// `{"page_faults": [{"start": S, "times": N, "status": 500}, {"start": S, "times": N,
 /// "cut_short": true}]}` fails the next N searches of the page at offset S with that status, or
-/// answers them `200 OK` with the page cut off halfway; `{"expire_tokens": true}` forgets every
-/// issued token, as if they had all expired. Each call replaces the faults set before.
+/// answers them `200 OK` with the page cut off halfway; `{"shop_faults": [{"id": P, "times": N,
+/// "status": 502}, {"id": P, "times": N, "cut_short": true}]}` does the same to the next N Shop
+/// API product calls that name product P; `{"expire_tokens": true}` forgets every issued token,
+/// as if they had all expired. Each call replaces the faults set before.
 async fn set_faults(State(state): State<Shared>, body: String) -> Response {
     let Ok(v) = serde_json::from_str::<Value>(&body) else {
         return json(
@@ -337,9 +344,15 @@ async fn set_faults(State(state): State<Shared>, body: String) -> Response {
         None => Ok(Vec::new()),
         Some(parsed) => parsed,
     };
-    match page_faults {
-        Ok(faults) => s.page_faults = faults,
-        Err(why) => return json(StatusCode::BAD_REQUEST, json!({"error": why})),
+    let shop_faults = match v.get("shop_faults").map(shop_faults) {
+        None => Ok(Vec::new()),
+        Some(parsed) => parsed,
+    };
+    match (page_faults, shop_faults) {
+        (Ok(pages), Ok(shop)) => (s.page_faults, s.shop_faults) = (pages, shop),
+        (Err(why), _) | (_, Err(why)) => {
+            return json(StatusCode::BAD_REQUEST, json!({"error": why}))
+        }
     }
     if v.get("expire_tokens") == Some(&Value::Bool(true)) {
         s.tokens.clear();
@@ -354,12 +367,7 @@ fn page_faults(v: &Value) -> Result<Vec<PageFault>, String> {
     list.iter()
         .map(|f| {
             let start = f.get("start").and_then(Value::as_u64).ok_or(shape)?;
-            let times = f.get("times").and_then(Value::as_u64).ok_or(shape)? as u32;
-            let answer = match (f.get("status").and_then(Value::as_u64), f.get("cut_short")) {
-                (Some(code), None) => PageAnswer::Status(code as u16),
-                (None, Some(Value::Bool(true))) => PageAnswer::CutShort,
-                _ => return Err(shape.to_string()),
-            };
+            let (times, answer) = injected_answer(f).ok_or(shape)?;
             Ok(PageFault {
                 start,
                 times,
@@ -367,6 +375,34 @@ fn page_faults(v: &Value) -> Result<Vec<PageFault>, String> {
             })
         })
         .collect()
+}
+
+/// Reads `shop_faults`: a list of `{id, times, status | cut_short}`.
+fn shop_faults(v: &Value) -> Result<Vec<ShopFault>, String> {
+    let shape = "shop_faults must be a list of {\"id\": P, \"times\": N, \"status\": 5xx} or {\"id\": P, \"times\": N, \"cut_short\": true}";
+    let list = v.as_array().ok_or(shape)?;
+    list.iter()
+        .map(|f| {
+            let id = f.get("id").and_then(Value::as_str).ok_or(shape)?;
+            let (times, answer) = injected_answer(f).ok_or(shape)?;
+            Ok(ShopFault {
+                id: id.to_string(),
+                times,
+                answer,
+            })
+        })
+        .collect()
+}
+
+/// The `times` and the answer (`status` or `cut_short`) of one injected fault.
+fn injected_answer(f: &Value) -> Option<(u32, PageAnswer)> {
+    let times = f.get("times").and_then(Value::as_u64)? as u32;
+    let answer = match (f.get("status").and_then(Value::as_u64), f.get("cut_short")) {
+        (Some(code), None) => PageAnswer::Status(code as u16),
+        (None, Some(Value::Bool(true))) => PageAnswer::CutShort,
+        _ => return None,
+    };
+    Some((times, answer))
 }
 
 /// `GET /catalogs/{catalog}/categories?start=&count=`: the category tree, paged, bearer token
@@ -479,12 +515,49 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn page_faults_of_another_shape_are_refused() {
+    async fn shop_calls_naming_a_chosen_product_fail_as_often_as_asked() {
+        let r = router();
+        let set = json!({"shop_faults": [
+            {"id": "25518704M", "times": 2, "status": 502},
+            {"id": "25604455M", "times": 1, "cut_short": true}
+        ]});
+        assert_eq!(faults(&r, set).await, 200);
+        let shop = |ids: &str| {
+            format!("/s/RefArch/dw/shop/v24_5/products/({ids})?currency=USD&client_id=c")
+        };
+        let get = |ids: &str| {
+            let path = shop(ids);
+            let r = r.clone();
+            async move { call(&r, "GET", &path, &[], "").await }
+        };
+        for _ in 0..2 {
+            let a = get("25604455M,25518704M").await;
+            assert_eq!(a.status, 502, "a call naming it among others fails too");
+            assert!(a.body.contains("injected fault on this call"), "{}", a.body);
+        }
+        let a = get("25518704M").await;
+        let served: Value = serde_json::from_str(&a.body).unwrap_or(Value::Null);
+        assert_eq!((a.status, served["count"].as_u64()), (200, Some(1)));
+        let a = get("25518704M,25604455M").await;
+        assert_eq!(a.status, 200);
+        assert!(
+            serde_json::from_str::<Value>(&a.body).is_err(),
+            "{}",
+            a.body
+        );
+        let a = get("25518704M,25604455M").await;
+        assert!(serde_json::from_str::<Value>(&a.body).is_ok(), "{}", a.body);
+    }
+
+    #[tokio::test]
+    async fn faults_of_another_shape_are_refused() {
         let r = router();
         for bad in [
             json!({"page_faults": {"start": 2}}),
             json!({"page_faults": [{"start": 2, "times": 1}]}),
             json!({"page_faults": [{"start": 2, "times": 1, "status": 500, "cut_short": true}]}),
+            json!({"shop_faults": [{"times": 1, "status": 500}]}),
+            json!({"shop_faults": [{"id": "25518704M", "status": 500}]}),
         ] {
             assert_eq!(faults(&r, bad.clone()).await, 400, "{bad}");
         }

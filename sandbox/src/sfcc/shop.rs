@@ -2,7 +2,7 @@
 //! shoppers see them, at most 24 a call, the API client named by `x-dw-client-id`.
 
 use super::views::{shop_view, ShopView};
-use super::{Selection, SfccState, OCAPI_VERSION};
+use super::{PageAnswer, Selection, SfccState, OCAPI_VERSION};
 use crate::http::{header, json};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -104,7 +104,7 @@ fn answer(
     params: &HashMap<String, String>,
     headers: &HeaderMap,
 ) -> Response {
-    let Ok(s) = state.lock() else {
+    let Ok(mut s) = state.lock() else {
         return fault(
             StatusCode::INTERNAL_SERVER_ERROR,
             "InternalServerError",
@@ -147,6 +147,18 @@ fn answer(
             ),
         );
     }
+    let injected = s
+        .shop_faults
+        .iter_mut()
+        .find(|f| f.times > 0 && ids.contains(&f.id))
+        .map(|f| {
+            f.times -= 1;
+            f.answer
+        });
+    if let Some(PageAnswer::Status(code)) = injected {
+        let status = StatusCode::from_u16(code).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+        return fault(status, "InternalServerError", "injected fault on this call");
+    }
     let view = ShopView {
         site,
         locale: params.get("locale").map_or("default", String::as_str),
@@ -167,10 +179,12 @@ fn answer(
             &format!("no product '{}' in site {site}", ids[0]),
         );
     }
-    json(
-        StatusCode::OK,
-        json!({"_v": "24.5", "_type": "product_result", "count": data.len(), "data": data}),
-    )
+    let result =
+        json!({"_v": "24.5", "_type": "product_result", "count": data.len(), "data": data});
+    if injected == Some(PageAnswer::CutShort) {
+        return super::routes::cut_short(&result);
+    }
+    json(StatusCode::OK, result)
 }
 
 #[cfg(test)]
