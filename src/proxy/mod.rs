@@ -1,7 +1,7 @@
 //! The storefront proxy: every request the worker does not serve itself goes to the origin
 //! unchanged, and the response comes back unchanged (streamed; redirects passed through). On the
-//! way, the core recognizes shopper actions in the request and decides, from consent and the user
-//! agent, what may be forwarded; the events go to the `events` queue once the page has reached the
+//! way, the core recognizes shopper actions in the request (an SFRA route, or a PWA Kit Einstein
+//! activity's JSON body) and decides, from consent and the user agent, what may be forwarded; the events go to the `events` queue once the page has reached the
 //! shopper (the end of a rewritten page, or a few seconds at most), so tracking never holds a
 //! page up.
 //! HTML pages get the core's beacon script at the top of `<head>` (streamed through
@@ -17,9 +17,9 @@ use crate::qa::receipts;
 use crate::routes::BEACON_PATH;
 use futures_util::future::select;
 use sfcc_clerk_core::capture::{
-    beacon_script, capture, consent_from, forwarding, is_bot, is_static_asset, needs_form,
-    order_event, server_event, site_of_path, Beacon, Forwarding, OrderMarkup, RequestFacts,
-    RuleKind,
+    activity_actions, activity_of_path, beacon_script, capture, consent_from, forwarding, is_bot,
+    is_static_asset, needs_form, order_event, reads_activity, server_event, site_of_path, Beacon,
+    Captured, Forwarding, OrderMarkup, RequestFacts, RuleKind, MAX_ACTIVITY_BYTES,
 };
 use sfcc_clerk_core::event::trace::Receipt;
 use sfcc_clerk_core::event::{Event, EventKind, IngestContext, Source};
@@ -72,7 +72,16 @@ pub async fn handle(
     };
     let method = req.method();
     let rules = &ctx.settings.capture.rules;
-    let form_body = if needs_form(rules, method.as_ref(), &path) {
+    // A PWA Kit Einstein activity is read when its body is small enough to hold.
+    let declared_len = req
+        .headers()
+        .get("content-length")?
+        .and_then(|l| l.trim().parse::<usize>().ok());
+    let activity = activity_of_path(&path).filter(|_| {
+        reads_activity(ctx.settings.capture.einstein, method.as_ref(), &path)
+            && declared_len.is_some_and(|l| l <= MAX_ACTIVITY_BYTES)
+    });
+    let form_body = if needs_form(rules, method.as_ref(), &path) || activity.is_some() {
         Some(req.bytes().await?)
     } else {
         None
@@ -119,6 +128,7 @@ pub async fn handle(
     let query = pairs(url.query().unwrap_or_default());
     let form = form_body
         .as_deref()
+        .filter(|_| activity.is_none())
         .map(|b| pairs(&String::from_utf8_lossy(b)))
         .unwrap_or_default();
     let facts = RequestFacts {
@@ -140,6 +150,14 @@ pub async fn handle(
     {
         captured = None;
     }
+    // What an Einstein activity reports happened, whatever Einstein answers.
+    let reported: Vec<Captured> = match (activity, form_body.as_deref()) {
+        (Some(a), Some(body)) => activity_actions(a.name, body).unwrap_or_else(|e| {
+            worker::console_warn!("{e}");
+            Vec::new()
+        }),
+        _ => Vec::new(),
+    };
     let login_email = captured
         .as_ref()
         .filter(|c| c.kind == RuleKind::Login)
@@ -154,6 +172,7 @@ pub async fn handle(
     );
     let visitor = identity.visitor;
     let store = site_of_path(&path)
+        .or(activity.map(|a| a.site))
         .and_then(|site| {
             ctx.settings
                 .stores
@@ -170,8 +189,8 @@ pub async fn handle(
     let qa = crate::qa::active(ctx, &cookies).await;
     let mut held = Vec::new();
     // Queued once the page has reached the shopper: tracking work never holds a page up.
-    let mut to_queue = None;
-    if let Some(captured) = captured {
+    let mut to_queue = Vec::new();
+    for captured in captured.iter().chain(&reported) {
         let input = IngestContext {
             store: &store.config.name,
             currency: &store.config.currency,
@@ -181,9 +200,9 @@ pub async fn handle(
             request_id: &page_id,
             source: Source::Server,
         };
-        let event = server_event(&captured, &page_id, &input);
+        let event = server_event(captured, &page_id, &input);
         match decision {
-            Forwarding::WithIdentity | Forwarding::Anonymous => to_queue = Some(event),
+            Forwarding::WithIdentity | Forwarding::Anonymous => to_queue.push(event),
             // Not persisted: the page holds it until the shopper answers the banner.
             Forwarding::Hold => {
                 held.push(event.held_form(&page_id));
@@ -236,8 +255,8 @@ pub async fn handle(
         response = rewritten.response;
         streamed = Some(rewritten.streamed);
     }
-    if let Some(event) = to_queue {
-        queue_later(env, wctx, event, qa, streamed);
+    for event in to_queue {
+        queue_later(env, wctx, event, qa, streamed.clone());
     }
 
     if !identity.set_cookies.is_empty() {

@@ -405,3 +405,128 @@ fn a_view_is_queued_once_its_page_has_reached_the_shopper_or_a_few_seconds_on() 
         .collect();
     assert_eq!(views.len(), 2, "{views:?}");
 }
+
+/// Posts a PWA Kit Einstein activity through the worker, as the storefront app does.
+fn activity(stack: &Stack, name: &str, cookie: &str, body: &Value) -> sfcc_clerk_e2e::Reply {
+    stack.client.send(
+        "POST",
+        &format!(
+            "{}/mobify/proxy/einstein/v3/activities/RefArch/{name}",
+            stack.worker_url
+        ),
+        &[
+            ("cookie", cookie),
+            ("user-agent", BROWSER),
+            ("content-type", "application/json"),
+            ("x-cq-client-id", "sandbox-einstein"),
+        ],
+        &body.to_string(),
+    )
+}
+
+#[test]
+fn a_pwa_kit_storefronts_einstein_activities_become_clerk_events() {
+    let stack = Stack::start(&StackOptions::default()).expect("stack starts");
+    let granted = format!("dw_dnt=0; sfcc_clerk_vid={VISITOR}");
+    let clerk_visitor = VISITOR.replace('-', "");
+    // As PWA Kit's retail app sends them (realm and instance type added to each).
+    let sent = [
+        (
+            "viewProduct",
+            json!({"product": {"id": "25518704M", "price": 36}, "realm": "RefArch", "instanceType": "sbx"}),
+        ),
+        (
+            "viewCategory",
+            json!({"category": {"id": "mens-clothing-shirts"}, "products": [{"id": "25518704M", "sku": "25518704M", "altId": "", "altIdType": ""}], "showProducts": true}),
+        ),
+        (
+            "viewSearch",
+            json!({"searchText": "oxford", "products": [], "showProducts": false}),
+        ),
+        (
+            "addToCart",
+            json!({"products": [{"id": "25518704M", "sku": "701644329402M", "price": 36, "quantity": 2}, {"id": "25519318M", "price": 20}]}),
+        ),
+        (
+            "clickSearch",
+            json!({"searchText": "oxford", "product": {"id": "25518704M"}}),
+        ),
+    ];
+    for (name, body) in &sent {
+        let reply = activity(&stack, name, &granted, body);
+        assert_eq!(
+            (reply.status, &reply.json),
+            (200, &json!({})),
+            "{name}: Einstein's answer, passed on"
+        );
+    }
+    // A shopper who declined: passed on to Einstein (PWA Kit decides what it sends), not to Clerk.
+    let declined = activity(
+        &stack,
+        "viewProduct",
+        "dw_dnt=1",
+        &json!({"product": {"id": "25565189M"}}),
+    );
+    assert_eq!(declined.status, 200);
+    // A body the worker cannot read still reaches Einstein, which refuses it.
+    let broken = stack.client.send(
+        "POST",
+        &format!(
+            "{}/mobify/proxy/einstein/v3/activities/RefArch/viewProduct",
+            stack.worker_url
+        ),
+        &[
+            ("cookie", &granted),
+            ("user-agent", BROWSER),
+            ("content-type", "application/json"),
+            ("x-cq-client-id", "sandbox-einstein"),
+        ],
+        "{\"product\": ",
+    );
+    assert_eq!(broken.status, 400, "{:?}", broken.json);
+
+    let log = logged(&stack, 4);
+    let mut expected = vec![
+        json!({"endpoint": "log/product", "params": {"product": "25518704M", "visitor": clerk_visitor}}),
+        json!({"endpoint": "log/category", "params": {"category": "mens-clothing-shirts", "visitor": clerk_visitor}}),
+        json!({"endpoint": "log/cart/add", "params": {"products": r#"[{"id":"25518704M","qty":2}]"#, "visitor": clerk_visitor}}),
+        json!({"endpoint": "log/cart/add", "params": {"products": r#"[{"id":"25519318M","qty":1}]"#, "visitor": clerk_visitor}}),
+    ];
+    expected.sort_by_key(|v| v.to_string());
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(
+        stack.clerk_log().len(),
+        4,
+        "nothing more: the search has no Clerk log call, the click and the declined view are left"
+    );
+    assert_eq!(log, expected);
+    // The origin got every activity with its body whole.
+    let seen = stack.client.get(
+        &format!(
+            "{}/__sandbox/storefront/requests",
+            stack.storefront.base_url
+        ),
+        &[],
+    );
+    let lengths: Vec<u64> = seen
+        .json
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter(|r| {
+                    r["path"]
+                        .as_str()
+                        .is_some_and(|p| p.contains("/activities/"))
+                })
+                .filter_map(|r| r["body_length"].as_u64())
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut expected_lengths: Vec<u64> = sent
+        .iter()
+        .map(|(_, b)| b.to_string().len() as u64)
+        .collect();
+    expected_lengths.push(json!({"product": {"id": "25565189M"}}).to_string().len() as u64);
+    expected_lengths.push(12);
+    assert_eq!(lengths, expected_lengths);
+}

@@ -12,6 +12,10 @@ pub struct CaptureConfig {
     pub rules: Vec<CaptureRule>,
     /// The order confirmation page.
     pub order: OrderMarkup,
+    /// Whether PWA Kit's Einstein activities (`…/v3/activities/{site}/{activity}`) passing
+    /// through the worker are read as shopper actions. On by default: SFRA pages send theirs to
+    /// Einstein's own host, so only a PWA Kit storefront's reach the worker.
+    pub einstein: bool,
 }
 
 impl Default for CaptureConfig {
@@ -19,6 +23,7 @@ impl Default for CaptureConfig {
         Self {
             rules: sfra_rules(),
             order: OrderMarkup::default(),
+            einstein: true,
         }
     }
 }

@@ -1,5 +1,5 @@
-//! Server-side capture: shopper actions recognized from the storefront traffic the worker proxies,
-//! whether they may be forwarded (consent, bots), and which store a request belongs to.
+//! Server-side capture: shopper actions recognized from the storefront traffic the worker proxies
+//! (SFRA's routes, or PWA Kit's Einstein activities), whether they may be forwarded (consent, bots), and which store a request belongs to.
 //!
 //! The shell hands over plain facts about a request (method, path, query, form fields, cookies,
 //! headers); everything here decides without I/O.
@@ -8,6 +8,7 @@ mod beacon;
 mod bots;
 mod config;
 mod consent;
+mod einstein;
 mod limits;
 mod order;
 mod rules;
@@ -16,6 +17,9 @@ pub use beacon::{beacon_script, Beacon, MAX_CALL_BYTES, MAX_PENDING};
 pub use bots::is_bot;
 pub use config::CaptureConfig;
 pub use consent::{consent_from, forwarding, Consent, ConsentConfig, ConsentMode, Forwarding};
+pub use einstein::{
+    activity_actions, activity_of_path, reads_activity, Activity, ActivityError, MAX_ACTIVITY_BYTES,
+};
 pub use limits::{limit_key, LIMIT_PERIOD_S};
 pub use order::{order_event, OrderMarkup, OrderPageError, ScrapedLine, ScrapedOrder};
 pub use rules::{

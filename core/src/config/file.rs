@@ -250,10 +250,11 @@ mod tests {
     }
 
     #[test]
-    fn a_pwa_kit_storefront_lists_its_own_capture_rules_and_order_page() {
+    fn a_custom_storefront_lists_its_own_capture_rules_and_order_page() {
         let c = ConnectorConfig::from_toml(&format!(
             r#"{SFRA_DEFAULT}
             [capture]
+            einstein = false
             rules = [
                 {{ action = "product", kind = "product_view", param = "pid" }},
                 {{ action = "search", kind = "search", param = "q" }},
@@ -267,6 +268,11 @@ mod tests {
         .unwrap();
         assert_eq!(c.capture.rules.len(), 2);
         assert_eq!(c.capture.rules[0].method, "GET");
+        assert!(!c.capture.einstein);
+        assert!(
+            ConnectorConfig::sfra_default().capture.einstein,
+            "on by default"
+        );
         assert_eq!(c.capture.order.number, "[data-order-no]");
         assert_eq!(
             c.capture.order.line_price, "data-price",

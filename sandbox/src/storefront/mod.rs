@@ -11,7 +11,8 @@
 //! `CheckoutServices-PlaceOrder` (POST, guest `email` optional), `Account-Login` (POST
 //! `loginEmail`, `loginPassword`), `Login-Logout`, `ConsentTracking-SetSession?consent=`.
 //! Static files: `/on/demandware.static/{site}/-/default/v1/{css/global.css, js/main.js,
-//! images/logo.png}`.
+//! images/logo.png}`. PWA Kit's Einstein proxy: `POST
+//! /mobify/proxy/einstein/v3/activities/{siteId}/{activity}` (JSON object, `x-cq-client-id`).
 //!
 //! Cookies: `dwsid` (session, issued on the first page or action; the cart is keyed by it; a
 //! logout issues a new one), `dwcustomer_RefArch` / `dwcustomer_RefArchGlobal` (opaque login
@@ -32,6 +33,7 @@ pub mod catalog;
 mod control;
 mod cookies;
 pub mod datalayer;
+mod einstein;
 mod error;
 mod form;
 mod html;

@@ -5,7 +5,7 @@ use super::error::ShopError;
 use super::site::Site;
 use super::state::{RecordedRequest, RECORDED_HEADERS};
 use super::visit::{Shop, Visit};
-use super::{actions, assets, control, form, pages};
+use super::{actions, assets, control, einstein, form, pages};
 use axum::body::Body;
 use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method};
@@ -29,6 +29,7 @@ pub fn routes(shop: Shop) -> Router {
             "/on/demandware.static/{site}/-/default/{version}/{*file}",
             get(assets::serve),
         )
+        .merge(einstein::route())
         .layer(middleware::from_fn_with_state(shop.clone(), record))
         .merge(control::routes())
         .with_state(shop)

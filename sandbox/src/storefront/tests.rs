@@ -672,3 +672,35 @@ async fn a_slow_tail_sends_the_same_page_with_its_body_late() {
     assert_eq!(late.body, whole.body);
     assert!(late.body.contains("</head>") && late.body.trim_end().ends_with("</html>"));
 }
+
+#[tokio::test]
+async fn einstein_activities_behind_the_pwa_kit_proxy_are_checked_and_recorded() {
+    let r = shop();
+    let path = "/mobify/proxy/einstein/v3/activities/RefArch/viewProduct";
+    let body = json!({"product": {"id": "25518704M"}, "realm": "RefArch"}).to_string();
+    let json_type = ("content-type", "application/json");
+    let client = ("x-cq-client-id", "sandbox-einstein");
+    let ok = call(&r, "POST", path, &[json_type, client], &body).await;
+    assert_eq!((ok.status, ok.body.as_str()), (200, "{}"));
+    let no_client = call(&r, "POST", path, &[json_type], &body).await;
+    assert_eq!(no_client.status, 400);
+    assert!(
+        no_client.body.contains("x-cq-client-id"),
+        "{}",
+        no_client.body
+    );
+    let form = call(&r, "POST", path, &[FORM, client], "a=b").await;
+    assert_eq!(form.status, 400);
+    let list = call(&r, "POST", path, &[json_type, client], "[1]").await;
+    assert!(list.body.contains("JSON object"), "{}", list.body);
+    let recorded = get(&r, "/__sandbox/storefront/requests", "").await;
+    let recorded: Value = serde_json::from_str(&recorded.body).unwrap_or(Value::Null);
+    let first = &recorded
+        .as_array()
+        .map(|a| a[0].clone())
+        .unwrap_or_default();
+    assert_eq!(
+        (&first["path"], &first["body_length"]),
+        (&json!(path), &json!(body.len()))
+    );
+}
