@@ -11,11 +11,12 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 /// The fuzz targets (`fuzz/fuzz_targets/*.rs`).
-pub const TARGETS: [&str; 4] = [
+pub const TARGETS: [&str; 5] = [
     "event_batch",
     "ocapi_documents",
     "store_config",
     "datalayer_capture",
+    "einstein_activity",
 ];
 
 /// Seconds each target runs in the smoke.
