@@ -171,15 +171,13 @@ pub async fn handle(
         fresh,
     );
     let visitor = identity.visitor;
-    let store = site_of_path(&path)
-        .or(activity.map(|a| a.site))
-        .and_then(|site| {
-            ctx.settings
-                .stores
-                .iter()
-                .find(|s| s.config.site_id == site)
-        })
-        .or_else(|| ctx.settings.stores.first());
+    let stores = &ctx.settings.stores;
+    let store = match (site_of_path(&path), activity) {
+        (Some(site), _) => stores.iter().find(|s| s.config.site_id == site),
+        (None, Some(a)) => stores.iter().find(|s| a.is_for_site(&s.config.site_id)),
+        (None, None) => None,
+    }
+    .or_else(|| stores.first());
     let Some(store) = store else {
         return Ok(response);
     };

@@ -406,12 +406,19 @@ fn a_view_is_queued_once_its_page_has_reached_the_shopper_or_a_few_seconds_on() 
     assert_eq!(views.len(), 2, "{views:?}");
 }
 
-/// Posts a PWA Kit Einstein activity through the worker, as the storefront app does.
-fn activity(stack: &Stack, name: &str, cookie: &str, body: &Value) -> sfcc_clerk_e2e::Reply {
+/// Posts a PWA Kit Einstein activity for `site` (Einstein's `{realm}-{siteId}`) through the
+/// worker, as the storefront app does.
+fn activity(
+    stack: &Stack,
+    site: &str,
+    name: &str,
+    cookie: &str,
+    body: &Value,
+) -> sfcc_clerk_e2e::Reply {
     stack.client.send(
         "POST",
         &format!(
-            "{}/mobify/proxy/einstein/v3/activities/RefArch/{name}",
+            "{}/mobify/proxy/einstein/v3/activities/{site}/{name}",
             stack.worker_url
         ),
         &[
@@ -453,7 +460,7 @@ fn a_pwa_kit_storefronts_einstein_activities_become_clerk_events() {
         ),
     ];
     for (name, body) in &sent {
-        let reply = activity(&stack, name, &granted, body);
+        let reply = activity(&stack, "zzrf-RefArch", name, &granted, body);
         assert_eq!(
             (reply.status, &reply.json),
             (200, &json!({})),
@@ -463,16 +470,27 @@ fn a_pwa_kit_storefronts_einstein_activities_become_clerk_events() {
     // A shopper who declined: passed on to Einstein (PWA Kit decides what it sends), not to Clerk.
     let declined = activity(
         &stack,
+        "zzrf-RefArch",
         "viewProduct",
         "dw_dnt=1",
         &json!({"product": {"id": "25565189M"}}),
     );
     assert_eq!(declined.status, 200);
+    // The German site's activity goes to the German store.
+    let german = json!({"product": {"id": "25518704M"}});
+    let de = activity(
+        &stack,
+        "zzrf-RefArchGlobal",
+        "viewProduct",
+        &granted,
+        &german,
+    );
+    assert_eq!(de.status, 200);
     // A body the worker cannot read still reaches Einstein, which refuses it.
     let broken = stack.client.send(
         "POST",
         &format!(
-            "{}/mobify/proxy/einstein/v3/activities/RefArch/viewProduct",
+            "{}/mobify/proxy/einstein/v3/activities/zzrf-RefArch/viewProduct",
             stack.worker_url
         ),
         &[
@@ -500,6 +518,10 @@ fn a_pwa_kit_storefronts_einstein_activities_become_clerk_events() {
         "nothing more: the search has no Clerk log call, the click and the declined view are left"
     );
     assert_eq!(log, expected);
+    assert_eq!(
+        stack.clerk_store_with_key("sandbox-public-de")["log"],
+        json!([{"endpoint": "log/product", "params": {"product": "25518704M", "visitor": clerk_visitor}}])
+    );
     // The origin got every activity with its body whole.
     let seen = stack.client.get(
         &format!(
@@ -527,6 +549,7 @@ fn a_pwa_kit_storefronts_einstein_activities_become_clerk_events() {
         .map(|(_, b)| b.to_string().len() as u64)
         .collect();
     expected_lengths.push(json!({"product": {"id": "25565189M"}}).to_string().len() as u64);
+    expected_lengths.push(german.to_string().len() as u64);
     expected_lengths.push(12);
     assert_eq!(lengths, expected_lengths);
 }

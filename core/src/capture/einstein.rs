@@ -26,6 +26,19 @@ pub struct Activity<'a> {
     pub name: &'a str,
 }
 
+impl Activity<'_> {
+    /// True when the activity is for SFCC site `site_id`. Einstein names a site `{realm}-{siteId}`
+    /// (`zzrf-RefArch`), or by the site id alone.
+    pub fn is_for_site(&self, site_id: &str) -> bool {
+        self.site == site_id
+            || self
+                .site
+                .strip_suffix(site_id)
+                .and_then(|realm| realm.strip_suffix('-'))
+                .is_some_and(|realm| !realm.is_empty() && !realm.contains('-'))
+    }
+}
+
 /// The activity a request path reports, if it is one: `…/v3/activities/{site}/{activity}`.
 pub fn activity_of_path(path: &str) -> Option<Activity<'_>> {
     let (_, rest) = path.split_once("/v3/activities/")?;
@@ -172,6 +185,16 @@ mod tests {
         ] {
             assert_eq!(activity_of_path(other), None, "{other}");
         }
+        let a = activity_of_path("/v3/activities/zzrf-RefArch/viewProduct").unwrap();
+        assert!(
+            a.is_for_site("RefArch"),
+            "realm-prefixed, as PWA Kit names it"
+        );
+        assert!(!a.is_for_site("Arch") && !a.is_for_site("RefArchGlobal"));
+        let a = activity_of_path("/v3/activities/RefArchGlobal/viewProduct").unwrap();
+        assert!(a.is_for_site("RefArchGlobal") && !a.is_for_site("Global"));
+        let a = activity_of_path("/v3/activities/-RefArch/viewProduct").unwrap();
+        assert!(!a.is_for_site("RefArch"), "no realm");
         let path = "/mobify/proxy/einstein/v3/activities/RefArch/viewSearch";
         assert!(reads_activity(true, "POST", path));
         assert!(!reads_activity(false, "POST", path), "capture off");
