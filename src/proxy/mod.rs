@@ -1,7 +1,7 @@
 //! The storefront proxy: every request the worker does not serve itself goes to the origin
 //! unchanged, and the response comes back unchanged (streamed; redirects passed through). On the
 //! way, the core recognizes shopper actions in the request (an SFRA route, or a PWA Kit Einstein
-//! activity's JSON body) and decides, from consent and the user agent, what may be forwarded; the events go to the `events` queue once the page has reached the
+//! activity's JSON body; a SCAPI order placement's answer) and decides, from consent and the user agent, what may be forwarded; the events go to the `events` queue once the page has reached the
 //! shopper (the end of a rewritten page, or a few seconds at most), so tracking never holds a
 //! page up.
 //! HTML pages get the core's beacon script at the top of `<head>` (streamed through
@@ -18,8 +18,9 @@ use crate::routes::BEACON_PATH;
 use futures_util::future::select;
 use sfcc_clerk_core::capture::{
     activity_actions, activity_of_path, beacon_script, capture, consent_from, forwarding, is_bot,
-    is_static_asset, needs_form, order_event, reads_activity, server_event, site_of_path, Beacon,
-    Captured, Forwarding, OrderMarkup, RequestFacts, RuleKind, MAX_ACTIVITY_BYTES,
+    is_order_creation, is_static_asset, needs_form, order_event, placed_order, reads_activity,
+    server_event, site_of_path, Beacon, Captured, Forwarding, OrderMarkup, RequestFacts, RuleKind,
+    MAX_ACTIVITY_BYTES,
 };
 use sfcc_clerk_core::event::trace::Receipt;
 use sfcc_clerk_core::event::{Event, EventKind, IngestContext, Source};
@@ -175,7 +176,11 @@ pub async fn handle(
     let store = match (site_of_path(&path), activity) {
         (Some(site), _) => stores.iter().find(|s| s.config.site_id == site),
         (None, Some(a)) => stores.iter().find(|s| a.is_for_site(&s.config.site_id)),
-        (None, None) => None,
+        // SCAPI calls name the site in their query.
+        (None, None) => query
+            .iter()
+            .find(|(k, _)| k == "siteId")
+            .and_then(|(_, site)| stores.iter().find(|s| &s.config.site_id == site)),
     }
     .or_else(|| stores.first());
     let Some(store) = store else {
@@ -233,6 +238,22 @@ pub async fn handle(
             qa,
         };
         queue_order_later(env, wctx, response.clone()?, markup.clone(), order);
+    }
+    if ctx.settings.capture.scapi_orders
+        && response.status() == 200
+        && is_order_creation(method.as_ref(), &path)
+        && matches!(decision, Forwarding::WithIdentity | Forwarding::Anonymous)
+    {
+        // A headless storefront's order, read from a copy of SCAPI's answer as it goes on.
+        let order = PageOrder {
+            store: store.config.name.clone(),
+            currency: store.config.currency.clone(),
+            visitor: visitor.clone(),
+            with_email: decision == Forwarding::WithIdentity,
+            page_id: page_id.clone(),
+            qa,
+        };
+        queue_placed_order_later(env, wctx, response.clone()?, order);
     }
     let mut streamed = None;
     if is_html {
@@ -394,6 +415,50 @@ fn queue_order_later(
                 queue_captured(&env, &queue, order.qa, event).await;
             }
             Err(e) => worker::console_warn!("order confirmation page not read: {e}"),
+        }
+    });
+}
+
+/// Reads the order from a copy of SCAPI's answer to an order placement and queues its purchase,
+/// after the response has gone out. With consent to identify it carries the shop's customer
+/// number and the email; an answer that is no order is logged, never the shopper's failure.
+fn queue_placed_order_later(env: &Env, wctx: &Context, copy: web_sys::Response, order: PageOrder) {
+    let Some(queue) = events_queue(env) else {
+        return;
+    };
+    let env = env.clone();
+    wctx.wait_until(async move {
+        let text = match copy.text() {
+            Ok(promise) => JsFuture::from(promise)
+                .await
+                .ok()
+                .and_then(|t| t.as_string()),
+            Err(_) => None,
+        };
+        let placed = match text.as_deref().map(placed_order) {
+            Some(Ok(placed)) => placed,
+            Some(Err(e)) => {
+                worker::console_warn!("{e}");
+                return;
+            }
+            None => {
+                worker::console_error!("could not read SCAPI's order answer");
+                return;
+            }
+        };
+        let customer = placed.customer_no.as_deref().filter(|_| order.with_email);
+        let input = IngestContext {
+            store: &order.store,
+            currency: &order.currency,
+            visitor: order.visitor.as_ref(),
+            customer,
+            now_ms: now_ms(),
+            request_id: &order.page_id,
+            source: Source::Server,
+        };
+        match order_event(&placed.order, &input, order.with_email) {
+            Ok(event) => queue_captured(&env, &queue, order.qa, event).await,
+            Err(e) => worker::console_warn!("SCAPI order not read: {e}"),
         }
     });
 }

@@ -164,3 +164,91 @@ fn in_anonymous_mode_a_declining_shoppers_order_reaches_clerk_without_email_or_i
         }})]
     );
 }
+
+/// A SLAS-shaped shopper token: a JWT whose `isb` claim names the login (`upn`), or a guest's.
+fn slas_token(login: &str) -> String {
+    use base64::Engine;
+    let part = |v: Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
+    format!(
+        "{}.{}.sig",
+        part(json!({"alg": "ES256"})),
+        part(json!({"isb": format!("uido:ecom::upn:{login}::chid:RefArch")}))
+    )
+}
+
+/// A PWA Kit checkout through the worker: a SCAPI basket with two of [`PRODUCT`], the email for
+/// a guest, and the order; answers SCAPI's order document as the shopper's app got it.
+fn buy_headless(stack: &Stack, cookie: &str, login: &str, guest_email: Option<&str>) -> Value {
+    let api = format!("{}/mobify/proxy/api/checkout", stack.worker_url);
+    let org = "organizations/f_ecom_zzrf_001";
+    let token = format!("Bearer {}", slas_token(login));
+    let send = |method: &str, url: String, body: Value| {
+        let reply = stack.client.send(
+            method,
+            &url,
+            &[
+                ("cookie", cookie),
+                ("user-agent", BROWSER),
+                ("content-type", "application/json"),
+                ("authorization", &token),
+            ],
+            &body.to_string(),
+        );
+        assert_eq!(reply.status, 200, "{method} {url}: {:?}", reply.json);
+        reply.json
+    };
+    let basket = send(
+        "POST",
+        format!("{api}/shopper-baskets/v1/{org}/baskets?siteId=RefArch"),
+        json!({}),
+    );
+    let id = basket["basketId"]
+        .as_str()
+        .expect("a basket id")
+        .to_string();
+    let at =
+        |rest: &str| format!("{api}/shopper-baskets/v1/{org}/baskets/{id}/{rest}?siteId=RefArch");
+    send(
+        "POST",
+        at("items"),
+        json!([{"productId": PRODUCT, "quantity": 2}]),
+    );
+    if let Some(email) = guest_email {
+        send("PUT", at("customer"), json!({"email": email}));
+    }
+    send(
+        "POST",
+        format!("{api}/shopper-orders/v1/{org}/orders?siteId=RefArch"),
+        json!({"basketId": id}),
+    )
+}
+
+#[test]
+fn a_pwa_kit_order_placed_through_scapi_becomes_one_clerk_sale_with_the_customer_number() {
+    let stack = Stack::start(&StackOptions::default()).expect("stack starts");
+    let consented = format!("dw_dnt=0; sfcc_clerk_vid={VISITOR}");
+    let order = buy_headless(&stack, &consented, "alice.shopper@example.com", None);
+    assert_eq!(
+        order["customerInfo"]["customerNo"], "00000001",
+        "SCAPI's answer reaches the app unchanged: {order}"
+    );
+    let line = &order["productItems"][0];
+    let products = json!([{"id": PRODUCT, "price": line["basePrice"], "quantity": 2}]).to_string();
+    assert_eq!(
+        sales(&stack, 1),
+        [json!({"endpoint": "log/sale", "params": {
+            "sale": order["orderNo"],
+            "products": products,
+            "customer": "00000001",
+            "email": "alice.shopper@example.com",
+            "visitor": VISITOR.replace('-', ""),
+        }})],
+        "one sale, the registered shopper's number and email with consent"
+    );
+    // No answer to the consent banner: nothing; declined: nothing.
+    let unanswered = buy_headless(&stack, "x=1", "Guest", Some("bruno@example.de"));
+    let declined = buy_headless(&stack, "dw_dnt=1", "Guest", Some("chloe@example.com"));
+    let after = sales(&stack, 1);
+    assert_eq!(after.len(), 1, "{after:?}");
+    assert!(unanswered["orderNo"].is_string() && declined["orderNo"].is_string());
+}

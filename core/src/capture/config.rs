@@ -16,6 +16,10 @@ pub struct CaptureConfig {
     /// through the worker are read as shopper actions. On by default: SFRA pages send theirs to
     /// Einstein's own host, so only a PWA Kit storefront's reach the worker.
     pub einstein: bool,
+    /// Whether orders placed through SCAPI's Shopper Orders API (`POST …/shopper-orders/…/orders`)
+    /// passing through the worker are read from their answer as sales. On by default: only a
+    /// headless storefront's (PWA Kit's) reach the worker.
+    pub scapi_orders: bool,
 }
 
 impl Default for CaptureConfig {
@@ -24,6 +28,7 @@ impl Default for CaptureConfig {
             rules: sfra_rules(),
             order: OrderMarkup::default(),
             einstein: true,
+            scapi_orders: true,
         }
     }
 }

@@ -1,5 +1,5 @@
 //! Server-side capture: shopper actions recognized from the storefront traffic the worker proxies
-//! (SFRA's routes, or PWA Kit's Einstein activities), whether they may be forwarded (consent, bots), and which store a request belongs to.
+//! (SFRA's routes, or PWA Kit's Einstein activities and SCAPI orders), whether they may be forwarded (consent, bots), and which store a request belongs to.
 //!
 //! The shell hands over plain facts about a request (method, path, query, form fields, cookies,
 //! headers); everything here decides without I/O.
@@ -12,6 +12,7 @@ mod einstein;
 mod limits;
 mod order;
 mod rules;
+mod scapi;
 
 pub use beacon::{beacon_script, Beacon, MAX_CALL_BYTES, MAX_PENDING};
 pub use bots::is_bot;
@@ -26,3 +27,4 @@ pub use rules::{
     capture, is_static_asset, needs_form, server_event, sfra_rules, site_of_path, CaptureRule,
     Captured, RequestFacts, RuleKind,
 };
+pub use scapi::{is_order_creation, placed_order, PlacedOrder, PlacedOrderError, MAX_ORDER_BYTES};

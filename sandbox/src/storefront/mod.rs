@@ -13,6 +13,8 @@
 //! Static files: `/on/demandware.static/{site}/-/default/v1/{css/global.css, js/main.js,
 //! images/logo.png}`. PWA Kit's Einstein proxy: `POST
 //! /mobify/proxy/einstein/v3/activities/{siteId}/{activity}` (JSON object, `x-cq-client-id`).
+//! PWA Kit's SCAPI proxy, enough to place an order: Shopper Baskets (create, add items, set the
+//! email) and Shopper Orders (create) under `/mobify/proxy/api/checkout/` (see [`scapi`]).
 //!
 //! Cookies: `dwsid` (session, issued on the first page or action; the cart is keyed by it; a
 //! logout issues a new one), `dwcustomer_RefArch` / `dwcustomer_RefArchGlobal` (opaque login
@@ -39,6 +41,7 @@ mod form;
 mod html;
 mod pages;
 mod routes;
+mod scapi;
 mod site;
 mod state;
 #[cfg(test)]

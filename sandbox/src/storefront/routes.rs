@@ -5,7 +5,7 @@ use super::error::ShopError;
 use super::site::Site;
 use super::state::{RecordedRequest, RECORDED_HEADERS};
 use super::visit::{Shop, Visit};
-use super::{actions, assets, control, einstein, form, pages};
+use super::{actions, assets, control, einstein, form, pages, scapi};
 use axum::body::Body;
 use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method};
@@ -30,6 +30,7 @@ pub fn routes(shop: Shop) -> Router {
             get(assets::serve),
         )
         .merge(einstein::route())
+        .merge(scapi::routes())
         .layer(middleware::from_fn_with_state(shop.clone(), record))
         .merge(control::routes())
         .with_state(shop)

@@ -120,6 +120,8 @@ pub struct StorefrontState {
     pub requests: Vec<RecordedRequest>,
     /// The data-layer break switch.
     pub faults: StorefrontFaults,
+    /// SCAPI baskets (PWA Kit's checkout) by basket id.
+    pub(crate) scapi_baskets: HashMap<String, super::scapi::Basket>,
     issued: u64,
 }
 

@@ -704,3 +704,128 @@ async fn einstein_activities_behind_the_pwa_kit_proxy_are_checked_and_recorded()
         (&json!(path), &json!(body.len()))
     );
 }
+
+/// A SLAS-shaped token: a JWT whose `isb` claim names the login (`upn`).
+fn slas_token(login: &str) -> String {
+    use base64::Engine;
+    let part = |v: Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
+    format!(
+        "{}.{}.sig",
+        part(json!({"alg": "ES256"})),
+        part(json!({"isb": format!("uido:ecom::upn:{login}::uidn:Alice::chid:RefArch")}))
+    )
+}
+
+#[tokio::test]
+async fn a_pwa_kit_checkout_places_an_order_through_the_scapi_proxy() {
+    let r = shop();
+    let api = "/mobify/proxy/api/checkout";
+    let org = "organizations/f_ecom_zzrf_001";
+    let baskets = format!("{api}/shopper-baskets/v1/{org}/baskets?siteId=RefArch");
+    let orders = format!("{api}/shopper-orders/v1/{org}/orders?siteId=RefArch");
+    let json_type = ("content-type", "application/json");
+    let send = |method: &'static str, uri: String, token: String, body: Value| {
+        let r = r.clone();
+        async move {
+            let auth = format!("Bearer {token}");
+            let a = call(
+                &r,
+                method,
+                &uri,
+                &[json_type, ("authorization", &auth)],
+                &body.to_string(),
+            )
+            .await;
+            (
+                a.status,
+                serde_json::from_str::<Value>(&a.body).unwrap_or(Value::Null),
+            )
+        }
+    };
+    let unauthorized = call(&r, "POST", &baskets, &[json_type], "{}").await;
+    assert_eq!(unauthorized.status, 401);
+
+    // A guest: basket, two items, an email, the order.
+    let guest = "guest-token".to_string();
+    let (status, basket) = send("POST", baskets.clone(), guest.clone(), json!({})).await;
+    assert_eq!(status, 200);
+    let id = basket["basketId"].as_str().unwrap_or_default().to_string();
+    let items = format!("{api}/shopper-baskets/v1/{org}/baskets/{id}/items?siteId=RefArch");
+    let (status, basket) = send(
+        "POST",
+        items.clone(),
+        guest.clone(),
+        json!([{"productId": "25518704M", "quantity": 2}]),
+    )
+    .await;
+    assert_eq!(
+        (status, basket["productItems"][0]["quantity"].as_u64()),
+        (200, Some(2))
+    );
+    let price = basket["productItems"][0]["basePrice"]
+        .as_f64()
+        .unwrap_or_default();
+    assert!(price > 0.0, "{basket}");
+    let (status, _) = send(
+        "POST",
+        items.clone(),
+        guest.clone(),
+        json!([{"productId": "25518704M"}]),
+    )
+    .await;
+    assert_eq!(status, 400, "an item without a quantity");
+    let customer = format!("{api}/shopper-baskets/v1/{org}/baskets/{id}/customer?siteId=RefArch");
+    let (status, _) = send(
+        "PUT",
+        customer,
+        guest.clone(),
+        json!({"email": "guest@example.com"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _) = send(
+        "POST",
+        orders.clone(),
+        slas_token("alice.shopper@example.com"),
+        json!({"basketId": id}),
+    )
+    .await;
+    assert_eq!(status, 404, "another shopper's basket");
+    let (status, order) = send(
+        "POST",
+        orders.clone(),
+        guest.clone(),
+        json!({"basketId": id}),
+    )
+    .await;
+    assert_eq!(status, 200, "{order}");
+    assert_eq!(
+        order["customerInfo"],
+        json!({"customerNo": null, "email": "guest@example.com"})
+    );
+    assert_eq!(order["productItems"][0]["basePrice"].as_f64(), Some(price));
+    let (status, _) = send("POST", orders.clone(), guest, json!({"basketId": id})).await;
+    assert_eq!(status, 404, "a basket becomes one order");
+
+    // A registered shopper: the token names her; the order carries her number and email.
+    let alice = slas_token("alice.shopper@example.com");
+    let (_, basket) = send("POST", baskets, alice.clone(), json!({})).await;
+    let id = basket["basketId"].as_str().unwrap_or_default().to_string();
+    let items = format!("{api}/shopper-baskets/v1/{org}/baskets/{id}/items?siteId=RefArch");
+    send(
+        "POST",
+        items,
+        alice.clone(),
+        json!([{"productId": "25518704M", "quantity": 1}]),
+    )
+    .await;
+    let (status, order) = send("POST", orders, alice, json!({"basketId": id})).await;
+    assert_eq!(status, 200, "{order}");
+    assert_eq!(
+        order["customerInfo"],
+        json!({"customerNo": "00000001", "email": "alice.shopper@example.com"})
+    );
+    let placed = get(&r, "/__sandbox/storefront/orders", "").await;
+    let placed: Value = serde_json::from_str(&placed.body).unwrap_or(Value::Null);
+    assert_eq!(placed.as_array().map(Vec::len), Some(2), "{placed}");
+}

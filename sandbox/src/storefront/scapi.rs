@@ -1,0 +1,374 @@
+//! SCAPI's Shopper Baskets and Shopper Orders behind PWA Kit's proxy path, as a PWA Kit
+//! storefront's own origin serves them (`/mobify/proxy/api/…`, the app's default), enough to
+//! place an order the way the retail app does:
+//!
+//! - `POST …/checkout/shopper-baskets/v1/organizations/{org}/baskets?siteId=` → a `Basket`;
+//! - `POST …/baskets/{basketId}/items?siteId=` with `[{productId, quantity}]` → the `Basket`,
+//!   priced from the catalog in the site's currency;
+//! - `PUT …/baskets/{basketId}/customer?siteId=` with `{email}` → the `Basket`;
+//! - `POST …/checkout/shopper-orders/v1/organizations/{org}/orders?siteId=` with `{basketId}` →
+//!   the placed `Order` (`orderNo`, `productItems` with `basePrice`, `customerInfo`), also listed
+//!   by `GET /__sandbox/storefront/orders`.
+//!
+//! Every call needs a SLAS bearer token. A registered shopper's is a JWT whose `isb` claim names
+//! the login (`uido:ecom::upn:{email}::…`) of a sandbox customer; any other token is a guest's.
+
+use super::catalog;
+use super::error::ShopError;
+use super::site::{round2, Site};
+use super::state::{unix_now, CartLine, Order, OrderLine};
+use super::visit::Shop;
+use crate::http::{header, json};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{post, put};
+use axum::Router;
+use base64::Engine;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+const BASKETS: &str = "/mobify/proxy/api/checkout/shopper-baskets/v1/organizations/{org}/baskets";
+const ORDERS: &str = "/mobify/proxy/api/checkout/shopper-orders/v1/organizations/{org}/orders";
+
+/// A basket: its site, lines, email, and the registered customer it belongs to.
+#[derive(Debug, Clone)]
+pub struct Basket {
+    site: Site,
+    lines: Vec<CartLine>,
+    email: Option<String>,
+    customer_no: Option<String>,
+}
+
+/// The routes, for the storefront's router.
+pub fn routes() -> Router<Shop> {
+    Router::new()
+        .route(BASKETS, post(create_basket))
+        .route(&format!("{BASKETS}/{{basket}}/items"), post(add_items))
+        .route(&format!("{BASKETS}/{{basket}}/customer"), put(set_customer))
+        .route(ORDERS, post(create_order))
+}
+
+type Params = Query<HashMap<String, String>>;
+
+fn fault(status: StatusCode, title: &str, detail: &str) -> Response {
+    json(
+        status,
+        json!({"title": title, "type": title, "detail": detail}),
+    )
+}
+
+/// The site the call names (`siteId`) and the registered customer its token is for.
+fn caller(
+    shop: &Shop,
+    params: &Params,
+    headers: &HeaderMap,
+) -> Result<(Site, Option<String>), Response> {
+    let token = header(headers, "authorization")
+        .and_then(|a| a.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| {
+            fault(
+                StatusCode::UNAUTHORIZED,
+                "Unauthorized",
+                "a SLAS bearer token is required",
+            )
+        })?;
+    let site = params
+        .get("siteId")
+        .and_then(|id| Site::ALL.into_iter().find(|s| s.id() == id))
+        .ok_or_else(|| {
+            fault(
+                StatusCode::BAD_REQUEST,
+                "SiteNotFound",
+                "siteId must be RefArch or RefArchGlobal",
+            )
+        })?;
+    let login = token
+        .split('.')
+        .nth(1)
+        .and_then(|p| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(p)
+                .ok()
+        })
+        .and_then(|p| serde_json::from_slice::<Value>(&p).ok())
+        .and_then(|claims| {
+            let isb = claims["isb"].as_str()?.to_string();
+            let upn = isb.split("::").find_map(|part| part.strip_prefix("upn:"))?;
+            Some(upn.to_string())
+        });
+    let customer_no = match login {
+        Some(email) => shop
+            .sfcc()
+            .map_err(|e| e.into_response())?
+            .customers
+            .iter()
+            .find(|c| c.email == email)
+            .map(|c| c.customer_no.clone()),
+        None => None,
+    };
+    Ok((site, customer_no))
+}
+
+fn body_json(body: &str) -> Result<Value, Response> {
+    serde_json::from_str(body)
+        .map_err(|e| fault(StatusCode::BAD_REQUEST, "MalformedBody", &e.to_string()))
+}
+
+/// The basket document, priced from the catalog.
+fn basket_doc(shop: &Shop, id: &str, basket: &Basket) -> Result<Value, ShopError> {
+    let items = priced(shop, basket)?;
+    let subtotal = round2(items.iter().map(|l| l.price * f64::from(l.quantity)).sum());
+    Ok(json!({
+        "basketId": id,
+        "currency": basket.site.currency(),
+        "customerInfo": {"email": basket.email, "customerNo": basket.customer_no},
+        "productItems": items.iter().map(|l| json!({
+            "productId": l.pid, "quantity": l.quantity, "basePrice": l.price,
+            "price": round2(l.price * f64::from(l.quantity))
+        })).collect::<Vec<_>>(),
+        "productSubTotal": subtotal,
+    }))
+}
+
+fn priced(shop: &Shop, basket: &Basket) -> Result<Vec<OrderLine>, ShopError> {
+    let sfcc = shop.sfcc()?;
+    Ok(basket
+        .lines
+        .iter()
+        .filter_map(|l| {
+            let product = catalog::product(&sfcc, basket.site, &l.pid)?;
+            Some(OrderLine {
+                pid: l.pid.clone(),
+                quantity: l.quantity,
+                price: product.price?,
+            })
+        })
+        .collect())
+}
+
+fn answer(result: Result<Value, ShopError>) -> Response {
+    match result {
+        Ok(doc) => json(StatusCode::OK, doc),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn create_basket(State(shop): State<Shop>, params: Params, headers: HeaderMap) -> Response {
+    let (site, customer_no) = match caller(&shop, &params, &headers) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let basket = Basket {
+        site,
+        lines: Vec::new(),
+        email: None,
+        customer_no,
+    };
+    let id = match shop.store() {
+        Ok(mut store) => {
+            let id = store.token();
+            store.scapi_baskets.insert(id.clone(), basket.clone());
+            id
+        }
+        Err(e) => return e.into_response(),
+    };
+    answer(basket_doc(&shop, &id, &basket))
+}
+
+/// Runs `change` on the caller's basket `id` and answers the basket.
+fn with_basket(
+    shop: &Shop,
+    id: &str,
+    params: &Params,
+    headers: &HeaderMap,
+    change: impl FnOnce(&mut Basket) -> Result<(), Response>,
+) -> Response {
+    let (site, customer_no) = match caller(shop, params, headers) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let basket = {
+        let mut store = match shop.store() {
+            Ok(s) => s,
+            Err(e) => return e.into_response(),
+        };
+        let Some(basket) = store
+            .scapi_baskets
+            .get_mut(id)
+            .filter(|b| b.site == site && b.customer_no == customer_no)
+        else {
+            return fault(
+                StatusCode::NOT_FOUND,
+                "BasketNotFound",
+                &format!("no basket {id} for this shopper"),
+            );
+        };
+        if let Err(r) = change(basket) {
+            return r;
+        }
+        basket.clone()
+    };
+    answer(basket_doc(shop, id, &basket))
+}
+
+async fn add_items(
+    State(shop): State<Shop>,
+    Path((_, id)): Path<(String, String)>,
+    params: Params,
+    headers: HeaderMap,
+    body: String,
+) -> Response {
+    let items = match body_json(&body) {
+        Ok(Value::Array(items)) if !items.is_empty() => items,
+        Ok(_) => {
+            return fault(
+                StatusCode::BAD_REQUEST,
+                "MalformedBody",
+                "a list of {productId, quantity} is expected",
+            )
+        }
+        Err(r) => return r,
+    };
+    let mut lines = Vec::new();
+    for item in &items {
+        let (Some(pid), Some(quantity)) = (item["productId"].as_str(), item["quantity"].as_u64())
+        else {
+            return fault(
+                StatusCode::BAD_REQUEST,
+                "MalformedBody",
+                "each item needs productId and quantity",
+            );
+        };
+        if quantity == 0 {
+            return fault(
+                StatusCode::BAD_REQUEST,
+                "InvalidQuantity",
+                "quantity must be at least 1",
+            );
+        }
+        lines.push(CartLine {
+            pid: pid.to_string(),
+            quantity: quantity as u32,
+        });
+    }
+    with_basket(&shop, &id, &params, &headers, |basket| {
+        for line in lines {
+            match basket.lines.iter_mut().find(|l| l.pid == line.pid) {
+                Some(l) => l.quantity += line.quantity,
+                None => basket.lines.push(line),
+            }
+        }
+        Ok(())
+    })
+}
+
+async fn set_customer(
+    State(shop): State<Shop>,
+    Path((_, id)): Path<(String, String)>,
+    params: Params,
+    headers: HeaderMap,
+    body: String,
+) -> Response {
+    let email = match body_json(&body) {
+        Ok(doc) => doc["email"].as_str().map(str::trim).map(String::from),
+        Err(r) => return r,
+    };
+    let Some(email) = email.filter(|e| e.contains('@')) else {
+        return fault(StatusCode::BAD_REQUEST, "InvalidEmail", "email is required");
+    };
+    with_basket(&shop, &id, &params, &headers, |basket| {
+        basket.email = Some(email);
+        Ok(())
+    })
+}
+
+async fn create_order(
+    State(shop): State<Shop>,
+    params: Params,
+    headers: HeaderMap,
+    body: String,
+) -> Response {
+    let (site, customer_no) = match caller(&shop, &params, &headers) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let id = match body_json(&body) {
+        Ok(doc) => doc["basketId"].as_str().map(String::from),
+        Err(r) => return r,
+    };
+    let Some(id) = id else {
+        return fault(
+            StatusCode::BAD_REQUEST,
+            "MalformedBody",
+            "basketId is required",
+        );
+    };
+    let basket = match shop.store() {
+        Ok(store) => store.scapi_baskets.get(&id).cloned(),
+        Err(e) => return e.into_response(),
+    };
+    let Some(basket) = basket.filter(|b| b.site == site && b.customer_no == customer_no) else {
+        return fault(
+            StatusCode::NOT_FOUND,
+            "BasketNotFound",
+            &format!("no basket {id} for this shopper"),
+        );
+    };
+    let lines = match priced(&shop, &basket) {
+        Ok(lines) if !lines.is_empty() => lines,
+        Ok(_) => {
+            return fault(
+                StatusCode::BAD_REQUEST,
+                "EmptyBasket",
+                "the basket has no orderable items",
+            )
+        }
+        Err(e) => return e.into_response(),
+    };
+    let email = match (&basket.customer_no, &basket.email) {
+        (Some(no), _) => shop.sfcc().ok().and_then(|s| {
+            s.customers
+                .iter()
+                .find(|c| &c.customer_no == no)
+                .map(|c| c.email.clone())
+        }),
+        (None, email) => email.clone(),
+    };
+    let merchandise = round2(lines.iter().map(|l| l.price * f64::from(l.quantity)).sum());
+    let mut store = match shop.store() {
+        Ok(s) => s,
+        Err(e) => return e.into_response(),
+    };
+    let order = Order {
+        id: store.next_order_no(),
+        token: store.token(),
+        site,
+        customer_no: basket.customer_no.clone(),
+        email,
+        merchandise_total: merchandise,
+        tax: site.tax(merchandise),
+        shipping: site.shipping(),
+        grand_total: site.grand_total(merchandise),
+        currency: site.currency().into(),
+        time: unix_now(),
+        lines,
+    };
+    let doc = json!({
+        "orderNo": order.id,
+        "currency": order.currency,
+        "status": "created",
+        "customerInfo": {"customerNo": order.customer_no, "email": order.email},
+        "productItems": order.lines.iter().map(|l| json!({
+            "productId": l.pid, "quantity": l.quantity, "basePrice": l.price,
+            "price": round2(l.price * f64::from(l.quantity))
+        })).collect::<Vec<_>>(),
+        "productSubTotal": order.merchandise_total,
+        "orderTotal": order.grand_total,
+    });
+    store.orders.push(order);
+    store.scapi_baskets.remove(&id);
+    json(StatusCode::OK, doc)
+}
