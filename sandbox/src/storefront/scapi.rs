@@ -51,11 +51,37 @@ pub fn routes() -> Router<Shop> {
 
 type Params = Query<HashMap<String, String>>;
 
-fn fault(status: StatusCode, title: &str, detail: &str) -> Response {
-    json(
+/// A SCAPI error answer: status, `title` (also its `type`) and `detail`.
+#[derive(Debug)]
+struct Fault {
+    status: StatusCode,
+    title: &'static str,
+    detail: String,
+}
+
+fn fault(status: StatusCode, title: &'static str, detail: &str) -> Fault {
+    Fault {
         status,
-        json!({"title": title, "type": title, "detail": detail}),
-    )
+        title,
+        detail: detail.to_string(),
+    }
+}
+
+impl IntoResponse for Fault {
+    fn into_response(self) -> Response {
+        let body = json!({"title": self.title, "type": self.title, "detail": self.detail});
+        json(self.status, body)
+    }
+}
+
+impl From<ShopError> for Fault {
+    fn from(e: ShopError) -> Self {
+        fault(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "InternalServerError",
+            &e.to_string(),
+        )
+    }
 }
 
 /// The site the call names (`siteId`) and the registered customer its token is for.
@@ -63,7 +89,7 @@ fn caller(
     shop: &Shop,
     params: &Params,
     headers: &HeaderMap,
-) -> Result<(Site, Option<String>), Response> {
+) -> Result<(Site, Option<String>), Fault> {
     let token = header(headers, "authorization")
         .and_then(|a| a.strip_prefix("Bearer "))
         .map(str::trim)
@@ -101,8 +127,7 @@ fn caller(
         });
     let customer_no = match login {
         Some(email) => shop
-            .sfcc()
-            .map_err(|e| e.into_response())?
+            .sfcc()?
             .customers
             .iter()
             .find(|c| c.email == email)
@@ -112,7 +137,7 @@ fn caller(
     Ok((site, customer_no))
 }
 
-fn body_json(body: &str) -> Result<Value, Response> {
+fn body_json(body: &str) -> Result<Value, Fault> {
     serde_json::from_str(body)
         .map_err(|e| fault(StatusCode::BAD_REQUEST, "MalformedBody", &e.to_string()))
 }
@@ -149,33 +174,36 @@ fn priced(shop: &Shop, basket: &Basket) -> Result<Vec<OrderLine>, ShopError> {
         .collect())
 }
 
-fn answer(result: Result<Value, ShopError>) -> Response {
-    match result {
-        Ok(doc) => json(StatusCode::OK, doc),
-        Err(e) => e.into_response(),
-    }
+/// What a call answers: a document, or a SCAPI fault.
+type Answer = Result<Response, Fault>;
+
+fn ok(doc: Value) -> Answer {
+    Ok(json(StatusCode::OK, doc))
 }
 
-async fn create_basket(State(shop): State<Shop>, params: Params, headers: HeaderMap) -> Response {
-    let (site, customer_no) = match caller(&shop, &params, &headers) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+async fn create_basket(State(shop): State<Shop>, params: Params, headers: HeaderMap) -> Answer {
+    let (site, customer_no) = caller(&shop, &params, &headers)?;
     let basket = Basket {
         site,
         lines: Vec::new(),
         email: None,
         customer_no,
     };
-    let id = match shop.store() {
-        Ok(mut store) => {
-            let id = store.token();
-            store.scapi_baskets.insert(id.clone(), basket.clone());
-            id
-        }
-        Err(e) => return e.into_response(),
+    let id = {
+        let mut store = shop.store()?;
+        let id = store.token();
+        store.scapi_baskets.insert(id.clone(), basket.clone());
+        id
     };
-    answer(basket_doc(&shop, &id, &basket))
+    ok(basket_doc(&shop, &id, &basket)?)
+}
+
+fn no_basket(id: &str) -> Fault {
+    fault(
+        StatusCode::NOT_FOUND,
+        "BasketNotFound",
+        &format!("no basket {id} for this shopper"),
+    )
 }
 
 /// Runs `change` on the caller's basket `id` and answers the basket.
@@ -184,34 +212,20 @@ fn with_basket(
     id: &str,
     params: &Params,
     headers: &HeaderMap,
-    change: impl FnOnce(&mut Basket) -> Result<(), Response>,
-) -> Response {
-    let (site, customer_no) = match caller(shop, params, headers) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
+    change: impl FnOnce(&mut Basket),
+) -> Answer {
+    let (site, customer_no) = caller(shop, params, headers)?;
     let basket = {
-        let mut store = match shop.store() {
-            Ok(s) => s,
-            Err(e) => return e.into_response(),
-        };
-        let Some(basket) = store
+        let mut store = shop.store()?;
+        let basket = store
             .scapi_baskets
             .get_mut(id)
             .filter(|b| b.site == site && b.customer_no == customer_no)
-        else {
-            return fault(
-                StatusCode::NOT_FOUND,
-                "BasketNotFound",
-                &format!("no basket {id} for this shopper"),
-            );
-        };
-        if let Err(r) = change(basket) {
-            return r;
-        }
+            .ok_or_else(|| no_basket(id))?;
+        change(basket);
         basket.clone()
     };
-    answer(basket_doc(shop, id, &basket))
+    ok(basket_doc(shop, id, &basket)?)
 }
 
 async fn add_items(
@@ -220,48 +234,37 @@ async fn add_items(
     params: Params,
     headers: HeaderMap,
     body: String,
-) -> Response {
-    let items = match body_json(&body) {
-        Ok(Value::Array(items)) if !items.is_empty() => items,
-        Ok(_) => {
-            return fault(
-                StatusCode::BAD_REQUEST,
-                "MalformedBody",
-                "a list of {productId, quantity} is expected",
-            )
-        }
-        Err(r) => return r,
+) -> Answer {
+    let malformed = |why: &str| fault(StatusCode::BAD_REQUEST, "MalformedBody", why);
+    let items = match body_json(&body)? {
+        Value::Array(items) if !items.is_empty() => items,
+        _ => return Err(malformed("a list of {productId, quantity} is expected")),
     };
     let mut lines = Vec::new();
     for item in &items {
         let (Some(pid), Some(quantity)) = (item["productId"].as_str(), item["quantity"].as_u64())
         else {
-            return fault(
-                StatusCode::BAD_REQUEST,
-                "MalformedBody",
-                "each item needs productId and quantity",
-            );
+            return Err(malformed("each item needs productId and quantity"));
         };
         if quantity == 0 {
-            return fault(
+            return Err(fault(
                 StatusCode::BAD_REQUEST,
                 "InvalidQuantity",
                 "quantity must be at least 1",
-            );
+            ));
         }
         lines.push(CartLine {
             pid: pid.to_string(),
-            quantity: quantity as u32,
+            quantity: quantity.min(u64::from(u32::MAX)) as u32,
         });
     }
     with_basket(&shop, &id, &params, &headers, |basket| {
         for line in lines {
             match basket.lines.iter_mut().find(|l| l.pid == line.pid) {
-                Some(l) => l.quantity += line.quantity,
+                Some(l) => l.quantity = l.quantity.saturating_add(line.quantity),
                 None => basket.lines.push(line),
             }
         }
-        Ok(())
     })
 }
 
@@ -271,17 +274,15 @@ async fn set_customer(
     params: Params,
     headers: HeaderMap,
     body: String,
-) -> Response {
-    let email = match body_json(&body) {
-        Ok(doc) => doc["email"].as_str().map(str::trim).map(String::from),
-        Err(r) => return r,
-    };
-    let Some(email) = email.filter(|e| e.contains('@')) else {
-        return fault(StatusCode::BAD_REQUEST, "InvalidEmail", "email is required");
-    };
+) -> Answer {
+    let email = body_json(&body)?["email"]
+        .as_str()
+        .map(str::trim)
+        .filter(|e| e.contains('@'))
+        .map(String::from)
+        .ok_or_else(|| fault(StatusCode::BAD_REQUEST, "InvalidEmail", "email is required"))?;
     with_basket(&shop, &id, &params, &headers, |basket| {
-        basket.email = Some(email);
-        Ok(())
+        basket.email = Some(email)
     })
 }
 
@@ -290,58 +291,44 @@ async fn create_order(
     params: Params,
     headers: HeaderMap,
     body: String,
-) -> Response {
-    let (site, customer_no) = match caller(&shop, &params, &headers) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let id = match body_json(&body) {
-        Ok(doc) => doc["basketId"].as_str().map(String::from),
-        Err(r) => return r,
-    };
-    let Some(id) = id else {
-        return fault(
-            StatusCode::BAD_REQUEST,
-            "MalformedBody",
-            "basketId is required",
-        );
-    };
-    let basket = match shop.store() {
-        Ok(store) => store.scapi_baskets.get(&id).cloned(),
-        Err(e) => return e.into_response(),
-    };
-    let Some(basket) = basket.filter(|b| b.site == site && b.customer_no == customer_no) else {
-        return fault(
-            StatusCode::NOT_FOUND,
-            "BasketNotFound",
-            &format!("no basket {id} for this shopper"),
-        );
-    };
-    let lines = match priced(&shop, &basket) {
-        Ok(lines) if !lines.is_empty() => lines,
-        Ok(_) => {
-            return fault(
+) -> Answer {
+    let (site, customer_no) = caller(&shop, &params, &headers)?;
+    let id = body_json(&body)?["basketId"]
+        .as_str()
+        .map(String::from)
+        .ok_or_else(|| {
+            fault(
                 StatusCode::BAD_REQUEST,
-                "EmptyBasket",
-                "the basket has no orderable items",
+                "MalformedBody",
+                "basketId is required",
             )
-        }
-        Err(e) => return e.into_response(),
-    };
-    let email = match (&basket.customer_no, &basket.email) {
-        (Some(no), _) => shop.sfcc().ok().and_then(|s| {
-            s.customers
-                .iter()
-                .find(|c| &c.customer_no == no)
-                .map(|c| c.email.clone())
-        }),
-        (None, email) => email.clone(),
+        })?;
+    let basket = shop
+        .store()?
+        .scapi_baskets
+        .get(&id)
+        .cloned()
+        .filter(|b| b.site == site && b.customer_no == customer_no)
+        .ok_or_else(|| no_basket(&id))?;
+    let lines = priced(&shop, &basket)?;
+    if lines.is_empty() {
+        return Err(fault(
+            StatusCode::BAD_REQUEST,
+            "EmptyBasket",
+            "the basket has no orderable items",
+        ));
+    }
+    let email = match &basket.customer_no {
+        Some(no) => shop
+            .sfcc()?
+            .customers
+            .iter()
+            .find(|c| &c.customer_no == no)
+            .map(|c| c.email.clone()),
+        None => basket.email.clone(),
     };
     let merchandise = round2(lines.iter().map(|l| l.price * f64::from(l.quantity)).sum());
-    let mut store = match shop.store() {
-        Ok(s) => s,
-        Err(e) => return e.into_response(),
-    };
+    let mut store = shop.store()?;
     let order = Order {
         id: store.next_order_no(),
         token: store.token(),
@@ -370,5 +357,5 @@ async fn create_order(
     });
     store.orders.push(order);
     store.scapi_baskets.remove(&id);
-    json(StatusCode::OK, doc)
+    ok(doc)
 }
