@@ -74,14 +74,16 @@ pub async fn handle(
     let method = req.method();
     let rules = &ctx.settings.capture.rules;
     // A PWA Kit Einstein activity is read when its body is small enough to hold.
-    let declared_len = req
-        .headers()
-        .get("content-length")?
-        .and_then(|l| l.trim().parse::<usize>().ok());
-    let activity = activity_of_path(&path).filter(|_| {
-        reads_activity(ctx.settings.capture.einstein, method.as_ref(), &path)
-            && declared_len.is_some_and(|l| l <= MAX_ACTIVITY_BYTES)
-    });
+    let activity = match activity_of_path(&path) {
+        Some(a) if reads_activity(ctx.settings.capture.einstein, method.as_ref(), &path) => {
+            let declared = req.headers().get("content-length")?;
+            declared
+                .and_then(|l| l.trim().parse::<usize>().ok())
+                .is_some_and(|l| l <= MAX_ACTIVITY_BYTES)
+                .then_some(a)
+        }
+        _ => None,
+    };
     let form_body = if needs_form(rules, method.as_ref(), &path) || activity.is_some() {
         Some(req.bytes().await?)
     } else {

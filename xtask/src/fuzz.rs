@@ -11,12 +11,13 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 /// The fuzz targets (`fuzz/fuzz_targets/*.rs`).
-pub const TARGETS: [&str; 5] = [
+pub const TARGETS: [&str; 6] = [
     "event_batch",
     "ocapi_documents",
     "store_config",
     "datalayer_capture",
     "einstein_activity",
+    "scapi_order",
 ];
 
 /// Seconds each target runs in the smoke.

@@ -16,7 +16,7 @@ pub const MAX_ORDER_BYTES: usize = 256 * 1024;
 /// True for a request that places an order through SCAPI: a `POST` to
 /// `…/checkout/shopper-orders/v1/organizations/{org}/orders`.
 pub fn is_order_creation(method: &str, path: &str) -> bool {
-    if !method.eq_ignore_ascii_case("POST") {
+    if !method.eq_ignore_ascii_case("POST") || !path.trim_end_matches('/').ends_with("/orders") {
         return false;
     }
     let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
