@@ -225,37 +225,27 @@ pub async fn handle(
             .get("content-type")?
             .is_some_and(|t| t.to_ascii_lowercase().starts_with("text/html"));
     let markup = &ctx.settings.capture.order;
-    if is_html
-        && markup.is_confirmation(&path)
-        && matches!(decision, Forwarding::WithIdentity | Forwarding::Anonymous)
-    {
+    let forwards = matches!(decision, Forwarding::WithIdentity | Forwarding::Anonymous);
+    let order_seen = || PageOrder {
+        store: store.config.name.clone(),
+        currency: store.config.currency.clone(),
+        visitor: visitor.clone(),
+        with_email: decision == Forwarding::WithIdentity,
+        page_id: page_id.clone(),
+        qa,
+    };
+    if is_html && markup.is_confirmation(&path) && forwards {
         // Read from a copy while the page streams on; before an answer to the consent banner
         // the page's own `purchase` push is held in the page instead.
-        let order = PageOrder {
-            store: store.config.name.clone(),
-            currency: store.config.currency.clone(),
-            visitor: visitor.clone(),
-            with_email: decision == Forwarding::WithIdentity,
-            page_id: page_id.clone(),
-            qa,
-        };
-        queue_order_later(env, wctx, response.clone()?, markup.clone(), order);
+        queue_order_later(env, wctx, response.clone()?, markup.clone(), order_seen());
     }
     if ctx.settings.capture.scapi_orders
+        && forwards
         && response.status() == 200
         && is_order_creation(method.as_ref(), &path)
-        && matches!(decision, Forwarding::WithIdentity | Forwarding::Anonymous)
     {
         // A headless storefront's order, read from a copy of SCAPI's answer as it goes on.
-        let order = PageOrder {
-            store: store.config.name.clone(),
-            currency: store.config.currency.clone(),
-            visitor: visitor.clone(),
-            with_email: decision == Forwarding::WithIdentity,
-            page_id: page_id.clone(),
-            qa,
-        };
-        queue_placed_order_later(env, wctx, response.clone()?, order);
+        queue_placed_order_later(env, wctx, response.clone()?, order_seen());
     }
     let mut streamed = None;
     if is_html {

@@ -4,8 +4,7 @@ use super::catalog;
 use super::cookies::{self, DNT};
 use super::error::ShopError;
 use super::pages::{cart, Params};
-use super::site::round2;
-use super::state::{unix_now, CartLine, Order, OrderLine};
+use super::state::{CartLine, OrderLine};
 use super::visit::{Shop, Visit};
 use crate::http::json;
 use axum::http::header::LOCATION;
@@ -97,24 +96,9 @@ pub fn place_order(shop: &Shop, visit: &Visit, params: &Params) -> Result<Respon
         },
     };
     let site = visit.site;
-    let merchandise = round2(lines.iter().map(|l| l.price * f64::from(l.quantity)).sum());
     let mut store = shop.store()?;
-    let order = Order {
-        id: store.next_order_no(),
-        token: store.token(),
-        site,
-        customer_no: visit.user_id(),
-        email,
-        lines,
-        merchandise_total: merchandise,
-        tax: site.tax(merchandise),
-        shipping: site.shipping(),
-        grand_total: site.grand_total(merchandise),
-        currency: site.currency().into(),
-        time: unix_now(),
-    };
+    let order = store.place(site, visit.user_id(), email, lines);
     let answer = json!({"error": false, "orderID": order.id, "orderToken": order.token, "continueUrl": site.url("Order-Confirm")});
-    store.orders.push(order);
     store.carts.remove(&visit.session);
     Ok(json(StatusCode::OK, answer))
 }

@@ -16,7 +16,7 @@
 use super::catalog;
 use super::error::ShopError;
 use super::site::{round2, Site};
-use super::state::{unix_now, CartLine, Order, OrderLine};
+use super::state::{CartLine, OrderLine};
 use super::visit::Shop;
 use crate::http::{header, json};
 use axum::extract::{Path, Query, State};
@@ -327,22 +327,9 @@ async fn create_order(
             .map(|c| c.email.clone()),
         None => basket.email.clone(),
     };
-    let merchandise = round2(lines.iter().map(|l| l.price * f64::from(l.quantity)).sum());
     let mut store = shop.store()?;
-    let order = Order {
-        id: store.next_order_no(),
-        token: store.token(),
-        site,
-        customer_no: basket.customer_no.clone(),
-        email,
-        merchandise_total: merchandise,
-        tax: site.tax(merchandise),
-        shipping: site.shipping(),
-        grand_total: site.grand_total(merchandise),
-        currency: site.currency().into(),
-        time: unix_now(),
-        lines,
-    };
+    let order = store.place(site, basket.customer_no.clone(), email, lines);
+    store.scapi_baskets.remove(&id);
     let doc = json!({
         "orderNo": order.id,
         "currency": order.currency,
@@ -355,7 +342,5 @@ async fn create_order(
         "productSubTotal": order.merchandise_total,
         "orderTotal": order.grand_total,
     });
-    store.orders.push(order);
-    store.scapi_baskets.remove(&id);
     ok(doc)
 }

@@ -1,7 +1,7 @@
 //! What the storefront holds: carts by session, logins, placed orders, the requests it received
 //! and the data-layer break switch.
 
-use super::site::Site;
+use super::site::{round2, Site};
 use crate::sfcc::generator::mix;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -143,6 +143,34 @@ impl StorefrontState {
     /// The next order number: `00000101`, `00000102`, …
     pub fn next_order_no(&self) -> String {
         format!("{:08}", 101 + self.orders.len())
+    }
+
+    /// Places an order of `lines` on `site` (numbered, totalled in the site's currency, now)
+    /// and keeps it; answers a copy.
+    pub fn place(
+        &mut self,
+        site: Site,
+        customer_no: Option<String>,
+        email: Option<String>,
+        lines: Vec<OrderLine>,
+    ) -> Order {
+        let merchandise = round2(lines.iter().map(|l| l.price * f64::from(l.quantity)).sum());
+        let order = Order {
+            id: self.next_order_no(),
+            token: self.token(),
+            site,
+            customer_no,
+            email,
+            lines,
+            merchandise_total: merchandise,
+            tax: site.tax(merchandise),
+            shipping: site.shipping(),
+            grand_total: site.grand_total(merchandise),
+            currency: site.currency().into(),
+            time: unix_now(),
+        };
+        self.orders.push(order.clone());
+        order
     }
 }
 
