@@ -4,6 +4,7 @@
 
 use serde_json::{json, Value};
 use sfcc_clerk_e2e::{wait_for, Reply, Stack, StackOptions};
+use sfcc_clerk_sandbox::storefront::shopper_token;
 use std::time::Duration;
 
 const SITE: &str = "/on/demandware.store/Sites-RefArch-Site/en_US";
@@ -165,23 +166,12 @@ fn in_anonymous_mode_a_declining_shoppers_order_reaches_clerk_without_email_or_i
     );
 }
 
-/// A SLAS-shaped shopper token: a JWT whose `isb` claim names the login (`upn`), or a guest's.
-fn slas_token(login: &str) -> String {
-    use base64::Engine;
-    let part = |v: Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
-    format!(
-        "{}.{}.sig",
-        part(json!({"alg": "ES256"})),
-        part(json!({"isb": format!("uido:ecom::upn:{login}::chid:RefArch")}))
-    )
-}
-
 /// A PWA Kit checkout through the worker: a SCAPI basket with two of [`PRODUCT`], the email for
 /// a guest, and the order; answers SCAPI's order document as the shopper's app got it.
 fn buy_headless(stack: &Stack, cookie: &str, login: &str, guest_email: Option<&str>) -> Value {
     let api = format!("{}/mobify/proxy/api/checkout", stack.worker_url);
     let org = "organizations/f_ecom_zzrf_001";
-    let token = format!("Bearer {}", slas_token(login));
+    let token = format!("Bearer {}", shopper_token(login));
     let send = |method: &str, url: String, body: Value| {
         let reply = stack.client.send(
             method,

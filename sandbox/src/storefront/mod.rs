@@ -51,6 +51,7 @@ mod visit;
 pub use cookies::{DNT, SESSION};
 pub use error::ShopError;
 pub use routes::routes;
+pub use scapi::shopper_token;
 pub use site::Site;
 pub use state::{
     CartLine, Order, OrderLine, RecordedRequest, StorefrontFaults, StorefrontState,

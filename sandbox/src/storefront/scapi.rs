@@ -40,6 +40,17 @@ pub struct Basket {
     customer_no: Option<String>,
 }
 
+/// A SLAS-shaped shopper token the stand-in reads as `login`'s (a sandbox customer's email; any
+/// other login, e.g. `Guest`, is a guest): a JWT whose `isb` claim names the login. Not signed.
+pub fn shopper_token(login: &str) -> String {
+    let part = |v: Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
+    format!(
+        "{}.{}.unsigned",
+        part(json!({"alg": "none", "typ": "JWT"})),
+        part(json!({"isb": format!("uido:ecom::upn:{login}::uidn:{login}::chid:sandbox")}))
+    )
+}
+
 /// The routes, for the storefront's router.
 pub fn routes() -> Router<Shop> {
     Router::new()

@@ -705,17 +705,6 @@ async fn einstein_activities_behind_the_pwa_kit_proxy_are_checked_and_recorded()
     );
 }
 
-/// A SLAS-shaped token: a JWT whose `isb` claim names the login (`upn`).
-fn slas_token(login: &str) -> String {
-    use base64::Engine;
-    let part = |v: Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
-    format!(
-        "{}.{}.sig",
-        part(json!({"alg": "ES256"})),
-        part(json!({"isb": format!("uido:ecom::upn:{login}::uidn:Alice::chid:RefArch")}))
-    )
-}
-
 #[tokio::test]
 async fn a_pwa_kit_checkout_places_an_order_through_the_scapi_proxy() {
     let r = shop();
@@ -786,7 +775,7 @@ async fn a_pwa_kit_checkout_places_an_order_through_the_scapi_proxy() {
     let (status, _) = send(
         "POST",
         orders.clone(),
-        slas_token("alice.shopper@example.com"),
+        super::shopper_token("alice.shopper@example.com"),
         json!({"basketId": id}),
     )
     .await;
@@ -808,7 +797,7 @@ async fn a_pwa_kit_checkout_places_an_order_through_the_scapi_proxy() {
     assert_eq!(status, 404, "a basket becomes one order");
 
     // A registered shopper: the token names her; the order carries her number and email.
-    let alice = slas_token("alice.shopper@example.com");
+    let alice = super::shopper_token("alice.shopper@example.com");
     let (_, basket) = send("POST", baskets, alice.clone(), json!({})).await;
     let id = basket["basketId"].as_str().unwrap_or_default().to_string();
     let items = format!("{api}/shopper-baskets/v1/{org}/baskets/{id}/items?siteId=RefArch");
