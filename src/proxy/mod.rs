@@ -73,14 +73,20 @@ pub async fn handle(
     };
     let method = req.method();
     let rules = &ctx.settings.capture.rules;
-    // A PWA Kit Einstein activity is read when its body is small enough to hold.
+    // A PWA Kit Einstein activity is read when the app sent it (JSON, not from another site:
+    // a cross-site form cannot fake one) and its body is small enough to hold.
     let activity = match activity_of_path(&path) {
         Some(a) if reads_activity(ctx.settings.capture.einstein, method.as_ref(), &path) => {
-            let declared = req.headers().get("content-length")?;
-            declared
+            let headers = req.headers();
+            let fits = headers
+                .get("content-length")?
                 .and_then(|l| l.trim().parse::<usize>().ok())
-                .is_some_and(|l| l <= MAX_ACTIVITY_BYTES)
-                .then_some(a)
+                .is_some_and(|l| l <= MAX_ACTIVITY_BYTES);
+            let json = headers
+                .get("content-type")?
+                .is_some_and(|t| t.to_ascii_lowercase().starts_with("application/json"));
+            let cross_site = headers.get("sec-fetch-site")?.as_deref() == Some("cross-site");
+            (fits && json && !cross_site).then_some(a)
         }
         _ => None,
     };
@@ -241,7 +247,7 @@ pub async fn handle(
     }
     if ctx.settings.capture.scapi_orders
         && forwards
-        && response.status() == 200
+        && response.ok()
         && is_order_creation(method.as_ref(), &path)
     {
         // A headless storefront's order, read from a copy of SCAPI's answer as it goes on.

@@ -476,6 +476,34 @@ fn a_pwa_kit_storefronts_einstein_activities_become_clerk_events() {
         &json!({"product": {"id": "25565189M"}}),
     );
     assert_eq!(declined.status, 200);
+    // Posts another site could make, or a form could: passed on, never read.
+    let url = format!(
+        "{}/mobify/proxy/einstein/v3/activities/zzrf-RefArch/viewProduct",
+        stack.worker_url
+    );
+    let forged = json!({"product": {"id": "25565189M"}}).to_string();
+    for (kind, site) in [
+        ("application/json", "cross-site"),
+        ("text/plain", "same-origin"),
+    ] {
+        let reply = stack.client.send(
+            "POST",
+            &url,
+            &[
+                ("cookie", &granted),
+                ("user-agent", BROWSER),
+                ("content-type", kind),
+                ("sec-fetch-site", site),
+                ("x-cq-client-id", "sandbox-einstein"),
+            ],
+            &forged,
+        );
+        assert!(
+            matches!(reply.status, 200 | 400),
+            "{kind}, {site}: {:?}",
+            reply.json
+        );
+    }
     // The German site's activity goes to the German store.
     let german = json!({"product": {"id": "25518704M"}});
     let de = activity(
@@ -515,7 +543,7 @@ fn a_pwa_kit_storefronts_einstein_activities_become_clerk_events() {
     assert_eq!(
         stack.clerk_log().len(),
         4,
-        "nothing more: the search has no Clerk log call, the click and the declined view are left"
+        "nothing more: the search has no Clerk log call; the click, the declined view and the forged ones are left"
     );
     assert_eq!(log, expected);
     assert_eq!(
@@ -549,6 +577,7 @@ fn a_pwa_kit_storefronts_einstein_activities_become_clerk_events() {
         .map(|(_, b)| b.to_string().len() as u64)
         .collect();
     expected_lengths.push(json!({"product": {"id": "25565189M"}}).to_string().len() as u64);
+    expected_lengths.extend([forged.len() as u64; 2]);
     expected_lengths.push(german.to_string().len() as u64);
     expected_lengths.push(12);
     assert_eq!(lengths, expected_lengths);
