@@ -151,6 +151,7 @@ pub fn run(once: bool) -> Result<(), String> {
   worker health        curl {worker}/health
   a storefront page    {worker}/on/demandware.store/Sites-RefArch-Site/en_US/Product-Show?pid=25518704M   (through the worker: beacon injected)
   post an event        curl -X POST {worker}/events -H 'content-type: application/json' -b dw_dnt=0 -d '{{\"type\":\"product_view\",\"product\":\"25565189M\"}}'
+  a PWA Kit activity   curl -X POST {worker}/mobify/proxy/einstein/v3/activities/zzrf-RefArch/viewProduct -H 'content-type: application/json' -H 'x-cq-client-id: demo' -A Mozilla/5.0 -b dw_dnt=0 -d '{{\"product\":{{\"id\":\"25519318M\"}}}}'
   run the cron         curl '{worker}/__scheduled?cron=*/15+*+*+*+*'
   start a sync         curl -X POST {auth} {worker}/admin/sync
   full re-index        curl -X POST {auth} '{worker}/admin/reindex?store=refarch-us'
