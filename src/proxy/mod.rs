@@ -19,8 +19,8 @@ use futures_util::future::select;
 use sfcc_clerk_core::capture::{
     activity_actions, activity_of_path, beacon_script, capture, consent_from, forwarding, is_bot,
     is_order_creation, is_static_asset, needs_form, order_event, placed_order, reads_activity,
-    server_event, site_of_path, Beacon, Captured, Forwarding, OrderMarkup, RequestFacts, RuleKind,
-    MAX_ACTIVITY_BYTES,
+    server_event, site_of_path, store_for_order, Beacon, Captured, Forwarding, OrderMarkup,
+    RequestFacts, RuleKind, SaleStore, MAX_ACTIVITY_BYTES,
 };
 use sfcc_clerk_core::event::trace::Receipt;
 use sfcc_clerk_core::event::{Event, EventKind, IngestContext, Source};
@@ -250,8 +250,17 @@ pub async fn handle(
         && response.ok()
         && is_order_creation(method.as_ref(), &path)
     {
-        // A headless storefront's order, read from a copy of SCAPI's answer as it goes on.
-        queue_placed_order_later(env, wctx, response.clone()?, order_seen());
+        // A headless storefront's order, read from a copy of SCAPI's answer as it goes on; it
+        // goes to the site's store in the order's currency.
+        let site_stores = stores
+            .iter()
+            .filter(|s| s.config.site_id == store.config.site_id)
+            .map(|s| SaleStore {
+                name: s.config.name.clone(),
+                currency: s.config.currency.clone(),
+            })
+            .collect();
+        queue_placed_order_later(env, wctx, response.clone()?, order_seen(), site_stores);
     }
     let mut streamed = None;
     if is_html {
@@ -420,7 +429,13 @@ fn queue_order_later(
 /// Reads the order from a copy of SCAPI's answer to an order placement and queues its purchase,
 /// after the response has gone out. With consent to identify it carries the shop's customer
 /// number and the email; an answer that is no order is logged, never the shopper's failure.
-fn queue_placed_order_later(env: &Env, wctx: &Context, copy: web_sys::Response, order: PageOrder) {
+fn queue_placed_order_later(
+    env: &Env,
+    wctx: &Context,
+    copy: web_sys::Response,
+    order: PageOrder,
+    site_stores: Vec<SaleStore>,
+) {
     let Some(queue) = events_queue(env) else {
         return;
     };
@@ -445,9 +460,24 @@ fn queue_placed_order_later(env: &Env, wctx: &Context, copy: web_sys::Response, 
             }
         };
         let customer = placed.customer_no.as_deref().filter(|_| order.with_email);
+        let chosen = SaleStore {
+            name: order.store.clone(),
+            currency: order.currency.clone(),
+        };
+        let (target, other_currency) =
+            store_for_order(&site_stores, &chosen, placed.currency.as_deref());
+        if other_currency {
+            worker::console_warn!(
+                "SCAPI order {} is in {:?}, and no store of its site sells in it: sent to {} ({})",
+                placed.order.number,
+                placed.currency,
+                target.name,
+                target.currency
+            );
+        }
         let input = IngestContext {
-            store: &order.store,
-            currency: &order.currency,
+            store: &target.name,
+            currency: &target.currency,
             visitor: order.visitor.as_ref(),
             customer,
             now_ms: now_ms(),

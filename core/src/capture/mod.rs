@@ -27,4 +27,7 @@ pub use rules::{
     capture, is_static_asset, needs_form, server_event, sfra_rules, site_of_path, CaptureRule,
     Captured, RequestFacts, RuleKind,
 };
-pub use scapi::{is_order_creation, placed_order, PlacedOrder, PlacedOrderError, MAX_ORDER_BYTES};
+pub use scapi::{
+    is_order_creation, placed_order, store_for_order, PlacedOrder, PlacedOrderError, SaleStore,
+    MAX_ORDER_BYTES,
+};

@@ -36,6 +36,41 @@ pub struct PlacedOrder {
     pub order: ScrapedOrder,
     /// `customerInfo.customerNo`; a guest has none.
     pub customer_no: Option<String>,
+    /// The order's currency (ISO 4217), when the answer names one.
+    pub currency: Option<String>,
+}
+
+/// A store a sale may go to: its name and currency.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SaleStore {
+    /// The store's name.
+    pub name: String,
+    /// Its currency.
+    pub currency: String,
+}
+
+/// Where an order of `currency` goes: the store of the site's `stores` in that currency, else
+/// `chosen` (the store the request was matched to). The flag is true when the order's currency
+/// is not the chosen store's and no store of the site has it, so its prices go in a currency
+/// other than the store's: worth a warning.
+pub fn store_for_order<'a>(
+    stores: &'a [SaleStore],
+    chosen: &'a SaleStore,
+    currency: Option<&str>,
+) -> (&'a SaleStore, bool) {
+    let Some(currency) = currency else {
+        return (chosen, false);
+    };
+    if chosen.currency.eq_ignore_ascii_case(currency) {
+        return (chosen, false);
+    }
+    match stores
+        .iter()
+        .find(|s| s.currency.eq_ignore_ascii_case(currency))
+    {
+        Some(store) => (store, false),
+        None => (chosen, true),
+    }
 }
 
 /// An order answer that is not a SCAPI `Order`.
@@ -94,6 +129,10 @@ pub fn placed_order(body: &str) -> Result<PlacedOrder, PlacedOrderError> {
             .map(str::trim)
             .filter(|n| !n.is_empty() && n.len() <= 64)
             .map(String::from),
+        currency: doc["currency"]
+            .as_str()
+            .filter(|c| c.len() == 3 && c.bytes().all(|b| b.is_ascii_alphabetic()))
+            .map(str::to_ascii_uppercase),
     })
 }
 
@@ -152,9 +191,35 @@ mod tests {
             ],
             "basePrice is the unit price; without it, the line's price over its quantity"
         );
-        let guest =
-            json!({"orderNo": "7", "customerInfo": {"email": "g@example.com"}, "productItems": []});
-        assert_eq!(placed_order(&guest.to_string()).unwrap().customer_no, None);
+        assert_eq!(placed.currency.as_deref(), Some("USD"));
+        let guest = json!({"orderNo": "7", "customerInfo": {"email": "g@example.com"},
+            "productItems": [], "currency": "dollars"});
+        let guest = placed_order(&guest.to_string()).unwrap();
+        assert_eq!((guest.customer_no, guest.currency), (None, None));
+    }
+
+    #[test]
+    fn an_order_goes_to_the_sites_store_in_its_currency() {
+        let store = |name: &str, currency: &str| SaleStore {
+            name: name.into(),
+            currency: currency.into(),
+        };
+        let stores = [store("global-de", "EUR"), store("global-uk", "GBP")];
+        let chosen = &stores[0];
+        assert_eq!(
+            store_for_order(&stores, chosen, Some("GBP")),
+            (&stores[1], false)
+        );
+        assert_eq!(
+            store_for_order(&stores, chosen, Some("eur")),
+            (chosen, false)
+        );
+        assert_eq!(store_for_order(&stores, chosen, None), (chosen, false));
+        assert_eq!(
+            store_for_order(&stores, chosen, Some("CHF")),
+            (chosen, true),
+            "no store in that currency: the chosen one, flagged"
+        );
     }
 
     #[test]
