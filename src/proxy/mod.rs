@@ -17,15 +17,16 @@ use crate::qa::receipts;
 use crate::routes::BEACON_PATH;
 use futures_util::future::select;
 use sfcc_clerk_core::capture::{
-    activity_actions, activity_of_path, beacon_script, capture, consent_from, forwarding, is_bot,
-    is_order_creation, is_static_asset, needs_form, order_event, placed_order, reads_activity,
-    server_event, site_of_path, store_for_order, Beacon, Captured, Forwarding, OrderMarkup,
-    RequestFacts, RuleKind, SaleStore, MAX_ACTIVITY_BYTES,
+    activity_actions, activity_of_path, beacon_script, capture, choose_store, consent_from,
+    forwarding, is_bot, is_order_creation, is_static_asset, locale_of_path, needs_form,
+    order_event, placed_order, reads_activity, server_event, site_of_path, store_for_order, Beacon,
+    Captured, Forwarding, OrderMarkup, RequestFacts, RuleKind, SaleStore, MAX_ACTIVITY_BYTES,
 };
 use sfcc_clerk_core::event::trace::Receipt;
 use sfcc_clerk_core::event::{Event, EventKind, IngestContext, Source};
 use sfcc_clerk_core::identity::{plan_identity, VisitorId};
 use sfcc_clerk_core::retry::Envelope;
+use sfcc_clerk_core::settings::Store;
 use std::pin::pin;
 use std::time::Duration;
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -181,14 +182,18 @@ pub async fn handle(
     );
     let visitor = identity.visitor;
     let stores = &ctx.settings.stores;
-    let store = match (site_of_path(&path), activity) {
-        (Some(site), _) => stores.iter().find(|s| s.config.site_id == site),
-        (None, Some(a)) => stores.iter().find(|s| a.is_for_site(&s.config.site_id)),
-        // SCAPI calls name the site in their query.
-        (None, None) => query
+    let param = |name: &str| {
+        query
             .iter()
-            .find(|(k, _)| k == "siteId")
-            .and_then(|(_, site)| stores.iter().find(|s| &s.config.site_id == site)),
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let store = match (site_of_path(&path), activity) {
+        (Some(site), _) => choose_store(stores, store_key, |id| id == site, locale_of_path(&path)),
+        (None, Some(a)) => choose_store(stores, store_key, |id| a.is_for_site(id), None),
+        // SCAPI calls name the site and locale in their query.
+        (None, None) => param("siteId")
+            .and_then(|site| choose_store(stores, store_key, |id| id == site, param("locale"))),
     }
     .or_else(|| stores.first());
     let Some(store) = store else {
@@ -314,6 +319,11 @@ async fn login_succeeded(response: &web_sys::Response) -> bool {
         .and_then(|t| t.as_string())
         .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
         .is_some_and(|v| v["success"] == serde_json::Value::Bool(true))
+}
+
+/// A store's site id and locale, for [`choose_store`].
+fn store_key(s: &Store) -> (&str, &str) {
+    (&s.config.site_id, &s.config.locale)
 }
 
 /// Who a confirmation page was shown to.

@@ -14,7 +14,7 @@ pub use events::events;
 use crate::context::Ctx;
 use crate::platform::random;
 use serde_json::json;
-use sfcc_clerk_core::capture::site_of_path;
+use sfcc_clerk_core::capture::{choose_store, locale_of_path, site_of_path};
 use sfcc_clerk_core::settings::constant_time_eq;
 use worker::{Request, Response, Result};
 
@@ -132,20 +132,23 @@ pub async fn feed(req: &Request, ctx: &Ctx) -> Result<Response> {
             json!({"error": format!("ids: 1 to {MAX_FEED_IDS} product ids, comma-separated")}),
         );
     }
-    let referer_site = headers
+    let referer = headers
         .get("referer")?
-        .and_then(|r| worker::Url::parse(&r).ok())
-        .and_then(|u| site_of_path(u.path()).map(String::from));
+        .and_then(|r| worker::Url::parse(&r).ok());
+    let referer_path = referer.as_ref().map_or("", |u| u.path());
+    let stores = &ctx.settings.stores;
     let store = match param("store") {
         Some(name) => ctx.settings.store(&name),
-        None => referer_site
+        None => site_of_path(referer_path)
             .and_then(|site| {
-                ctx.settings
-                    .stores
-                    .iter()
-                    .find(|s| s.config.site_id == site)
+                choose_store(
+                    stores,
+                    |s| (&s.config.site_id, &s.config.locale),
+                    |id| id == site,
+                    locale_of_path(referer_path),
+                )
             })
-            .or_else(|| ctx.settings.stores.first()),
+            .or_else(|| stores.first()),
     };
     let Some(store) = store else {
         return answer(400, json!({"error": "no such store"}));

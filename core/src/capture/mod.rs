@@ -24,8 +24,8 @@ pub use einstein::{
 pub use limits::{limit_key, LIMIT_PERIOD_S};
 pub use order::{order_event, OrderMarkup, OrderPageError, ScrapedLine, ScrapedOrder};
 pub use rules::{
-    capture, is_static_asset, needs_form, server_event, sfra_rules, site_of_path, CaptureRule,
-    Captured, RequestFacts, RuleKind,
+    capture, choose_store, is_static_asset, locale_of_path, needs_form, server_event, sfra_rules,
+    site_of_path, CaptureRule, Captured, RequestFacts, RuleKind,
 };
 pub use scapi::{
     is_order_creation, placed_order, store_for_order, PlacedOrder, PlacedOrderError, SaleStore,

@@ -160,6 +160,38 @@ pub fn site_of_path(path: &str) -> Option<&str> {
         .filter(|s| !s.is_empty())
 }
 
+/// The locale in an SFRA pipeline URL: the segment after `Sites-{id}-Site` (`en_US`), unless it
+/// is `default`.
+pub fn locale_of_path(path: &str) -> Option<&str> {
+    let mut segments = path.split('/');
+    segments.find(|seg| seg.starts_with("Sites-") && seg.ends_with("-Site"))?;
+    segments
+        .next()
+        .filter(|l| !l.is_empty() && *l != "default" && !l.contains('-'))
+}
+
+/// The store a storefront request belongs to, among `stores` (each giving its site id and
+/// locale through `key`): of the stores whose site `is_site` accepts, the one in `locale` (SFRA's
+/// `en_US` is `en-US`), else the first of them. `None` when no store is for that site.
+pub fn choose_store<'a, T>(
+    stores: &'a [T],
+    key: impl Fn(&T) -> (&str, &str),
+    is_site: impl Fn(&str) -> bool,
+    locale: Option<&str>,
+) -> Option<&'a T> {
+    let same = |a: &str, b: &str| {
+        a.replace('_', "-")
+            .eq_ignore_ascii_case(&b.replace('_', "-"))
+    };
+    let mut of_site = stores.iter().filter(|s| is_site(key(s).0));
+    let first = of_site.clone().next()?;
+    Some(
+        locale
+            .and_then(|l| of_site.find(|s| same(key(s).1, l)))
+            .unwrap_or(first),
+    )
+}
+
 /// The event a captured action becomes, on the page view `page_id` (the id the page's beacon
 /// reports its own sightings with, so one action seen both ways counts once).
 pub fn server_event(captured: &Captured, page_id: &str, ctx: &IngestContext<'_>) -> Event {
@@ -241,6 +273,35 @@ mod tests {
                 form: &f,
             },
         )
+    }
+
+    #[test]
+    fn a_request_goes_to_its_sites_store_in_its_locale() {
+        let stores = [
+            ("us", "RefArch", "en-US"),
+            ("de", "RefArchGlobal", "de-DE"),
+            ("fr", "RefArchGlobal", "fr-FR"),
+        ];
+        fn key<'a>(s: &'a (&str, &str, &str)) -> (&'a str, &'a str) {
+            (s.1, s.2)
+        }
+        let pick = |site: &str, locale: Option<&str>| {
+            choose_store(&stores, key, |id| id == site, locale).map(|s| s.0)
+        };
+        assert_eq!(pick("RefArchGlobal", Some("fr_FR")), Some("fr"));
+        assert_eq!(pick("RefArchGlobal", Some("FR-fr")), Some("fr"));
+        assert_eq!(
+            pick("RefArchGlobal", Some("it_IT")),
+            Some("de"),
+            "the site's first"
+        );
+        assert_eq!(pick("RefArchGlobal", None), Some("de"));
+        assert_eq!(
+            pick("RefArch", Some("fr_FR")),
+            Some("us"),
+            "another site's locale"
+        );
+        assert_eq!(pick("Elsewhere", Some("en_US")), None);
     }
 
     #[test]
@@ -339,6 +400,12 @@ mod tests {
         assert!(!is_static_asset(&format!("{BASE}/Product-Show")));
         assert_eq!(site_of_path(&format!("{BASE}/Home-Show")), Some("RefArch"));
         assert_eq!(site_of_path("/about"), None);
+        assert_eq!(locale_of_path(&format!("{BASE}/Home-Show")), Some("en_US"));
+        assert_eq!(
+            locale_of_path("/on/demandware.store/Sites-RefArch-Site/default/Home-Show"),
+            None
+        );
+        assert_eq!(locale_of_path("/en-US/product/25518704M"), None);
 
         let visitor = VisitorId::parse("123e4567-e89b-42d3-a456-426614174000").unwrap();
         let ctx = IngestContext {
