@@ -27,6 +27,13 @@ pub struct Store {
     pub private_key: Secret,
 }
 
+impl Store {
+    /// Its SFCC site id and locale: what a storefront request is matched on.
+    pub fn site_and_locale(&self) -> (&str, &str) {
+        (&self.config.site_id, &self.config.locale)
+    }
+}
+
 /// The worker's whole configuration.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {

@@ -1,7 +1,8 @@
 //! The storefront proxy: every request the worker does not serve itself goes to the origin
 //! unchanged, and the response comes back unchanged (streamed; redirects passed through). On the
 //! way, the core recognizes shopper actions in the request (an SFRA route, or a PWA Kit Einstein
-//! activity's JSON body; a SCAPI order placement's answer) and decides, from consent and the user agent, what may be forwarded; the events go to the `events` queue once the page has reached the
+//! activity's JSON body; a SCAPI order placement's answer) and decides, from consent and the user
+//! agent, what may be forwarded; the events go to the `events` queue once the page has reached the
 //! shopper (the end of a rewritten page, or a few seconds at most), so tracking never holds a
 //! page up.
 //! HTML pages get the core's beacon script at the top of `<head>` (streamed through
@@ -17,10 +18,10 @@ use crate::qa::receipts;
 use crate::routes::BEACON_PATH;
 use futures_util::future::select;
 use sfcc_clerk_core::capture::{
-    activity_actions, activity_of_path, beacon_script, capture, choose_store, consent_from,
+    activity_actions, activity_to_read, beacon_script, capture, choose_store, consent_from,
     forwarding, is_bot, is_order_creation, is_static_asset, locale_of_path, needs_form,
-    order_event, placed_order, reads_activity, server_event, site_of_path, store_for_order, Beacon,
-    Captured, Forwarding, OrderMarkup, RequestFacts, RuleKind, SaleStore, MAX_ACTIVITY_BYTES,
+    order_event, placed_order, server_event, site_of_path, store_for_order, Beacon, Captured,
+    Forwarding, OrderMarkup, RequestFacts, RuleKind, SaleStore, MAX_ACTIVITY_BYTES,
 };
 use sfcc_clerk_core::event::trace::Receipt;
 use sfcc_clerk_core::event::{Event, EventKind, IngestContext, Source};
@@ -76,8 +77,8 @@ pub async fn handle(
     let rules = &ctx.settings.capture.rules;
     // A PWA Kit Einstein activity is read when the app sent it (JSON, not from another site:
     // a cross-site form cannot fake one) and its body is small enough to hold.
-    let activity = match activity_of_path(&path) {
-        Some(a) if reads_activity(ctx.settings.capture.einstein, method.as_ref(), &path) => {
+    let activity = match activity_to_read(ctx.settings.capture.einstein, method.as_ref(), &path) {
+        Some(a) => {
             let headers = req.headers();
             let fits = headers
                 .get("content-length")?
@@ -189,11 +190,24 @@ pub async fn handle(
             .map(|(_, v)| v.as_str())
     };
     let store = match (site_of_path(&path), activity) {
-        (Some(site), _) => choose_store(stores, store_key, |id| id == site, locale_of_path(&path)),
-        (None, Some(a)) => choose_store(stores, store_key, |id| a.is_for_site(id), None),
+        (Some(site), _) => choose_store(
+            stores,
+            Store::site_and_locale,
+            |id| id == site,
+            locale_of_path(&path),
+        ),
+        (None, Some(a)) => {
+            choose_store(stores, Store::site_and_locale, |id| a.is_for_site(id), None)
+        }
         // SCAPI calls name the site and locale in their query.
-        (None, None) => param("siteId")
-            .and_then(|site| choose_store(stores, store_key, |id| id == site, param("locale"))),
+        (None, None) => param("siteId").and_then(|site| {
+            choose_store(
+                stores,
+                Store::site_and_locale,
+                |id| id == site,
+                param("locale"),
+            )
+        }),
     }
     .or_else(|| stores.first());
     let Some(store) = store else {
@@ -319,11 +333,6 @@ async fn login_succeeded(response: &web_sys::Response) -> bool {
         .and_then(|t| t.as_string())
         .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
         .is_some_and(|v| v["success"] == serde_json::Value::Bool(true))
-}
-
-/// A store's site id and locale, for [`choose_store`].
-fn store_key(s: &Store) -> (&str, &str) {
-    (&s.config.site_id, &s.config.locale)
 }
 
 /// Who a confirmation page was shown to.

@@ -15,7 +15,7 @@ use crate::context::Ctx;
 use crate::platform::random;
 use serde_json::json;
 use sfcc_clerk_core::capture::{choose_store, locale_of_path, site_of_path};
-use sfcc_clerk_core::settings::constant_time_eq;
+use sfcc_clerk_core::settings::{constant_time_eq, Store};
 use worker::{Request, Response, Result};
 
 /// The QA cookie.
@@ -143,7 +143,7 @@ pub async fn feed(req: &Request, ctx: &Ctx) -> Result<Response> {
             .and_then(|site| {
                 choose_store(
                     stores,
-                    |s| (&s.config.site_id, &s.config.locale),
+                    Store::site_and_locale,
                     |id| id == site,
                     locale_of_path(referer_path),
                 )

@@ -53,10 +53,13 @@ pub fn activity_of_path(path: &str) -> Option<Activity<'_>> {
     (parts.next().is_none() && plain(site) && plain(name)).then_some(Activity { site, name })
 }
 
-/// True when the worker reads this request's body: a `POST` of an Einstein activity, with
-/// activity capture on.
-pub fn reads_activity(enabled: bool, method: &str, path: &str) -> bool {
-    enabled && method.eq_ignore_ascii_case("POST") && activity_of_path(path).is_some()
+/// The activity whose body the worker reads: a `POST` of an Einstein activity, with activity
+/// capture on.
+pub fn activity_to_read<'a>(enabled: bool, method: &str, path: &'a str) -> Option<Activity<'a>> {
+    if !enabled || !method.eq_ignore_ascii_case("POST") {
+        return None;
+    }
+    activity_of_path(path)
 }
 
 /// An activity body that does not say what the activity names.
@@ -196,9 +199,12 @@ mod tests {
         let a = activity_of_path("/v3/activities/-RefArch/viewProduct").unwrap();
         assert!(!a.is_for_site("RefArch"), "no realm");
         let path = "/mobify/proxy/einstein/v3/activities/RefArch/viewSearch";
-        assert!(reads_activity(true, "POST", path));
-        assert!(!reads_activity(false, "POST", path), "capture off");
-        assert!(!reads_activity(true, "GET", path));
+        assert_eq!(
+            activity_to_read(true, "POST", path).map(|a| a.name),
+            Some("viewSearch")
+        );
+        assert_eq!(activity_to_read(false, "POST", path), None, "capture off");
+        assert_eq!(activity_to_read(true, "GET", path), None);
     }
 
     #[test]

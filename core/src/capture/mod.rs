@@ -19,7 +19,8 @@ pub use bots::is_bot;
 pub use config::CaptureConfig;
 pub use consent::{consent_from, forwarding, Consent, ConsentConfig, ConsentMode, Forwarding};
 pub use einstein::{
-    activity_actions, activity_of_path, reads_activity, Activity, ActivityError, MAX_ACTIVITY_BYTES,
+    activity_actions, activity_of_path, activity_to_read, Activity, ActivityError,
+    MAX_ACTIVITY_BYTES,
 };
 pub use limits::{limit_key, LIMIT_PERIOD_S};
 pub use order::{order_event, OrderMarkup, OrderPageError, ScrapedLine, ScrapedOrder};
