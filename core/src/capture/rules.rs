@@ -179,10 +179,15 @@ pub fn choose_store<'a, T>(
     is_site: impl Fn(&str) -> bool,
     locale: Option<&str>,
 ) -> Option<&'a T> {
-    let same = |a: &str, b: &str| {
-        a.replace('_', "-")
-            .eq_ignore_ascii_case(&b.replace('_', "-"))
+    // `en_US` is `en-US`, in any case; compared byte by byte, on every request.
+    let norm = |c: u8| {
+        if c == b'_' {
+            b'-'
+        } else {
+            c.to_ascii_lowercase()
+        }
     };
+    let same = |a: &str, b: &str| a.bytes().map(norm).eq(b.bytes().map(norm));
     let mut of_site = stores.iter().filter(|s| is_site(key(s).0));
     let first = of_site.clone().next()?;
     Some(
