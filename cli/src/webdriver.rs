@@ -1,15 +1,20 @@
 //! Headless Chromium driven over WebDriver (Debian's chromium-driver): the QA run, and the tests
 //! that need the real browser (the injected beacon and the validator run only there).
 use serde_json::{json, Value};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// A browser session; the session and the chromedriver we started end when dropped.
+/// A browser session; the session, the chromedriver we started and the browser's profile
+/// directory end when dropped.
 pub struct Browser {
     driver: Child,
     base: String,
     session: String,
     agent: ureq::Agent,
+    /// The profile directory Chromium is given: ours to remove, so no run leaves one behind in
+    /// the system's temporary directory.
+    profile: PathBuf,
 }
 
 /// A WebDriver step that did not work, with what was being done.
@@ -45,16 +50,20 @@ impl Browser {
             .timeout_global(Some(Duration::from_secs(60)))
             .build()
             .into();
+        let profile =
+            std::env::temp_dir().join(format!("sfcc-clerk-chromium-{}-{port}", std::process::id()));
         let mut browser = Self {
             driver,
             base: format!("http://127.0.0.1:{port}"),
             session: String::new(),
             agent,
+            profile,
         };
         let deadline = Instant::now() + Duration::from_secs(20);
+        let user_data = format!("--user-data-dir={}", browser.profile.display());
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
-            "goog:chromeOptions": {"args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]}
+            "goog:chromeOptions": {"args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", user_data]}
         }}});
         loop {
             match browser.call("POST", "/session", Some(&caps)) {
@@ -177,5 +186,6 @@ impl Drop for Browser {
         }
         let _ = self.driver.kill();
         let _ = self.driver.wait();
+        let _ = std::fs::remove_dir_all(&self.profile);
     }
 }
