@@ -29,37 +29,41 @@ use std::collections::HashSet;
 /// OCAPI version path segment served.
 pub const OCAPI_VERSION: &str = "v24_5";
 
-/// A fault injected into the product searches of one page: the next `times` searches whose
-/// `start` is `start` get `answer` instead of the page.
+/// A fault injected into the calls that name `target` (a search page's offset, a Shop API
+/// product id): the next `times` of them get `answer` instead of what they ask for.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PageFault {
-    /// The page's offset.
-    pub start: u64,
-    /// How many more searches of it fail.
+pub struct InjectedFault<K> {
+    /// What the failing calls name.
+    pub target: K,
+    /// How many more of them fail.
     pub times: u32,
     /// What they get.
     pub answer: PageAnswer,
 }
 
-/// The answer a [`PageFault`] gives.
+/// A fault of the product searches of the page at offset `target`.
+pub type PageFault = InjectedFault<u64>;
+
+/// A fault of the Shop API product calls that name product `target`.
+pub type ShopFault = InjectedFault<String>;
+
+/// The answer an [`InjectedFault`] gives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PageAnswer {
     /// An OCAPI fault document with this status.
     Status(u16),
-    /// `200 OK` with the page's JSON cut off halfway, as a connection dropped mid-body leaves it.
+    /// `200 OK` with the JSON cut off halfway, as a connection dropped mid-body leaves it.
     CutShort,
 }
 
-/// A fault injected into the Shop API's product calls: the next `times` calls that name product
-/// `id` get `answer` instead of the products.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ShopFault {
-    /// The product whose calls fail.
-    pub id: String,
-    /// How many more calls naming it fail.
-    pub times: u32,
-    /// What they get.
-    pub answer: PageAnswer,
+/// Spends one time of the first fault that `hits` a call and has times left: what the call gets.
+pub(crate) fn take_fault<K>(
+    faults: &mut [InjectedFault<K>],
+    hits: impl Fn(&K) -> bool,
+) -> Option<PageAnswer> {
+    let fault = faults.iter_mut().find(|f| f.times > 0 && hits(&f.target))?;
+    fault.times -= 1;
+    Some(fault.answer)
 }
 
 /// What the SFCC stand-in holds.

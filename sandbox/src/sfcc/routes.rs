@@ -1,4 +1,7 @@
-use super::{PageAnswer, PageFault, Selection, SfccState, ShopFault, OCAPI_VERSION};
+use super::{
+    take_fault, InjectedFault, PageAnswer, PageFault, Selection, SfccState, ShopFault,
+    OCAPI_VERSION,
+};
 use crate::http::{header, json};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -190,14 +193,7 @@ fn search(state: &Shared, headers: &HeaderMap, body: &str) -> Response {
             "count must be at most 200",
         );
     }
-    let injected = s
-        .page_faults
-        .iter_mut()
-        .find(|f| f.start == start && f.times > 0)
-        .map(|f| {
-            f.times -= 1;
-            f.answer
-        });
+    let injected = take_fault(&mut s.page_faults, |page| *page == start);
     if let Some(PageAnswer::Status(code)) = injected {
         let status = StatusCode::from_u16(code).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
         return fault(status, "InternalServerError", "injected fault on this page");
@@ -363,30 +359,30 @@ async fn set_faults(State(state): State<Shared>, body: String) -> Response {
 /// Reads `page_faults`: a list of `{start, times, status | cut_short}`.
 fn page_faults(v: &Value) -> Result<Vec<PageFault>, String> {
     let shape = "page_faults must be a list of {\"start\": S, \"times\": N, \"status\": 5xx} or {\"start\": S, \"times\": N, \"cut_short\": true}";
-    let list = v.as_array().ok_or(shape)?;
-    list.iter()
-        .map(|f| {
-            let start = f.get("start").and_then(Value::as_u64).ok_or(shape)?;
-            let (times, answer) = injected_answer(f).ok_or(shape)?;
-            Ok(PageFault {
-                start,
-                times,
-                answer,
-            })
-        })
-        .collect()
+    injected_faults(v, shape, |f| f.get("start").and_then(Value::as_u64))
 }
 
 /// Reads `shop_faults`: a list of `{id, times, status | cut_short}`.
 fn shop_faults(v: &Value) -> Result<Vec<ShopFault>, String> {
     let shape = "shop_faults must be a list of {\"id\": P, \"times\": N, \"status\": 5xx} or {\"id\": P, \"times\": N, \"cut_short\": true}";
+    injected_faults(v, shape, |f| {
+        f.get("id").and_then(Value::as_str).map(String::from)
+    })
+}
+
+/// Reads a list of injected faults, each naming its target as `target` reads it; `shape` says
+/// what is expected when one does not fit.
+fn injected_faults<K>(
+    v: &Value,
+    shape: &str,
+    target: impl Fn(&Value) -> Option<K>,
+) -> Result<Vec<InjectedFault<K>>, String> {
     let list = v.as_array().ok_or(shape)?;
     list.iter()
         .map(|f| {
-            let id = f.get("id").and_then(Value::as_str).ok_or(shape)?;
-            let (times, answer) = injected_answer(f).ok_or(shape)?;
-            Ok(ShopFault {
-                id: id.to_string(),
+            let (target, (times, answer)) = target(f).zip(injected_answer(f)).ok_or(shape)?;
+            Ok(InjectedFault {
+                target,
                 times,
                 answer,
             })

@@ -2,7 +2,7 @@
 //! shoppers see them, at most 24 a call, the API client named by `x-dw-client-id`.
 
 use super::views::{shop_view, ShopView};
-use super::{PageAnswer, Selection, SfccState, OCAPI_VERSION};
+use super::{take_fault, PageAnswer, Selection, SfccState, OCAPI_VERSION};
 use crate::http::{header, json};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -147,14 +147,7 @@ fn answer(
             ),
         );
     }
-    let injected = s
-        .shop_faults
-        .iter_mut()
-        .find(|f| f.times > 0 && ids.contains(&f.id))
-        .map(|f| {
-            f.times -= 1;
-            f.answer
-        });
+    let injected = take_fault(&mut s.shop_faults, |id| ids.contains(id));
     if let Some(PageAnswer::Status(code)) = injected {
         let status = StatusCode::from_u16(code).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
         return fault(status, "InternalServerError", "injected fault on this call");
