@@ -9,11 +9,11 @@ fn images(slug: &str) -> Value {
 
 /// A handful of OCAPI product documents: four sellable products, one offline, one deliberately
 /// broken (no price in any currency). USD prices as the document's `price` (site `RefArch`), EUR
-/// in the `eur-m-*` price books; localized names in `default` and `de`.
+/// in the `eur-m-*` price books; localized names in `default`, `de` and `fr`.
 pub fn sample_catalog() -> Vec<Value> {
     let mut products = vec![
         json!({
-            "id": "25518704M", "name": {"default": "Oxford Shirt", "de": "Oxford-Hemd"},
+            "id": "25518704M", "name": {"default": "Oxford Shirt", "de": "Oxford-Hemd", "fr": "Chemise Oxford"},
             "short_description": {"default": "<p>Crisp <b>cotton</b> oxford &amp; button-down collar.</p>"},
             "brand": "Sandbox Apparel", "online_flag": {"default": true}, "searchable": {"default": true},
             "creation_date": "2026-01-15T09:30:00.000Z", "last_modified": "2026-11-01T10:00:00.000Z",
@@ -25,7 +25,7 @@ pub fn sample_catalog() -> Vec<Value> {
             "c_color": "blue", "c_fit": "slim", "c_sleeveLength": "34"
         }),
         json!({
-            "id": "25519318M", "name": {"default": "Chino Trousers", "de": "Chinohose"},
+            "id": "25519318M", "name": {"default": "Chino Trousers", "de": "Chinohose", "fr": "Pantalon chino"},
             "short_description": {"default": "Stretch twill chinos."},
             "brand": "Sandbox Apparel", "online_flag": {"default": true}, "searchable": {"default": true},
             "creation_date": "2026-02-01T12:00:00.000Z", "last_modified": "2026-11-02T10:00:00.000Z",
@@ -37,7 +37,7 @@ pub fn sample_catalog() -> Vec<Value> {
             "c_color": "khaki"
         }),
         json!({
-            "id": "25565189M", "name": {"default": "Wrap Dress", "de": "Wickelkleid"},
+            "id": "25565189M", "name": {"default": "Wrap Dress", "de": "Wickelkleid", "fr": "Robe portefeuille"},
             "short_description": {"default": "Flowing jersey wrap dress."},
             "brand": "Maison Sandbox", "online_flag": {"default": true, "RefArch": true}, "searchable": {"default": true},
             "creation_date": "2026-03-10T08:00:00.000Z", "last_modified": "2026-11-03T10:00:00.000Z",
@@ -59,7 +59,7 @@ pub fn sample_catalog() -> Vec<Value> {
             "inventory": {"ats": 3.0, "orderable": true}
         }),
         json!({
-            "id": "25720424M", "name": {"default": "Silk Scarf", "de": "Seidenschal"},
+            "id": "25720424M", "name": {"default": "Silk Scarf", "de": "Seidenschal", "fr": "Foulard en soie"},
             "short_description": {"default": "Price missing from the price book on purpose."},
             "brand": "Maison Sandbox", "online_flag": {"default": true}, "searchable": {"default": true},
             "creation_date": "2026-04-01T08:00:00.000Z", "last_modified": "2026-11-04T10:00:00.000Z",
@@ -69,7 +69,7 @@ pub fn sample_catalog() -> Vec<Value> {
             "inventory": {"ats": 12.0, "orderable": true}
         }),
         json!({
-            "id": "25752986M", "name": {"default": "Leather Belt", "de": "Ledergürtel"},
+            "id": "25752986M", "name": {"default": "Leather Belt", "de": "Ledergürtel", "fr": "Ceinture en cuir"},
             "short_description": {"default": "Full-grain leather, brass buckle."},
             "brand": "Sandbox Apparel", "online_flag": {"default": true}, "searchable": {"default": true},
             "creation_date": "2026-05-05T08:00:00.000Z", "last_modified": "2026-11-05T10:00:00.000Z",

@@ -4,7 +4,8 @@
 //! `RefArchGlobal`, the connector's own rule).
 //!
 //! Routes (SFRA pipeline URLs), `{site}` = `Sites-RefArch-Site` with locale `en_US` (USD) or
-//! `Sites-RefArchGlobal-Site` with `de_DE` (EUR), under `/on/demandware.store/{site}/{locale}/`:
+//! `Sites-RefArchGlobal-Site` with `de_DE` or `fr_FR` (EUR), under
+//! `/on/demandware.store/{site}/{locale}/`:
 //! `Home-Show`, `Search-Show?cgid=` (PLP), `Search-Show?q=` (search), `Product-Show?pid=` (PDP with
 //! JSON-LD `Product`), `Cart-Show`, `Checkout-Begin` (empty cart: 302 to `Cart-Show`),
 //! `Order-Confirm?ID=&token=`, and the actions `Cart-AddProduct` (POST `pid`, `quantity`),

@@ -79,7 +79,7 @@ async fn dispatch(
     headers: HeaderMap,
     body: String,
 ) -> Response {
-    let site = match Site::from_segment(&site).filter(|s| s.locale() == locale) {
+    let site = match Site::from_segment_in(&site, &locale) {
         Some(site) => site,
         None => {
             return ShopError::NotFound(format!("no site {site} with locale {locale}"))

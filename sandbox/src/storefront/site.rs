@@ -1,39 +1,51 @@
-//! The two SFRA sites the storefront serves, with their locale, currency and price books.
+//! The SFRA sites the storefront serves, each in its locales, with currency and price books.
 
 use serde::Serialize;
 
-/// A storefront site.
+/// A storefront site as served in one of its locales.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Site {
     /// `RefArch`: locale `en_US`, USD, the document's own price.
     RefArch,
     /// `RefArchGlobal`: locale `de_DE`, EUR from the `eur-m-*` price books.
     RefArchGlobal,
+    /// `RefArchGlobal` in French: locale `fr_FR`, otherwise as in German (EUR, the same cart
+    /// rules, its logins).
+    RefArchGlobalFr,
 }
 
 impl Site {
-    /// Both sites.
-    pub const ALL: [Site; 2] = [Site::RefArch, Site::RefArchGlobal];
+    /// Every site and locale served.
+    pub const ALL: [Site; 3] = [Site::RefArch, Site::RefArchGlobal, Site::RefArchGlobalFr];
 
-    /// The site for a `Sites-{SiteID}-Site` path segment.
+    /// The site for a `Sites-{SiteID}-Site` path segment, in its first locale.
     pub fn from_segment(segment: &str) -> Option<Site> {
         let id = segment.strip_prefix("Sites-")?.strip_suffix("-Site")?;
         Site::ALL.into_iter().find(|s| s.id() == id)
+    }
+
+    /// The site for a `Sites-{SiteID}-Site` path segment in an SFRA locale (`fr_FR`).
+    pub fn from_segment_in(segment: &str, locale: &str) -> Option<Site> {
+        let id = segment.strip_prefix("Sites-")?.strip_suffix("-Site")?;
+        Site::ALL
+            .into_iter()
+            .find(|s| s.id() == id && s.locale() == locale)
     }
 
     /// The site id, e.g. `RefArch`.
     pub fn id(self) -> &'static str {
         match self {
             Site::RefArch => "RefArch",
-            Site::RefArchGlobal => "RefArchGlobal",
+            Site::RefArchGlobal | Site::RefArchGlobalFr => "RefArchGlobal",
         }
     }
 
-    /// The one locale served, SFRA style (`en_US`).
+    /// The locale served, SFRA style (`en_US`).
     pub fn locale(self) -> &'static str {
         match self {
             Site::RefArch => "en_US",
             Site::RefArchGlobal => "de_DE",
+            Site::RefArchGlobalFr => "fr_FR",
         }
     }
 
@@ -42,6 +54,7 @@ impl Site {
         match self {
             Site::RefArch => "en",
             Site::RefArchGlobal => "de",
+            Site::RefArchGlobalFr => "fr",
         }
     }
 
@@ -49,7 +62,7 @@ impl Site {
     pub fn currency(self) -> &'static str {
         match self {
             Site::RefArch => "USD",
-            Site::RefArchGlobal => "EUR",
+            Site::RefArchGlobal | Site::RefArchGlobalFr => "EUR",
         }
     }
 
@@ -58,6 +71,7 @@ impl Site {
         match self {
             Site::RefArch => &["en-US", "default"],
             Site::RefArchGlobal => &["de-DE", "de", "default"],
+            Site::RefArchGlobalFr => &["fr-FR", "fr", "default"],
         }
     }
 
@@ -65,7 +79,9 @@ impl Site {
     pub fn price_books(self) -> (&'static str, &'static str) {
         match self {
             Site::RefArch => ("usd-m-sale-prices", "usd-m-list-prices"),
-            Site::RefArchGlobal => ("eur-m-sale-prices", "eur-m-list-prices"),
+            Site::RefArchGlobal | Site::RefArchGlobalFr => {
+                ("eur-m-sale-prices", "eur-m-list-prices")
+            }
         }
     }
 
@@ -73,7 +89,7 @@ impl Site {
     pub fn inventory_list(self) -> Option<&'static str> {
         match self {
             Site::RefArch => None,
-            Site::RefArchGlobal => Some("inventory_m_eu"),
+            Site::RefArchGlobal | Site::RefArchGlobalFr => Some("inventory_m_eu"),
         }
     }
 
@@ -103,7 +119,9 @@ impl Site {
     pub fn money(self, amount: f64) -> String {
         match self {
             Site::RefArch => format!("${amount:.2}"),
-            Site::RefArchGlobal => format!("{amount:.2} €").replace('.', ","),
+            Site::RefArchGlobal | Site::RefArchGlobalFr => {
+                format!("{amount:.2} €").replace('.', ",")
+            }
         }
     }
 
@@ -111,7 +129,7 @@ impl Site {
     pub fn shipping(self) -> f64 {
         match self {
             Site::RefArch => 5.99,
-            Site::RefArchGlobal => 4.99,
+            Site::RefArchGlobal | Site::RefArchGlobalFr => 4.99,
         }
     }
 
@@ -119,7 +137,7 @@ impl Site {
     pub fn tax(self, merchandise: f64) -> f64 {
         match self {
             Site::RefArch => round2(merchandise * 0.08),
-            Site::RefArchGlobal => round2(merchandise - merchandise / 1.19),
+            Site::RefArchGlobal | Site::RefArchGlobalFr => round2(merchandise - merchandise / 1.19),
         }
     }
 
@@ -127,7 +145,7 @@ impl Site {
     pub fn grand_total(self, merchandise: f64) -> f64 {
         match self {
             Site::RefArch => round2(merchandise + self.tax(merchandise) + self.shipping()),
-            Site::RefArchGlobal => round2(merchandise + self.shipping()),
+            Site::RefArchGlobal | Site::RefArchGlobalFr => round2(merchandise + self.shipping()),
         }
     }
 }
@@ -148,6 +166,12 @@ mod tests {
             Some(Site::RefArchGlobal)
         );
         assert_eq!(Site::from_segment("Sites-Other-Site"), None);
+        assert_eq!(
+            Site::from_segment_in("Sites-RefArchGlobal-Site", "fr_FR"),
+            Some(Site::RefArchGlobalFr)
+        );
+        assert_eq!(Site::from_segment_in("Sites-RefArch-Site", "fr_FR"), None);
+        assert_eq!(Site::RefArchGlobalFr.money(36.0), "36,00 €");
         assert_eq!(Site::from_segment("RefArch"), None);
         assert_eq!(Site::RefArchGlobal.money(36.0), "36,00 €");
         assert_eq!(Site::RefArch.money(39.5), "$39.50");

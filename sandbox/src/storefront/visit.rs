@@ -72,7 +72,8 @@ impl Visit {
             let token = cookies::read(headers, &site.customer_cookie());
             let login = token.as_ref().and_then(|t| store.logins.get(t).cloned());
             match login {
-                Some((s, no)) if s == site => {
+                // A login holds on every locale of its site.
+                Some((s, no)) if s.id() == site.id() => {
                     visit.login_token = token;
                     Some(no)
                 }
