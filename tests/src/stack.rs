@@ -83,6 +83,43 @@ impl Default for StackOptions {
     }
 }
 
+/// A store of `config/sfcc-clerk.toml` as the stack sets it up.
+#[derive(Debug, Clone)]
+pub struct ConfiguredStore {
+    /// The store's name, e.g. `refarch-us`.
+    pub name: String,
+    /// Its Clerk public key, the sandbox Clerk store's key.
+    pub public_key: String,
+    /// The private key sandbox Clerk expects for it.
+    pub private_key: String,
+    /// The worker secret that carries the private key (`private_key_secret`).
+    pub secret: String,
+}
+
+/// The stores of `config/sfcc-clerk.toml`, the configuration the worker is built with.
+fn configured_stores(root: &Path) -> Result<Vec<ConfiguredStore>, StackError> {
+    let path = root.join("config/sfcc-clerk.toml");
+    let text = fs::read_to_string(&path).map_err(io(format!("reading {}", path.display())))?;
+    let config = sfcc_clerk_core::config::ConnectorConfig::from_toml(&text)
+        .map_err(|e| StackError::Failed(format!("{}: {e}", path.display())))?;
+    if config.stores.is_empty() {
+        return Err(StackError::Failed(format!(
+            "{} has no store",
+            path.display()
+        )));
+    }
+    Ok(config
+        .stores
+        .into_iter()
+        .map(|s| ConfiguredStore {
+            private_key: s.clerk_public_key.replace("public", "private"),
+            public_key: s.clerk_public_key,
+            secret: s.private_key_secret,
+            name: s.name,
+        })
+        .collect())
+}
+
 /// The sandbox and the worker under `wrangler dev`, stopped (the wrangler process group we
 /// started, and the sandbox thread) when dropped.
 pub struct Stack {
@@ -94,6 +131,8 @@ pub struct Stack {
     pub worker_url: String,
     /// Clerk public key of the worker's first store (`refarch-us`).
     pub clerk_key: String,
+    /// The worker's stores, as in `config/sfcc-clerk.toml`.
+    pub stores: Vec<ConfiguredStore>,
     /// HTTP client.
     pub client: Client,
     /// Where wrangler's output goes.
@@ -298,12 +337,14 @@ impl Stack {
         let root = project_root();
         let wrangler_bin = check_prerequisites(&root)?;
         let wrangler_config = prebuilt_config(&root, opts.event_consumer)?;
-        // The two Clerk stores of config/sfcc-clerk.toml: refarch-us and refarchglobal-de.
+        // Sandbox Clerk holds one store per store of config/sfcc-clerk.toml, whose private key
+        // the worker reads from the secret the store names.
+        let stores = configured_stores(&root)?;
         let config = SandboxConfig {
-            clerk_stores: vec![
-                ("sandbox-public-us".into(), "sandbox-private-us".into()),
-                ("sandbox-public-de".into(), "sandbox-private-de".into()),
-            ],
+            clerk_stores: stores
+                .iter()
+                .map(|s| (s.public_key.clone(), s.private_key.clone()))
+                .collect(),
             catalog: opts.catalog.clone(),
             ..SandboxConfig::default()
         };
@@ -311,7 +352,7 @@ impl Stack {
             .map_err(io("starting the sandbox"))?;
         let storefront = RunningStorefront::start(&sandbox.sandbox, 0)
             .map_err(io("starting the sandbox storefront"))?;
-        let clerk_key = config.clerk_stores[0].0.clone();
+        let clerk_key = stores[0].public_key.clone();
         let stamp = SystemTime::now()
             .duration_since(SystemTime::UNIX_EPOCH)
             .map(|d| d.as_nanos())
@@ -329,8 +370,6 @@ impl Stack {
             ("SFCC_CLIENT_SECRET", config.sfcc_client_secret.clone()),
             // Clerk's own address, which the sandbox can take off the network.
             ("CLERK_API_URL", sandbox.clerk_url.clone()),
-            ("CLERK_PRIVATE_KEY", config.clerk_stores[0].1.clone()),
-            ("CLERK_PRIVATE_KEY_DE", config.clerk_stores[1].1.clone()),
             ("ADMIN_TOKEN", ADMIN_TOKEN.to_string()),
             ("SFCC_PAGE_SIZE", opts.page_size.to_string()),
             ("ORIGIN_URL", storefront.base_url.clone()),
@@ -340,8 +379,13 @@ impl Stack {
             .map(|ms| ("HTTP_TIMEOUT_MS", ms.to_string()));
         let consent = opts.consent_mode.map(|m| ("CONSENT_MODE", m.to_string()));
         let extra: Vec<(&str, String)> = opts.vars.clone();
+        let keys: Vec<(&str, String)> = stores
+            .iter()
+            .map(|s| (s.secret.as_str(), s.private_key.clone()))
+            .collect();
         let env_text: String = vars
             .iter()
+            .chain(keys.iter())
             .chain(timeout.iter())
             .chain(consent.iter())
             .chain(extra.iter())
@@ -411,6 +455,7 @@ impl Stack {
             storefront,
             worker_url: format!("http://127.0.0.1:{port}"),
             clerk_key,
+            stores,
             client: Client::default(),
             log_path,
             wrangler,
@@ -577,6 +622,14 @@ impl Stack {
     /// What sandbox Clerk holds for the worker's first store: `{"products": {...}, "log": [...]}`.
     pub fn clerk_store(&self) -> Value {
         self.clerk_store_with_key(&self.clerk_key)
+    }
+
+    /// The Clerk public key of the worker's store with this name, e.g. `refarchglobal-fr`.
+    pub fn clerk_key_of(&self, store: &str) -> Option<&str> {
+        self.stores
+            .iter()
+            .find(|s| s.name == store)
+            .map(|s| s.public_key.as_str())
     }
 
     /// What sandbox Clerk holds for the store with this public key.

@@ -8,6 +8,9 @@ use std::time::Duration;
 
 const US: &str = "refarch-us";
 const DE: &str = "refarchglobal-de";
+const FR: &str = "refarchglobal-fr";
+/// Every store of the shipped configuration.
+const STORES: [&str; 3] = [US, DE, FR];
 
 fn product_ids(store: &Value) -> Vec<String> {
     store["products"]
@@ -78,6 +81,23 @@ fn cron_sync_sends_valid_products_per_store_reports_invalid_ones_and_then_only_c
         hemd["url"],
         "https://www.example.com/de-DE/product/25518704M.html"
     );
+    // refarchglobal-fr: the same site in French, a store of its own.
+    let fr = finished_run(&stack, FR, 0);
+    assert_eq!(counts(&fr), [3, 4, 0, 0, 1], "{fr}");
+    let fr_store = stack.clerk_store_with_key("sandbox-public-fr");
+    let chemise = &fr_store["products"]["25518704M"];
+    assert_eq!(
+        (
+            chemise["name"].as_str(),
+            chemise["price"].as_f64(),
+            chemise["url"].as_str()
+        ),
+        (
+            Some("Chemise Oxford"),
+            Some(36.0),
+            Some("https://www.example.com/fr-FR/product/25518704M.html")
+        )
+    );
     let failures = stack.admin_get("validation-failures?limit=50");
     let mut failures: Vec<(&str, &str, &str)> = failures
         .as_array()
@@ -93,10 +113,7 @@ fn cron_sync_sends_valid_products_per_store_reports_invalid_ones_and_then_only_c
         .collect();
     failures.sort();
     let missing = r#"[{"field":"price","reason":"missing"}]"#;
-    assert_eq!(
-        failures,
-        [(US, "25720424M", missing), (DE, "25720424M", missing)]
-    );
+    assert_eq!(failures, STORES.map(|store| (store, "25720424M", missing)));
 
     // The category tree reached each store, in its language, with subcategories and URLs.
     let categories = |key: &str| {
@@ -125,6 +142,8 @@ fn cron_sync_sends_valid_products_per_store_reports_invalid_ones_and_then_only_c
         de_categories["mens-clothing-shirts"]["url"],
         "https://www.example.com/de-DE/c/mens-clothing-shirts"
     );
+    let fr_categories = categories("sandbox-public-fr");
+    assert_eq!(fr_categories["mens-clothing-shirts"]["name"], "Chemises");
 
     // Every call is in the delivery log, with no key or secret in it.
     let deliveries = stack.admin_get("deliveries?limit=100");
@@ -136,19 +155,20 @@ fn cron_sync_sends_valid_products_per_store_reports_invalid_ones_and_then_only_c
             .filter(|d| d["store"] == store && d["endpoint"] == endpoint)
             .count()
     };
-    assert_eq!(
-        (
-            calls(US, "POST /v2/products"),
-            calls(DE, "POST /v2/products")
-        ),
-        (3, 3)
-    );
     let search = "POST /s/-/dw/data/v24_5/product_search";
-    assert_eq!((calls(US, search), calls(DE, search)), (3, 3));
-    let tokens =
-        calls(US, "POST /dwsso/oauth2/access_token") + calls(DE, "POST /dwsso/oauth2/access_token");
+    for store in STORES {
+        assert_eq!(
+            (calls(store, "POST /v2/products"), calls(store, search)),
+            (3, 3),
+            "{store}"
+        );
+    }
+    let tokens: usize = STORES
+        .map(|store| calls(store, "POST /dwsso/oauth2/access_token"))
+        .iter()
+        .sum();
     assert!(
-        (1..=2).contains(&tokens),
+        (1..=STORES.len()).contains(&tokens),
         "the token is cached, not fetched per page: {tokens}"
     );
     let log_text = deliveries.to_string();
@@ -227,10 +247,10 @@ fn after_a_full_run_cron_runs_deltas_that_send_only_what_changed() {
     })
     .expect("stack starts");
     assert_eq!(stack.trigger_cron().status, 200);
-    for store in [US, DE] {
+    for store in STORES {
         assert_eq!(finished_run(&stack, store, 0)["mode"], "full");
     }
-    stack.wait_for_category_upserts(2);
+    stack.wait_for_category_upserts(stack.stores.len());
     // A USD price change is a price book entry, a stock change an inventory record: neither
     // touches the product's last_modified, so the window misses them and the sweep finds them.
     // A new brand is the product's own: the window finds it.
@@ -248,9 +268,14 @@ fn after_a_full_run_cron_runs_deltas_that_send_only_what_changed() {
     assert_eq!(stack.trigger_cron().status, 200);
     let us = finished_run(&stack, US, 1);
     let de = finished_run(&stack, DE, 1);
+    let fr = finished_run(&stack, FR, 1);
     assert_eq!(
-        (us["mode"].as_str(), de["mode"].as_str()),
-        (Some("delta"), Some("delta"))
+        (
+            us["mode"].as_str(),
+            de["mode"].as_str(),
+            fr["mode"].as_str()
+        ),
+        (Some("delta"), Some("delta"), Some("delta"))
     );
     // US: the three changes sent once each. DE: the EUR price book is unchanged; the sample
     // products have one inventory record serving both lists, so the stock change and the brand.
@@ -258,6 +283,8 @@ fn after_a_full_run_cron_runs_deltas_that_send_only_what_changed() {
     assert_eq!((upserted, removed), (3, 0), "{us}");
     let [_, upserted, _, removed, _] = counts(&de);
     assert_eq!((upserted, removed), (2, 0), "{de}");
+    let [_, upserted, _, removed, _] = counts(&fr);
+    assert_eq!((upserted, removed), (2, 0), "{fr}");
     let from = us["window_from"].as_str().unwrap();
     assert!(from.ends_with('Z') && from.starts_with("20"), "{from}");
     let requests = stack.clerk_requests();
@@ -291,6 +318,7 @@ fn after_a_full_run_cron_runs_deltas_that_send_only_what_changed() {
     assert_eq!((upserted, removed), (0, 0));
     assert!(unchanged as usize >= sent_ids("sandbox-public-us"));
     finished_run(&stack, DE, 2);
+    finished_run(&stack, FR, 2);
     assert_eq!(
         stack.clerk_requests().as_array().unwrap().len(),
         writes_after_first_delta
@@ -308,12 +336,10 @@ fn with_30_percent_of_clerk_calls_failing_full_runs_still_land_exactly_and_delet
     // About 30% of Clerk calls fail with a 503 from the start (seeded: the 2nd, 3rd, 5th, … fail).
     assert_eq!(stack.clerk_fail_rate(0.3, 42).status, 200);
     assert_eq!(stack.trigger_cron().status, 200);
-    let (us, de) = (finished_run(&stack, US, 0), finished_run(&stack, DE, 0));
-    assert_eq!(
-        (counts(&us), counts(&de)),
-        ([6, 4, 0, 0, 1], [6, 4, 0, 0, 1]),
-        "{us} {de}"
-    );
+    for store in STORES {
+        let run = finished_run(&stack, store, 0);
+        assert_eq!(counts(&run), [6, 4, 0, 0, 1], "{run}");
+    }
     let prices = |key: &str| -> Vec<(String, f64)> {
         let store = stack.clerk_store_with_key(key);
         let products = store["products"].as_object().cloned().unwrap_or_default();
@@ -345,6 +371,7 @@ fn with_30_percent_of_clerk_calls_failing_full_runs_still_land_exactly_and_delet
         "after retries Clerk holds exactly the catalog"
     );
     assert_eq!(prices("sandbox-public-de"), owned(&de_expected));
+    assert_eq!(prices("sandbox-public-fr"), owned(&de_expected));
     let deliveries = stack.admin_get("deliveries?limit=500");
     let retried = deliveries
         .as_array()
@@ -387,8 +414,9 @@ fn an_expired_sfcc_token_is_refreshed_once_and_sfcc_5xx_is_retried() {
     })
     .expect("stack starts");
     assert_eq!(stack.trigger_cron().status, 200);
-    finished_run(&stack, US, 0);
-    finished_run(&stack, DE, 0);
+    for store in STORES {
+        finished_run(&stack, store, 0);
+    }
 
     // Every token expires (the worker's KV cache still holds one) and SFCC fails twice.
     assert_eq!(stack.sfcc_faults(2, 503, true).status, 200);
@@ -451,12 +479,10 @@ fn slow_sfcc_and_clerk_answers_time_out_and_are_retried_until_the_run_lands() {
     // The first SFCC search and the first two Clerk calls answer 1.5 s late: past the deadline.
     stack.delay_next(2, 1500);
     assert_eq!(stack.trigger_cron().status, 200);
-    let (us, de) = (finished_run(&stack, US, 0), finished_run(&stack, DE, 0));
-    assert_eq!(
-        (counts(&us), counts(&de)),
-        ([2, 4, 0, 0, 1], [2, 4, 0, 0, 1]),
-        "{us} {de}"
-    );
+    for store in STORES {
+        let run = finished_run(&stack, store, 0);
+        assert_eq!(counts(&run), [2, 4, 0, 0, 1], "{run}");
+    }
     let deliveries = stack.admin_get("deliveries?limit=200");
     let timed_out: Vec<&str> = deliveries
         .as_array()
@@ -486,5 +512,6 @@ fn slow_sfcc_and_clerk_answers_time_out_and_are_retried_until_the_run_lands() {
         ["25518704M", "25519318M", "25565189M", "25752986M"]
     );
     assert_eq!(ids("sandbox-public-de"), ids("sandbox-public-us"));
+    assert_eq!(ids("sandbox-public-fr"), ids("sandbox-public-us"));
     assert_eq!(stack.admin_get("dead-letters"), json!([]));
 }

@@ -129,7 +129,7 @@ fn a_full_run_lands_exactly_and_a_delta_sends_exactly_the_changes() {
             200
         );
     }
-    stack.wait_for_category_upserts(2);
+    stack.wait_for_category_upserts(stack.stores.len());
     let writes_before = stack.clerk_requests().as_array().unwrap().len();
     assert_eq!(stack.trigger_cron().status, 200);
     let us = finished(&stack, "refarch-us", 1);

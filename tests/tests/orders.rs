@@ -169,6 +169,17 @@ fn in_anonymous_mode_a_declining_shoppers_order_reaches_clerk_without_email_or_i
 /// A PWA Kit checkout through the worker: a SCAPI basket with two of [`PRODUCT`], the email for
 /// a guest, and the order; answers SCAPI's order document as the shopper's app got it.
 fn buy_headless(stack: &Stack, cookie: &str, login: &str, guest_email: Option<&str>) -> Value {
+    buy_headless_on(stack, "siteId=RefArch", cookie, login, guest_email)
+}
+
+/// The same on the site and locale `site` names (SCAPI's `siteId=…&locale=…`).
+fn buy_headless_on(
+    stack: &Stack,
+    site: &str,
+    cookie: &str,
+    login: &str,
+    guest_email: Option<&str>,
+) -> Value {
     let api = format!("{}/mobify/proxy/api/checkout", stack.worker_url);
     let org = "organizations/f_ecom_zzrf_001";
     let token = format!("Bearer {}", shopper_token(login));
@@ -189,15 +200,14 @@ fn buy_headless(stack: &Stack, cookie: &str, login: &str, guest_email: Option<&s
     };
     let basket = send(
         "POST",
-        format!("{api}/shopper-baskets/v1/{org}/baskets?siteId=RefArch"),
+        format!("{api}/shopper-baskets/v1/{org}/baskets?{site}"),
         json!({}),
     );
     let id = basket["basketId"]
         .as_str()
         .expect("a basket id")
         .to_string();
-    let at =
-        |rest: &str| format!("{api}/shopper-baskets/v1/{org}/baskets/{id}/{rest}?siteId=RefArch");
+    let at = |rest: &str| format!("{api}/shopper-baskets/v1/{org}/baskets/{id}/{rest}?{site}");
     send(
         "POST",
         at("items"),
@@ -208,7 +218,7 @@ fn buy_headless(stack: &Stack, cookie: &str, login: &str, guest_email: Option<&s
     }
     send(
         "POST",
-        format!("{api}/shopper-orders/v1/{org}/orders?siteId=RefArch"),
+        format!("{api}/shopper-orders/v1/{org}/orders?{site}"),
         json!({"basketId": id}),
     )
 }
@@ -241,4 +251,47 @@ fn a_pwa_kit_order_placed_through_scapi_becomes_one_clerk_sale_with_the_customer
     let after = sales(&stack, 1);
     assert_eq!(after.len(), 1, "{after:?}");
     assert!(unanswered["orderNo"].is_string() && declined["orderNo"].is_string());
+}
+
+#[test]
+fn a_pwa_kit_order_in_french_reaches_the_french_store_of_its_site() {
+    let stack = Stack::start(&StackOptions::default()).expect("stack starts");
+    let consented = format!("dw_dnt=0; sfcc_clerk_vid={VISITOR}");
+    let order = buy_headless_on(
+        &stack,
+        "siteId=RefArchGlobal&locale=fr-FR",
+        &consented,
+        "Guest",
+        Some("claire@example.fr"),
+    );
+    assert_eq!(order["currency"], "EUR", "{order}");
+    let line = &order["productItems"][0];
+    let products = json!([{"id": PRODUCT, "price": line["basePrice"], "quantity": 2}]).to_string();
+    let fr = stack.wait_for_value(
+        "the sale in refarchglobal-fr",
+        Duration::from_secs(30),
+        || {
+            let log = stack.clerk_store_with_key("sandbox-public-fr")["log"].clone();
+            log.as_array().filter(|l| !l.is_empty()).cloned()
+        },
+    );
+    assert_eq!(
+        fr,
+        [json!({"endpoint": "log/sale", "params": {
+            "sale": order["orderNo"],
+            "products": products,
+            "email": "claire@example.fr",
+            "visitor": VISITOR.replace('-', ""),
+        }})],
+        "SCAPI's locale picks the site's French store"
+    );
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(
+        (
+            stack.clerk_store_with_key("sandbox-public-de")["log"].clone(),
+            stack.clerk_log().len()
+        ),
+        (json!([]), 0),
+        "not the site's first store, nor another site's"
+    );
 }

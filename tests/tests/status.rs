@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 const US: &str = "refarch-us";
 const DE: &str = "refarchglobal-de";
+const FR: &str = "refarchglobal-fr";
 /// An image link that is markup: SFCC data the page must show as text.
 const HOSTILE: &str = "<img src=x onerror=window.pwned=1>";
 const CLICKED: &str = "25565189M";
@@ -82,14 +83,15 @@ fn status_shows_runs_backlog_failures_and_dead_letters_and_the_page_replays_one(
     let stack = Stack::start(&StackOptions::default()).expect("stack starts");
     let image = json!({"image_groups": [{"view_type": "large", "images": [{"abs_url": HOSTILE}]}]});
     assert_eq!(stack.change_sfcc_product("25518704M", &image).status, 200);
-    // A full re-index of both stores, by an operator.
+    // A full re-index of every store, by an operator.
     stack
         .admin_client()
         .start_run(None, true)
         .expect("the re-index starts");
     let us_run = stack.finished_run(US, 0, Duration::from_secs(60));
     stack.finished_run(DE, 0, Duration::from_secs(60));
-    stack.wait_for_category_upserts(2);
+    stack.finished_run(FR, 0, Duration::from_secs(60));
+    stack.wait_for_category_upserts(stack.stores.len());
 
     // Clerk refuses a click for good: a dead letter.
     set_clerk_fault(&stack, json!({"fail_next": 1, "status": 400}));
@@ -136,7 +138,7 @@ fn status_shows_runs_backlog_failures_and_dead_letters_and_the_page_replays_one(
         .iter()
         .map(|s| (s.store.as_str(), s.configured))
         .collect();
-    assert_eq!(names, [(US, true), (DE, true)]);
+    assert_eq!(names, [(US, true), (DE, true), (FR, true)]);
     let us = &report.stores[0];
     let full = us.last_full.as_ref().expect("the last full run");
     assert_eq!(
@@ -323,7 +325,7 @@ fn status_shows_runs_backlog_failures_and_dead_letters_and_the_page_replays_one(
     assert!(printed.contains(&format!("{dead_id}  ")), "{printed}");
     let as_json: StatusReport =
         serde_json::from_str(&run(&stack.admin_client(), true).unwrap()).expect("--json");
-    assert_eq!(as_json.stores.len(), 2);
+    assert_eq!(as_json.stores.len(), stack.stores.len());
 
     // (b) The page, in headless Chromium.
     let browser = Browser::start().expect("headless Chromium starts");

@@ -582,3 +582,72 @@ fn a_pwa_kit_storefronts_einstein_activities_become_clerk_events() {
     expected_lengths.push(12);
     assert_eq!(lengths, expected_lengths);
 }
+
+#[test]
+fn a_sites_pages_in_each_locale_reach_the_clerk_store_of_that_locale() {
+    let stack = Stack::start(&StackOptions::default()).expect("stack starts");
+    let granted = format!("dw_dnt=0; sfcc_clerk_vid={VISITOR}");
+    let clerk_visitor = VISITOR.replace('-', "");
+    let page = |locale: &str, action: &str| {
+        let reply = stack.client.get(
+            &format!(
+                "{}/on/demandware.store/Sites-RefArchGlobal-Site/{locale}/{action}",
+                stack.worker_url
+            ),
+            &[("cookie", &granted), ("user-agent", BROWSER)],
+        );
+        assert_eq!(reply.status, 200, "{locale} {action}");
+        reply.json.as_str().unwrap_or_default().to_string()
+    };
+    // RefArchGlobal has a store per locale (refarchglobal-de, refarchglobal-fr): each page's
+    // beacon posts to its locale's store, and the views seen in the traffic go there too.
+    let french = page("fr_FR", "Product-Show?pid=25518704M");
+    assert!(french.contains("<html lang=\"fr\""), "the French page");
+    assert!(
+        french.contains(r#""store":"refarchglobal-fr""#),
+        "the French page's beacon posts to the French store"
+    );
+    page("fr_FR", "Search-Show?cgid=mens-clothing-shirts");
+    let german = page("de_DE", "Product-Show?pid=25519318M");
+    assert!(german.contains(r#""store":"refarchglobal-de""#));
+
+    let log_of = |key: &str, n: usize| {
+        stack.wait_for_value(
+            &format!("{n} tracking calls in {key}"),
+            Duration::from_secs(30),
+            || {
+                let log = stack.clerk_store_with_key(key)["log"].clone();
+                let mut calls = log.as_array().filter(|l| l.len() >= n)?.clone();
+                calls.sort_by_key(|v| v.to_string());
+                Some(calls)
+            },
+        )
+    };
+    assert_eq!(
+        log_of("sandbox-public-fr", 2),
+        [
+            json!({"endpoint": "log/category", "params": {"category": "mens-clothing-shirts", "visitor": clerk_visitor}}),
+            json!({"endpoint": "log/product", "params": {"product": "25518704M", "visitor": clerk_visitor}}),
+        ]
+    );
+    assert_eq!(
+        log_of("sandbox-public-de", 1),
+        [
+            json!({"endpoint": "log/product", "params": {"product": "25519318M", "visitor": clerk_visitor}})
+        ]
+    );
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(
+        (
+            stack.clerk_store_with_key("sandbox-public-fr")["log"]
+                .as_array()
+                .map(Vec::len),
+            stack.clerk_store_with_key("sandbox-public-de")["log"]
+                .as_array()
+                .map(Vec::len),
+            stack.clerk_log().len()
+        ),
+        (Some(2), Some(1), 0),
+        "each action once, in its own locale's store only"
+    );
+}

@@ -34,7 +34,8 @@ pub fn run(once: bool) -> Result<(), String> {
         Duration::from_secs(60),
         || {
             let runs = stack.admin_get("sync-runs").as_array().cloned()?;
-            (runs.len() >= 2 && runs.iter().all(|r| r["status"] == "finished")).then_some(runs)
+            (runs.len() >= stack.stores.len() && runs.iter().all(|r| r["status"] == "finished"))
+                .then_some(runs)
         },
         || stack.wrangler_log(),
     );
@@ -60,11 +61,9 @@ pub fn run(once: bool) -> Result<(), String> {
                 f["problems"].as_str().unwrap_or("")
             );
         }
-        let key = if store.ends_with("-de") {
-            "sandbox-public-de"
-        } else {
-            stack.clerk_key.as_str()
-        };
+        let key = stack
+            .clerk_key_of(store)
+            .unwrap_or(stack.clerk_key.as_str());
         println!("  now in sandbox Clerk store {key}:");
         if let Some(products) = stack.clerk_store_with_key(key)["products"].as_object() {
             for (id, p) in products {
@@ -161,7 +160,7 @@ pub fn run(once: bool) -> Result<(), String> {
   dead letters         curl {auth} {worker}/admin/dead-letters
   status, CLI          SFCC_CLERK_ADMIN_TOKEN={ADMIN_TOKEN} cargo run -q -p sfcc-clerk-cli -- status --worker {worker}
   status page          {worker}/__sfcc-clerk/status   (sign in with {ADMIN_TOKEN})
-  what Clerk holds     curl {sandbox}/__sandbox/clerk/stores/{}   (and sandbox-public-de)
+  what Clerk holds     curl {sandbox}/__sandbox/clerk/stores/{}   (and sandbox-public-de, -fr)
   change a product     curl -X PATCH {sandbox}/__sandbox/sfcc/products/25519318M -d '{{\"price\": 49.0}}'
   make Clerk fail      curl -X POST {sandbox}/__sandbox/clerk/faults -d '{{\"fail_next\": 3, \"status\": 503}}'
   wrangler output      {}",
