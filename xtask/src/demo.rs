@@ -68,7 +68,7 @@ pub fn run(once: bool) -> Result<(), String> {
         if let Some(products) = stack.clerk_store_with_key(key)["products"].as_object() {
             for (id, p) in products {
                 println!(
-                    "    {id}  {:<16} {:>7}  stock {:>3}  {}",
+                    "    {id}  {:<18} {:>7}  stock {:>3}  {}",
                     p["name"].as_str().unwrap_or("?"),
                     p["price"],
                     p["stock"],
