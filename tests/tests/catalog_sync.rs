@@ -58,7 +58,9 @@ fn cron_sync_sends_valid_products_per_store_reports_invalid_ones_and_then_only_c
             "categories": ["mens-clothing-shirts", "new-arrivals"],
             "created_at": 1_768_469_400, "brand": "Sandbox Apparel", "color": "blue", "fit": "slim",
             // SFCC's "34", as the configured rule types it.
-            "sleeveLength": 34
+            "sleeveLength": 34,
+            // A localizable attribute, in the store's locale, lowercased by the configured rule.
+            "material": "cotton"
         })
     );
 
@@ -73,9 +75,15 @@ fn cron_sync_sends_valid_products_per_store_reports_invalid_ones_and_then_only_c
         (
             hemd["name"].as_str(),
             hemd["price"].as_f64(),
-            hemd["list_price"].as_f64()
+            hemd["list_price"].as_f64(),
+            hemd["material"].as_str()
         ),
-        (Some("Oxford-Hemd"), Some(36.0), Some(45.0))
+        (
+            Some("Oxford-Hemd"),
+            Some(36.0),
+            Some(45.0),
+            Some("baumwolle")
+        )
     );
     assert_eq!(
         hemd["url"],
@@ -90,12 +98,14 @@ fn cron_sync_sends_valid_products_per_store_reports_invalid_ones_and_then_only_c
         (
             chemise["name"].as_str(),
             chemise["price"].as_f64(),
-            chemise["url"].as_str()
+            chemise["url"].as_str(),
+            chemise["material"].as_str()
         ),
         (
             Some("Chemise Oxford"),
             Some(36.0),
-            Some("https://www.example.com/fr-FR/product/25518704M.html")
+            Some("https://www.example.com/fr-FR/product/25518704M.html"),
+            Some("coton")
         )
     );
     let failures = stack.admin_get("validation-failures?limit=50");

@@ -4,7 +4,7 @@
 use super::validate::FieldProblem;
 use crate::clerk::PRODUCT_FIELDS;
 use crate::config::{CustomAttributes, FieldMapping};
-use crate::sfcc::Product;
+use crate::sfcc::{in_locale, Product};
 use crate::store::StoreConfig;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -87,28 +87,35 @@ pub fn stock(
     }
 }
 
-fn lookup(p: &Product, from: &str) -> Option<Value> {
+/// An attribute of the document by its SFCC name, a localizable one in `locale`.
+fn lookup(p: &Product, from: &str, locale: &str) -> Option<Value> {
     let text = |s: &Option<String>| s.clone().map(Value::String);
     match from {
         "brand" => text(&p.brand),
         "primary_category_id" => text(&p.primary_category_id),
         "category_ids" => Some(json!(p.category_ids)),
-        _ => p.other.get(from).cloned(),
+        _ => p.other.get(from).and_then(|v| in_locale(v, locale)),
     }
     .filter(|v| {
         !v.is_null() && v.as_str() != Some("") && v.as_array().is_none_or(|a| !a.is_empty())
     })
 }
 
-/// Custom attributes (`c_*`, without the prefix) as Clerk attributes, unless only listed ones pass.
+/// Custom attributes (`c_*`, without the prefix) as Clerk attributes, unless only listed ones pass;
+/// a localizable one with its value in `locale` (left out when it has none there).
 /// One whose name without the prefix is a Clerk product field of its own (`c_brand`, `c_price`)
 /// keeps its prefix, so it neither clashes with nor overwrites that field; so does one whose
 /// name without it still starts with `c_` (`c_c_x`), so it cannot take the name of another
 /// (`c_x` becomes `x`, never `c_x`). Every custom attribute keeps a name of its own.
-pub fn custom_attributes(p: &Product, mapping: &FieldMapping) -> BTreeMap<String, Value> {
+pub fn custom_attributes(
+    p: &Product,
+    mapping: &FieldMapping,
+    locale: &str,
+) -> BTreeMap<String, Value> {
     match mapping.custom_attributes {
         CustomAttributes::All => p
             .custom_attributes()
+            .filter_map(|(k, v)| Some((k, in_locale(v, locale)?)))
             .map(|(k, v)| {
                 let bare = k.strip_prefix("c_").unwrap_or(k);
                 let name = if PRODUCT_FIELDS.contains(&bare) || bare.starts_with("c_") {
@@ -116,23 +123,25 @@ pub fn custom_attributes(p: &Product, mapping: &FieldMapping) -> BTreeMap<String
                 } else {
                     bare
                 };
-                (name.to_string(), v.clone())
+                (name.to_string(), v)
             })
             .collect(),
         CustomAttributes::Listed => BTreeMap::new(),
     }
 }
 
-/// Applies the configured attribute rules; they win over anything else of the same name. A value
-/// that cannot be its rule's type is left out and answered as a problem of that attribute.
+/// Applies the configured attribute rules (localizable attributes read in `locale`); they win
+/// over anything else of the same name. A value that cannot be its rule's type is left out and
+/// answered as a problem of that attribute.
 pub fn apply_rules(
     p: &Product,
     mapping: &FieldMapping,
+    locale: &str,
     out: &mut BTreeMap<String, Value>,
 ) -> Vec<FieldProblem> {
     let mut problems = Vec::new();
     for (name, rule) in &mapping.attributes {
-        let value = lookup(p, &rule.from)
+        let value = lookup(p, &rule.from, locale)
             .map(|v| rule.transform.iter().fold(v, |v, t| t.apply(v)))
             .or_else(|| rule.default.clone());
         let value = match (value, rule.kind) {

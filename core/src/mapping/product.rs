@@ -111,14 +111,14 @@ pub fn map_product(
         description.to_string()
     };
     let (stock, in_stock) = stock(p, store, rollup.as_ref());
-    let mut attributes = custom_attributes(p, mapping);
+    let mut attributes = custom_attributes(p, mapping, &store.locale);
     if let Some(in_stock) = in_stock {
         attributes.insert("in_stock".into(), Value::Bool(in_stock));
     }
     if let Some(r) = &rollup {
         r.add_to(&mut attributes);
     }
-    problems.extend(apply_rules(p, mapping, &mut attributes));
+    problems.extend(apply_rules(p, mapping, &store.locale, &mut attributes));
 
     let product = ClerkProduct {
         id: p.id.clone(),
@@ -294,6 +294,48 @@ mod tests {
             panic!("expected an upsert")
         };
         assert!(!c.attributes.contains_key("size"));
+    }
+
+    #[test]
+    fn localizable_attributes_reach_each_store_in_its_locale() {
+        // The Data API sends a localizable attribute as its values by locale.
+        let p = doc(json!({
+            "c_material": {"default": "Cotton", "de": "Baumwolle", "fr-FR": "Coton"},
+            "c_care": {"en-US": "Machine wash"},
+        }));
+        let mapping: FieldMapping = serde_json::from_value(json!({"attributes": {
+            "fabric": {"from": "c_material", "transform": ["lowercase"]},
+        }}))
+        .unwrap();
+        let in_store = |locale: &str| {
+            let store = StoreConfig {
+                locale: locale.into(),
+                ..store()
+            };
+            match map_product(&p, &store, &mapping).unwrap() {
+                Mapped::Upsert(c) => c.attributes,
+                other => panic!("expected an upsert, got {other:?}"),
+            }
+        };
+        let de = in_store("de-DE");
+        assert_eq!(
+            (&de["material"], &de["fabric"]),
+            (&json!("Baumwolle"), &json!("baumwolle"))
+        );
+        assert!(
+            !de.contains_key("care"),
+            "no German value and no default: left out"
+        );
+        let fr = in_store("fr_FR");
+        assert_eq!(
+            (&fr["material"], &fr["fabric"]),
+            (&json!("Coton"), &json!("coton"))
+        );
+        let us = in_store("en-US");
+        assert_eq!(
+            (&us["material"], &us["care"]),
+            (&json!("Cotton"), &json!("Machine wash"))
+        );
     }
 
     #[test]

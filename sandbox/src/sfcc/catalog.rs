@@ -9,7 +9,8 @@ fn images(slug: &str) -> Value {
 
 /// A handful of OCAPI product documents: four sellable products, one offline, one deliberately
 /// broken (no price in any currency). USD prices as the document's `price` (site `RefArch`), EUR
-/// in the `eur-m-*` price books; localized names in `default`, `de` and `fr`.
+/// in the `eur-m-*` price books; localized names in `default`, `de` and `fr`, and one localizable
+/// custom attribute (the shirt's `c_material`).
 pub fn sample_catalog() -> Vec<Value> {
     let mut products = vec![
         json!({
@@ -22,7 +23,9 @@ pub fn sample_catalog() -> Vec<Value> {
             "prices": {"eur-m-list-prices": 45.0, "eur-m-sale-prices": 36.0},
             "image_groups": images("oxford-shirt"),
             "inventory": {"ats": 42.0, "orderable": true},
-            "c_color": "blue", "c_fit": "slim", "c_sleeveLength": "34"
+            "c_color": "blue", "c_fit": "slim", "c_sleeveLength": "34",
+            // Localizable: the Data API sends its values by locale.
+            "c_material": {"default": "Cotton", "de": "Baumwolle", "fr": "Coton"}
         }),
         json!({
             "id": "25519318M", "name": {"default": "Chino Trousers", "de": "Chinohose", "fr": "Pantalon chino"},
