@@ -36,40 +36,70 @@ fn is_locale_key(key: &str) -> bool {
 /// A custom attribute's value in `locale`. The Data API sends a localizable attribute as a map of
 /// its values by locale (`{"default": "Cotton", "de": "Baumwolle"}`); that map becomes the value
 /// for the locale, else its language, else `default` (`None` when none of them has one). Any
-/// other value is its own in every locale.
+/// other value is its own in every locale. An HTML attribute's `markup_text` document becomes
+/// its markup.
 pub fn in_locale(value: &Value, locale: &str) -> Option<Value> {
-    match value {
+    let value = match value {
         Value::Object(map) if !map.is_empty() && map.keys().all(|k| is_locale_key(k)) => {
-            keys_for(locale)
-                .iter()
-                .find_map(|k| map.get(k))
-                .filter(|v| !v.is_null())
-                .cloned()
+            keys_for(locale).iter().find_map(|k| map.get(k))?.clone()
         }
-        other => Some(other.clone()),
-    }
+        other => other.clone(),
+    };
+    Some(markup_as_text(value)).filter(|v| !v.is_null())
 }
 
 /// An OCAPI localized string: values keyed by locale id, with `default` as the fallback. The Data
 /// API sends the map; the Shop API sends one plain string in the requested locale, read here as
-/// the `default` value.
+/// the `default` value. The Data API's descriptions are localized *markup text*: each value is a
+/// `markup_text` document (`{"markup": …, "source": …}`), read as its markup.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
 #[serde(transparent)]
 pub struct LocalizedString(pub BTreeMap<String, String>);
 
 impl<'de> Deserialize<'de> for LocalizedString {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Shape {
-            Plain(String),
-            PerLocale(BTreeMap<String, String>),
+        // Read through `Value`, which the mapping already carries, rather than a serde shape of
+        // its own: the worker's wasm stays smaller.
+        let bad = || serde::de::Error::custom("expected a localized string");
+        let text = |v: Value| match markup_as_text(v) {
+            Value::String(s) => Ok(Some(s)),
+            Value::Null => Ok(None),
+            _ => Err(bad()),
+        };
+        let map = match Option::<Value>::deserialize(d)?.map(markup_as_text) {
+            None | Some(Value::Null) => BTreeMap::new(),
+            Some(Value::String(s)) => BTreeMap::from([("default".to_string(), s)]),
+            Some(Value::Object(per_locale)) => {
+                let mut map = BTreeMap::new();
+                for (locale, v) in per_locale {
+                    if let Some(s) = text(v)? {
+                        map.insert(locale, s);
+                    }
+                }
+                map
+            }
+            Some(_) => return Err(bad()),
+        };
+        Ok(Self(map))
+    }
+}
+
+/// A `markup_text` document's markup (else its source); any other value as it is.
+fn markup_as_text(value: Value) -> Value {
+    match value {
+        Value::Object(ref m)
+            if m.get("_type").and_then(Value::as_str) == Some("markup_text")
+                || (m.contains_key("markup")
+                    && m.keys()
+                        .all(|k| ["_type", "markup", "source"].contains(&k.as_str()))) =>
+        {
+            m.get("markup")
+                .filter(|v| v.is_string())
+                .or_else(|| m.get("source"))
+                .cloned()
+                .unwrap_or(Value::Null)
         }
-        Ok(match Option::<Shape>::deserialize(d)? {
-            None => Self::default(),
-            Some(Shape::Plain(s)) => Self(BTreeMap::from([("default".to_string(), s)])),
-            Some(Shape::PerLocale(m)) => Self(m),
-        })
+        other => other,
     }
 }
 
@@ -157,6 +187,33 @@ mod tests {
         ] {
             assert_eq!(in_locale(&plain, "de-DE"), Some(plain.clone()));
         }
+    }
+
+    #[test]
+    fn the_data_apis_localized_markup_text_is_read_as_its_markup() {
+        let s: LocalizedString = serde_json::from_str(
+            r#"{"default": {"_type": "markup_text", "markup": "<p>Soft</p>", "source": "<p>Soft</p>"},
+                "de": {"_type": "markup_text", "source": "<p>Weich</p>"}, "fr": null}"#,
+        )
+        .unwrap();
+        assert_eq!(s.get("en-US"), Some("<p>Soft</p>"));
+        assert_eq!(s.get("de-DE"), Some("<p>Weich</p>"));
+        assert_eq!(
+            s.get("fr-FR"),
+            Some("<p>Soft</p>"),
+            "no French value: default"
+        );
+        let one: LocalizedString =
+            serde_json::from_str(r#"{"_type": "markup_text", "markup": "<b>x</b>"}"#).unwrap();
+        assert_eq!(one.get("en"), Some("<b>x</b>"));
+        for bad in [r#"{"default": 5}"#, "[]", "true"] {
+            assert!(serde_json::from_str::<LocalizedString>(bad).is_err(), "{bad}");
+        }
+        let care =
+            serde_json::json!({"default": {"_type": "markup_text", "markup": "<p>Wash</p>"}});
+        assert_eq!(in_locale(&care, "de-DE"), Some("<p>Wash</p>".into()));
+        let plain_html = serde_json::json!({"markup": "<i>y</i>", "source": "<i>y</i>"});
+        assert_eq!(in_locale(&plain_html, "de-DE"), Some("<i>y</i>".into()));
     }
 
     #[test]

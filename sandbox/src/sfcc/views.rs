@@ -26,11 +26,21 @@ const SHOP_ONLY: [&str; 8] = [
 pub const NOT_THE_PRODUCTS_OWN: [&str; 5] =
     ["price", "list_price", "prices", "inventory", "inventories"];
 
-/// The Data API's view of a stored product.
+/// The Data API's view of a stored product. Descriptions are localized markup text there: each
+/// locale's value a `markup_text` document.
 pub fn data_view(mut doc: Value) -> Value {
     if let Some(obj) = doc.as_object_mut() {
         for field in SHOP_ONLY {
             obj.remove(field);
+        }
+        for field in ["short_description", "long_description"] {
+            if let Some(Value::Object(per_locale)) = obj.get_mut(field) {
+                for text in per_locale.values_mut() {
+                    if let Value::String(s) = text {
+                        *text = json!({"_type": "markup_text", "markup": s, "source": s});
+                    }
+                }
+            }
         }
         if let Some(Value::Array(variants)) = obj.get_mut("variants") {
             for v in variants.iter_mut().filter_map(Value::as_object_mut) {
@@ -215,7 +225,8 @@ mod tests {
             "inventories": {"inventory_m_eu": {"ats": 1.0, "orderable": true}},
             "image_groups": [{"view_type": "large", "images": [{"abs_url": "https://i/a.jpg", "link": "a.jpg"}]}],
             "variants": [{"product_id": "A-1", "price": 10.0, "orderable": true, "ats": 2, "variation_values": {"size": "M"}}],
-            "c_fit": "slim"
+            "c_fit": "slim",
+            "short_description": {"default": "<p>Soft</p>"}
         })
     }
 
@@ -230,6 +241,11 @@ mod tests {
             json!({"product_id": "A-1", "variation_values": {"size": "M"}})
         );
         assert_eq!(d["c_fit"], "slim");
+        assert_eq!(
+            d["short_description"],
+            json!({"default": {"_type": "markup_text", "markup": "<p>Soft</p>", "source": "<p>Soft</p>"}}),
+            "localized markup text, as the Data API sends descriptions"
+        );
     }
 
     #[test]
