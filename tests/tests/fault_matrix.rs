@@ -637,6 +637,7 @@ fn catalog_runs_under_sfcc_faults_and_a_worker_restart_land_exactly() {
     let malformed = generator::id(25);
     for id in &changed {
         let change = if *id == malformed {
+            // The Data API shows it as `"assigned_categories": 7`.
             json!({"category_ids": 7})
         } else {
             json!({"brand": "Fault Matrix"})

@@ -42,6 +42,14 @@ pub fn map_product(
             master_id: master.master_id.clone(),
         });
     }
+    // A variant whose master is not named (the Data API's search leaves the relationship out;
+    // the Shop API names it for a site that sells the variant): never a Clerk product of its own.
+    if p.is_variant() {
+        return Ok(Mapped::Remove {
+            id: p.id.clone(),
+            reason: "a variant: its master stands for it",
+        });
+    }
     let online = p
         .online_flag
         .as_ref()
@@ -93,12 +101,7 @@ pub fn map_product(
         }
         None => 0,
     };
-    let mut categories: Vec<String> = p.primary_category_id.iter().cloned().collect();
-    for c in &p.category_ids {
-        if !categories.contains(c) {
-            categories.push(c.clone());
-        }
-    }
+    let categories = p.categories_in(&store.catalog_id);
     let description = match mapping.description {
         DescriptionSource::ShortDescription => &p.short_description,
         DescriptionSource::LongDescription => &p.long_description,
@@ -336,6 +339,37 @@ mod tests {
             (&us["material"], &us["care"]),
             (&json!("Cotton"), &json!("Machine wash"))
         );
+    }
+
+    #[test]
+    fn the_data_apis_category_assignments_in_the_stores_catalog_are_its_categories() {
+        let p = doc(json!({
+            "category_ids": [],
+            "assigned_categories": [
+                {"catalog_id": "storefront-catalog-m-en", "category_id": "new-arrivals"},
+                {"catalog_id": "storefront-catalog-m-en", "category_id": "mens-shirts"},
+                {"catalog_id": "apparel-m-catalog", "category_id": "master-shirts"}
+            ]
+        }));
+        let Mapped::Upsert(c) = map_product(&p, &store(), &FieldMapping::default()).unwrap() else {
+            panic!("expected an upsert")
+        };
+        assert_eq!(
+            c.categories,
+            ["mens-shirts", "new-arrivals"],
+            "primary first, each once, only the store's catalog"
+        );
+    }
+
+    #[test]
+    fn a_variant_without_its_master_named_is_not_a_clerk_product() {
+        for kind in [json!({"variant": true}), json!({"variation_group": true})] {
+            let p = doc(json!({"id": "V1", "type": kind}));
+            match map_product(&p, &store(), &FieldMapping::default()).unwrap() {
+                Mapped::Remove { id, .. } => assert_eq!(id, "V1"),
+                other => panic!("expected a removal, got {other:?}"),
+            }
+        }
     }
 
     #[test]

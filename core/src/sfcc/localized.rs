@@ -207,7 +207,10 @@ mod tests {
             serde_json::from_str(r#"{"_type": "markup_text", "markup": "<b>x</b>"}"#).unwrap();
         assert_eq!(one.get("en"), Some("<b>x</b>"));
         for bad in [r#"{"default": 5}"#, "[]", "true"] {
-            assert!(serde_json::from_str::<LocalizedString>(bad).is_err(), "{bad}");
+            assert!(
+                serde_json::from_str::<LocalizedString>(bad).is_err(),
+                "{bad}"
+            );
         }
         let care =
             serde_json::json!({"default": {"_type": "markup_text", "markup": "<p>Wash</p>"}});

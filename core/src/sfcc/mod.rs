@@ -18,8 +18,8 @@ pub use customer::{
 pub use fault::fault_message;
 pub use localized::{in_locale, LocalizedString, SiteFlag};
 pub use product::{
-    Image, ImageGroup, Inventory, MasterRef, Product, ProductType, Variant, VariationAttribute,
-    VariationValue,
+    CatalogCategoryId, Image, ImageGroup, Inventory, MasterRef, Product, ProductType, Variant,
+    VariationAttribute, VariationValue,
 };
 pub use search::{ProductSearchRequest, ProductSearchResult, MAX_PAGE_SIZE};
 pub use shop::{

@@ -35,7 +35,11 @@ pub struct Product {
     /// Primary category id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_category_id: Option<String>,
-    /// All category ids the product is assigned to.
+    /// The catalog categories the product is assigned to, as the Data API names them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assigned_categories: Vec<CatalogCategoryId>,
+    /// Category ids the product is assigned to, as plain ids (documents written by hand or by
+    /// other tools; the Data API sends `assigned_categories`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub category_ids: Vec<String>,
     /// Product kind (`master`, `variant`, `item`, `set`, `bundle`), as OCAPI's `type` object.
@@ -85,6 +89,37 @@ impl Product {
     /// True for a master product (one Clerk product stands for all its variants).
     pub fn is_master(&self) -> bool {
         self.kind.as_ref().is_some_and(|k| k.master) || !self.variants.is_empty()
+    }
+
+    /// True for a variant or variation group: its master stands for it in Clerk.
+    pub fn is_variant(&self) -> bool {
+        self.master.is_some()
+            || self
+                .kind
+                .as_ref()
+                .is_some_and(|k| k.variant || k.variation_group)
+    }
+
+    /// The product's category ids in `catalog_id` (or in any catalog when the assignment names
+    /// none), primary first, each once.
+    pub fn categories_in(&self, catalog_id: &str) -> Vec<String> {
+        let assigned = self
+            .assigned_categories
+            .iter()
+            .filter(|a| a.catalog_id.as_deref().is_none_or(|c| c == catalog_id))
+            .map(|a| &a.category_id);
+        let mut out: Vec<String> = Vec::new();
+        for id in self
+            .primary_category_id
+            .iter()
+            .chain(assigned)
+            .chain(&self.category_ids)
+        {
+            if !out.contains(id) {
+                out.push(id.clone());
+            }
+        }
+        out
     }
 
     /// The first image of the given view type.
@@ -141,6 +176,19 @@ pub struct ProductType {
     /// A simple product.
     #[serde(default)]
     pub item: bool,
+    /// A variation group: a subset of a master's variants.
+    #[serde(default)]
+    pub variation_group: bool,
+}
+
+/// A catalog category a product is assigned to (the Data API's `CatalogCategoryId`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct CatalogCategoryId {
+    /// The catalog.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catalog_id: Option<String>,
+    /// The category.
+    pub category_id: String,
 }
 
 /// One variation attribute of a master.

@@ -8,7 +8,10 @@
 //! the requested currency and locale, at most [`MAX_SHOP_IDS`] products a call. [`apply_details`]
 //! lays those details over the Data API documents, so mapping reads one product either way.
 
-use super::{ImageGroup, Inventory, Product, Variant, VariationAttribute, OCAPI_VERSION};
+use super::{
+    ImageGroup, Inventory, MasterRef, Product, ProductType, Variant, VariationAttribute,
+    OCAPI_VERSION,
+};
 // Ids may hold spaces or commas.
 use crate::clerk::percent_encode as encode;
 use serde::Deserialize;
@@ -91,6 +94,12 @@ pub struct ShopProduct {
     /// Variation attributes of a master (`expand=variations`).
     #[serde(default)]
     pub variation_attributes: Vec<VariationAttribute>,
+    /// For a variant (or a master): its master, which the Data API's search leaves out.
+    #[serde(default)]
+    pub master: Option<MasterRef>,
+    /// The product's kind.
+    #[serde(default, rename = "type")]
+    pub kind: Option<ProductType>,
 }
 
 /// A Shop API inventory record.
@@ -225,6 +234,17 @@ fn overlay(p: &mut Product, d: ShopProduct, site: &SiteView<'_>) {
     if !d.variation_attributes.is_empty() {
         p.variation_attributes = d.variation_attributes;
     }
+    if p.kind.is_none() {
+        p.kind = d.kind;
+    }
+    // The Shop API names a master for the master itself too: only a variant's counts.
+    let variant = p
+        .kind
+        .as_ref()
+        .is_some_and(|k| k.variant || k.variation_group);
+    if p.master.is_none() && variant {
+        p.master = d.master.filter(|m| m.master_id != p.id);
+    }
 }
 
 #[cfg(test)]
@@ -297,6 +317,29 @@ mod tests {
             Some("https://img/a.jpg")
         );
         assert_eq!(p.other.get("c_fit"), Some(&json!("slim")));
+    }
+
+    #[test]
+    fn the_shop_api_names_a_variants_master_which_the_search_left_out() {
+        let (details, _) = parse_shop_products(
+            &json!({"count": 2, "data": [
+                {"id": "V1", "type": {"variant": true}, "master": {"master_id": "M1"}, "price": 1.0},
+                {"id": "M1", "type": {"master": true}, "master": {"master_id": "M1"}, "price": 1.0}
+            ]})
+            .to_string(),
+        )
+        .unwrap();
+        let mut products = vec![data_doc("V1", true), data_doc("M1", true)];
+        apply_details(&mut products, details, Vec::new(), &US);
+        assert_eq!(
+            products[0].master,
+            Some(MasterRef {
+                master_id: "M1".into()
+            })
+        );
+        assert!(products[0].is_variant());
+        assert_eq!(products[1].master, None, "a master is not its own variant");
+        assert!(products[1].is_master() && !products[1].is_variant());
     }
 
     #[test]

@@ -419,7 +419,7 @@ async fn list_categories(
     if let Err(response) = bearer_checked(&s, &headers) {
         return *response;
     }
-    if catalog != "storefront-catalog-m-en" {
+    if catalog != super::views::STOREFRONT_CATALOG {
         return fault(
             StatusCode::NOT_FOUND,
             "CatalogNotFoundException",

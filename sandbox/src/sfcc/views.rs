@@ -26,12 +26,28 @@ const SHOP_ONLY: [&str; 8] = [
 pub const NOT_THE_PRODUCTS_OWN: [&str; 5] =
     ["price", "list_price", "prices", "inventory", "inventories"];
 
+/// The storefront catalog the stored products' categories belong to.
+pub const STOREFRONT_CATALOG: &str = "storefront-catalog-m-en";
+
 /// The Data API's view of a stored product. Descriptions are localized markup text there: each
-/// locale's value a `markup_text` document.
+/// locale's value a `markup_text` document; category assignments are `assigned_categories`
+/// (catalog and category ids).
 pub fn data_view(mut doc: Value) -> Value {
     if let Some(obj) = doc.as_object_mut() {
         for field in SHOP_ONLY {
             obj.remove(field);
+        }
+        // Category assignments are catalog and category ids there.
+        if let Some(ids) = obj.remove("category_ids") {
+            let assigned = match ids {
+                Value::Array(ids) => ids
+                    .iter()
+                    .map(|id| json!({"catalog_id": STOREFRONT_CATALOG, "category_id": id}))
+                    .collect(),
+                // A malformed value stays malformed, under the Data API's name.
+                other => other,
+            };
+            obj.insert("assigned_categories".into(), assigned);
         }
         for field in ["short_description", "long_description"] {
             if let Some(Value::Object(per_locale)) = obj.get_mut(field) {
@@ -225,7 +241,7 @@ mod tests {
             "inventories": {"inventory_m_eu": {"ats": 1.0, "orderable": true}},
             "image_groups": [{"view_type": "large", "images": [{"abs_url": "https://i/a.jpg", "link": "a.jpg"}]}],
             "variants": [{"product_id": "A-1", "price": 10.0, "orderable": true, "ats": 2, "variation_values": {"size": "M"}}],
-            "c_fit": "slim",
+            "c_fit": "slim", "category_ids": ["shirts"],
             "short_description": {"default": "<p>Soft</p>"}
         })
     }
@@ -241,6 +257,11 @@ mod tests {
             json!({"product_id": "A-1", "variation_values": {"size": "M"}})
         );
         assert_eq!(d["c_fit"], "slim");
+        assert_eq!(
+            d["assigned_categories"],
+            json!([{"catalog_id": "storefront-catalog-m-en", "category_id": "shirts"}])
+        );
+        assert!(d.get("category_ids").is_none());
         assert_eq!(
             d["short_description"],
             json!({"default": {"_type": "markup_text", "markup": "<p>Soft</p>", "source": "<p>Soft</p>"}}),
