@@ -47,11 +47,29 @@ pub struct Customer {
     pub other: BTreeMap<String, Value>,
 }
 
-/// One search hit.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+/// One search hit: the customer under `data` (`customer_search_hit`), or — as older Data API
+/// versions document `CustomerSearchHit` — the customer's fields on the hit itself.
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomerHit {
     /// The customer.
     pub data: Customer,
+}
+
+impl<'de> Deserialize<'de> for CustomerHit {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut hit = serde_json::Map::<String, Value>::deserialize(d)?;
+        let customer = match hit.remove("data") {
+            Some(data @ Value::Object(_)) => data,
+            Some(other) => {
+                hit.insert("data".into(), other);
+                Value::Object(hit)
+            }
+            None => Value::Object(hit),
+        };
+        Ok(Self {
+            data: serde_json::from_value(customer).map_err(serde::de::Error::custom)?,
+        })
+    }
 }
 
 /// A `customer_search` answer.
@@ -63,4 +81,28 @@ pub struct CustomerSearchResult {
     /// This page's hits.
     #[serde(default)]
     pub hits: Vec<CustomerHit>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hit_carries_its_customer_under_data_or_on_itself() {
+        let result: CustomerSearchResult = serde_json::from_value(json!({"total": 2, "hits": [
+            {"_type": "customer_search_hit", "relevance": 1.0,
+             "data": {"customer_no": "00000001", "email": "a@example.com"}},
+            {"_type": "customer_search_hit", "customer_no": "00000002", "first_name": "Bruno"}
+        ]}))
+        .unwrap();
+        let numbers: Vec<_> = result
+            .hits
+            .iter()
+            .map(|h| h.data.customer_no.as_deref())
+            .collect();
+        assert_eq!(numbers, [Some("00000001"), Some("00000002")]);
+        assert_eq!(result.hits[0].data.email.as_deref(), Some("a@example.com"));
+        assert_eq!(result.hits[1].data.first_name.as_deref(), Some("Bruno"));
+        assert!(serde_json::from_value::<CustomerHit>(json!({"customer_no": 5})).is_err());
+    }
 }
