@@ -84,9 +84,15 @@ impl<'de> Deserialize<'de> for LocalizedString {
     }
 }
 
-/// A `markup_text` document's markup (else its source); any other value as it is.
+/// A `markup_text` document's markup (else its source), a `media_file`'s absolute URL; any other
+/// value as it is.
 fn markup_as_text(value: Value) -> Value {
     match value {
+        Value::Object(ref m) if m.get("_type").and_then(Value::as_str) == Some("media_file") => m
+            .get("abs_url")
+            .filter(|v| v.is_string())
+            .cloned()
+            .unwrap_or(Value::Null),
         Value::Object(ref m)
             if m.get("_type").and_then(Value::as_str) == Some("markup_text")
                 || (m.contains_key("markup")
@@ -114,7 +120,9 @@ impl LocalizedString {
     }
 }
 
-/// A site-specific flag (`online_flag`, `searchable`): either one value or values per site id.
+/// A site-specific flag (`online_flag`, `searchable`): either one value or values per site. The
+/// Data API keys a site's value `default@{site id}` beside the organization's `default`
+/// (`{"default": true, "default@RefArch": false}`); a plain site id key is read too.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(untagged)]
 pub enum SiteFlag {
@@ -125,12 +133,14 @@ pub enum SiteFlag {
 }
 
 impl SiteFlag {
-    /// The flag's value on `site_id`; a per-site map without that site or `default` is false.
+    /// The flag's value on `site_id`: the site's own, else `default`; a per-site map with
+    /// neither is false.
     pub fn for_site(&self, site_id: &str) -> bool {
         match self {
             SiteFlag::All(v) => *v,
             SiteFlag::PerSite(map) => map
-                .get(site_id)
+                .get(&format!("default@{site_id}"))
+                .or_else(|| map.get(site_id))
                 .or_else(|| map.get("default"))
                 .copied()
                 .unwrap_or(false),
@@ -217,6 +227,12 @@ mod tests {
         assert_eq!(in_locale(&care, "de-DE"), Some("<p>Wash</p>".into()));
         let plain_html = serde_json::json!({"markup": "<i>y</i>", "source": "<i>y</i>"});
         assert_eq!(in_locale(&plain_html, "de-DE"), Some("<i>y</i>".into()));
+        let chart = serde_json::json!({"_type": "media_file", "abs_url": "https://x/chart.jpg",
+                                       "dis_base_url": "https://x/dis", "path": "chart.jpg"});
+        assert_eq!(
+            in_locale(&chart, "de-DE"),
+            Some("https://x/chart.jpg".into())
+        );
     }
 
     #[test]
@@ -224,6 +240,14 @@ mod tests {
         let f: SiteFlag = serde_json::from_str(r#"{"default":false,"RefArch":true}"#).unwrap();
         assert!(f.for_site("RefArch"));
         assert!(!f.for_site("Other"));
+        // As the Data API sends it: the site's value under `default@{site}`.
+        let f: SiteFlag =
+            serde_json::from_str(r#"{"default":true,"default@RefArch":false}"#).unwrap();
+        assert!(!f.for_site("RefArch"), "offline on RefArch");
+        assert!(
+            f.for_site("RefArchGlobal"),
+            "the organization's default elsewhere"
+        );
         assert!(SiteFlag::All(true).for_site("any"));
     }
 }

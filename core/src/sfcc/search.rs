@@ -53,8 +53,9 @@ impl ProductSearchRequest {
             sorts: vec![json!({"field": "id", "sort_order": "asc"})],
             start,
             count: count.clamp(1, MAX_PAGE_SIZE),
-            // Prices, stock and images are the Shop API's to tell (see `shop`).
-            expand: Vec::new(),
+            // Category assignments come only with their expansion. Prices, stock and images are
+            // the Shop API's to tell (see `shop`).
+            expand: vec!["categories".into()],
         }
     }
 }

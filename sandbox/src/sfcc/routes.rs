@@ -199,7 +199,15 @@ fn search(state: &Shared, headers: &HeaderMap, body: &str) -> Response {
         return fault(status, "InternalServerError", "injected fault on this page");
     }
     let (total, docs) = s.catalog.search(&selection, start, count);
-    let hits: Vec<Value> = docs.into_iter().map(super::views::data_view).collect();
+    let expand: Vec<&str> = req
+        .get("expand")
+        .and_then(Value::as_array)
+        .map(|e| e.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let hits: Vec<Value> = docs
+        .into_iter()
+        .map(|doc| super::views::data_view_expanded(doc, &expand))
+        .collect();
     let page = json!({"_v": "24.5", "_type": "product_search_result", "count": hits.len(), "start": start, "total": total, "hits": hits});
     if injected == Some(PageAnswer::CutShort) {
         return cut_short(&page);

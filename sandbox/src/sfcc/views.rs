@@ -29,16 +29,36 @@ pub const NOT_THE_PRODUCTS_OWN: [&str; 5] =
 /// The storefront catalog the stored products' categories belong to.
 pub const STOREFRONT_CATALOG: &str = "storefront-catalog-m-en";
 
-/// The Data API's view of a stored product. Descriptions are localized markup text there: each
-/// locale's value a `markup_text` document; category assignments are `assigned_categories`
-/// (catalog and category ids).
-pub fn data_view(mut doc: Value) -> Value {
+/// The Data API's view of a stored product, as its search returns it without expansions.
+pub fn data_view(doc: Value) -> Value {
+    data_view_expanded(doc, &[])
+}
+
+/// The Data API's view of a stored product with the search's `expand` values. Descriptions are
+/// localized markup text there (each locale's value a `markup_text` document); site-specific
+/// flags key a site's value `default@{site}`; master and variant relationships are left out;
+/// category assignments (`assigned_categories`: catalog and category ids) come only with the
+/// `categories` (or `all`) expansion.
+pub fn data_view_expanded(mut doc: Value, expand: &[&str]) -> Value {
+    let categories = expand.iter().any(|e| *e == "categories" || *e == "all");
     if let Some(obj) = doc.as_object_mut() {
-        for field in SHOP_ONLY {
-            obj.remove(field);
+        for field in SHOP_ONLY.iter().chain(&["variants", "master"]) {
+            obj.remove(*field);
+        }
+        for field in ["online_flag", "searchable"] {
+            if let Some(Value::Object(per_site)) = obj.get_mut(field) {
+                *per_site = std::mem::take(per_site)
+                    .into_iter()
+                    .map(|(k, v)| match k.as_str() {
+                        "default" => (k, v),
+                        site => (format!("default@{site}"), v),
+                    })
+                    .collect();
+            }
         }
         // Category assignments are catalog and category ids there.
-        if let Some(ids) = obj.remove("category_ids") {
+        let assignments = obj.remove("category_ids").filter(|_| categories);
+        if let Some(ids) = assignments {
             let assigned = match ids {
                 Value::Array(ids) => ids
                     .iter()
@@ -55,13 +75,6 @@ pub fn data_view(mut doc: Value) -> Value {
                     if let Value::String(s) = text {
                         *text = json!({"_type": "markup_text", "markup": s, "source": s});
                     }
-                }
-            }
-        }
-        if let Some(Value::Array(variants)) = obj.get_mut("variants") {
-            for v in variants.iter_mut().filter_map(Value::as_object_mut) {
-                for field in ["price", "orderable", "ats"] {
-                    v.remove(field);
                 }
             }
         }
@@ -247,21 +260,25 @@ mod tests {
     }
 
     #[test]
-    fn the_data_view_has_no_prices_stock_or_images() {
+    fn the_data_view_has_no_prices_stock_images_or_variants() {
         let d = data_view(doc());
-        for field in SHOP_ONLY {
-            assert!(d.get(field).is_none(), "{field}");
+        for field in SHOP_ONLY.iter().chain(&["variants"]) {
+            assert!(d.get(*field).is_none(), "{field}");
         }
-        assert_eq!(
-            d["variants"][0],
-            json!({"product_id": "A-1", "variation_values": {"size": "M"}})
-        );
         assert_eq!(d["c_fit"], "slim");
         assert_eq!(
-            d["assigned_categories"],
+            d["online_flag"],
+            json!({"default": true, "default@RefArch": false}),
+            "a site's value keyed default@{{site}}, as the Data API sends it"
+        );
+        assert!(
+            d.get("assigned_categories").is_none() && d.get("category_ids").is_none(),
+            "category assignments only with their expansion"
+        );
+        assert_eq!(
+            data_view_expanded(doc(), &["categories"])["assigned_categories"],
             json!([{"catalog_id": "storefront-catalog-m-en", "category_id": "shirts"}])
         );
-        assert!(d.get("category_ids").is_none());
         assert_eq!(
             d["short_description"],
             json!({"default": {"_type": "markup_text", "markup": "<p>Soft</p>", "source": "<p>Soft</p>"}}),
