@@ -97,6 +97,9 @@ pub struct ShopProduct {
     /// For a variant (or a master): its master, which the Data API's search leaves out.
     #[serde(default)]
     pub master: Option<MasterRef>,
+    /// The primary category, when the Data API's hit had none.
+    #[serde(default)]
+    pub primary_category_id: Option<String>,
     /// The product's kind.
     #[serde(default, rename = "type")]
     pub kind: Option<ProductType>,
@@ -237,6 +240,9 @@ fn overlay(p: &mut Product, d: ShopProduct, site: &SiteView<'_>) {
     if p.kind.is_none() {
         p.kind = d.kind;
     }
+    if p.primary_category_id.is_none() {
+        p.primary_category_id = d.primary_category_id;
+    }
     // The Shop API names a master for the master itself too: only a variant's counts.
     let variant = p
         .kind
@@ -323,7 +329,8 @@ mod tests {
     fn the_shop_api_names_a_variants_master_which_the_search_left_out() {
         let (details, _) = parse_shop_products(
             &json!({"count": 2, "data": [
-                {"id": "V1", "type": {"variant": true}, "master": {"master_id": "M1"}, "price": 1.0},
+                {"id": "V1", "type": {"variant": true}, "master": {"master_id": "M1"}, "price": 1.0,
+                 "primary_category_id": "shirts"},
                 {"id": "M1", "type": {"master": true}, "master": {"master_id": "M1"}, "price": 1.0}
             ]})
             .to_string(),
@@ -338,6 +345,7 @@ mod tests {
             })
         );
         assert!(products[0].is_variant());
+        assert_eq!(products[0].primary_category_id.as_deref(), Some("shirts"));
         assert_eq!(products[1].master, None, "a master is not its own variant");
         assert!(products[1].is_master() && !products[1].is_variant());
     }
