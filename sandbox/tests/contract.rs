@@ -145,6 +145,51 @@ fn clerk_checks_keys_and_payloads_and_reads_back() {
 }
 
 #[test]
+fn clerk_deletes_products_named_in_the_query_string_only() {
+    let sb = RunningSandbox::start(&SandboxConfig::default(), 0).unwrap();
+    let a = agent();
+    let products = format!("{}/v2/products", sb.base_url);
+    let keys = json!({"key": "sandbox-public-us", "private_key": "sandbox-private-us"});
+    let mut upsert = keys.clone();
+    upsert["products"] = json!([
+        {"id": "P1", "name": "Shirt", "price": 10.0, "url": "https://shop.example/p1"},
+        {"id": "P2", "name": "Belt", "price": 5.0, "url": "https://shop.example/p2"}
+    ]);
+    assert_eq!(body(a.post(&products).send_json(upsert).unwrap()).0, 200);
+    // A body, as some clients send it: refused, nothing deleted.
+    let mut in_body = keys.clone();
+    in_body["products"] = json!(["P1"]);
+    let (status, err) = body(
+        a.delete(&products)
+            .force_send_body()
+            .send_json(in_body)
+            .unwrap(),
+    );
+    assert_eq!((status, err["type"].as_str()), (400, Some("ParsingError")));
+    let query = |private: &str| {
+        format!("{products}?key=sandbox-public-us&private_key={private}&products=%5B%22P1%22%5D")
+    };
+    assert_eq!(body(a.delete(query("wrong")).call().unwrap()).0, 403);
+    assert_eq!(
+        body(a.delete(query("sandbox-private-us")).call().unwrap()),
+        (200, json!({"status": "ok"}))
+    );
+    let (_, store) = body(
+        a.get(format!(
+            "{}/__sandbox/clerk/stores/sandbox-public-us",
+            sb.base_url
+        ))
+        .call()
+        .unwrap(),
+    );
+    let ids: Vec<&String> = store["products"]
+        .as_object()
+        .map(|m| m.keys().collect())
+        .unwrap_or_default();
+    assert_eq!(ids, ["P2"]);
+}
+
+#[test]
 fn clerk_injects_faults_with_retry_after() {
     let sb = RunningSandbox::start(&SandboxConfig::default(), 0).unwrap();
     let a = agent();

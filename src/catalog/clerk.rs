@@ -14,12 +14,13 @@ use sfcc_clerk_core::retry::{decide, Decision};
 use sfcc_clerk_core::settings::Store;
 use worker::Method;
 
+/// One write: `path` may carry a query string (the delivery log keeps the path without it).
 async fn write(
     ctx: &Ctx,
     store: &Store,
     path: &str,
     method: Method,
-    body: String,
+    body: Option<String>,
     items: usize,
     attempt: u32,
 ) -> Decision {
@@ -33,7 +34,7 @@ async fn write(
         method,
         &url,
         &[("content-type", "application/json")],
-        Some(body),
+        body,
         ctx.settings.http_timeout_ms,
     )
     .await;
@@ -66,7 +67,7 @@ async fn write_json<T: serde::Serialize>(
     attempt: u32,
 ) -> Decision {
     match serde_json::to_string(body) {
-        Ok(json) => write(ctx, store, path, method, json, items, attempt).await,
+        Ok(json) => write(ctx, store, path, method, Some(json), items, attempt).await,
         Err(e) => Decision::DeadLetter {
             reason: format!("could not encode {what}: {e}"),
         },
@@ -142,11 +143,11 @@ pub async fn upsert(ctx: &Ctx, store: &Store, products: &[ClerkProduct], attempt
 
 /// Deletes products from the store's Clerk store.
 pub async fn delete(ctx: &Ctx, store: &Store, ids: &[String], attempt: u32) -> Decision {
-    let body = ProductsDelete {
+    let delete = ProductsDelete {
         key: &store.config.clerk_public_key,
         private_key: store.private_key.expose(),
         products: ids,
     };
-    let target = (PRODUCTS_PATH, Method::Delete);
-    write_json(ctx, store, target, &body, (ids.len(), "ids"), attempt).await
+    let path = format!("{PRODUCTS_PATH}?{}", delete.query());
+    write(ctx, store, &path, Method::Delete, None, ids.len(), attempt).await
 }

@@ -22,7 +22,7 @@ impl Reply {
     /// The HTTP status, if the peer answered.
     pub fn status(&self) -> Option<u16> {
         match self.outcome {
-            Outcome::Status { code, .. } => Some(code),
+            Outcome::Status { code, .. } | Outcome::Refused { code, .. } => Some(code),
             _ => None,
         }
     }
@@ -99,6 +99,17 @@ async fn attempt(
         .and_then(|v| parse_retry_after(&v, now_ms()));
     let text = response.text().await.unwrap_or_default();
     let message = match serde_json::from_str::<ClerkResponse>(&text) {
+        // An error document with a 2xx status is no success.
+        Ok(ClerkResponse::Error(e)) if (200..300).contains(&code) => {
+            return Ok((
+                Outcome::Refused {
+                    code,
+                    kind: e.kind,
+                    message: e.message,
+                },
+                text,
+            ))
+        }
         Ok(ClerkResponse::Error(e)) => Some(format!("{}: {}", e.kind, e.message)),
         _ if !(200..300).contains(&code) && !text.is_empty() => {
             Some(fault_message(&text).unwrap_or_else(|| text.chars().take(200).collect()))

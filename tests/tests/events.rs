@@ -300,6 +300,44 @@ fn a_refused_event_is_dead_lettered_with_its_reason_and_replay_delivers_it() {
         409,
         "a dead letter is replayed once"
     );
+
+    // Clerk also answers errors with HTTP 200 and an error document: no delivery either.
+    assert_eq!(
+        stack
+            .clerk_faults(&json!({"fail_next": 1, "status": 200, "type": "AuthenticationError"}))
+            .status,
+        200
+    );
+    assert_eq!(
+        stack
+            .post_events(
+                r#"{"type":"click","product":"25752986M"}"#,
+                Some("dw_dnt=0")
+            )
+            .status,
+        202
+    );
+    let dead = wait_for(
+        "a second dead letter",
+        Duration::from_secs(30),
+        || {
+            stack
+                .admin_get("dead-letters")
+                .as_array()
+                .filter(|d| d.len() == 2)
+                .cloned()
+        },
+        || stack.admin_get("deliveries").to_string(),
+    );
+    let refused = dead
+        .iter()
+        .find(|d| d["id"].as_u64() != Some(id))
+        .expect("the new dead letter");
+    assert_eq!(
+        refused["reason"],
+        "HTTP 200 with an error: AuthenticationError: injected fault"
+    );
+    assert_eq!(stack.clerk_log().len(), 1, "only the replayed click");
 }
 
 #[test]

@@ -1,9 +1,10 @@
 //! Tracking consent: what the shopper said, and what may be forwarded because of it.
 //!
-//! Signals, strongest first: the `Sec-GPC: 1` header (Global Privacy Control) and SFCC's
-//! do-not-track cookies (`dw_dnt=1` from SFRA's consent tracking, `dnt=1` from PWA Kit) deny;
-//! the shop's consent-management cookie (configured name and value) or `dw_dnt=0` grant. Without
-//! any, the shopper has not answered yet.
+//! Signals, strongest first: the `Sec-GPC: 1` header (Global Privacy Control) and do-not-track
+//! cookies (`dw_dnt=1`, set by SFRA's consent tracking and by PWA Kit's banner alike, or a plain
+//! `dnt=1`) deny; the shop's consent-management cookie (configured name and value) or `dw_dnt=0`
+//! grant. Without any, the shopper has not answered yet. (PWA Kit's banner writes `dw_dnt=0`
+//! when the shopper closes it without choosing, unless the app's `defaultDnt` is set.)
 
 use serde::{Deserialize, Serialize};
 

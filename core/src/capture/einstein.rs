@@ -84,8 +84,10 @@ pub enum ActivityError {
 }
 
 /// The shopper actions an activity body reports: one view or search, or one add to cart per
-/// product (Einstein's `id` is the product Clerk knows — the master of a variant; `quantity` at
-/// least 1). An activity the connector does not forward gives none.
+/// product (`quantity` at least 1). A product is its `id` — the retail app's product page sends
+/// a variant's master, older apps and product tiles the product itself — else its `sku`: the
+/// current app's product page leaves `id` out for a variant opened directly (it reads a master
+/// field SCAPI does not have). An activity the connector does not forward gives none.
 pub fn activity_actions(name: &str, body: &[u8]) -> Result<Vec<Captured>, ActivityError> {
     let kind = match name {
         "viewProduct" => RuleKind::ProductView,
@@ -118,7 +120,7 @@ pub fn activity_actions(name: &str, body: &[u8]) -> Result<Vec<Captured>, Activi
         }])
     };
     match kind {
-        RuleKind::ProductView => one(doc["product"]["id"].as_str(), "product.id"),
+        RuleKind::ProductView => one(product_id(&doc["product"]), "product.id (or product.sku)"),
         RuleKind::CategoryView => one(doc["category"]["id"].as_str(), "category.id"),
         RuleKind::Search => one(doc["searchText"].as_str(), "searchText"),
         _ => {
@@ -127,7 +129,7 @@ pub fn activity_actions(name: &str, body: &[u8]) -> Result<Vec<Captured>, Activi
                 .iter()
                 .take(MAX_CART_PRODUCTS)
                 .filter_map(|p| {
-                    let value = usable(p["id"].as_str())?;
+                    let value = usable(product_id(p))?;
                     let quantity = p["quantity"]
                         .as_f64()
                         .filter(|q| q.is_finite() && *q >= 1.0)
@@ -145,6 +147,12 @@ pub fn activity_actions(name: &str, body: &[u8]) -> Result<Vec<Captured>, Activi
             Ok(added)
         }
     }
+}
+
+/// An Einstein product's id, else its SKU (each used only when not blank).
+fn product_id(product: &Value) -> Option<&str> {
+    let given = |field: &str| product[field].as_str().filter(|v| !v.trim().is_empty());
+    given("id").or_else(|| given("sku"))
 }
 
 /// A trimmed, non-empty value of at most [`MAX_VALUE_CHARS`].
@@ -245,17 +253,44 @@ mod tests {
     }
 
     #[test]
+    fn a_product_without_an_id_is_its_sku() {
+        // The retail app's product page opened on a variant: `id` dropped, the SKU kept.
+        assert_eq!(
+            actions(
+                "viewProduct",
+                json!({"product": {"price": 39.5, "sku": "701642811398M"}})
+            ),
+            Ok(vec![(RuleKind::ProductView, "701642811398M".into(), None)])
+        );
+        assert_eq!(
+            actions(
+                "addToCart",
+                json!({"products": [{"sku": "V1", "quantity": 2, "price": 5}]})
+            ),
+            Ok(vec![(RuleKind::AddToCart, "V1".into(), Some(2))])
+        );
+        assert_eq!(
+            actions("viewProduct", json!({"product": {"id": "M1", "sku": "V1"}})),
+            Ok(vec![(RuleKind::ProductView, "M1".into(), None)]),
+            "the id first"
+        );
+    }
+
+    #[test]
     fn other_activities_give_nothing_and_bad_bodies_say_why() {
         assert_eq!(
             actions("clickSearch", json!({"product": {"id": "A"}})),
             Ok(vec![])
         );
         assert_eq!(actions("beginCheckout", json!(null)), Ok(vec![]));
-        let err = actions("viewProduct", json!({"product": {"sku": "A"}})).unwrap_err();
-        assert_eq!(err, "Einstein viewProduct body has no usable `product.id`");
+        let err = actions("viewProduct", json!({"product": {"id": " ", "price": 9}})).unwrap_err();
+        assert_eq!(
+            err,
+            "Einstein viewProduct body has no usable `product.id (or product.sku)`"
+        );
         let err = actions("viewSearch", json!({"searchText": "   "})).unwrap_err();
         assert!(err.contains("`searchText`"), "{err}");
-        let err = actions("addToCart", json!({"products": [{"sku": "A"}]})).unwrap_err();
+        let err = actions("addToCart", json!({"products": [{"price": 3}]})).unwrap_err();
         assert!(err.contains("`products[].id`"), "{err}");
         let err = actions("viewProduct", json!([1])).unwrap_err();
         assert!(err.contains("not a JSON object"), "{err}");

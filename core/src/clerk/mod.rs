@@ -14,6 +14,6 @@ pub use product::{
 pub use response::{ClerkError, ClerkResponse};
 pub use tracking::{percent_encode, TrackingCall};
 
-/// Path of the product endpoint: `POST` upserts, `DELETE` removes (JSON body with `key` and
-/// `private_key`).
+/// Path of the product endpoint: `POST` upserts (JSON body with `key` and `private_key`),
+/// `DELETE` removes (everything in the query string, see [`ProductsDelete::query`]).
 pub const PRODUCTS_PATH: &str = "/v2/products";

@@ -71,7 +71,8 @@ pub fn is_attribute_name(name: &str) -> bool {
     !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
-/// The body of `DELETE /v2/products`.
+/// A `DELETE /v2/products`: Clerk takes its keys and the product ids (a JSON list) in the query
+/// string, not in a body.
 #[derive(Debug, Serialize)]
 pub struct ProductsDelete<'a> {
     /// The store's public key.
@@ -80,4 +81,36 @@ pub struct ProductsDelete<'a> {
     pub private_key: &'a str,
     /// Ids of the products to delete.
     pub products: &'a [String],
+}
+
+impl ProductsDelete<'_> {
+    /// The query string: `key=…&private_key=…&products=["id",…]`, each value percent-encoded.
+    pub fn query(&self) -> String {
+        let ids = serde_json::Value::from(self.products.to_vec()).to_string();
+        format!(
+            "key={}&private_key={}&products={}",
+            super::percent_encode(self.key),
+            super::percent_encode(self.private_key),
+            super::percent_encode(&ids)
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_delete_carries_its_keys_and_ids_in_the_query_string() {
+        let ids = ["25518704M".to_string(), "A B&C".to_string()];
+        let delete = ProductsDelete {
+            key: "pub",
+            private_key: "pri/v",
+            products: &ids,
+        };
+        assert_eq!(
+            delete.query(),
+            "key=pub&private_key=pri%2Fv&products=%5B%2225518704M%22%2C%22A%20B%26C%22%5D"
+        );
+    }
 }

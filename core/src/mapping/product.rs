@@ -93,12 +93,15 @@ pub fn map_product(
             String::new()
         }
     };
-    let created_at = match p.creation_date.as_deref().map(parse_iso8601_utc) {
+    // Clerk needs a creation time: SFCC's, else its last change.
+    let created = p.creation_date.as_deref().or(p.last_modified.as_deref());
+    let created_at = match created.map(parse_iso8601_utc) {
         Some(Ok(t)) => t,
         Some(Err(e)) => {
             problems.push(FieldProblem::new("created_at", e.to_string()));
             0
         }
+        // A Shop API document (the operators' dry run) has neither.
         None => 0,
     };
     let categories = p.categories_in(&store.catalog_id);
@@ -359,6 +362,16 @@ mod tests {
             ["mens-shirts", "new-arrivals"],
             "primary first, each once, only the store's catalog"
         );
+    }
+
+    #[test]
+    fn without_a_creation_date_the_last_change_is_the_creation_time() {
+        let mut p = doc(json!({"last_modified": "2026-11-01T10:00:00.000Z"}));
+        p.creation_date = None;
+        let Mapped::Upsert(c) = map_product(&p, &store(), &FieldMapping::default()).unwrap() else {
+            panic!("expected an upsert")
+        };
+        assert_eq!(c.created_at, 1_793_527_200);
     }
 
     #[test]

@@ -20,6 +20,17 @@ pub enum Outcome {
     /// The peer answered 2xx, but the body is not what its contract says (cut short, not JSON,
     /// wrong types): most often a passing fault on the way, worth another attempt.
     Malformed(String),
+    /// The peer answered 2xx with an error document: Clerk answers `{"status": "error", "type":
+    /// …, "message": …}` with HTTP 200 as well as with an error status.
+    Refused {
+        /// HTTP status code (2xx).
+        code: u16,
+        /// The error's type (`AuthenticationError`, `ParsingError`, `LogicalError`,
+        /// `InternalError`).
+        kind: String,
+        /// Its message.
+        message: String,
+    },
 }
 
 /// Whether an outcome is a success, worth retrying, or final.
@@ -55,6 +66,19 @@ pub fn classify(outcome: &Outcome) -> Classification {
         Outcome::Timeout => Classification::Retryable("timed out".into()),
         Outcome::Network(e) => Classification::Retryable(format!("network error: {e}")),
         Outcome::Malformed(e) => Classification::Retryable(format!("malformed answer: {e}")),
+        // Clerk's own failure is passing; a bad key, payload or request is not.
+        Outcome::Refused {
+            code,
+            kind,
+            message,
+        } => {
+            let reason = format!("HTTP {code} with an error: {kind}: {message}");
+            if kind == "InternalError" {
+                Classification::Retryable(reason)
+            } else {
+                Classification::Permanent(reason)
+            }
+        }
     }
 }
 
@@ -271,6 +295,23 @@ mod tests {
     fn only_an_answer_settles_whether_a_call_landed() {
         assert!(!left_in_doubt(&status(503)));
         assert!(!left_in_doubt(&Outcome::Malformed("cut short".into())));
+        let refused = |kind: &str| Outcome::Refused {
+            code: 200,
+            kind: kind.into(),
+            message: "Invalid API key".into(),
+        };
+        assert_eq!(
+            classify(&refused("AuthenticationError")),
+            Classification::Permanent(
+                "HTTP 200 with an error: AuthenticationError: Invalid API key".into()
+            ),
+            "an error answered with 200 is no delivery"
+        );
+        assert!(matches!(
+            classify(&refused("InternalError")),
+            Classification::Retryable(_)
+        ));
+        assert!(!left_in_doubt(&refused("LogicalError")));
         assert!(left_in_doubt(&Outcome::Timeout));
         assert!(left_in_doubt(&Outcome::Network(
             "Network connection lost.".into()

@@ -71,8 +71,10 @@ pub struct Faults {
     /// When set, the faults apply only to calls for this public key (one Clerk store failing
     /// while the others work); other stores' calls are answered as usual.
     pub only_key: Option<String>,
-    /// Status they fail with.
+    /// Status they fail with; Clerk answers some errors with `200` too.
     pub status: u16,
+    /// The error's `type` in the body (`InternalError` unless given).
+    pub kind: Option<String>,
     /// `Retry-After` seconds sent with them.
     pub retry_after: Option<u32>,
     /// Every call fails until then: Clerk is down.

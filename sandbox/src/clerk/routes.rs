@@ -83,7 +83,8 @@ fn injected_fault(
         return None;
     }
     let status = StatusCode::from_u16(s.faults.status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
-    let mut response = clerk_error(status, "InternalError", "injected fault");
+    let kind = s.faults.kind.as_deref().unwrap_or("InternalError");
+    let mut response = clerk_error(status, kind, "injected fault");
     if let Some(secs) = s.faults.retry_after {
         if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
             response.headers_mut().insert("retry-after", v);
@@ -250,8 +251,33 @@ fn apply_upsert(s: &mut ClerkState, body: &str) -> Response {
     ok()
 }
 
-async fn delete_products(State(state): State<Shared>, body: String) -> Response {
-    write(&state, "DELETE /v2/products", &body, apply_delete).await
+/// `DELETE /v2/products?key=…&private_key=…&products=["id",…]`: Clerk's delete takes everything
+/// in the query string; a body is refused, so a client sending one finds out here.
+async fn delete_products(
+    State(state): State<Shared>,
+    Query(params): Query<BTreeMap<String, String>>,
+    body: String,
+) -> Response {
+    let products = params
+        .get("products")
+        .map(|list| serde_json::from_str::<Value>(list).unwrap_or(Value::Null));
+    let request = match products {
+        Some(products) if body.trim().is_empty() => json!({
+            "key": params.get("key"),
+            "private_key": params.get("private_key"),
+            "products": products,
+        })
+        .to_string(),
+        _ => {
+            return clerk_error(
+                StatusCode::BAD_REQUEST,
+                "ParsingError",
+                "DELETE /v2/products takes key, private_key and products (a JSON list) in the \
+                 query string, and no body",
+            )
+        }
+    };
+    write(&state, "DELETE /v2/products", &request, apply_delete).await
 }
 
 fn apply_delete(s: &mut ClerkState, body: &str) -> Response {
@@ -436,6 +462,7 @@ async fn set_faults(State(state): State<Shared>, body: String) -> Response {
         late_next: v.get("late_next").and_then(Value::as_u64).unwrap_or(0) as u32,
         only_key: v.get("only_key").and_then(Value::as_str).map(String::from),
         status: v.get("status").and_then(Value::as_u64).unwrap_or(503) as u16,
+        kind: v.get("type").and_then(Value::as_str).map(String::from),
         retry_after: v
             .get("retry_after")
             .and_then(Value::as_u64)
