@@ -150,9 +150,24 @@ fn in_anonymous_mode_a_declining_shopper_is_counted_without_any_persistent_ident
         ["log/cart/add", "log/category", "log/product", "log/sale"],
         "no email link without consent: {log:?}"
     );
+    // Each page view stands alone at Clerk: its own id for a visitor, never a kept one.
+    let visitors: Vec<&str> = log
+        .iter()
+        .filter_map(|c| c["params"]["visitor"].as_str())
+        .collect();
+    assert_eq!(visitors.len(), log.len(), "{log:?}");
     assert!(
-        log.iter().all(|c| c["params"]["visitor"] == "auto"),
-        "Clerk's cookieless visitor only: {log:?}"
+        visitors
+            .iter()
+            .all(|v| v.len() == 32 && v.bytes().all(|b| b.is_ascii_alphanumeric())),
+        "{log:?}"
+    );
+    let category = log.iter().find(|c| c["endpoint"] == "log/category");
+    let product = log.iter().find(|c| c["endpoint"] == "log/product");
+    assert_ne!(
+        category.map(|c| &c["params"]["visitor"]),
+        product.map(|c| &c["params"]["visitor"]),
+        "two pages, two visitors: {log:?}"
     );
     let cookies = browser.cookies().unwrap();
     assert!(

@@ -156,12 +156,18 @@ fn in_anonymous_mode_a_declining_shoppers_order_reaches_clerk_without_email_or_i
     })
     .expect("stack starts");
     let order = buy(&stack, "dw_dnt=1", "dora%40example.com");
+    let sale = sales(&stack, 1);
+    let visitor = sale[0]["params"]["visitor"].as_str().unwrap_or_default();
+    assert!(
+        visitor.len() == 32 && visitor.bytes().all(|b| b.is_ascii_alphanumeric()),
+        "the confirmation page's own id: {sale:?}"
+    );
     assert_eq!(
-        sales(&stack, 1),
+        sale,
         [json!({"endpoint": "log/sale", "params": {
             "sale": order["id"],
             "products": products(&order),
-            "visitor": "auto",
+            "visitor": visitor,
         }})]
     );
 }

@@ -190,12 +190,40 @@ fn in_anonymous_mode_a_declining_shopper_is_tracked_without_a_persistent_id() {
         .set_cookies
         .iter()
         .any(|c| c.starts_with("sfcc_clerk_vid=")));
+    // The page's own id (its beacon's), never kept past the page, stands for the visitor.
+    let page = declined.json.as_str().unwrap_or_default();
+    let page_id = page
+        .split(r#""page":""#)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the beacon's page id");
     let log = logged(&stack, 1);
     assert_eq!(
         log,
-        [json!({"endpoint": "log/product", "params": {"product": "25518704M", "visitor": "auto"}})],
-        "forwarded, but with Clerk's cookieless visitor instead of the shopper's id"
+        [
+            json!({"endpoint": "log/product", "params": {"product": "25518704M", "visitor": page_id}})
+        ],
+        "forwarded, with the page view's id instead of the shopper's"
     );
+    // The next page is another visitor: nothing links the two.
+    get(
+        &stack,
+        "Product-Show?pid=25519318M",
+        &format!("dw_dnt=1; sfcc_clerk_vid={VISITOR}"),
+        BROWSER,
+    );
+    let log = logged(&stack, 2);
+    let visitors: Vec<&str> = log
+        .iter()
+        .filter_map(|c| c["params"]["visitor"].as_str())
+        .collect();
+    assert!(
+        visitors.len() == 2 && visitors[0] != visitors[1] && !visitors.contains(&"auto"),
+        "{log:?}"
+    );
+    assert!(visitors
+        .iter()
+        .all(|v| v.len() == 32 && v.bytes().all(|b| b.is_ascii_hexdigit())));
 }
 
 /// The visitor id a response sets, if it sets one.

@@ -12,10 +12,33 @@ pub struct NotForwarded {
     pub reason: &'static str,
 }
 
-/// The Clerk tracking call an event becomes. Without a visitor id the call uses Clerk's
-/// cookieless `auto` visitor.
+/// The visitor a call names: the shopper's id; without one (a shopper who may not be identified),
+/// the page view's id, so each page stands alone at Clerk; Clerk's cookieless `auto` only when
+/// neither is known. Clerk makes `auto` into an id from the calling request, and every call
+/// here comes from the worker: `auto` would merge such shoppers into one.
+fn visitor_of(event: &Event) -> String {
+    if let Some(visitor) = &event.visitor {
+        return visitor.clone();
+    }
+    // Clerk's visitor ids: letters and digits, at most 32.
+    let page: String = event
+        .page
+        .as_deref()
+        .unwrap_or_default()
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(32)
+        .collect();
+    if page.is_empty() {
+        "auto".into()
+    } else {
+        page
+    }
+}
+
+/// The Clerk tracking call an event becomes (its visitor: see [`visitor_of`]).
 pub fn tracking_call(event: &Event) -> Result<TrackingCall, NotForwarded> {
-    let visitor = event.visitor.clone().unwrap_or_else(|| "auto".into());
+    let visitor = visitor_of(event);
     let first_product = || {
         event
             .products
@@ -153,9 +176,16 @@ mod tests {
     }
 
     #[test]
-    fn no_visitor_means_clerk_auto() {
+    fn without_a_visitor_the_page_view_stands_for_one_else_clerk_auto() {
         let mut e = event(EventKind::Click);
         e.visitor = None;
+        e.page = Some("9701f2ce-ff67-43b6-90f4-45ec3c85d9a3".into());
+        assert_eq!(
+            tracking_call(&e).unwrap().params.last().unwrap(),
+            &("visitor", "9701f2ceff6743b690f445ec3c85d9a3".into()),
+            "letters and digits of the page id, at most 32"
+        );
+        e.page = None;
         assert_eq!(
             tracking_call(&e).unwrap().params.last().unwrap(),
             &("visitor", "auto".into())
