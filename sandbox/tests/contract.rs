@@ -15,6 +15,16 @@ fn body(mut r: ureq::http::Response<ureq::Body>) -> (u16, Value) {
     (status, r.body_mut().read_json().unwrap_or(Value::Null))
 }
 
+/// What sandbox Clerk holds for the store with this public key.
+fn clerk_store(a: &ureq::Agent, base: &str, key: &str) -> Value {
+    body(
+        a.get(format!("{base}/__sandbox/clerk/stores/{key}"))
+            .call()
+            .unwrap(),
+    )
+    .1
+}
+
 fn token(a: &ureq::Agent, base: &str, basic: &str) -> (u16, Value) {
     body(
         a.post(format!("{base}/dwsso/oauth2/access_token"))
@@ -114,14 +124,7 @@ fn clerk_checks_keys_and_payloads_and_reads_back() {
         200
     );
 
-    let (_, store) = body(
-        a.get(format!(
-            "{}/__sandbox/clerk/stores/sandbox-public-us",
-            sb.base_url
-        ))
-        .call()
-        .unwrap(),
-    );
+    let store = clerk_store(&a, &sb.base_url, "sandbox-public-us");
     assert_eq!(store["products"]["P1"]["name"], "Shirt");
     assert_eq!(
         store["log"],
@@ -174,14 +177,7 @@ fn clerk_deletes_products_named_in_the_query_string_only() {
         body(a.delete(query("sandbox-private-us")).call().unwrap()),
         (200, json!({"status": "ok"}))
     );
-    let (_, store) = body(
-        a.get(format!(
-            "{}/__sandbox/clerk/stores/sandbox-public-us",
-            sb.base_url
-        ))
-        .call()
-        .unwrap(),
-    );
+    let store = clerk_store(&a, &sb.base_url, "sandbox-public-us");
     let ids: Vec<&String> = store["products"]
         .as_object()
         .map(|m| m.keys().collect())

@@ -258,19 +258,7 @@ fn a_refused_event_is_dead_lettered_with_its_reason_and_replay_delivers_it() {
             .status,
         202
     );
-    let dead = wait_for(
-        "the dead letter",
-        Duration::from_secs(30),
-        || {
-            stack
-                .admin_get("dead-letters")
-                .as_array()
-                .filter(|d| !d.is_empty())
-                .cloned()
-        },
-        || stack.admin_get("deliveries").to_string(),
-    );
-    assert_eq!(dead.len(), 1);
+    let dead = dead_letters_when(&stack, 1);
     assert_eq!(dead[0]["queue"], "sfcc-clerk-events");
     assert_eq!(
         dead[0]["reason"],
@@ -317,18 +305,7 @@ fn a_refused_event_is_dead_lettered_with_its_reason_and_replay_delivers_it() {
             .status,
         202
     );
-    let dead = wait_for(
-        "a second dead letter",
-        Duration::from_secs(30),
-        || {
-            stack
-                .admin_get("dead-letters")
-                .as_array()
-                .filter(|d| d.len() == 2)
-                .cloned()
-        },
-        || stack.admin_get("deliveries").to_string(),
-    );
+    let dead = dead_letters_when(&stack, 2);
     let refused = dead
         .iter()
         .find(|d| d["id"].as_u64() != Some(id))
@@ -588,6 +565,16 @@ fn a_hanging_clerk_store_does_not_hold_up_another_stores_events_and_loses_none()
         || stack.wrangler_log(),
     );
     assert!(dead_letters_of(&stack).is_empty());
+}
+
+/// Waits until the dead-letter table holds `n` letters, and returns them.
+fn dead_letters_when(stack: &Stack, n: usize) -> Vec<Value> {
+    wait_for(
+        &format!("{n} dead letters"),
+        Duration::from_secs(30),
+        || Some(dead_letters_of(stack)).filter(|d| d.len() == n),
+        || stack.admin_get("deliveries").to_string(),
+    )
 }
 
 fn dead_letters_of(stack: &Stack) -> Vec<Value> {
