@@ -330,6 +330,43 @@ fn check_prerequisites(root: &Path) -> Result<PathBuf, StackError> {
     Ok(wrangler)
 }
 
+/// Runs one local `wrangler` step on the stack's D1 state (`--persist-to`). A step that fails
+/// is tried twice more: under load wrangler's local D1 sometimes stops on an internal assertion
+/// (`false == true`) before touching the database, and the steps are idempotent on that state.
+fn wrangler_step(
+    wrangler_bin: &Path,
+    root: &Path,
+    config: &Path,
+    persist: &Path,
+    args: &[&str],
+    what: &str,
+) -> Result<(), StackError> {
+    let mut failure = String::new();
+    for attempt in 1..=3 {
+        let out = Command::new(wrangler_bin)
+            .current_dir(root)
+            .envs(tool_env())
+            .arg("--config")
+            .arg(config)
+            .args(args)
+            .arg("--persist-to")
+            .arg(persist)
+            .stdin(Stdio::null())
+            .output()
+            .map_err(io(format!("running wrangler for {what}")))?;
+        if out.status.success() {
+            return Ok(());
+        }
+        failure = format!(
+            "{what} failed (attempt {attempt} of 3):\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    Err(StackError::Failed(failure))
+}
+
 impl Stack {
     /// Starts the sandbox, applies the D1 migrations to a fresh local state, starts `wrangler dev`
     /// with the prebuilt worker, and waits until the worker answers.
@@ -394,43 +431,17 @@ impl Stack {
         fs::write(&env_file, env_text).map_err(io("writing the worker's env file"))?;
         let persist = state_dir.join("state");
 
-        let migrate = Command::new(&wrangler_bin)
-            .current_dir(&root)
-            .envs(tool_env())
-            .arg("--config")
-            .arg(&wrangler_config)
-            .args(["d1", "migrations", "apply", "DB", "--local", "--persist-to"])
-            .arg(&persist)
-            .stdin(Stdio::null())
-            .output()
-            .map_err(io("running wrangler d1 migrations apply"))?;
-        if !migrate.status.success() {
-            return Err(StackError::Failed(format!(
-                "D1 migrations failed:\n{}{}",
-                String::from_utf8_lossy(&migrate.stdout),
-                String::from_utf8_lossy(&migrate.stderr)
-            )));
-        }
-
+        let d1 = |what: &str, args: &[&str]| {
+            let mut all = vec!["d1"];
+            all.extend_from_slice(args);
+            wrangler_step(&wrangler_bin, &root, &wrangler_config, &persist, &all, what)
+        };
+        d1("D1 migrations", &["migrations", "apply", "DB", "--local"])?;
         if let Some(sql) = &opts.seed_sql {
-            let seed = Command::new(&wrangler_bin)
-                .current_dir(&root)
-                .envs(tool_env())
-                .arg("--config")
-                .arg(&wrangler_config)
-                .args(["d1", "execute", "DB", "--local", "--persist-to"])
-                .arg(&persist)
-                .args(["--command", sql])
-                .stdin(Stdio::null())
-                .output()
-                .map_err(io("running wrangler d1 execute"))?;
-            if !seed.status.success() {
-                return Err(StackError::Failed(format!(
-                    "seeding D1 failed:\n{}{}",
-                    String::from_utf8_lossy(&seed.stdout),
-                    String::from_utf8_lossy(&seed.stderr)
-                )));
-            }
+            d1(
+                "seeding D1",
+                &["execute", "DB", "--local", "--command", sql],
+            )?;
         }
 
         let port = if opts.worker_port == 0 {
