@@ -93,15 +93,7 @@ fn lookup(p: &Product, from: &str, locale: &str) -> Option<Value> {
     match from {
         "brand" => text(&p.brand),
         "primary_category_id" => text(&p.primary_category_id),
-        "category_ids" | "assigned_categories" => {
-            let mut ids: Vec<&String> = p.category_ids.iter().collect();
-            for a in &p.assigned_categories {
-                if !ids.contains(&&a.category_id) {
-                    ids.push(&a.category_id);
-                }
-            }
-            Some(json!(ids))
-        }
+        "category_ids" | "assigned_categories" => Some(json!(p.all_category_ids())),
         _ => p.other.get(from).and_then(|v| in_locale(v, locale)),
     }
     .filter(|v| {

@@ -93,11 +93,7 @@ impl Product {
 
     /// True for a variant or variation group: its master stands for it in Clerk.
     pub fn is_variant(&self) -> bool {
-        self.master.is_some()
-            || self
-                .kind
-                .as_ref()
-                .is_some_and(|k| k.variant || k.variation_group)
+        self.master.is_some() || self.kind.as_ref().is_some_and(ProductType::is_variant)
     }
 
     /// The product's category ids in `catalog_id` (or in any catalog when the assignment names
@@ -108,18 +104,19 @@ impl Product {
             .iter()
             .filter(|a| a.catalog_id.as_deref().is_none_or(|c| c == catalog_id))
             .map(|a| &a.category_id);
-        let mut out: Vec<String> = Vec::new();
-        for id in self
-            .primary_category_id
-            .iter()
-            .chain(assigned)
-            .chain(&self.category_ids)
-        {
-            if !out.contains(id) {
-                out.push(id.clone());
-            }
-        }
-        out
+        unique(
+            self.primary_category_id
+                .iter()
+                .chain(assigned)
+                .chain(&self.category_ids),
+        )
+    }
+
+    /// Every category id the product names, plain ids first, then its assignments in any
+    /// catalog, each once (what an attribute rule `from = "category_ids"` reads).
+    pub fn all_category_ids(&self) -> Vec<String> {
+        let assigned = self.assigned_categories.iter().map(|a| &a.category_id);
+        unique(self.category_ids.iter().chain(assigned))
     }
 
     /// The first image of the given view type.
@@ -179,6 +176,24 @@ pub struct ProductType {
     /// A variation group: a subset of a master's variants.
     #[serde(default)]
     pub variation_group: bool,
+}
+
+impl ProductType {
+    /// A variant or a variation group: a master stands for it.
+    pub fn is_variant(&self) -> bool {
+        self.variant || self.variation_group
+    }
+}
+
+/// The ids in their first order, each once.
+fn unique<'a>(ids: impl Iterator<Item = &'a String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for id in ids {
+        if !out.contains(id) {
+            out.push(id.clone());
+        }
+    }
+    out
 }
 
 /// A catalog category a product is assigned to (the Data API's `CatalogCategoryId`).

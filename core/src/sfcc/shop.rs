@@ -244,11 +244,7 @@ fn overlay(p: &mut Product, d: ShopProduct, site: &SiteView<'_>) {
         p.primary_category_id = d.primary_category_id;
     }
     // The Shop API names a master for the master itself too: only a variant's counts.
-    let variant = p
-        .kind
-        .as_ref()
-        .is_some_and(|k| k.variant || k.variation_group);
-    if p.master.is_none() && variant {
+    if p.master.is_none() && p.kind.as_ref().is_some_and(ProductType::is_variant) {
         p.master = d.master.filter(|m| m.master_id != p.id);
     }
 }
