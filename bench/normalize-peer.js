@@ -6,7 +6,8 @@
 // `?store=`, the body parsed and every event checked (types, required fields, age_ms/time, page
 // ids, order lines), GA4 pushes translated to native events, event ids (request-scoped, or
 // page-scoped so a page's report and the worker's sighting count once), and each event put on a
-// Queue binding as the same JSON text message (`{"attempt":1,"payload":…}`), 100 per sendBatch.
+// Queue binding as the same JSON text message (`{"attempt":1,"payload":…}`, content type `text`),
+// 100 per sendBatch.
 // Answers as the worker does: 202 with the event ids, 4xx naming the problem, 429 or 503 (the queue
 // refused the call) with `Retry-After`.
 
@@ -378,7 +379,7 @@ async function ingest(request, env) {
   if (decision === "hold" || decision === "drop") {
     return answer(202, { accepted: 0, dropped: events.length, reason: "no tracking consent", ...named });
   }
-  const messages = events.map((e) => ({ body: message(e) }));
+  const messages = events.map((e) => ({ body: message(e), contentType: "text" }));
   try {
     for (let i = 0; i < messages.length; i += 100) await env.EVENTS.sendBatch(messages.slice(i, i + 100));
   } catch (e) {

@@ -30,7 +30,7 @@ pub async fn handle(req: Request, env: Env, wctx: Context) -> Result<web_sys::Re
                 .collect();
             Response::from_json(&json!({"status": "ok", "stores": stores}))
         }
-        (Method::Post, "/events" | BEACON_PATH) => events::ingest(req, &ctx).await,
+        (Method::Post, "/events" | BEACON_PATH) => return events::ingest(req, &ctx).await,
         (Method::Get | Method::Post, "/__sfcc-clerk/qa/on") => qa::on(&req, &ctx).await,
         (Method::Get | Method::Post, "/__sfcc-clerk/qa/off") => qa::off(&req, &ctx).await,
         (Method::Get, "/__sfcc-clerk/qa/feed") => qa::feed(&req, &ctx).await,

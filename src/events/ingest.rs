@@ -2,7 +2,7 @@
 
 use crate::context::Ctx;
 use crate::platform::queues::enqueue_all;
-use crate::platform::{now_ms, random};
+use crate::platform::{answer, now_ms, random};
 use crate::qa::receipts;
 use serde_json::json;
 use sfcc_clerk_core::capture::{consent_from, forwarding, limit_key, Forwarding, LIMIT_PERIOD_S};
@@ -12,7 +12,7 @@ use sfcc_clerk_core::event::{
 };
 use sfcc_clerk_core::identity::{visitor_from_cookie_header, visitor_set_cookie, VisitorId};
 use sfcc_clerk_core::retry::Envelope;
-use worker::{Request, Response, Result};
+use worker::{web_sys, Request, Result};
 
 /// Largest accepted body.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -20,8 +20,18 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// When a call the queue refused may be sent again, seconds (`Retry-After` of the 503).
 const QUEUE_RETRY_S: u32 = 10;
 
-fn refuse(status: u16, message: &str) -> Result<Response> {
-    Response::from_json(&json!({"error": message})).map(|r| r.with_status(status))
+fn refuse(status: u16, message: &str) -> Result<web_sys::Response> {
+    answer::json(status, &json!({"error": message}), None)
+}
+
+/// A refusal to be sent again after `retry_after_s` (429, 503).
+fn refuse_for_now(status: u16, message: &str, retry_after_s: u32) -> Result<web_sys::Response> {
+    let retry_after = retry_after_s.to_string();
+    answer::json(
+        status,
+        &json!({"error": message}),
+        Some(("retry-after", &retry_after)),
+    )
 }
 
 /// An answer's body naming the call's refused events, if any: `"refused": [{"index", "error"}]`.
@@ -46,7 +56,7 @@ fn naming_refused(mut body: serde_json::Value, refused: &[Refused]) -> serde_jso
 /// 403/413/415 naming the problem; 429 (with `Retry-After`) when the visitor posts too often;
 /// 503 (with `Retry-After`) when the queue refuses them. Nothing of a refused call is queued,
 /// and the beacon sends a 429 or 503 call again.
-pub async fn ingest(mut req: Request, ctx: &Ctx) -> Result<Response> {
+pub async fn ingest(mut req: Request, ctx: &Ctx) -> Result<web_sys::Response> {
     let headers = req.headers();
     if headers.get("sec-fetch-site")?.as_deref() == Some("cross-site") {
         return refuse(403, "cross-site event posts are not accepted");
@@ -65,14 +75,11 @@ pub async fn ingest(mut req: Request, ctx: &Ctx) -> Result<Response> {
         );
         // A limiter that cannot answer lets the call through: tracking must not fail shut.
         if limiter.limit(key).await.is_ok_and(|o| !o.success) {
-            let mut response = refuse(
+            return refuse_for_now(
                 429,
                 &format!("too many event posts from this visitor; retry in {LIMIT_PERIOD_S} s"),
-            )?;
-            response
-                .headers_mut()
-                .set("retry-after", &LIMIT_PERIOD_S.to_string())?;
-            return Ok(response);
+                LIMIT_PERIOD_S,
+            );
         }
     }
     let consent = consent_from(
@@ -148,7 +155,7 @@ pub async fn ingest(mut req: Request, ctx: &Ctx) -> Result<Response> {
         }
         .to_string();
         let body = naming_refused(json!({ "error": error }), &refused);
-        return Response::from_json(&body).map(|r| r.with_status(400));
+        return answer::json(400, &body, None);
     }
     if decision != Forwarding::WithIdentity {
         // An email or a customer number leaves only with consent to identify.
@@ -175,7 +182,7 @@ pub async fn ingest(mut req: Request, ctx: &Ctx) -> Result<Response> {
             "dropped": events.len(),
             "reason": "no tracking consent",
         });
-        return Response::from_json(&naming_refused(body, &refused)).map(|r| r.with_status(202));
+        return answer::json(202, &naming_refused(body, &refused), None);
     }
     let ids: Vec<String> = events.iter().map(|e| e.id.clone()).collect();
     if qa {
@@ -190,22 +197,16 @@ pub async fn ingest(mut req: Request, ctx: &Ctx) -> Result<Response> {
             "events queue refused a call of {} events: {e}",
             envelopes.len()
         );
-        let mut response = refuse(
+        return refuse_for_now(
             503,
             &format!(
                 "the events could not be queued ({e}); none of this call was accepted: send it \
                  again in {QUEUE_RETRY_S} s"
             ),
-        )?;
-        response
-            .headers_mut()
-            .set("retry-after", &QUEUE_RETRY_S.to_string())?;
-        return Ok(response);
+            QUEUE_RETRY_S,
+        );
     }
     let body = json!({"accepted": ids.len(), "event_ids": ids});
-    let mut response = Response::from_json(&naming_refused(body, &refused))?.with_status(202);
-    if let Some(cookie) = set_cookie {
-        response.headers_mut().set("set-cookie", &cookie)?;
-    }
-    Ok(response)
+    let cookie = set_cookie.as_deref().map(|c| ("set-cookie", c));
+    answer::json(202, &naming_refused(body, &refused), cookie)
 }

@@ -1,6 +1,7 @@
 //! Workers-runtime plumbing shared by the handlers: outbound HTTP, clocks and randomness, the D1
 //! delivery log, and the queue consumer dispatch.
 
+pub mod answer;
 pub mod http;
 pub mod log;
 pub mod queues;

@@ -16,7 +16,6 @@ use crate::platform::queues::{enqueue, names};
 use crate::platform::{now_ms, random};
 use crate::qa::receipts;
 use crate::routes::BEACON_PATH;
-use futures_util::future::select;
 use sfcc_clerk_core::capture::{
     activity_actions, activity_to_read, beacon_script, capture, choose_store, consent_from,
     forwarding, is_bot, is_order_creation, is_static_asset, locale_of_path, needs_form,
@@ -28,14 +27,12 @@ use sfcc_clerk_core::event::{Event, EventKind, IngestContext, Source};
 use sfcc_clerk_core::identity::{plan_identity, VisitorId};
 use sfcc_clerk_core::retry::Envelope;
 use sfcc_clerk_core::settings::Store;
-use std::pin::pin;
-use std::time::Duration;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use worker::wasm_bindgen_futures::JsFuture;
 use worker::{
-    js_sys, web_sys, Context, Delay, Env, Method, Queue, Request, RequestInit, RequestRedirect,
-    Response, Result,
+    js_sys, web_sys, Context, Env, Method, Queue, Request, RequestInit, RequestRedirect, Response,
+    Result,
 };
 
 /// SFRA's logout route: the shopper's anonymous id is rotated.
@@ -512,10 +509,22 @@ fn queue_placed_order_later(
 
 /// How long a captured event waits for its page to reach the shopper before it is queued anyway
 /// (a shopper who leaves mid-page ends the page early, and the rewriter never sees its end).
-const PAGE_WAIT: Duration = Duration::from_secs(3);
+const PAGE_WAIT_MS: u32 = 3_000;
+
+#[wasm_bindgen(inline_js = "export function settled_or_after(promise, ms) {
+  let timer;
+  const waited = new Promise((resolve) => { timer = setTimeout(resolve, ms); });
+  return Promise.race([promise, waited]).finally(() => clearTimeout(timer));
+}")]
+extern "C" {
+    /// A promise settled as `promise` settles or once `ms` have passed, whichever comes first
+    /// (the timer then cleared): one call into JavaScript, where racing a Rust timer future
+    /// made and dropped a closure and a timer across the wasm boundary on every page.
+    fn settled_or_after(promise: &js_sys::Promise, ms: u32) -> js_sys::Promise;
+}
 
 /// Queues an event after the response has gone out — once `streamed` (the end of a rewritten
-/// page) settles, or [`PAGE_WAIT`] has passed — as [`queue_captured`] does: a failure is the
+/// page) settles, or [`PAGE_WAIT_MS`] has passed — as [`queue_captured`] does: a failure is the
 /// event's (a dead letter), never the page's.
 fn queue_later(
     env: &Env,
@@ -530,9 +539,8 @@ fn queue_later(
     let env = env.clone();
     wctx.wait_until(async move {
         if let Some(streamed) = streamed {
-            let end = JsFuture::from(streamed);
-            let waited = Delay::from(PAGE_WAIT);
-            select(pin!(end), pin!(waited)).await;
+            // Either way the event goes on: an error of the page's stream is the shopper's.
+            let _ = JsFuture::from(settled_or_after(&streamed, PAGE_WAIT_MS)).await;
         }
         queue_captured(&env, &queue, qa, event).await
     });

@@ -29,10 +29,11 @@ const USAGE: &str = "usage: cargo xtask <command>
                      normalization, wasm sizes, proxy latency against a pass-through worker,
                      ingest of the worker and of its JS peer, and a full re-index of each N
                      generated products (default 10000); a table, and target/bench/bench.json
-  bench-profile [ingest|proxy|latency]
+  bench-profile [ingest|proxy|latency|ingest-rounds]
                      CPU profile of the worker's isolate (and the JS peer's, for ingest)
                      under the bench's load; top functions, and target/bench/*.cpuprofile;
-                     latency: the slowest page loads of the worker and of pass-through variants
+                     latency: the slowest page loads of the worker and of pass-through variants;
+                     ingest-rounds: ingest of the worker, JS peer and floor in interleaved rounds
   fuzz [--seconds N] run every fuzz target (fuzz/) for N seconds each (default 300), keeping
                      what it finds in fuzz/target/corpus; a crash is saved under fuzz/artifacts
   setup [--browser]  only install what is missing";

@@ -3,7 +3,8 @@
 //! and a list of the functions with the most self time. `ingest` profiles the worker and then its
 //! JS peer posting the bench batch; `proxy` the worker and then the pass-through peer serving
 //! consented product page loads; `latency` lists the slowest page loads of the worker and of
-//! variants of the pass-through ([`latency`]).
+//! variants of the pass-through ([`latency`]); `ingest-rounds` measures ingest of the worker, its
+//! JS peer and the floor worker in interleaved rounds, all three up at once ([`ingest_rounds`]).
 
 use super::edge::{ingest, load_times, stores, Latency, BROWSER, CONSENTED, PDP};
 use super::isolate::{profile_during, HeapWatch};
@@ -62,9 +63,10 @@ pub fn run(what: Option<&str>) -> Result<(), String> {
             )?;
         }
         "latency" => latency(&stack)?,
+        "ingest-rounds" => ingest_rounds(&stack)?,
         other => {
             return Err(format!(
-                "bench-profile: no profile {other:?} (ingest, proxy or latency)"
+                "bench-profile: no profile {other:?} (ingest, ingest-rounds, proxy or latency)"
             ))
         }
     }
@@ -169,4 +171,57 @@ fn latency(stack: &Stack) -> Result<(), String> {
         .map_err(|e| format!("writing {}: {e}", out.display()))?;
     println!("raw load times: {}", out.display());
     Ok(())
+}
+
+/// Rounds of ingest measured in turn on the worker, its JS peer and the floor worker, all three up
+/// at once, with each round's ratios and their medians: a machine's slow minute falls on all
+/// three alike, so the ratio moves less than between measurements minutes apart.
+fn ingest_rounds(stack: &Stack) -> Result<(), String> {
+    const ROUNDS: usize = 5;
+    let body = std::fs::read_to_string(project_root().join("bench/events-batch.json"))
+        .map_err(|e| format!("reading bench/events-batch.json: {e}"))?;
+    let peer = JsWorker::normalize_peer(&stores()?)?;
+    let floor = JsWorker::ingest_floor()?;
+    let targets = [
+        (
+            "sfcc-clerk",
+            stack.worker_url.as_str(),
+            stack.wrangler_pid(),
+        ),
+        ("JS peer", peer.url.as_str(), peer.pgid()),
+        ("floor", floor.url.as_str(), floor.pgid()),
+    ];
+    let (mut over_js, mut floor_over_js) = (Vec::new(), Vec::new());
+    println!(
+        "\ningest, {ROUNDS} rounds of 4 clients × 100 calls of 50 events on each worker in turn"
+    );
+    for round in 1..=ROUNDS {
+        let mut rates = Vec::new();
+        for (name, url, pgid) in targets {
+            let r = ingest(url, &body, pgid, 4, 100, 20)?;
+            println!(
+                "  round {round}  {name:10} {:8.0} events/s  workerd CPU {:.3} ms/event ({:.3} in the worker's)",
+                r.events_per_s, r.cpu_ms_per_event, r.runtime_cpu_ms_per_event
+            );
+            rates.push(r.events_per_s);
+        }
+        over_js.push(rates[0] / rates[1]);
+        floor_over_js.push(rates[2] / rates[1]);
+        println!(
+            "  round {round}  sfcc-clerk / JS {:.2}×, floor / JS {:.2}×",
+            rates[0] / rates[1],
+            rates[2] / rates[1]
+        );
+    }
+    println!(
+        "median: sfcc-clerk / JS {:.2}×, floor / JS {:.2}×",
+        median(over_js),
+        median(floor_over_js)
+    );
+    Ok(())
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
 }
