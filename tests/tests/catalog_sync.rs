@@ -60,7 +60,9 @@ fn cron_sync_sends_valid_products_per_store_reports_invalid_ones_and_then_only_c
             // SFCC's "34", as the configured rule types it.
             "sleeveLength": 34,
             // A localizable attribute, in the store's locale, lowercased by the configured rule.
-            "material": "cotton"
+            "material": "cotton",
+            // A site-specific attribute: RefArch has no value of its own, so the organization's.
+            "badge": "Classic"
         })
     );
 
@@ -76,13 +78,16 @@ fn cron_sync_sends_valid_products_per_store_reports_invalid_ones_and_then_only_c
             hemd["name"].as_str(),
             hemd["price"].as_f64(),
             hemd["list_price"].as_f64(),
-            hemd["material"].as_str()
+            hemd["material"].as_str(),
+            hemd["badge"].as_str()
         ),
         (
             Some("Oxford-Hemd"),
             Some(36.0),
             Some(45.0),
-            Some("baumwolle")
+            Some("baumwolle"),
+            // RefArchGlobal's own value of the site-specific attribute.
+            Some("Bestseller")
         )
     );
     assert_eq!(
@@ -99,13 +104,15 @@ fn cron_sync_sends_valid_products_per_store_reports_invalid_ones_and_then_only_c
             chemise["name"].as_str(),
             chemise["price"].as_f64(),
             chemise["url"].as_str(),
-            chemise["material"].as_str()
+            chemise["material"].as_str(),
+            chemise["badge"].as_str()
         ),
         (
             Some("Chemise Oxford"),
             Some(36.0),
             Some("https://www.example.com/fr-FR/product/25518704M.html"),
-            Some("coton")
+            Some("coton"),
+            Some("Bestseller")
         )
     );
     let failures = stack.admin_get("validation-failures?limit=50");

@@ -4,7 +4,7 @@
 use super::validate::FieldProblem;
 use crate::clerk::PRODUCT_FIELDS;
 use crate::config::{CustomAttributes, FieldMapping};
-use crate::sfcc::{in_locale, Product};
+use crate::sfcc::{in_store, Product};
 use crate::store::StoreConfig;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -87,14 +87,18 @@ pub fn stock(
     }
 }
 
-/// An attribute of the document by its SFCC name, a localizable one in `locale`.
-fn lookup(p: &Product, from: &str, locale: &str) -> Option<Value> {
+/// An attribute of the document by its SFCC name, a localizable or site-specific one as the
+/// store's site has it in the store's locale.
+fn lookup(p: &Product, from: &str, store: &StoreConfig) -> Option<Value> {
     let text = |s: &Option<String>| s.clone().map(Value::String);
     match from {
         "brand" => text(&p.brand),
         "primary_category_id" => text(&p.primary_category_id),
         "category_ids" | "assigned_categories" => Some(json!(p.all_category_ids())),
-        _ => p.other.get(from).and_then(|v| in_locale(v, locale)),
+        _ => p
+            .other
+            .get(from)
+            .and_then(|v| in_store(v, &store.site_id, &store.locale)),
     }
     .filter(|v| {
         !v.is_null() && v.as_str() != Some("") && v.as_array().is_none_or(|a| !a.is_empty())
@@ -102,7 +106,8 @@ fn lookup(p: &Product, from: &str, locale: &str) -> Option<Value> {
 }
 
 /// Custom attributes (`c_*`, without the prefix) as Clerk attributes, unless only listed ones pass;
-/// a localizable one with its value in `locale` (left out when it has none there).
+/// a localizable or site-specific one with its value on the store's site in the store's locale
+/// (left out when it has none there).
 /// One whose name without the prefix is a Clerk product field of its own (`c_brand`, `c_price`)
 /// keeps its prefix, so it neither clashes with nor overwrites that field; so does one whose
 /// name without it still starts with `c_` (`c_c_x`), so it cannot take the name of another
@@ -110,12 +115,12 @@ fn lookup(p: &Product, from: &str, locale: &str) -> Option<Value> {
 pub fn custom_attributes(
     p: &Product,
     mapping: &FieldMapping,
-    locale: &str,
+    store: &StoreConfig,
 ) -> BTreeMap<String, Value> {
     match mapping.custom_attributes {
         CustomAttributes::All => p
             .custom_attributes()
-            .filter_map(|(k, v)| Some((k, in_locale(v, locale)?)))
+            .filter_map(|(k, v)| Some((k, in_store(v, &store.site_id, &store.locale)?)))
             .map(|(k, v)| {
                 let bare = k.strip_prefix("c_").unwrap_or(k);
                 let name = if PRODUCT_FIELDS.contains(&bare) || bare.starts_with("c_") {
@@ -130,18 +135,18 @@ pub fn custom_attributes(
     }
 }
 
-/// Applies the configured attribute rules (localizable attributes read in `locale`); they win
-/// over anything else of the same name. A value that cannot be its rule's type is left out and
-/// answered as a problem of that attribute.
+/// Applies the configured attribute rules (localizable and site-specific attributes read as the
+/// store's site has them in its locale); they win over anything else of the same name. A value
+/// that cannot be its rule's type is left out and answered as a problem of that attribute.
 pub fn apply_rules(
     p: &Product,
     mapping: &FieldMapping,
-    locale: &str,
+    store: &StoreConfig,
     out: &mut BTreeMap<String, Value>,
 ) -> Vec<FieldProblem> {
     let mut problems = Vec::new();
     for (name, rule) in &mapping.attributes {
-        let value = lookup(p, &rule.from, locale)
+        let value = lookup(p, &rule.from, store)
             .map(|v| rule.transform.iter().fold(v, |v, t| t.apply(v)))
             .or_else(|| rule.default.clone());
         let value = match (value, rule.kind) {

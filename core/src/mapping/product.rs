@@ -117,14 +117,14 @@ pub fn map_product(
         description.to_string()
     };
     let (stock, in_stock) = stock(p, store, rollup.as_ref());
-    let mut attributes = custom_attributes(p, mapping, &store.locale);
+    let mut attributes = custom_attributes(p, mapping, store);
     if let Some(in_stock) = in_stock {
         attributes.insert("in_stock".into(), Value::Bool(in_stock));
     }
     if let Some(r) = &rollup {
         r.add_to(&mut attributes);
     }
-    problems.extend(apply_rules(p, mapping, &store.locale, &mut attributes));
+    problems.extend(apply_rules(p, mapping, store, &mut attributes));
 
     let product = ClerkProduct {
         id: p.id.clone(),

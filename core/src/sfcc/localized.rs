@@ -33,15 +33,37 @@ fn is_locale_key(key: &str) -> bool {
         })
 }
 
-/// A custom attribute's value in `locale`. The Data API sends a localizable attribute as a map of
-/// its values by locale (`{"default": "Cotton", "de": "Baumwolle"}`); that map becomes the value
-/// for the locale, else its language, else `default` (`None` when none of them has one). Any
-/// other value is its own in every locale. An HTML attribute's `markup_text` document becomes
-/// its markup.
-pub fn in_locale(value: &Value, locale: &str) -> Option<Value> {
+/// Whether `key` keys one value of a localizable or site-specific attribute: a locale key, alone
+/// (`default`, `de`, `de-DE`) or for a site (`default@RefArch`, `de@RefArch`).
+fn is_value_key(key: &str) -> bool {
+    match key.split_once('@') {
+        Some((locale, site)) => {
+            is_locale_key(locale)
+                && !site.is_empty()
+                && site
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        }
+        None => is_locale_key(key),
+    }
+}
+
+/// A custom attribute's value on `site_id` in `locale`. The Data API sends a localizable attribute
+/// as a map of its values by locale (`{"default": "Cotton", "de": "Baumwolle"}`), and a
+/// site-specific one with a site's values keyed `{locale}@{site id}` beside the organization's
+/// (`{"default": "Classic", "default@RefArch": "Bestseller"}`). Such a map becomes the site's
+/// value for the locale, else its language, else `default`; without one of the site's own, the
+/// organization's, in the same order (`None` when none of them has one). Any other value is its
+/// own everywhere. An HTML attribute's `markup_text` document becomes its markup.
+pub fn in_store(value: &Value, site_id: &str, locale: &str) -> Option<Value> {
     let value = match value {
-        Value::Object(map) if !map.is_empty() && map.keys().all(|k| is_locale_key(k)) => {
-            keys_for(locale).iter().find_map(|k| map.get(k))?.clone()
+        Value::Object(map) if !map.is_empty() && map.keys().all(|k| is_value_key(k)) => {
+            let keys = keys_for(locale);
+            let site_keys = keys.iter().map(|k| format!("{k}@{site_id}"));
+            site_keys
+                .chain(keys.iter().cloned())
+                .find_map(|k| map.get(&k))?
+                .clone()
         }
         other => other.clone(),
     };
@@ -174,16 +196,25 @@ mod tests {
     fn a_localized_attribute_is_its_value_in_the_locale_and_other_values_pass() {
         let material =
             serde_json::json!({"default": "Cotton", "de": "Baumwolle", "fr-FR": "Coton"});
-        assert_eq!(in_locale(&material, "fr-FR"), Some("Coton".into()));
-        assert_eq!(in_locale(&material, "de-DE"), Some("Baumwolle".into()));
-        assert_eq!(in_locale(&material, "en_US"), Some("Cotton".into()));
+        assert_eq!(
+            in_store(&material, "RefArch", "fr-FR"),
+            Some("Coton".into())
+        );
+        assert_eq!(
+            in_store(&material, "RefArch", "de-DE"),
+            Some("Baumwolle".into())
+        );
+        assert_eq!(
+            in_store(&material, "RefArch", "en_US"),
+            Some("Cotton".into())
+        );
         let sizes = serde_json::json!({"de_DE": ["S", "M"]});
         assert_eq!(
-            in_locale(&sizes, "de-DE"),
+            in_store(&sizes, "RefArch", "de-DE"),
             Some(serde_json::json!(["S", "M"]))
         );
         assert_eq!(
-            in_locale(&sizes, "fr-FR"),
+            in_store(&sizes, "RefArch", "fr-FR"),
             None,
             "no French value, no default"
         );
@@ -195,7 +226,47 @@ mod tests {
             serde_json::json!({"abs_url": "https://x/y.jpg"}),
             serde_json::json!({"default": 1, "RefArch": 2}),
         ] {
-            assert_eq!(in_locale(&plain, "de-DE"), Some(plain.clone()));
+            assert_eq!(in_store(&plain, "RefArch", "de-DE"), Some(plain.clone()));
+        }
+    }
+
+    #[test]
+    fn a_site_specific_attribute_is_the_sites_value_else_the_organizations() {
+        let badge =
+            serde_json::json!({"default": "Classic", "default@RefArchGlobal": "Bestseller"});
+        assert_eq!(
+            in_store(&badge, "RefArchGlobal", "de-DE"),
+            Some("Bestseller".into())
+        );
+        assert_eq!(
+            in_store(&badge, "RefArch", "en-US"),
+            Some("Classic".into()),
+            "a site without a value of its own has the organization's"
+        );
+        // Localizable and site-specific: the site's value in the locale, its language, its
+        // default; then the organization's in the same order.
+        let care = serde_json::json!({
+            "default": "Wash",
+            "de": "Waschen",
+            "default@RefArchGlobal": "Wash cold",
+            "de@RefArchGlobal": "Kalt waschen",
+            "fr_FR@RefArchGlobal": "Laver à froid",
+        });
+        let on_global = |locale| in_store(&care, "RefArchGlobal", locale);
+        assert_eq!(on_global("de-DE"), Some("Kalt waschen".into()));
+        assert_eq!(on_global("fr-FR"), Some("Laver à froid".into()));
+        assert_eq!(on_global("en-GB"), Some("Wash cold".into()));
+        assert_eq!(in_store(&care, "RefArch", "de-DE"), Some("Waschen".into()));
+        assert_eq!(in_store(&care, "RefArch", "en-US"), Some("Wash".into()));
+        let only_global = serde_json::json!({"default@RefArchGlobal": "Bestseller"});
+        assert_eq!(in_store(&only_global, "RefArch", "en-US"), None);
+        // A key that is not a locale for a site keeps the map as it is.
+        for plain in [
+            serde_json::json!({"default": 1, "default@": 2}),
+            serde_json::json!({"default": 1, "colour@RefArch": 2}),
+            serde_json::json!({"default": 1, "default@Ref Arch": 2}),
+        ] {
+            assert_eq!(in_store(&plain, "RefArch", "de-DE"), Some(plain.clone()));
         }
     }
 
@@ -224,13 +295,19 @@ mod tests {
         }
         let care =
             serde_json::json!({"default": {"_type": "markup_text", "markup": "<p>Wash</p>"}});
-        assert_eq!(in_locale(&care, "de-DE"), Some("<p>Wash</p>".into()));
+        assert_eq!(
+            in_store(&care, "RefArch", "de-DE"),
+            Some("<p>Wash</p>".into())
+        );
         let plain_html = serde_json::json!({"markup": "<i>y</i>", "source": "<i>y</i>"});
-        assert_eq!(in_locale(&plain_html, "de-DE"), Some("<i>y</i>".into()));
+        assert_eq!(
+            in_store(&plain_html, "RefArch", "de-DE"),
+            Some("<i>y</i>".into())
+        );
         let chart = serde_json::json!({"_type": "media_file", "abs_url": "https://x/chart.jpg",
                                        "dis_base_url": "https://x/dis", "path": "chart.jpg"});
         assert_eq!(
-            in_locale(&chart, "de-DE"),
+            in_store(&chart, "RefArch", "de-DE"),
             Some("https://x/chart.jpg".into())
         );
     }

@@ -16,7 +16,7 @@ pub use customer::{
     customer_search_path, customer_search_request, Customer, CustomerHit, CustomerSearchResult,
 };
 pub use fault::fault_message;
-pub use localized::{in_locale, LocalizedString, SiteFlag};
+pub use localized::{in_store, LocalizedString, SiteFlag};
 pub use product::{
     CatalogCategoryId, Image, ImageGroup, Inventory, MasterRef, Product, ProductType, Variant,
     VariationAttribute, VariationValue,

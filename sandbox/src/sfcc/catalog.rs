@@ -9,8 +9,8 @@ fn images(slug: &str) -> Value {
 
 /// A handful of OCAPI product documents: four sellable products, one offline, one deliberately
 /// broken (no price in any currency). USD prices as the document's `price` (site `RefArch`), EUR
-/// in the `eur-m-*` price books; localized names in `default`, `de` and `fr`, and one localizable
-/// custom attribute (the shirt's `c_material`).
+/// in the `eur-m-*` price books; localized names in `default`, `de` and `fr`, one localizable
+/// custom attribute (the shirt's `c_material`) and one site-specific one (its `c_badge`).
 pub fn sample_catalog() -> Vec<Value> {
     let mut products = vec![
         json!({
@@ -25,7 +25,9 @@ pub fn sample_catalog() -> Vec<Value> {
             "inventory": {"ats": 42.0, "orderable": true},
             "c_color": "blue", "c_fit": "slim", "c_sleeveLength": "34",
             // Localizable: the Data API sends its values by locale.
-            "c_material": {"default": "Cotton", "de": "Baumwolle", "fr": "Coton"}
+            "c_material": {"default": "Cotton", "de": "Baumwolle", "fr": "Coton"},
+            // Site-specific: the organization's value, and RefArchGlobal's own.
+            "c_badge": {"default": "Classic", "default@RefArchGlobal": "Bestseller"}
         }),
         json!({
             "id": "25519318M", "name": {"default": "Chino Trousers", "de": "Chinohose", "fr": "Pantalon chino"},
