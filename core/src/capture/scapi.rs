@@ -78,9 +78,12 @@ pub fn store_for_order<'a>(
 #[error("the SCAPI order answer is not an Order document: {0}")]
 pub struct PlacedOrderError(pub String);
 
-/// Reads a SCAPI `Order` (`orderNo`, `productItems[]` with `productId`, `quantity` and the unit
-/// `basePrice` — or `price`, the line's total, divided by the quantity — and `customerInfo`).
-/// Lines are handed on as text, for [`super::order_event`] to check like any order's.
+/// Reads a SCAPI `Order` (`orderNo`, `productItems[]` with `productId`, `quantity` and a unit
+/// price, and `customerInfo`). A line's unit price is what the shopper paid for one, as GA4's
+/// `purchase` items carry it: `priceAfterItemDiscount` (the line after its product promotions)
+/// over the quantity; without it the unit `basePrice`, else `price` (the line before
+/// promotions) over the quantity. Lines are handed on as text, for [`super::order_event`] to
+/// check like any order's.
 pub fn placed_order(body: &str) -> Result<PlacedOrder, PlacedOrderError> {
     let bad = |why: &str| PlacedOrderError(why.to_string());
     if body.len() > MAX_ORDER_BYTES {
@@ -99,17 +102,13 @@ pub fn placed_order(body: &str) -> Result<PlacedOrder, PlacedOrderError> {
     let lines = items
         .iter()
         .map(|item| {
-            let unit = match (
-                &item["basePrice"],
-                item["price"].as_f64(),
-                item["quantity"].as_f64(),
-            ) {
-                (Value::Number(p), _, _) => Some(p.to_string()),
-                (_, Some(total), Some(q)) if q > 0.0 => {
-                    Some(((total / q * 100.0).round() / 100.0).to_string())
-                }
-                _ => None,
+            let per_unit = |total: &Value| {
+                let (total, q) = (total.as_f64()?, item["quantity"].as_f64()?);
+                (q > 0.0).then(|| ((total / q * 100.0).round() / 100.0).to_string())
             };
+            let unit = per_unit(&item["priceAfterItemDiscount"])
+                .or_else(|| item["basePrice"].as_number().map(ToString::to_string))
+                .or_else(|| per_unit(&item["price"]));
             ScrapedLine {
                 product: text(&item["productId"]),
                 quantity: text(&item["quantity"]),
@@ -170,7 +169,10 @@ mod tests {
             "customerInfo": {"customerId": "abc", "customerNo": "00000001", "email": "alice.shopper@example.com"},
             "productItems": [
                 {"itemId": "i1", "productId": "701644329402M", "quantity": 2, "basePrice": 36.5, "price": 73},
-                {"itemId": "i2", "productId": "25519318M", "quantity": 3, "price": 60}
+                {"itemId": "i2", "productId": "25519318M", "quantity": 3, "price": 60},
+                // 20 % off the line: 3 × 29.99 = 89.97, less 17.99.
+                {"itemId": "i3", "productId": "25565189M", "quantity": 3, "basePrice": 29.99,
+                 "price": 89.97, "priceAfterItemDiscount": 71.98, "priceAfterOrderDiscount": 64.78}
             ],
             "orderTotal": 139.65
         });
@@ -187,9 +189,11 @@ mod tests {
             placed.order.lines,
             vec![
                 line("701644329402M", "2", "36.5"),
-                line("25519318M", "3", "20")
+                line("25519318M", "3", "20"),
+                line("25565189M", "3", "23.99")
             ],
-            "basePrice is the unit price; without it, the line's price over its quantity"
+            "the line after its promotions over its quantity; else basePrice; else the line's \
+             price over its quantity"
         );
         assert_eq!(placed.currency.as_deref(), Some("USD"));
         let guest = json!({"orderNo": "7", "customerInfo": {"email": "g@example.com"},

@@ -7,7 +7,8 @@
 //!   priced from the catalog in the site's currency;
 //! - `PUT …/baskets/{basketId}/customer?siteId=` with `{email}` → the `Basket`;
 //! - `POST …/checkout/shopper-orders/v1/organizations/{org}/orders?siteId=` with `{basketId}` →
-//!   the placed `Order` (`orderNo`, `productItems` with `basePrice`, `customerInfo`), also listed
+//!   the placed `Order` (`orderNo`, `productItems` with `basePrice` and the line's prices,
+//!   `customerInfo`), also listed
 //!   by `GET /__sandbox/storefront/orders`.
 //!
 //! Every call needs a SLAS bearer token. A registered shopper's is a JWT whose `isb` claim names
@@ -161,12 +162,19 @@ fn basket_doc(shop: &Shop, id: &str, basket: &Basket) -> Result<Value, ShopError
         "basketId": id,
         "currency": basket.site.currency(),
         "customerInfo": {"email": basket.email, "customerNo": basket.customer_no},
-        "productItems": items.iter().map(|l| json!({
-            "productId": l.pid, "quantity": l.quantity, "basePrice": l.price,
-            "price": round2(l.price * f64::from(l.quantity))
-        })).collect::<Vec<_>>(),
+        "productItems": items.iter().map(line_doc).collect::<Vec<_>>(),
         "productSubTotal": subtotal,
     }))
+}
+
+/// A product line as SCAPI documents it: unit `basePrice`, the line's `price`, and the line after
+/// product and order promotions (the sandbox runs none, so those are the line's price).
+fn line_doc(l: &OrderLine) -> Value {
+    let line = round2(l.price * f64::from(l.quantity));
+    json!({
+        "productId": l.pid, "quantity": l.quantity, "basePrice": l.price, "price": line,
+        "priceAfterItemDiscount": line, "priceAfterOrderDiscount": line
+    })
 }
 
 fn priced(shop: &Shop, basket: &Basket) -> Result<Vec<OrderLine>, ShopError> {
@@ -346,10 +354,7 @@ async fn create_order(
         "currency": order.currency,
         "status": "created",
         "customerInfo": {"customerNo": order.customer_no, "email": order.email},
-        "productItems": order.lines.iter().map(|l| json!({
-            "productId": l.pid, "quantity": l.quantity, "basePrice": l.price,
-            "price": round2(l.price * f64::from(l.quantity))
-        })).collect::<Vec<_>>(),
+        "productItems": order.lines.iter().map(line_doc).collect::<Vec<_>>(),
         "productSubTotal": order.merchandise_total,
         "orderTotal": order.grand_total,
     });
