@@ -14,7 +14,22 @@ pub enum Site {
     RefArchGlobalFr,
 }
 
+/// An SFCC site, whatever the locale: what its prices, stock, shipping and tax depend on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SfccSite {
+    RefArch,
+    RefArchGlobal,
+}
+
 impl Site {
+    /// The SFCC site this locale is of.
+    fn sfcc_site(self) -> SfccSite {
+        match self {
+            Site::RefArch => SfccSite::RefArch,
+            Site::RefArchGlobal | Site::RefArchGlobalFr => SfccSite::RefArchGlobal,
+        }
+    }
+
     /// Every site and locale served.
     pub const ALL: [Site; 3] = [Site::RefArch, Site::RefArchGlobal, Site::RefArchGlobalFr];
 
@@ -34,9 +49,9 @@ impl Site {
 
     /// The site id, e.g. `RefArch`.
     pub fn id(self) -> &'static str {
-        match self {
-            Site::RefArch => "RefArch",
-            Site::RefArchGlobal | Site::RefArchGlobalFr => "RefArchGlobal",
+        match self.sfcc_site() {
+            SfccSite::RefArch => "RefArch",
+            SfccSite::RefArchGlobal => "RefArchGlobal",
         }
     }
 
@@ -60,9 +75,9 @@ impl Site {
 
     /// ISO 4217 currency.
     pub fn currency(self) -> &'static str {
-        match self {
-            Site::RefArch => "USD",
-            Site::RefArchGlobal | Site::RefArchGlobalFr => "EUR",
+        match self.sfcc_site() {
+            SfccSite::RefArch => "USD",
+            SfccSite::RefArchGlobal => "EUR",
         }
     }
 
@@ -77,19 +92,17 @@ impl Site {
 
     /// The sale and list price books in the site's currency.
     pub fn price_books(self) -> (&'static str, &'static str) {
-        match self {
-            Site::RefArch => ("usd-m-sale-prices", "usd-m-list-prices"),
-            Site::RefArchGlobal | Site::RefArchGlobalFr => {
-                ("eur-m-sale-prices", "eur-m-list-prices")
-            }
+        match self.sfcc_site() {
+            SfccSite::RefArch => ("usd-m-sale-prices", "usd-m-list-prices"),
+            SfccSite::RefArchGlobal => ("eur-m-sale-prices", "eur-m-list-prices"),
         }
     }
 
     /// The inventory list the site reads, when not the document's own `inventory`.
     pub fn inventory_list(self) -> Option<&'static str> {
-        match self {
-            Site::RefArch => None,
-            Site::RefArchGlobal | Site::RefArchGlobalFr => Some("inventory_m_eu"),
+        match self.sfcc_site() {
+            SfccSite::RefArch => None,
+            SfccSite::RefArchGlobal => Some("inventory_m_eu"),
         }
     }
 
@@ -117,35 +130,33 @@ impl Site {
 
     /// An amount as shoppers read it: `$39.50` or `39,50 €`.
     pub fn money(self, amount: f64) -> String {
-        match self {
-            Site::RefArch => format!("${amount:.2}"),
-            Site::RefArchGlobal | Site::RefArchGlobalFr => {
-                format!("{amount:.2} €").replace('.', ",")
-            }
+        match self.sfcc_site() {
+            SfccSite::RefArch => format!("${amount:.2}"),
+            SfccSite::RefArchGlobal => format!("{amount:.2} €").replace('.', ","),
         }
     }
 
     /// Flat shipping per order.
     pub fn shipping(self) -> f64 {
-        match self {
-            Site::RefArch => 5.99,
-            Site::RefArchGlobal | Site::RefArchGlobalFr => 4.99,
+        match self.sfcc_site() {
+            SfccSite::RefArch => 5.99,
+            SfccSite::RefArchGlobal => 4.99,
         }
     }
 
     /// Tax on a merchandise total: US sales tax 8% on top; German VAT 19% included in the price.
     pub fn tax(self, merchandise: f64) -> f64 {
-        match self {
-            Site::RefArch => round2(merchandise * 0.08),
-            Site::RefArchGlobal | Site::RefArchGlobalFr => round2(merchandise - merchandise / 1.19),
+        match self.sfcc_site() {
+            SfccSite::RefArch => round2(merchandise * 0.08),
+            SfccSite::RefArchGlobal => round2(merchandise - merchandise / 1.19),
         }
     }
 
     /// What the shopper pays: merchandise, shipping, and tax unless prices include it.
     pub fn grand_total(self, merchandise: f64) -> f64 {
-        match self {
-            Site::RefArch => round2(merchandise + self.tax(merchandise) + self.shipping()),
-            Site::RefArchGlobal | Site::RefArchGlobalFr => round2(merchandise + self.shipping()),
+        match self.sfcc_site() {
+            SfccSite::RefArch => round2(merchandise + self.tax(merchandise) + self.shipping()),
+            SfccSite::RefArchGlobal => round2(merchandise + self.shipping()),
         }
     }
 }
