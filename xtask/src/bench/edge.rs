@@ -18,10 +18,10 @@ pub(super) const CONSENTED: &str = "dw_dnt=0; sfcc_clerk_vid=3f2504e0-4f89-41d3-
 /// then the 20th slowest load, not two or three outliers, and moves less from run to run.
 const LOADS: usize = 2000;
 /// Concurrent clients posting events, and calls each.
-const CLIENTS: usize = 4;
-const CALLS_PER_CLIENT: usize = 100;
+pub(super) const CLIENTS: usize = 4;
+pub(super) const CALLS_PER_CLIENT: usize = 100;
 /// Calls before the measured ones.
-const WARM_UP: usize = 20;
+pub(super) const WARM_UP: usize = 20;
 /// With the consumer delivering meanwhile: one client, fewer calls. The local queue keeps a timer
 /// per pending message and refuses sends past 10,000 of them (`QuotaExceededError`), which four
 /// clients reach while the consumer delivers.
@@ -192,6 +192,12 @@ pub(super) fn ingest(
     })
 }
 
+/// The bench's call of 50 events, `bench/events-batch.json`.
+pub(super) fn batch() -> Result<String, String> {
+    std::fs::read_to_string(project_root().join("bench/events-batch.json"))
+        .map_err(|e| format!("reading bench/events-batch.json: {e}"))
+}
+
 /// The stores of config/sfcc-clerk.toml as the JS peer reads them: `[{"name", "currency"}]`.
 pub(super) fn stores() -> Result<String, String> {
     let text = std::fs::read_to_string(project_root().join("config/sfcc-clerk.toml"))
@@ -208,8 +214,7 @@ pub(super) fn stores() -> Result<String, String> {
 
 /// Runs the edge benchmark, printing as it goes, and adds its figures.
 pub fn run(figures: &mut Vec<Figure>) -> Result<(), String> {
-    let body = std::fs::read_to_string(project_root().join("bench/events-batch.json"))
-        .map_err(|e| format!("reading bench/events-batch.json: {e}"))?;
+    let body = batch()?;
     let client = Client::default();
 
     // The worker without its events consumer, as on Cloudflare where the consumer runs in

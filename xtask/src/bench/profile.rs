@@ -6,7 +6,10 @@
 //! variants of the pass-through ([`latency`]); `ingest-rounds` measures ingest of the worker, its
 //! JS peer and the floor worker in interleaved rounds, all three up at once ([`ingest_rounds`]).
 
-use super::edge::{ingest, load_times, stores, Latency, BROWSER, CONSENTED, PDP};
+use super::edge::{
+    batch, ingest, load_times, stores, Latency, BROWSER, CALLS_PER_CLIENT, CLIENTS, CONSENTED, PDP,
+    WARM_UP,
+};
 use super::isolate::{profile_during, HeapWatch};
 use super::peer::JsWorker;
 use sfcc_clerk_e2e::{project_root, Client, Stack, StackOptions};
@@ -26,8 +29,7 @@ pub fn run(what: Option<&str>) -> Result<(), String> {
     .map_err(|e| e.to_string())?;
     match what.unwrap_or("ingest") {
         "ingest" => {
-            let body = std::fs::read_to_string(project_root().join("bench/events-batch.json"))
-                .map_err(|e| format!("reading bench/events-batch.json: {e}"))?;
+            let body = batch()?;
             profile_ingest(
                 "sfcc-clerk",
                 &stack.worker_url,
@@ -178,8 +180,7 @@ fn latency(stack: &Stack) -> Result<(), String> {
 /// three alike, so the ratio moves less than between measurements minutes apart.
 fn ingest_rounds(stack: &Stack) -> Result<(), String> {
     const ROUNDS: usize = 5;
-    let body = std::fs::read_to_string(project_root().join("bench/events-batch.json"))
-        .map_err(|e| format!("reading bench/events-batch.json: {e}"))?;
+    let body = batch()?;
     let peer = JsWorker::normalize_peer(&stores()?)?;
     let floor = JsWorker::ingest_floor()?;
     let targets = [
@@ -193,12 +194,12 @@ fn ingest_rounds(stack: &Stack) -> Result<(), String> {
     ];
     let (mut over_js, mut floor_over_js) = (Vec::new(), Vec::new());
     println!(
-        "\ningest, {ROUNDS} rounds of 4 clients × 100 calls of 50 events on each worker in turn"
+        "\ningest, {ROUNDS} rounds of {CLIENTS} clients × {CALLS_PER_CLIENT} calls of 50 events on each worker in turn"
     );
     for round in 1..=ROUNDS {
         let mut rates = Vec::new();
         for (name, url, pgid) in targets {
-            let r = ingest(url, &body, pgid, 4, 100, 20)?;
+            let r = ingest(url, &body, pgid, CLIENTS, CALLS_PER_CLIENT, WARM_UP)?;
             println!(
                 "  round {round}  {name:10} {:8.0} events/s  workerd CPU {:.3} ms/event ({:.3} in the worker's)",
                 r.events_per_s, r.cpu_ms_per_event, r.runtime_cpu_ms_per_event
