@@ -249,15 +249,7 @@ fn a_refused_event_is_dead_lettered_with_its_reason_and_replay_delivers_it() {
     let stack = Stack::start(&StackOptions::default()).expect("stack starts");
     // Clerk refuses the next call for good (a 4xx is not retried).
     assert_eq!(stack.clerk_fail_next(1, 400).status, 200);
-    assert_eq!(
-        stack
-            .post_events(
-                r#"{"type":"click","product":"25565189M"}"#,
-                Some("dw_dnt=0")
-            )
-            .status,
-        202
-    );
+    post_consented_click(&stack, "25565189M");
     let dead = dead_letters_when(&stack, 1);
     assert_eq!(dead[0]["queue"], "sfcc-clerk-events");
     assert_eq!(
@@ -296,15 +288,7 @@ fn a_refused_event_is_dead_lettered_with_its_reason_and_replay_delivers_it() {
             .status,
         200
     );
-    assert_eq!(
-        stack
-            .post_events(
-                r#"{"type":"click","product":"25752986M"}"#,
-                Some("dw_dnt=0")
-            )
-            .status,
-        202
-    );
+    post_consented_click(&stack, "25752986M");
     let dead = dead_letters_when(&stack, 2);
     let refused = dead
         .iter()
@@ -568,6 +552,12 @@ fn a_hanging_clerk_store_does_not_hold_up_another_stores_events_and_loses_none()
 }
 
 /// Waits until the dead-letter table holds `n` letters, and returns them.
+/// Posts a consented shopper's click on `product` and checks it is taken (202).
+fn post_consented_click(stack: &Stack, product: &str) {
+    let click = json!({"type": "click", "product": product}).to_string();
+    assert_eq!(stack.post_events(&click, Some("dw_dnt=0")).status, 202);
+}
+
 fn dead_letters_when(stack: &Stack, n: usize) -> Vec<Value> {
     wait_for(
         &format!("{n} dead letters"),
