@@ -36,10 +36,10 @@ pub fn map_product(
     store: &StoreConfig,
     mapping: &FieldMapping,
 ) -> Result<Mapped, RecordError> {
-    if let Some(master) = &p.master {
+    if let Some(master_id) = p.master_id() {
         return Ok(Mapped::VariantOf {
             id: p.id.clone(),
-            master_id: master.master_id.clone(),
+            master_id: master_id.to_string(),
         });
     }
     // A variant whose master is not named (the Data API's search leaves the relationship out;
@@ -372,6 +372,37 @@ mod tests {
             panic!("expected an upsert")
         };
         assert_eq!(c.created_at, 1_793_527_200);
+    }
+
+    /// The Shop API's `master` object as OCAPI documents it on a master (`Master`: `master_id`,
+    /// `orderable`, `price`, `link`), naming the master itself; and on a variant, naming its
+    /// master (OCAPI Shop API `Product` document reference).
+    #[test]
+    fn a_master_naming_itself_is_a_master_and_a_variant_names_another() {
+        let own = json!({"master_id": "25518704M", "orderable": true, "price": 39.5,
+                         "link": "https://example.com/s/RefArch/dw/shop/v24_5/products/25518704M"});
+        for kind in [json!({"master": true}), json!(null)] {
+            let p = doc(json!({"type": kind, "master": own}));
+            assert!(!p.is_variant(), "{kind}");
+            assert_eq!(p.master_id(), None);
+            let mapped = map_product(&p, &store(), &FieldMapping::default()).unwrap();
+            assert!(matches!(mapped, Mapped::Upsert(_)), "{kind}: {mapped:?}");
+        }
+        let variant = doc(json!({"id": "701643421084M", "type": {"variant": true}, "master": own}));
+        assert!(variant.is_variant());
+        match map_product(&variant, &store(), &FieldMapping::default()).unwrap() {
+            Mapped::VariantOf { id, master_id } => {
+                assert_eq!(
+                    (id.as_str(), master_id.as_str()),
+                    ("701643421084M", "25518704M")
+                )
+            }
+            other => panic!("expected a variant of its master, got {other:?}"),
+        }
+        // A document without `type` naming another product as its master is that product's variant.
+        let untyped = doc(json!({"id": "V2", "master": own}));
+        assert!(untyped.is_variant());
+        assert_eq!(untyped.master_id(), Some("25518704M"));
     }
 
     #[test]

@@ -91,9 +91,24 @@ impl Product {
         self.kind.as_ref().is_some_and(|k| k.master) || !self.variants.is_empty()
     }
 
-    /// True for a variant or variation group: its master stands for it in Clerk.
+    /// True for a variant or variation group: its master stands for it in Clerk. OCAPI's Shop API
+    /// names a master on the master itself too (`master: {master_id: <its own id>}`), so only a
+    /// `type` saying so, or a master other than the product itself, makes a variant.
     pub fn is_variant(&self) -> bool {
-        self.master.is_some() || self.kind.as_ref().is_some_and(ProductType::is_variant)
+        let typed = self.kind.as_ref().is_some_and(ProductType::is_variant);
+        let typed_master = self.kind.as_ref().is_some_and(|k| k.master);
+        typed || (!typed_master && self.master_id().is_some())
+    }
+
+    /// The id of the master that stands for this product in Clerk: the `master` it names when
+    /// that is another product (a master names itself there), unless its `type` says it is a
+    /// master.
+    pub fn master_id(&self) -> Option<&str> {
+        let typed_master = self.kind.as_ref().is_some_and(|k| k.master);
+        self.master
+            .as_ref()
+            .map(|m| m.master_id.as_str())
+            .filter(|m| !typed_master && *m != self.id && !m.is_empty())
     }
 
     /// The product's category ids in `catalog_id` (or in any catalog when the assignment names

@@ -237,6 +237,18 @@ pub fn shop_view(doc: &Value, view: &ShopView<'_>) -> Option<Value> {
             .collect();
         out.insert("variants".into(), json!(variants));
     }
+    // As OCAPI's Shop API does, a master names a master too: itself (the `Master` document:
+    // `master_id`, `orderable`, `price`).
+    if doc["type"]["master"] == true && !out.contains_key("master") {
+        let orderable = doc["variants"]
+            .as_array()
+            .is_some_and(|vs| vs.iter().any(|v| v["orderable"] == true));
+        let mut own = json!({"_type": "master", "master_id": doc["id"], "orderable": orderable});
+        if let Some(p) = &price {
+            own["price"] = p.clone();
+        }
+        out.insert("master".into(), own);
+    }
     Some(Value::Object(out))
 }
 
@@ -320,5 +332,14 @@ mod tests {
             (Some("Shirt"), Some(10.0))
         );
         assert_eq!(v["prices"]["usd-m-list-prices"], 12.0);
+        assert!(v.get("master").is_none(), "an item names no master");
+        let mut master = online;
+        master["type"] = json!({"master": true});
+        let v = shop_view(&master, &us).unwrap();
+        assert_eq!(
+            (&v["master"]["master_id"], &v["master"]["orderable"]),
+            (&json!("A"), &json!(true)),
+            "a master names itself, as OCAPI's Shop API does"
+        );
     }
 }
