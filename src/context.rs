@@ -18,6 +18,8 @@ pub mod bindings {
     pub const CATALOG_JOBS: &str = "CATALOG_JOBS";
     /// Workers Rate Limiting: event posts per visitor (optional; without it, no limit).
     pub const BEACON_LIMIT: &str = "BEACON_LIMIT";
+    /// Workers Rate Limiting: event posts per client address (optional; without it, no limit).
+    pub const BEACON_IP_LIMIT: &str = "BEACON_IP_LIMIT";
 }
 
 /// `config/sfcc-clerk.toml`, checked and turned into JSON by `build.rs`: the stores and the mapping.
@@ -37,6 +39,8 @@ pub struct Ctx {
     pub catalog_jobs: Queue,
     /// Per-visitor limit on event posts, when the binding is configured.
     pub beacon_limit: Option<RateLimiter>,
+    /// Per-address limit on event posts, when the binding is configured.
+    pub beacon_ip_limit: Option<RateLimiter>,
 }
 
 thread_local! {
@@ -69,6 +73,7 @@ impl Ctx {
             events: env.queue(bindings::EVENTS)?,
             catalog_jobs: env.queue(bindings::CATALOG_JOBS)?,
             beacon_limit: env.rate_limiter(bindings::BEACON_LIMIT).ok(),
+            beacon_ip_limit: env.rate_limiter(bindings::BEACON_IP_LIMIT).ok(),
         })
     }
 }

@@ -57,6 +57,9 @@ pub struct Settings {
     pub sweep_pages: u32,
     /// The storefront the worker proxies (`ORIGIN_URL`); without it, nothing is proxied.
     pub origin_url: Option<String>,
+    /// The header the storefront reads the client's address from (`CLIENT_IP_HEADER`: the
+    /// Client IP Header Name set in Business Manager's Customer CDN Settings), lowercase.
+    pub client_ip_header: Option<String>,
     /// Tracking consent: mode and the shop's consent cookie.
     pub consent: crate::capture::ConsentConfig,
     /// Which storefront requests and pages are shopper actions (the file's `[capture]`).
@@ -72,7 +75,8 @@ impl Settings {
     /// `SFCC_BASE_URL`, `SFCC_AUTH_URL`, `SFCC_CLIENT_ID`, secret `SFCC_CLIENT_SECRET`,
     /// `CLERK_API_URL`, each store's private key secret, `SFCC_PAGE_SIZE` (default 100),
     /// `FULL_REINDEX_CRON`, `HTTP_TIMEOUT_MS` (default 20000), `SWEEP_PAGES` (default 10; 0 turns
-    /// the sweep off), `ORIGIN_URL` (the storefront to proxy), `CONSENT_MODE` (`strict`, the
+    /// the sweep off), `ORIGIN_URL` (the storefront to proxy), `CLIENT_IP_HEADER` (the header the
+    /// storefront reads the client's address from), `CONSENT_MODE` (`strict`, the
     /// default, or `anonymous`), `CONSENT_COOKIE` (`name=value` of the shop's consent cookie),
     /// `RETENTION_DAYS` (default 30), `RETRY_MAX_ATTEMPTS`, `RETRY_BASE_S`, `RETRY_MAX_S` (the retry
     /// policy; see [`Backoff`]'s defaults), secret `ADMIN_TOKEN`.
@@ -158,6 +162,17 @@ impl Settings {
             origin_url: match get("ORIGIN_URL") {
                 None => None,
                 Some(_) => Some(url("ORIGIN_URL")?),
+            },
+            client_ip_header: match get("CLIENT_IP_HEADER") {
+                None => None,
+                Some(h) => Some(
+                    crate::capture::check_client_ip_header(&h).map_err(|reason| {
+                        ConfigError::Invalid {
+                            name: "CLIENT_IP_HEADER",
+                            reason,
+                        }
+                    })?,
+                ),
             },
             consent: crate::capture::ConsentConfig {
                 mode: match get("CONSENT_MODE").as_deref() {
@@ -322,6 +337,23 @@ mod tests {
         assert!(
             !debug.contains("s3cret") && !debug.contains("priv-us"),
             "{debug}"
+        );
+    }
+
+    #[test]
+    fn the_client_ip_header_is_checked_as_sfcc_takes_it() {
+        let mut m = all();
+        assert_eq!(load(&m).unwrap().client_ip_header, None);
+        m.insert("CLIENT_IP_HEADER", "X-SFCC-Client-IP");
+        assert_eq!(
+            load(&m).unwrap().client_ip_header.as_deref(),
+            Some("x-sfcc-client-ip")
+        );
+        m.insert("CLIENT_IP_HEADER", "True-Client-IP");
+        let refused = load(&m).unwrap_err().to_string();
+        assert!(
+            refused.contains("CLIENT_IP_HEADER") && refused.contains("refused by SFCC"),
+            "{refused}"
         );
     }
 

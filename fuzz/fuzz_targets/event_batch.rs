@@ -76,7 +76,7 @@ fn check(event: &Event, item: Option<&Value>, ctx: &IngestContext<'_>) {
         (event.kind, event.key(), event.time_ms, &event.products),
         "{held}"
     );
-    assert_eq!(again.id, page_event_id("pg1", event.kind, &event.key()));
+    assert_eq!(again.id, page_event_id("pg1", event.kind, &event.id_key()));
 
     match tracking_call(event) {
         Ok(call) => {

@@ -23,7 +23,7 @@ use crate::platform::{err, now_ms, random};
 use serde::Deserialize;
 use serde_json::Value;
 use sfcc_clerk_core::delivery::DeliveryKind;
-use sfcc_clerk_core::event::{tracking_call, Event, EventKind};
+use sfcc_clerk_core::event::{plan_sale_copy, tracking_call, Event, EventKind, Refused, SaleCopy};
 use sfcc_clerk_core::retry::{
     decide, decide_at_most_once, left_in_doubt, Decision, Envelope, IN_DOUBT,
 };
@@ -114,7 +114,7 @@ pub async fn deliver(ctx: &Ctx, body: &Value) -> worker::Result<Option<Retrying>
             .bind(&[event.id.as_str().into()])?,
     ];
     if sale {
-        statements.push(sales::details_statement(&ctx.db, &event.id)?);
+        statements.push(sales::details_statement(&ctx.db, event)?);
     }
     let mut begun = ctx.db.batch(statements).await?.into_iter();
     let leased = begun
@@ -139,6 +139,29 @@ pub async fn deliver(ctx: &Ctx, body: &Value) -> worker::Result<Option<Retrying>
         Some(rows) => rows.results::<sales::Details>()?.into_iter().next(),
         None => None,
     };
+    if sale {
+        // A page's copy is a sale only from the page the worker served for that order, and only
+        // when the worker had no copy of its own.
+        let page = details.as_ref().map(sales::Details::page);
+        match plan_sale_copy(event.source, page) {
+            SaleCopy::Send => {}
+            SaleCopy::Skip(_) => {
+                end_lease(ctx, &event.id).await;
+                return Ok(None);
+            }
+            SaleCopy::Refuse(why) => {
+                end_lease(ctx, &event.id).await;
+                worker::console_warn!("page copy of sale {} refused: {why}", event.id);
+                let refused = Refused {
+                    index: 0,
+                    reason: why.to_string(),
+                    name: Some(EventKind::Purchase.as_str().to_string()),
+                };
+                super::refusals::record(&ctx.db, &event.store, &[refused]).await;
+                return Ok(None);
+            }
+        }
+    }
     // A sale goes with the customer number and email either copy carried.
     let call = match details {
         Some(d) => {

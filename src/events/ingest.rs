@@ -1,14 +1,16 @@
 //! `POST /events`: normalize a call's events in the core and put them on the `events` queue.
 
 use crate::context::Ctx;
-use crate::platform::queues::enqueue_all;
+use crate::platform::body::read_at_most;
+use crate::platform::queues::{enqueue, enqueue_all};
 use crate::platform::{answer, now_ms, random};
 use crate::qa::receipts;
 use serde_json::json;
-use sfcc_clerk_core::capture::{consent_from, forwarding, limit_key, Forwarding, LIMIT_PERIOD_S};
+use sfcc_clerk_core::capture::{consent_from, forwarding, limit_keys, Forwarding, LIMIT_PERIOD_S};
 use sfcc_clerk_core::event::trace::Receipt;
 use sfcc_clerk_core::event::{
-    normalize_each, EventError, IngestContext, Normalized, Refused, Source,
+    normalize_each, Event, EventError, EventKind, IngestContext, Normalized, Refused, Source,
+    CLIENT_SALE_DELAY_S,
 };
 use sfcc_clerk_core::identity::{visitor_from_cookie_header, visitor_set_cookie, VisitorId};
 use sfcc_clerk_core::retry::Envelope;
@@ -54,8 +56,10 @@ fn naming_refused(mut body: serde_json::Value, refused: &[Refused]) -> serde_jso
 /// index and error), they are counted for the status page, and the others go on. Answers 202
 /// once they are queued; 400 when the body is not a call or every event in it is refused,
 /// 403/413/415 naming the problem; 429 (with `Retry-After`) when the visitor posts too often;
-/// 503 (with `Retry-After`) when the queue refuses them. Nothing of a refused call is queued,
-/// and the beacon sends a 429 or 503 call again.
+/// 503 (with `Retry-After`) when the queue refuses them. Nothing of a 429 call is queued, and of
+/// a 503 call at most its sales (queued first; sent again, they are the same events, each sent
+/// at most once); the beacon sends a 429 or 503 call again. A page's sale is queued
+/// [`CLIENT_SALE_DELAY_S`] late: it stands in for the server's reading only where there is none.
 pub async fn ingest(mut req: Request, ctx: &Ctx) -> Result<web_sys::Response> {
     let headers = req.headers();
     if headers.get("sec-fetch-site")?.as_deref() == Some("cross-site") {
@@ -68,16 +72,24 @@ pub async fn ingest(mut req: Request, ctx: &Ctx) -> Result<web_sys::Response> {
         return refuse(415, "content-type must be application/json");
     }
     let cookie = headers.get("cookie")?.unwrap_or_default();
-    if let Some(limiter) = &ctx.beacon_limit {
-        let key = limit_key(
-            visitor_from_cookie_header(&cookie).as_ref(),
-            headers.get("cf-connecting-ip")?.as_deref(),
-        );
-        // A limiter that cannot answer lets the call through: tracking must not fail shut.
+    let keys = limit_keys(
+        visitor_from_cookie_header(&cookie).as_ref(),
+        headers.get("cf-connecting-ip")?.as_deref(),
+    );
+    // The visitor's bucket, and its address's: a fresh visitor cookie per call is no fresh
+    // allowance. A limiter that cannot answer lets the call through: tracking must not fail shut.
+    let buckets = [
+        (&ctx.beacon_limit, Some(keys.visitor), "visitor"),
+        (&ctx.beacon_ip_limit, keys.address, "address"),
+    ];
+    for (limiter, key, whose) in buckets {
+        let (Some(limiter), Some(key)) = (limiter, key) else {
+            continue;
+        };
         if limiter.limit(key).await.is_ok_and(|o| !o.success) {
             return refuse_for_now(
                 429,
-                &format!("too many event posts from this visitor; retry in {LIMIT_PERIOD_S} s"),
+                &format!("too many event posts from this {whose}; retry in {LIMIT_PERIOD_S} s"),
                 LIMIT_PERIOD_S,
             );
         }
@@ -97,16 +109,17 @@ pub async fn ingest(mut req: Request, ctx: &Ctx) -> Result<web_sys::Response> {
         }
         _ => (None, None),
     };
-    let body = req.bytes().await?;
-    if body.len() > MAX_BODY_BYTES {
+    // Read with the bound, never whole first: a large post does not sit in the isolate.
+    let body = match req.stream() {
+        Ok(stream) => read_at_most(stream, MAX_BODY_BYTES).await?,
+        Err(_) => Some(Vec::new()),
+    };
+    let Some(body) = body else {
         return refuse(
             413,
-            &format!(
-                "body is {} bytes; at most {MAX_BODY_BYTES} are accepted",
-                body.len()
-            ),
+            &format!("the body is larger than {MAX_BODY_BYTES} bytes, the most accepted"),
         );
-    }
+    };
     let Ok(text) = String::from_utf8(body) else {
         return refuse(400, "body is not UTF-8");
     };
@@ -188,15 +201,33 @@ pub async fn ingest(mut req: Request, ctx: &Ctx) -> Result<web_sys::Response> {
     if qa {
         receipts::record(&ctx.db, &events, Receipt::Received, None).await;
     }
-    // A sale's customer number meets the email the server read from the confirmation page.
+    // A sale's customer number meets the server's reading of the same confirmation page.
     super::sales::record(&ctx.db, &events).await;
-    let envelopes: Vec<Envelope<_>> = events.into_iter().map(Envelope::first).collect();
+    let (sales, others): (Vec<Event>, Vec<Event>) = events
+        .into_iter()
+        .partition(|e| e.kind == EventKind::Purchase);
+    let envelopes: Vec<Envelope<_>> = others.into_iter().map(Envelope::first).collect();
+    // A page's sale waits longer than the server's reading of the same order, which is the sale
+    // when there is one. Queued first: a call sent again after a refusal below queues it again
+    // under its id, which is sent at most once.
+    let mut queued = Ok(());
+    for sale in sales {
+        queued = enqueue(
+            &ctx.events,
+            &Envelope::first(sale),
+            Some(CLIENT_SALE_DELAY_S),
+        )
+        .await;
+        if queued.is_err() {
+            break;
+        }
+    }
     // A call holds at most 50 events, one `sendBatch`: queued whole or not at all.
-    if let Err(e) = enqueue_all(&ctx.events, &envelopes).await {
-        worker::console_error!(
-            "events queue refused a call of {} events: {e}",
-            envelopes.len()
-        );
+    if queued.is_ok() {
+        queued = enqueue_all(&ctx.events, &envelopes).await;
+    }
+    if let Err(e) = queued {
+        worker::console_error!("events queue refused a call of {} events: {e}", ids.len());
         return refuse_for_now(
             503,
             &format!(

@@ -2,6 +2,7 @@
 //! delivery log, and the queue consumer dispatch.
 
 pub mod answer;
+pub mod body;
 pub mod http;
 pub mod log;
 pub mod queues;

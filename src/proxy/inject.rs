@@ -1,11 +1,11 @@
 //! The runtime's streaming `HTMLRewriter`: prepends markup to a page's `<head>`, and reads an
 //! order confirmation page's order from a copy of its body.
 
+use futures_util::StreamExt;
 use sfcc_clerk_core::capture::{OrderMarkup, ScrapedLine, ScrapedOrder};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use worker::wasm_bindgen_futures::JsFuture;
 use worker::{js_sys, web_sys};
 
 #[wasm_bindgen]
@@ -53,6 +53,9 @@ fn js_err(e: JsValue) -> worker::Error {
     worker::Error::JsError(format!("{e:?}"))
 }
 
+/// The most of a confirmation page read for its order.
+const MAX_ORDER_PAGE_BYTES: usize = 4 * 1024 * 1024;
+
 /// What `markup`'s selectors match in `copy` (a clone of a confirmation page's response, read
 /// to its end here while the original streams to the shopper).
 pub async fn read_order(
@@ -98,9 +101,18 @@ pub async fn read_order(
             .map_err(js_err)?;
     }
     let read = rewriter.transform(&copy).map_err(js_err)?;
-    JsFuture::from(read.text().map_err(js_err)?)
-        .await
-        .map_err(js_err)?;
+    // Only the handlers' findings are kept: the page streams through chunk by chunk, and a page
+    // past the bound is not read further.
+    let mut stream = worker::Response::from(read).stream()?;
+    let mut seen = 0usize;
+    while let Some(chunk) = stream.next().await {
+        seen += chunk?.len();
+        if seen > MAX_ORDER_PAGE_BYTES {
+            return Err(worker::Error::RustError(format!(
+                "the confirmation page is larger than {MAX_ORDER_PAGE_BYTES} bytes: not read"
+            )));
+        }
+    }
     let scraped = found.borrow().clone();
     Ok(scraped)
 }

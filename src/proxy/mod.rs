@@ -11,19 +11,23 @@
 //! a page.
 
 use crate::context::{bindings, Ctx};
+use crate::events::sales;
+use crate::platform::body::{declared_at_most, response_text_at_most};
 use crate::platform::log;
 use crate::platform::queues::{enqueue, names};
 use crate::platform::{now_ms, random};
 use crate::qa::receipts;
 use crate::routes::BEACON_PATH;
 use sfcc_clerk_core::capture::{
-    activity_actions, activity_to_read, beacon_script, capture, choose_store, consent_from,
-    forwarding, is_bot, is_order_creation, is_static_asset, locale_of_path, needs_form,
-    order_event, placed_order, server_event, site_of_path, store_for_order, Beacon, Captured,
-    Forwarding, OrderMarkup, RequestFacts, RuleKind, SaleStore, MAX_ACTIVITY_BYTES,
+    activity_actions, activity_to_read, answer_confirms, beacon_script, capture, choose_store,
+    consent_from, forwarding, is_bot, is_order_creation, is_static_asset, locale_of_path,
+    needs_answer, needs_form, order_event, origin_headers, placed_order, private_headers,
+    served_order_id, server_event, site_of_path, store_for_order, Beacon, Captured, Forwarding,
+    OrderMarkup, OrderPageError, RequestFacts, RuleKind, SaleStore, MAX_ACTIVITY_BYTES,
+    MAX_ORDER_BYTES, STALE_VALIDATORS,
 };
 use sfcc_clerk_core::event::trace::Receipt;
-use sfcc_clerk_core::event::{Event, EventKind, IngestContext, Source};
+use sfcc_clerk_core::event::{Event, EventKind, IngestContext, Source, SERVER_SALE_DELAY_S};
 use sfcc_clerk_core::identity::{plan_identity, VisitorId};
 use sfcc_clerk_core::retry::Envelope;
 use sfcc_clerk_core::settings::Store;
@@ -71,32 +75,49 @@ pub async fn handle(
         None => format!("{origin}{path}"),
     };
     let method = req.method();
-    let rules = &ctx.settings.capture.rules;
-    // A PWA Kit Einstein activity is read when the app sent it (JSON, not from another site:
-    // a cross-site form cannot fake one) and its body is small enough to hold.
-    let activity = match activity_to_read(ctx.settings.capture.einstein, method.as_ref(), &path) {
-        Some(a) => {
-            let headers = req.headers();
-            let fits = headers
-                .get("content-length")?
-                .and_then(|l| l.trim().parse::<usize>().ok())
-                .is_some_and(|l| l <= MAX_ACTIVITY_BYTES);
-            let json = headers
-                .get("content-type")?
-                .is_some_and(|t| t.to_ascii_lowercase().starts_with("application/json"));
-            let cross_site = headers.get("sec-fetch-site")?.as_deref() == Some("cross-site");
-            (fits && json && !cross_site).then_some(a)
-        }
-        _ => None,
-    };
-    let form_body = if needs_form(rules, method.as_ref(), &path) || activity.is_some() {
+    let capture_config = &ctx.settings.capture;
+    let rules = &capture_config.rules;
+    let headers = req.headers().clone();
+    // A PWA Kit Einstein activity is read when the shop is set up for it, under its proxy path,
+    // as the app sends it (JSON, not from another site: a cross-site form cannot fake one).
+    let activity = activity_to_read(
+        capture_config.einstein,
+        &capture_config.einstein_path,
+        method.as_ref(),
+        &path,
+    )
+    .filter(|_| {
+        let json = headers
+            .get("content-type")
+            .ok()
+            .flatten()
+            .is_some_and(|t| t.to_ascii_lowercase().starts_with("application/json"));
+        let cross_site =
+            headers.get("sec-fetch-site").ok().flatten().as_deref() == Some("cross-site");
+        json && !cross_site
+    });
+    // A body is read only when it declares a length within the bound (the runtime holds a body
+    // to its declared length); any other goes on to the origin unread.
+    let read_body = (needs_form(rules, method.as_ref(), &path) || activity.is_some())
+        && declared_at_most(&headers, MAX_ACTIVITY_BYTES);
+    let form_body = if read_body {
         Some(req.bytes().await?)
     } else {
         None
     };
+    let incoming: Vec<(String, String)> = headers.entries().collect();
+    let client_ip = headers.get("cf-connecting-ip")?;
+    let outbound_headers = worker::Headers::new();
+    for (name, value) in origin_headers(
+        &incoming,
+        client_ip.as_deref(),
+        ctx.settings.client_ip_header.as_deref(),
+    ) {
+        outbound_headers.append(&name, &value)?;
+    }
     let mut init = RequestInit::new();
     init.with_method(method.clone())
-        .with_headers(req.headers().clone())
+        .with_headers(outbound_headers)
         .with_redirect(RequestRedirect::Manual);
     match &form_body {
         Some(bytes) => {
@@ -120,7 +141,6 @@ pub async fn handle(
         return Ok(response);
     }
 
-    let headers = req.headers();
     let cookies = headers.get("cookie")?.unwrap_or_default();
     let user_agent = headers.get("user-agent")?;
     if is_bot(user_agent.as_deref()) {
@@ -146,29 +166,42 @@ pub async fn handle(
         form: &form,
     };
     let succeeded = response.status() < 400;
-    let mut captured = capture(rules, &facts).filter(|_| succeeded);
-    if captured.as_ref().is_some_and(|c| c.kind == RuleKind::Login)
-        && !login_succeeded(&response).await
+    let mut captured = if succeeded {
+        capture(rules, &facts)
+    } else {
+        Vec::new()
+    };
+    // SFRA answers a failed login or add to cart with 200 too: its JSON says what happened.
+    if let Some(kind) = captured
+        .first()
+        .map(|c| c.kind)
+        .filter(|k| needs_answer(*k))
     {
-        captured = None;
+        let answer = match response.clone() {
+            Ok(copy) => response_text_at_most(copy, MAX_ANSWER_BYTES).await,
+            Err(_) => None,
+        };
+        if !answer_confirms(kind, answer.as_deref()) {
+            captured.clear();
+        }
     }
     // An email leaves only with consent to identify; it is never held in a page.
-    if captured.as_ref().is_some_and(|c| c.kind == RuleKind::Login)
-        && decision != Forwarding::WithIdentity
-    {
-        captured = None;
+    if decision != Forwarding::WithIdentity {
+        captured.retain(|c| c.kind != RuleKind::Login);
     }
-    // What an Einstein activity reports happened, whatever Einstein answers.
+    // What an Einstein activity reports happened, once Einstein took it.
     let reported: Vec<Captured> = match (activity, form_body.as_deref()) {
-        (Some(a), Some(body)) => activity_actions(a.name, body).unwrap_or_else(|e| {
-            worker::console_warn!("{e}");
-            Vec::new()
-        }),
+        (Some(a), Some(body)) if response.ok() => {
+            activity_actions(a.name, body).unwrap_or_else(|e| {
+                worker::console_warn!("{e}");
+                Vec::new()
+            })
+        }
         _ => Vec::new(),
     };
     let login_email = captured
-        .as_ref()
-        .filter(|c| c.kind == RuleKind::Login)
+        .iter()
+        .find(|c| c.kind == RuleKind::Login)
         .map(|c| c.value.clone());
     let fresh = VisitorId::parse(&random::uuid_v4()?).map_err(crate::platform::err)?;
     let identity = plan_identity(
@@ -256,10 +289,19 @@ pub async fn handle(
         page_id: page_id.clone(),
         qa,
     };
-    if is_html && markup.is_confirmation(&path) && forwards {
-        // Read from a copy while the page streams on; before an answer to the consent banner
-        // the page's own `purchase` push is held in the page instead.
-        queue_order_later(env, wctx, response.clone()?, markup.clone(), order_seen());
+    if is_html && markup.is_confirmation(&path) && decision != Forwarding::Drop {
+        // Read from a copy while the page streams on. The worker records that it served this
+        // page for the order it shows — the proof the page's own `purchase` report, held until
+        // the shopper answers the consent banner, is about that order — and with consent queues
+        // its own reading, which is then the sale.
+        queue_order_later(
+            env,
+            wctx,
+            response.clone()?,
+            markup.clone(),
+            order_seen(),
+            forwards,
+        );
     }
     if ctx.settings.capture.scapi_orders
         && forwards
@@ -301,11 +343,22 @@ pub async fn handle(
         queue_later(env, wctx, event, qa, streamed.clone());
     }
 
-    if !identity.set_cookies.is_empty() {
-        // The origin's headers are immutable: the page goes on in a response of its own.
+    if is_html || !identity.set_cookies.is_empty() {
+        // Changed for this visitor (a page id of its own, a cookie of the worker's): no shared
+        // cache may keep it for another. The origin's headers are immutable: the page goes on in
+        // a response of its own.
         let headers = web_sys::Headers::new_with_headers(&response.headers())?;
         for cookie in &identity.set_cookies {
             headers.append("set-cookie", cookie)?;
+        }
+        let private = private_headers(
+            headers.get("cache-control")?.as_deref(),
+            headers.get("vary")?.as_deref(),
+        );
+        headers.set("cache-control", &private.cache_control)?;
+        headers.set("vary", &private.vary)?;
+        for stale in STALE_VALIDATORS {
+            headers.delete(stale)?;
         }
         let init = web_sys::ResponseInit::new();
         init.set_status(response.status());
@@ -319,18 +372,9 @@ pub async fn handle(
     Ok(response)
 }
 
-/// SFRA answers a login with JSON; only `"success": true` is a login (a failed one may be a 200).
-async fn login_succeeded(response: &web_sys::Response) -> bool {
-    let Ok(text) = response.clone().and_then(|copy| copy.text()) else {
-        return false;
-    };
-    JsFuture::from(text)
-        .await
-        .ok()
-        .and_then(|t| t.as_string())
-        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
-        .is_some_and(|v| v["success"] == serde_json::Value::Bool(true))
-}
+/// The largest storefront answer read to tell whether an action happened (SFRA's
+/// `Cart-AddProduct` answers with the whole cart).
+const MAX_ANSWER_BYTES: usize = 256 * 1024;
 
 /// Who a confirmation page was shown to.
 struct PageOrder {
@@ -350,10 +394,6 @@ fn events_queue(env: &Env) -> Option<Queue> {
         .ok()
 }
 
-/// How long a sale read from the confirmation page waits on the queue, seconds, so the page's
-/// own report of it (if any) is delivered first.
-const SERVER_SALE_DELAY_S: u32 = 5;
-
 /// Why a captured event is a dead letter: the queue refused it, and a page seen on the server has
 /// nothing that could send it again.
 const QUEUE_REFUSED: &str = "the events queue refused this captured event";
@@ -363,19 +403,14 @@ const QUEUE_REFUSED: &str = "the events queue refused this captured event";
 /// fails too is it lost (logged, by id, never its contents).
 async fn queue_captured(env: &Env, queue: &Queue, qa: bool, event: Event) {
     let sale = event.kind == EventKind::Purchase;
-    if qa || sale {
+    if qa {
         if let Ok(db) = env.d1(bindings::DB) {
-            if qa {
-                receipts::record(&db, std::slice::from_ref(&event), Receipt::Received, None).await;
-            }
-            if sale {
-                crate::events::sales::record(&db, std::slice::from_ref(&event)).await;
-            }
+            receipts::record(&db, std::slice::from_ref(&event), Receipt::Received, None).await;
         }
     }
     let envelope = Envelope::first(event);
-    // The page's own report of a sale goes first when there is one: it carries the shop's
-    // customer number, and this copy the email (they meet in `sale_details`).
+    // A sale waits a little, so the page's own report of it (the shop's customer number) is
+    // recorded first; they meet in `sale_details`.
     let delay_s = sale.then_some(SERVER_SALE_DELAY_S);
     let Err(refused) = enqueue(queue, &envelope, delay_s).await else {
         return;
@@ -410,8 +445,9 @@ fn queue_order_later(
     copy: web_sys::Response,
     markup: OrderMarkup,
     order: PageOrder,
+    forwards: bool,
 ) {
-    let Some(queue) = events_queue(env) else {
+    let (Some(queue), Ok(db)) = (events_queue(env), env.d1(bindings::DB)) else {
         return;
     };
     let env = env.clone();
@@ -423,6 +459,15 @@ fn queue_order_later(
                 return;
             }
         };
+        // An error page (an order or token SFCC does not know) shows no order number: nothing
+        // was served for any order.
+        let Some(event_id) = served_order_id(&scraped) else {
+            worker::console_warn!(
+                "order confirmation page not read: {}",
+                OrderPageError::NoNumber
+            );
+            return;
+        };
         let input = IngestContext {
             store: &order.store,
             currency: &order.currency,
@@ -432,12 +477,22 @@ fn queue_order_later(
             request_id: &order.page_id,
             source: Source::Server,
         };
-        match order_event(&scraped, &input, order.with_email) {
-            Ok(mut event) => {
+        let copy = match order_event(&scraped, &input, order.with_email) {
+            Ok(mut event) if forwards => {
                 event.page = Some(order.page_id.clone());
-                queue_captured(&env, &queue, order.qa, event).await;
+                Some(event)
             }
-            Err(e) => worker::console_warn!("order confirmation page not read: {e}"),
+            Ok(_) => None,
+            // Stock SFRA prints no product ids on the lines: the page's own report is the sale.
+            Err(e) => {
+                worker::console_warn!("order confirmation page not read: {e}");
+                None
+            }
+        };
+        let email = copy.as_ref().and_then(|e| e.email.as_deref());
+        sales::record_served(&db, &event_id, &order.page_id, email, copy.is_some()).await;
+        if let Some(event) = copy {
+            queue_captured(&env, &queue, order.qa, event).await;
         }
     });
 }
@@ -457,13 +512,7 @@ fn queue_placed_order_later(
     };
     let env = env.clone();
     wctx.wait_until(async move {
-        let text = match copy.text() {
-            Ok(promise) => JsFuture::from(promise)
-                .await
-                .ok()
-                .and_then(|t| t.as_string()),
-            Err(_) => None,
-        };
+        let text = response_text_at_most(copy, MAX_ORDER_BYTES).await;
         let placed = match text.as_deref().map(placed_order) {
             Some(Ok(placed)) => placed,
             Some(Err(e)) => {
@@ -501,7 +550,13 @@ fn queue_placed_order_later(
             source: Source::Server,
         };
         match order_event(&placed.order, &input, order.with_email) {
-            Ok(event) => queue_captured(&env, &queue, order.qa, event).await,
+            Ok(event) => {
+                if let Ok(db) = env.d1(bindings::DB) {
+                    let email = event.email.as_deref();
+                    sales::record_served(&db, &event.id, "", email, true).await;
+                }
+                queue_captured(&env, &queue, order.qa, event).await
+            }
             Err(e) => worker::console_warn!("SCAPI order not read: {e}"),
         }
     });

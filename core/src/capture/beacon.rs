@@ -90,7 +90,10 @@ pub fn beacon_script(b: &Beacon<'_>) -> String {
         .to_string()
         .replace('<', "\\u003c")
         .replace('>', "\\u003e")
-        .replace('&', "\\u0026");
+        .replace('&', "\\u0026")
+        // Line and paragraph separators end a line in older JavaScript engines' strings.
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029");
     format!(
         "<script data-sfcc-clerk-beacon>{}</script>",
         SCRIPT.replace("__CONFIG__", &config)
@@ -145,6 +148,15 @@ mod tests {
             "w.sfccClerkBeacon=Object.freeze({page:C.page,mode:C.mode,consent:consent,pending:"
         ));
         assert!(script.contains(r#""mode":"anonymous""#));
+    }
+
+    #[test]
+    fn line_separators_are_escaped() {
+        let script = beacon(vec![
+            json!({"type": "search", "query": "a\u{2028}b\u{2029}c"}),
+        ]);
+        assert!(!script.contains('\u{2028}') && !script.contains('\u{2029}'));
+        assert!(script.contains("a\\u2028b\\u2029c"), "{script}");
     }
 
     #[test]

@@ -12,10 +12,13 @@ pub struct CaptureConfig {
     pub rules: Vec<CaptureRule>,
     /// The order confirmation page.
     pub order: OrderMarkup,
-    /// Whether PWA Kit's Einstein activities (`…/v3/activities/{site}/{activity}`) passing
-    /// through the worker are read as shopper actions. On by default: SFRA pages send theirs to
-    /// Einstein's own host, so only a PWA Kit storefront's reach the worker.
+    /// Whether PWA Kit's Einstein activities (`{einstein_path}/v3/activities/{site}/{activity}`)
+    /// passing through the worker are read as shopper actions: a PWA Kit storefront's setting,
+    /// off by default (an SFRA shop has no such path, and anyone could post to it).
     pub einstein: bool,
+    /// The path PWA Kit's app sends Einstein activities through (its `einsteinAPI.host`):
+    /// `/mobify/proxy/einstein` by default.
+    pub einstein_path: String,
     /// Whether orders placed through SCAPI's Shopper Orders API (`POST …/shopper-orders/…/orders`)
     /// passing through the worker are read from their answer as sales. On by default: only a
     /// headless storefront's (PWA Kit's) reach the worker.
@@ -27,7 +30,8 @@ impl Default for CaptureConfig {
         Self {
             rules: sfra_rules(),
             order: OrderMarkup::default(),
-            einstein: true,
+            einstein: false,
+            einstein_path: super::EINSTEIN_PROXY_PATH.into(),
             scapi_orders: true,
         }
     }
@@ -51,6 +55,12 @@ impl CaptureConfig {
             if rule.quantity_param.is_some() && rule.kind != RuleKind::AddToCart {
                 return Err(at("only add_to_cart rules take `quantity_param`"));
             }
+        }
+        if !self.einstein_path.starts_with('/') || self.einstein_path.contains(['?', '#']) {
+            return Err(format!(
+                "capture.einstein_path: {:?} must be a path starting with /",
+                self.einstein_path
+            ));
         }
         let order = &self.order;
         if !order.action.is_empty()

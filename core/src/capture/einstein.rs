@@ -53,13 +53,26 @@ pub fn activity_of_path(path: &str) -> Option<Activity<'_>> {
     (parts.next().is_none() && plain(site) && plain(name)).then_some(Activity { site, name })
 }
 
-/// The activity whose body the worker reads: a `POST` of an Einstein activity, with activity
-/// capture on.
-pub fn activity_to_read<'a>(enabled: bool, method: &str, path: &'a str) -> Option<Activity<'a>> {
+/// PWA Kit's proxy path to Einstein (`/mobify/proxy/einstein`, the app's `einsteinAPI.host`
+/// before PWA Kit 2.5, and wherever a newer app is configured to keep using the proxy).
+pub const EINSTEIN_PROXY_PATH: &str = "/mobify/proxy/einstein";
+
+/// The activity whose body the worker reads: a `POST` of an Einstein activity right under the
+/// configured proxy path (`{prefix}/v3/activities/{site}/{activity}`, never the same words
+/// elsewhere in a path), with activity capture on (a PWA Kit storefront's setting).
+pub fn activity_to_read<'a>(
+    enabled: bool,
+    prefix: &str,
+    method: &str,
+    path: &'a str,
+) -> Option<Activity<'a>> {
     if !enabled || !method.eq_ignore_ascii_case("POST") {
         return None;
     }
-    activity_of_path(path)
+    let rest = path.strip_prefix(prefix.trim_end_matches('/'))?;
+    rest.starts_with("/v3/activities/")
+        .then(|| activity_of_path(rest))
+        .flatten()
 }
 
 /// An activity body that does not say what the activity names.
@@ -207,12 +220,30 @@ mod tests {
         let a = activity_of_path("/v3/activities/-RefArch/viewProduct").unwrap();
         assert!(!a.is_for_site("RefArch"), "no realm");
         let path = "/mobify/proxy/einstein/v3/activities/RefArch/viewSearch";
+        let read =
+            |enabled, method, path| activity_to_read(enabled, EINSTEIN_PROXY_PATH, method, path);
+        assert_eq!(read(true, "POST", path).map(|a| a.name), Some("viewSearch"));
+        assert_eq!(read(false, "POST", path), None, "capture off");
+        assert_eq!(read(true, "GET", path), None);
+        for elsewhere in [
+            "/on/demandware.store/Sites-RefArch-Site/en_US/v3/activities/RefArch/viewProduct",
+            "/anything/mobify/proxy/einstein/v3/activities/RefArch/viewProduct",
+            "/mobify/proxy/einsteinx/v3/activities/RefArch/viewProduct",
+            "/mobify/proxy/einstein/x/v3/activities/RefArch/viewProduct",
+        ] {
+            assert_eq!(read(true, "POST", elsewhere), None, "{elsewhere}");
+        }
         assert_eq!(
-            activity_to_read(true, "POST", path).map(|a| a.name),
-            Some("viewSearch")
+            activity_to_read(
+                true,
+                "/einstein/",
+                "POST",
+                "/einstein/v3/activities/RefArch/viewProduct"
+            )
+            .map(|a| a.name),
+            Some("viewProduct"),
+            "a configured path"
         );
-        assert_eq!(activity_to_read(false, "POST", path), None, "capture off");
-        assert_eq!(activity_to_read(true, "GET", path), None);
     }
 
     #[test]

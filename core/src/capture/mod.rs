@@ -6,9 +6,11 @@
 
 mod beacon;
 mod bots;
+mod cache;
 mod config;
 mod consent;
 mod einstein;
+mod forward;
 mod limits;
 mod order;
 mod rules;
@@ -16,17 +18,22 @@ mod scapi;
 
 pub use beacon::{beacon_script, Beacon, MAX_CALL_BYTES, MAX_PENDING};
 pub use bots::is_bot;
+pub use cache::{private_headers, PrivateHeaders, STALE_VALIDATORS};
 pub use config::CaptureConfig;
 pub use consent::{consent_from, forwarding, Consent, ConsentConfig, ConsentMode, Forwarding};
 pub use einstein::{
     activity_actions, activity_of_path, activity_to_read, Activity, ActivityError,
-    MAX_ACTIVITY_BYTES,
+    EINSTEIN_PROXY_PATH, MAX_ACTIVITY_BYTES,
 };
-pub use limits::{limit_key, LIMIT_PERIOD_S};
-pub use order::{order_event, OrderMarkup, OrderPageError, ScrapedLine, ScrapedOrder};
+pub use forward::{check_client_ip_header, origin_headers, REFUSED_CLIENT_IP_HEADERS};
+pub use limits::{limit_keys, LimitKeys, LIMIT_PERIOD_S};
+pub use order::{
+    order_event, served_order_id, OrderMarkup, OrderPageError, ScrapedLine, ScrapedOrder,
+};
 pub use rules::{
-    capture, choose_store, is_static_asset, locale_of_path, needs_form, server_event, sfra_rules,
-    site_of_path, CaptureRule, Captured, RequestFacts, RuleKind,
+    answer_confirms, capture, choose_store, is_static_asset, locale_of_path, needs_answer,
+    needs_form, server_event, sfra_rules, site_of_path, CaptureRule, Captured, RequestFacts,
+    RuleKind, SET_PRODUCTS_FIELD,
 };
 pub use scapi::{
     is_order_creation, placed_order, store_for_order, PlacedOrder, PlacedOrderError, SaleStore,

@@ -97,6 +97,12 @@ pub enum OrderPageError {
     },
 }
 
+/// The event id of the order a confirmation page shows (`order-{number}`), when it shows one.
+pub fn served_order_id(page: &ScrapedOrder) -> Option<String> {
+    let number = page.number.trim();
+    (!number.is_empty()).then(|| page_event_id("", EventKind::Purchase, number))
+}
+
 /// The purchase a confirmation page shows, as a server-seen event. `with_email` is the consent
 /// to identify: without it the page's email is never read into the event.
 pub fn order_event(
@@ -208,6 +214,25 @@ mod tests {
             },
             with_email,
         )
+    }
+
+    #[test]
+    fn a_page_without_an_order_number_served_no_order() {
+        assert_eq!(served_order_id(&page()).as_deref(), Some("order-00001234"));
+        let error_page = ScrapedOrder {
+            number: " \n ".into(),
+            ..page()
+        };
+        assert_eq!(served_order_id(&error_page), None);
+        let stock_sfra = ScrapedOrder {
+            lines: Vec::new(),
+            ..page()
+        };
+        assert_eq!(
+            served_order_id(&stock_sfra).as_deref(),
+            Some("order-00001234"),
+            "lines without product ids still show which order was served"
+        );
     }
 
     #[test]

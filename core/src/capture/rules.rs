@@ -64,7 +64,40 @@ pub fn sfra_rules() -> Vec<CaptureRule> {
             Some("quantity"),
         ),
         rule("Account-Login", "POST", RuleKind::Login, "loginEmail", None),
+        // A registration logs the new customer in (SFRA's `Account-SubmitRegistration`).
+        rule(
+            "Account-SubmitRegistration",
+            "POST",
+            RuleKind::Login,
+            "dwfrm_profile_customer_email",
+            None,
+        ),
     ]
+}
+
+/// The form field in which SFRA's product set page posts its products to `Cart-AddProduct`: a
+/// JSON array of `{pid, qty, options}` (`client/default/js/product/base.js`).
+pub const SET_PRODUCTS_FIELD: &str = "pidsObj";
+
+/// The most products one add-to-cart post is read for.
+const MAX_ADDED_PRODUCTS: usize = 50;
+
+/// True when the storefront's answer to a captured action says it happened. SFRA answers its
+/// AJAX actions with JSON and HTTP 200 either way: a login only with `"success": true`
+/// (`Account-Login`, `Account-SubmitRegistration`), an add to cart unless `"error": true`
+/// (`Cart-AddProduct`). Other actions are pages: their status says it.
+pub fn answer_confirms(kind: RuleKind, answer: Option<&str>) -> bool {
+    let json = || answer.and_then(|a| serde_json::from_str::<serde_json::Value>(a).ok());
+    match kind {
+        RuleKind::Login => json().is_some_and(|v| v["success"] == serde_json::Value::Bool(true)),
+        RuleKind::AddToCart => !json().is_some_and(|v| v["error"] == serde_json::Value::Bool(true)),
+        _ => true,
+    }
+}
+
+/// True when the shell must read the storefront's answer to decide ([`answer_confirms`]).
+pub fn needs_answer(kind: RuleKind) -> bool {
+    matches!(kind, RuleKind::Login | RuleKind::AddToCart)
 }
 
 /// Plain facts about one request.
@@ -119,8 +152,9 @@ pub fn needs_form(rules: &[CaptureRule], method: &str, path: &str) -> bool {
         .any(|r| r.method == "POST" && r.method.eq_ignore_ascii_case(method) && r.action == action)
 }
 
-/// The first rule the request matches, with its value.
-pub fn capture(rules: &[CaptureRule], facts: &RequestFacts<'_>) -> Option<Captured> {
+/// The actions of the first rule the request matches: one, or for an add to cart from SFRA's
+/// product set page (`pidsObj`), one per product of the set. None when no rule matches.
+pub fn capture(rules: &[CaptureRule], facts: &RequestFacts<'_>) -> Vec<Captured> {
     let action = last_segment(facts.path);
     rules
         .iter()
@@ -138,19 +172,58 @@ pub fn capture(rules: &[CaptureRule], facts: &RequestFacts<'_>) -> Option<Captur
                     .map(|(_, v)| v.trim())
                     .filter(|v| !v.is_empty())
             };
+            if r.kind == RuleKind::AddToCart {
+                let set = find(SET_PRODUCTS_FIELD)
+                    .map(set_products)
+                    .unwrap_or_default();
+                if !set.is_empty() {
+                    return Some(set);
+                }
+            }
             let value = find(&r.param)?;
-            let quantity = r.quantity_param.as_deref().map(|q| {
-                find(q)
-                    .and_then(|v| v.parse::<u32>().ok())
-                    .unwrap_or(1)
-                    .max(1)
-            });
-            Some(Captured {
+            let quantity = r
+                .quantity_param
+                .as_deref()
+                .map(|q| quantity_of(find(q).map(serde_json::Value::from).as_ref()));
+            Some(vec![Captured {
                 kind: r.kind,
                 value: value.to_string(),
                 quantity,
+            }])
+        })
+        .unwrap_or_default()
+}
+
+/// A quantity as a form or a set's JSON gives it (`"2"` or `2`): a whole number, else 1.
+fn quantity_of(v: Option<&serde_json::Value>) -> u32 {
+    let parsed = match v {
+        Some(serde_json::Value::String(s)) => s.trim().parse::<u32>().ok(),
+        Some(n) => n.as_u64().and_then(|n| u32::try_from(n).ok()),
+        None => None,
+    };
+    parsed.unwrap_or(1).max(1)
+}
+
+/// The products of a set's `pidsObj`: `[{"pid": …, "qty": …}]`, each with a product id.
+fn set_products(json: &str) -> Vec<Captured> {
+    let Ok(serde_json::Value::Array(items)) = serde_json::from_str(json) else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .take(MAX_ADDED_PRODUCTS)
+        .filter_map(|item| {
+            let pid = item["pid"]
+                .as_str()
+                .map(str::trim)
+                .filter(|p| !p.is_empty())?;
+            Some(Captured {
+                kind: RuleKind::AddToCart,
+                value: pid.to_string(),
+                quantity: Some(quantity_of(item.get("qty"))),
             })
         })
+        .collect()
 }
 
 /// The SFCC site id in an SFRA pipeline URL (`/on/demandware.store/Sites-RefArch-Site/…`).
@@ -244,7 +317,7 @@ pub fn server_event(captured: &Captured, page_id: &str, ctx: &IngestContext<'_>)
         source: ctx.source,
         page: Some(page_id.to_string()),
     };
-    event.id = page_event_id(page_id, kind, &event.key());
+    event.id = page_event_id(page_id, kind, &event.id_key());
     event
 }
 
@@ -269,7 +342,7 @@ mod tests {
         form: &[(&str, &str)],
     ) -> Option<Captured> {
         let (q, f) = (pairs(query), pairs(form));
-        capture(
+        let mut all = capture(
             &sfra_rules(),
             &RequestFacts {
                 method,
@@ -277,7 +350,9 @@ mod tests {
                 query: &q,
                 form: &f,
             },
-        )
+        );
+        assert!(all.len() <= 1, "{all:?}");
+        all.pop()
     }
 
     #[test]
@@ -339,6 +414,80 @@ mod tests {
         )
         .unwrap();
         assert_eq!(odd.quantity, Some(1));
+    }
+
+    /// `pidsObj` as SFRA's `base.js` posts it from a product set page: a JSON array of
+    /// `{pid, qty, options}`, `qty` a string and `options` a JSON string of its own.
+    #[test]
+    fn a_product_set_adds_each_of_its_products() {
+        let set = r#"[{"pid":"25720424M","qty":"2","options":"[]"},{"pid":"25720425M","qty":"1","options":"[]"},{"pid":" ","qty":"1"}]"#;
+        let form = pairs(&[("pid", "SET-1"), ("pidsObj", set), ("quantity", "")]);
+        let all = capture(
+            &sfra_rules(),
+            &RequestFacts {
+                method: "POST",
+                path: &format!("{BASE}/Cart-AddProduct"),
+                query: &[],
+                form: &form,
+            },
+        );
+        let got: Vec<(&str, Option<u32>)> =
+            all.iter().map(|c| (c.value.as_str(), c.quantity)).collect();
+        assert_eq!(got, [("25720424M", Some(2)), ("25720425M", Some(1))]);
+        // An empty or broken `pidsObj` (a single product's post) is the product itself.
+        let single = pairs(&[("pid", "A"), ("pidsObj", ""), ("quantity", "3")]);
+        let one = capture(
+            &sfra_rules(),
+            &RequestFacts {
+                method: "POST",
+                path: &format!("{BASE}/Cart-AddProduct"),
+                query: &[],
+                form: &single,
+            },
+        );
+        assert_eq!((one[0].value.as_str(), one[0].quantity), ("A", Some(3)));
+    }
+
+    /// SFRA answers its AJAX actions with HTTP 200 whatever happened (`Cart-AddProduct`,
+    /// `Account-Login`, `Account-SubmitRegistration` in `app_storefront_base`'s controllers).
+    #[test]
+    fn the_storefronts_answer_says_whether_an_action_happened() {
+        use RuleKind::*;
+        assert!(answer_confirms(
+            Login,
+            Some(r#"{"success":true,"redirectUrl":"/account"}"#)
+        ));
+        assert!(!answer_confirms(
+            Login,
+            Some(r#"{"error":["Invalid login or password."]}"#)
+        ));
+        assert!(!answer_confirms(Login, Some("<html>")));
+        assert!(!answer_confirms(Login, None));
+        assert!(answer_confirms(
+            AddToCart,
+            Some(r#"{"error":false,"quantityTotal":2}"#)
+        ));
+        assert!(!answer_confirms(
+            AddToCart,
+            Some(r#"{"error":true,"message":"Out of stock"}"#)
+        ));
+        assert!(
+            answer_confirms(AddToCart, Some("not json")),
+            "a page of its own"
+        );
+        assert!(answer_confirms(ProductView, None));
+        assert!(needs_answer(Login) && needs_answer(AddToCart) && !needs_answer(Search));
+        let registered = captured(
+            "POST",
+            "Account-SubmitRegistration",
+            &[],
+            &[("dwfrm_profile_customer_email", "ann@example.com")],
+        )
+        .unwrap();
+        assert_eq!(
+            (registered.kind, registered.value.as_str()),
+            (Login, "ann@example.com")
+        );
     }
 
     #[test]

@@ -270,9 +270,10 @@ mod tests {
         assert_eq!(c.capture.rules[0].method, "GET");
         assert!(!c.capture.einstein);
         assert!(
-            ConnectorConfig::sfra_default().capture.einstein,
-            "on by default"
+            !ConnectorConfig::sfra_default().capture.einstein,
+            "off by default: a PWA Kit storefront turns it on"
         );
+        assert_eq!(c.capture.einstein_path, "/mobify/proxy/einstein");
         assert_eq!(c.capture.order.number, "[data-order-no]");
         assert_eq!(
             c.capture.order.line_price, "data-price",

@@ -4,6 +4,7 @@
 mod ga4;
 mod normalize;
 pub mod refusals;
+mod sale_copy;
 mod schema;
 mod to_clerk;
 pub mod trace;
@@ -12,6 +13,10 @@ pub use ga4::GA4_EVENTS;
 pub use normalize::{
     is_email, normalize, normalize_each, page_event_id, EventError, IngestContext, Normalized,
     Refused, MAX_EVENTS_PER_CALL,
+};
+pub use sale_copy::{
+    plan_sale_copy, SaleCopy, SalePage, CLIENT_SALE_DELAY_S, SERVER_HAS_IT, SERVER_SALE_DELAY_S,
+    UNSERVED,
 };
 pub use schema::{Event, EventKind, EventProduct, Source};
 pub use to_clerk::{tracking_call, NotForwarded};

@@ -230,6 +230,9 @@ fn one(obj: &Map<String, Value>, index: usize, ctx: &IngestContext<'_>) -> Resul
         }
         EventKind::CategoryView => event.category = Some(required("category")?),
         EventKind::Search => event.query = Some(required("query")?),
+        // A login links a visitor to an email: only a sign-in the worker saw succeed in the
+        // storefront traffic makes one, never a post anyone can make.
+        EventKind::Login if ctx.source == Source::Client => return Err(CLIENT_LOGIN.into()),
         EventKind::Login => {
             let email = required("email")?;
             if !is_email(&email) {
@@ -271,13 +274,25 @@ fn one(obj: &Map<String, Value>, index: usize, ctx: &IngestContext<'_>) -> Resul
             .to_string(),
     );
     if let Some(page) = page_id(obj)? {
-        event.id = page_event_id(page, kind, &event.key());
+        event.id = page_event_id(page, kind, &event.id_key());
         event.page = Some(page.to_string());
     } else if kind == EventKind::Purchase {
-        event.id = page_event_id("", kind, &event.key());
+        if ctx.source == Source::Client {
+            return Err(PAGELESS_SALE.into());
+        }
+        event.id = page_event_id("", kind, &event.id_key());
     }
     Ok(event)
 }
+
+/// Why a purchase posted without the page view it was seen on is refused: only the
+/// confirmation page the worker served may report its order (see [`super::plan_sale_copy`]).
+pub const PAGELESS_SALE: &str = "a purchase is taken only from the confirmation page the worker \
+     served: field `page_id` (the beacon's) is required";
+
+/// Why a login posted to the event endpoint is refused.
+pub const CLIENT_LOGIN: &str = "a login is taken only from a sign-in the worker saw succeed in \
+     the storefront's traffic, not from a post";
 
 /// The most characters a customer number may have (SFCC's are short; this is generous).
 const MAX_CUSTOMER_LEN: usize = 64;
@@ -406,6 +421,28 @@ mod tests {
     }
 
     #[test]
+    fn a_posted_login_is_refused_and_a_servers_carries_no_email_in_its_id() {
+        let body = r#"[{"type":"login","email":"ann@example.com","page_id":"pg1"},
+                       {"type":"product_view","product":"P1","page_id":"pg1"}]"#;
+        let taken = normalize_each(body, &ctx(None)).unwrap();
+        assert_eq!(taken.events.len(), 1, "its neighbour is taken");
+        assert_eq!(
+            (taken.refused[0].index, taken.refused[0].reason.as_str()),
+            (0, CLIENT_LOGIN)
+        );
+        let server = IngestContext {
+            source: Source::Server,
+            ..ctx(None)
+        };
+        let login = &normalize(body, &server).unwrap()[0];
+        assert_eq!(login.email.as_deref(), Some("ann@example.com"));
+        assert_eq!(
+            login.id,
+            format!("pg1-login-{}", crate::identity::link_of("ann@example.com"))
+        );
+    }
+
+    #[test]
     fn accepts_arrays_and_wrapped_lists() {
         let body = r#"{"events":[{"type":"search","query":"shirt","time":5},{"type":"add_to_cart","product":"P2","quantity":3}]}"#;
         let events = normalize(body, &ctx(None)).unwrap();
@@ -418,12 +455,21 @@ mod tests {
 
     #[test]
     fn purchase_lines_are_checked() {
-        let ok = r#"{"type":"purchase","order_id":"O1","products":[{"id":"P","price":9.5,"quantity":2}]}"#;
+        let ok = r#"{"type":"purchase","order_id":"O1","page_id":"pg1","products":[{"id":"P","price":9.5,"quantity":2}]}"#;
         assert_eq!(
             normalize(ok, &ctx(None)).unwrap()[0].products[0].price,
             Some(9.5)
         );
-        let bad = r#"{"type":"purchase","order_id":"O1","products":[{"id":"P","price":"9.5","quantity":2}]}"#;
+        let pageless = r#"{"type":"purchase","order_id":"O1","products":[{"id":"P","price":9.5,"quantity":2}]}"#;
+        assert_eq!(
+            normalize(pageless, &ctx(None)),
+            Err(EventError::Invalid {
+                index: 0,
+                reason: PAGELESS_SALE.into()
+            }),
+            "a posted order number alone claims nothing"
+        );
+        let bad = r#"{"type":"purchase","order_id":"O1","page_id":"pg1","products":[{"id":"P","price":"9.5","quantity":2}]}"#;
         assert_eq!(
             normalize(bad, &ctx(None)),
             Err(EventError::Invalid {
@@ -476,7 +522,7 @@ mod tests {
             {"event": "view_item", "page_id": "pg1", "time": 900000, "ecommerce": {"currency": "USD", "items": [{"item_id": "A"}]}},
             {"event": "view_cart", "ecommerce": {"items": [{"item_id": "A"}]}},
             {"type": "product_view", "product": "A", "page_id": "pg1"},
-            {"event": "purchase", "ecommerce": {"transaction_id": "O9", "items": [{"item_id": "A", "price": 2.5, "quantity": 1}]}}
+            {"event": "purchase", "page_id": "pg1", "ecommerce": {"transaction_id": "O9", "items": [{"item_id": "A", "price": 2.5, "quantity": 1}]}}
         ]"#;
         let events = normalize(body, &ctx(None)).unwrap();
         assert_eq!(
@@ -537,7 +583,7 @@ mod tests {
 
     #[test]
     fn the_queue_message_keeps_every_price_exactly() {
-        let body = r#"{"type":"purchase","order_id":"O1","products":[
+        let body = r#"{"type":"purchase","order_id":"O1","page_id":"pg1","products":[
             {"id":"A","price":0.30000000000000004,"quantity":1},
             {"id":"B","price":2.5555555555555554e121,"quantity":1},
             {"id":"C","price":29.990000000000002,"quantity":1}]}"#;

@@ -151,6 +151,15 @@ impl Event {
         v
     }
 
+    /// What the event's id is made from: its [`key`](Self::key), except a login's, whose email
+    /// (personal data) never goes into an id; its link hash stands for it.
+    pub fn id_key(&self) -> String {
+        match self.kind {
+            EventKind::Login => crate::identity::link_of(&self.key()),
+            _ => self.key(),
+        }
+    }
+
     /// What the event is about: the product, category, query or order.
     pub fn key(&self) -> String {
         match self.kind {

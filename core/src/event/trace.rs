@@ -437,8 +437,23 @@ mod tests {
         let view = event(r#"{"type":"product_view","product":"P","page_id":"pg1"}"#);
         assert_eq!(view.page.as_deref(), Some("pg1"));
         assert_eq!(traceable_page(&view), Some("pg1"));
-        let login = event(r#"{"type":"login","email":"a@example.com","page_id":"pg1"}"#);
-        assert_eq!(traceable_page(&login), None, "its id holds the email");
+        let server = IngestContext {
+            store: "us",
+            currency: "USD",
+            visitor: None,
+            customer: None,
+            now_ms: 10,
+            request_id: "r",
+            source: Source::Server,
+        };
+        let login = normalize(
+            r#"{"type":"login","email":"a@example.com","page_id":"pg1"}"#,
+            &server,
+        )
+        .unwrap()
+        .remove(0);
+        assert_eq!(traceable_page(&login), None, "a login is never a page's");
+        assert!(!login.id.contains('@'), "{}", login.id);
         let pageless = event(r#"{"type":"product_view","product":"P"}"#);
         assert_eq!(traceable_page(&pageless), None);
     }
