@@ -5,23 +5,7 @@
 
 use serde_json::{Map, Value};
 
-/// The GA4 ecommerce events: each reads the `ecommerce` object of the state.
-pub const ECOMMERCE_EVENTS: [&str; 14] = [
-    "view_item_list",
-    "select_item",
-    "view_item",
-    "add_to_cart",
-    "remove_from_cart",
-    "view_cart",
-    "begin_checkout",
-    "add_shipping_info",
-    "add_payment_info",
-    "purchase",
-    "refund",
-    "add_to_wishlist",
-    "view_promotion",
-    "select_promotion",
-];
+pub use crate::event::ECOMMERCE_EVENTS;
 
 /// One push with an `event` name, and the computed state GTM's tags read when it fires.
 #[derive(Debug, Clone, PartialEq)]

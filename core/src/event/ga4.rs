@@ -18,6 +18,25 @@ pub const GA4_EVENTS: [&str; 10] = [
     "add_payment_info",
 ];
 
+/// The GA4 ecommerce events: each reads the `ecommerce` object of the data layer (GTM form), or
+/// the parameters of its `gtag('event', …)` call.
+pub const ECOMMERCE_EVENTS: [&str; 14] = [
+    "view_item_list",
+    "select_item",
+    "view_item",
+    "add_to_cart",
+    "remove_from_cart",
+    "view_cart",
+    "begin_checkout",
+    "add_shipping_info",
+    "add_payment_info",
+    "purchase",
+    "refund",
+    "add_to_wishlist",
+    "view_promotion",
+    "select_promotion",
+];
+
 fn items(obj: &Map<String, Value>) -> Result<&Vec<Value>, String> {
     obj.get("ecommerce")
         .and_then(|e| e.get("items"))

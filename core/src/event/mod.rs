@@ -2,6 +2,7 @@
 //! and the Clerk tracking call each event becomes.
 
 mod ga4;
+pub mod gtag;
 mod normalize;
 pub mod refusals;
 mod sale_copy;
@@ -9,7 +10,7 @@ mod schema;
 mod to_clerk;
 pub mod trace;
 
-pub use ga4::GA4_EVENTS;
+pub use ga4::{ECOMMERCE_EVENTS, GA4_EVENTS};
 pub use normalize::{
     is_email, normalize, normalize_each, page_event_id, EventError, IngestContext, Normalized,
     Refused, MAX_EVENTS_PER_CALL,

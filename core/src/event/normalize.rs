@@ -1,4 +1,5 @@
 use super::ga4::{translate, GA4_EVENTS};
+use super::gtag::{self, Gtag};
 use super::schema::{Event, EventKind, EventProduct, Source};
 use crate::identity::VisitorId;
 use serde_json::{Map, Value};
@@ -122,9 +123,13 @@ pub fn normalize_each(body: &str, ctx: &IngestContext<'_>) -> Result<Normalized,
     Ok(taken)
 }
 
-/// What an item calls itself: a GA4 push's `event`, else its `type`, when that is text.
+/// What an item calls itself: a GA4 push's `event` (a gtag call's name), else its `type`, when
+/// that is text.
 fn event_name(item: &Value) -> Option<String> {
     let obj = item.as_object()?;
+    if let Some(Gtag::Event(push)) = gtag::read(obj) {
+        return push.get("event")?.as_str().map(str::to_string);
+    }
     let field = if is_ga4_push(obj) { "event" } else { "type" };
     obj.get(field)?.as_str().map(str::to_string)
 }
@@ -136,6 +141,19 @@ fn item_event(
     ctx: &IngestContext<'_>,
 ) -> Result<Option<Event>, String> {
     let obj = item.as_object().ok_or("must be a JSON object")?;
+    // A gtag.js event call is read as the GTM push it stands for; its other commands are no
+    // events (the beacon does not forward them).
+    let from_gtag;
+    let obj = match gtag::read(obj) {
+        None => obj,
+        Some(Gtag::Event(push)) => {
+            from_gtag = push;
+            &from_gtag
+        }
+        Some(Gtag::Command(command)) => {
+            return Err(format!("a gtag `{command}` command is not an event"))
+        }
+    };
     // A GA4 push (`event`) is read as the native event it stands for, or left out when Clerk
     // has no call for it.
     if is_ga4_push(obj) {
@@ -720,5 +738,54 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().contains("age_ms"), "{err}");
+    }
+
+    #[test]
+    fn a_gtag_call_is_read_as_its_gtm_push_and_other_gtag_commands_are_refused() {
+        // The purchase of Google's GA4 ecommerce guide, as `gtag('event', …)` leaves it in the
+        // data layer and the beacon forwards it, and as its GTM push.
+        let params = r#"{"transaction_id": "T_12345", "value": 30.03, "tax": 4.90, "shipping": 5.99,
+            "currency": "USD", "coupon": "SUMMER_SALE",
+            "items": [{"item_id": "SKU_12345", "item_name": "Stan and Friends Tee", "price": 10.01, "quantity": 3}]}"#;
+        let gtag = format!(
+            r#"[{{"0": "event", "1": "purchase", "2": {params}, "page_id": "pg1", "age_ms": 40, "user_id": "0001"}},
+                {{"0": "event", "1": "search", "2": {{"search_term": "t-shirts"}}, "page_id": "pg1"}}]"#
+        );
+        let gtm = format!(
+            r#"[{{"event": "purchase", "ecommerce": {params}, "page_id": "pg1", "age_ms": 40, "user_id": "0001"}},
+                {{"event": "search", "search_term": "t-shirts", "page_id": "pg1"}}]"#
+        );
+        let events = normalize(&gtag, &ctx(None)).unwrap();
+        assert_eq!(events, normalize(&gtm, &ctx(None)).unwrap());
+        assert_eq!(
+            (events[0].id.as_str(), events[0].customer.as_deref()),
+            ("order-T_12345", Some("0001"))
+        );
+        assert_eq!(events[0].products[0].price, Some(10.01));
+        assert_eq!(events[1].query.as_deref(), Some("t-shirts"));
+
+        let body = r#"[{"0": "config", "1": "G-XXXX"},
+                       {"0": "event", "1": "view_cart", "2": {"currency": "USD"}},
+                       {"0": "event", "1": "view_item", "2": {"items": []}},
+                       {"0": "event", "1": 7}]"#;
+        let each = normalize_each(body, &ctx(None)).unwrap();
+        assert_eq!(each.events, [], "the cart view has no Clerk call");
+        let refused: Vec<(usize, &str, Option<&str>)> = each
+            .refused
+            .iter()
+            .map(|r| (r.index, r.reason.as_str(), r.name.as_deref()))
+            .collect();
+        assert_eq!(
+            refused,
+            [
+                (0, "a gtag `config` command is not an event", None),
+                (
+                    2,
+                    "ecommerce.items must be a non-empty array",
+                    Some("view_item")
+                ),
+                (3, "field `event` must be a string", None),
+            ]
+        );
     }
 }
