@@ -1,8 +1,11 @@
 //! The script the worker puts at the top of every storefront page's `<head>`: it forwards the
 //! page's GA4 `dataLayer` ecommerce pushes and clicks on Clerk's recommendations to the worker's
 //! beacon endpoint, tagged with the page id (so a sighting the worker also made in the traffic
-//! counts once), and holds them until the shopper answers the consent banner. The shop's
-//! customer number (GA4 `user_id`, from any push) goes along with later events.
+//! counts once), and holds them until the shopper answers the consent banner. A gtag.js page's
+//! `gtag('event', name, params)` calls are forwarded as the page pushed them (the arguments
+//! object's `0`, `1`, `2`; the worker reads them with [`crate::event::gtag`]). The shop's
+//! customer number (GA4 `user_id`, from any push, or from `gtag('config', id, {user_id})` and
+//! `gtag('set', {user_id})`) goes along with later events.
 //!
 //! Nothing is dropped on the way for want of a network: a call the worker refuses with 429 (too
 //! many calls) or a 5xx (503: it could not queue them), or that never got an answer (offline,
@@ -61,7 +64,7 @@ function send(b){var now=Date.now(),out=[];for(var i=0;i<b.length;i++){var e={},
 var body=JSON.stringify(out),n=w.TextEncoder?new TextEncoder().encode(body).length:3*body.length;if(n>C.bytes&&b.length>1){var h=b.length>>1;send(b.slice(0,h));send(b.slice(h));return}
 try{fetch(C.endpoint+'?store='+encodeURIComponent(C.store),{method:'POST',credentials:'same-origin',keepalive:n<=C.bytes,headers:{'content-type':'application/json'},body:body}).then(function(r){if(r.status===429||r.status>=500)later(b,parseInt(r.headers.get('retry-after'),10));else fails=0})['catch'](function(){later(b,0)})}catch(e){}}
 function flush(){var s=consent();if(s==='unknown')return;if(s==='denied'&&C.mode==='strict'){q=[];return}if(Date.now()<until)return;while(q.length)send(q.splice(0,50))}
-function take(p){if(!p||typeof p!=='object')return;if(p.user_id!=null)C.uid=p.user_id;if(C.names.indexOf(p.event)<0)return;var e={};for(var k in p)e[k]=p[k];if(e.user_id==null&&C.uid!=null)e.user_id=C.uid;e.page_id=C.page;e.seen=Date.now();q.push(e);cap()}
+function take(p){if(!p||typeof p!=='object')return;var g=p.event==null&&!(p instanceof Array)?p[0]:null,a=g==='event'||g==='config'?p[2]:g==='set'?p[1]:p;if(a&&a.user_id!=null)C.uid=a.user_id;if(C.names.indexOf(g==='event'?p[1]:p.event)<0)return;var e={};for(var k in p)e[k]=p[k];if(e.user_id==null&&C.uid!=null)e.user_id=C.uid;e.page_id=C.page;e.seen=Date.now();q.push(e);cap()}
 var dl=w.dataLayer=w.dataLayer||[];for(var i=0;i<dl.length;i++)take(dl[i]);var push=dl.push;
 dl.push=function(){for(var i=0;i<arguments.length;i++)take(arguments[i]);var r=push.apply(dl,arguments);setTimeout(flush,0);return r};
 d.addEventListener('click',function(ev){var t=ev.target,el=t&&t.closest?t.closest('[data-clerk-product-id]'):null;if(el){q.push({type:'click',product:el.getAttribute('data-clerk-product-id'),customer:C.uid,page_id:C.page,seen:Date.now()});cap();flush()}},true);
@@ -157,6 +160,20 @@ mod tests {
         ]);
         assert!(!script.contains('\u{2028}') && !script.contains('\u{2029}'));
         assert!(script.contains("a\\u2028b\\u2029c"), "{script}");
+    }
+
+    #[test]
+    fn gtag_event_calls_are_taken_and_their_user_id_read_where_gtag_sets_it() {
+        let script = beacon(Vec::new());
+        assert!(
+            script.contains("var g=p.event==null&&!(p instanceof Array)?p[0]:null,"),
+            "an arguments object is told from a GTM push and an array"
+        );
+        assert!(script.contains("a=g==='event'||g==='config'?p[2]:g==='set'?p[1]:p;if(a&&a.user_id!=null)C.uid=a.user_id;"));
+        assert!(
+            script.contains("if(C.names.indexOf(g==='event'?p[1]:p.event)<0)return;"),
+            "a gtag event is taken by its name, the call's second argument"
+        );
     }
 
     #[test]

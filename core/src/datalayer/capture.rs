@@ -1,5 +1,7 @@
 use super::finding::{Code, Finding, Severity};
+use super::rules::pii;
 use super::state::{replay, GaEvent};
+use crate::event::gtag::{self, Gtag};
 use serde_json::Value;
 
 /// Why a captured data layer cannot be audited at all.
@@ -16,7 +18,8 @@ pub enum CaptureError {
 /// A captured `dataLayer`: every push, in order, as JSON (e.g. `copy(JSON.stringify(dataLayer))`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Capture {
-    /// The pushes. Objects are audited; anything else (GTM command arrays, functions) is noted.
+    /// The pushes. Objects are audited, gtag.js event calls among them; anything else (GTM
+    /// command arrays, functions, gtag commands such as `config`) is noted.
     pub pushes: Vec<Value>,
 }
 
@@ -29,27 +32,31 @@ impl Capture {
         }
     }
 
-    /// The GA4 events (pushes with an `event` name), each with the computed state after it.
+    /// The GA4 events (pushes with an `event` name, and `gtag('event', …)` calls), each with the
+    /// computed state it is read with.
     pub fn events(&self) -> Vec<GaEvent<'_>> {
         replay(&self.pushes)
     }
 
-    /// An Info finding per push that is not an object: the rules do not look inside it.
+    /// An Info finding per push that is not an object, or is a gtag command other than an
+    /// event: the rules do not look inside it (but for clear-text personal data).
     pub fn commands(&self) -> Vec<Finding> {
         self.pushes
             .iter()
             .enumerate()
-            .filter(|(_, p)| !p.is_object())
-            .map(|(i, p)| {
-                Finding::new(
-                    Code::NotAudited,
-                    Severity::Info,
-                    format!(
+            .filter_map(|(i, p)| {
+                let message = match p.as_object().map(gtag::read) {
+                    None => format!(
                         "expected an object push, found {} (a GTM command or a function): not audited",
                         kind(p)
                     ),
-                )
-                .at(i)
+                    Some(Some(Gtag::Command(command))) => format!(
+                        "expected an object push or a gtag event, found a gtag `{}` command: not audited",
+                        pii::shown(command)
+                    ),
+                    Some(_) => return None,
+                };
+                Some(Finding::new(Code::NotAudited, Severity::Info, message).at(i))
             })
             .collect()
     }
@@ -94,6 +101,34 @@ mod tests {
             "{}",
             notes[0].message
         );
+    }
+
+    #[test]
+    fn gtag_commands_are_noted_and_gtag_events_audited() {
+        let capture = Capture::parse(
+            r#"[{"0":"js","1":{}},{"0":"config","1":"G-XXXX"},{"0":"event","1":"view_item","2":{}}]"#,
+        )
+        .unwrap();
+        let commands = capture.commands();
+        let notes: Vec<(Option<usize>, &str)> = commands
+            .iter()
+            .map(|f| (f.event_index, f.message.as_str()))
+            .collect();
+        assert_eq!(
+            notes,
+            [
+                (
+                    Some(0),
+                    "expected an object push or a gtag event, found a gtag `js` command: not audited"
+                ),
+                (
+                    Some(1),
+                    "expected an object push or a gtag event, found a gtag `config` command: not audited"
+                )
+            ]
+        );
+        let events: Vec<&str> = capture.events().iter().map(|e| e.name).collect();
+        assert_eq!(events, ["view_item"]);
     }
 
     #[test]

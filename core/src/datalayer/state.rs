@@ -2,10 +2,24 @@
 //! object push is merged into the state, objects and arrays recursively (array elements by
 //! index), anything else by overwriting. So `ecommerce: null` clears the ecommerce object, and
 //! without it a new `items` array is merged over the previous one element by element.
+//!
+//! A `gtag('event', …)` call (see [`crate::event::gtag`]) is read on its own, as gtag.js hands
+//! each call's parameters to its tags: its state is the GTM push it stands for, and it neither
+//! reads nor changes the merged state. Other gtag commands are no events.
 
+use crate::event::gtag::{self, Gtag};
 use serde_json::{Map, Value};
 
 pub use crate::event::ECOMMERCE_EVENTS;
+
+/// How a push was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// An object pushed as it is (`dataLayer.push({event: …})`), as GTM reads it.
+    Gtm,
+    /// A gtag.js call's arguments (`gtag('event', name, params)`).
+    Gtag,
+}
 
 /// One push with an `event` name, and the computed state GTM's tags read when it fires.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,6 +35,8 @@ pub struct GaEvent<'a> {
     /// For an ecommerce event with no `ecommerce` of its own: the push that set the ecommerce
     /// object it reads, when an earlier ecommerce event already read that same object.
     pub reused_from: Option<usize>,
+    /// How the push was written.
+    pub form: Form,
 }
 
 impl GaEvent<'_> {
@@ -32,6 +48,15 @@ impl GaEvent<'_> {
     /// True for a GA4 ecommerce event.
     pub fn is_ecommerce(&self) -> bool {
         ECOMMERCE_EVENTS.contains(&self.name)
+    }
+
+    /// Where a field of the state (`ecommerce.items[0].price`) is in the push as the page wrote
+    /// it: the same path for a GTM push, a path into the call's arguments for a gtag call.
+    pub fn field_path(&self, path: &str) -> String {
+        match self.form {
+            Form::Gtm => path.to_string(),
+            Form::Gtag => gtag::field_path(path),
+        }
     }
 
     /// True when the push carries its own ecommerce object but the state's differs from it:
@@ -88,6 +113,23 @@ pub fn replay(pushes: &[Value]) -> Vec<GaEvent<'_>> {
         let Some(push) = push.as_object() else {
             continue;
         };
+        match gtag::read(push) {
+            None => {}
+            Some(Gtag::Command(_)) => continue,
+            Some(Gtag::Event(own)) => {
+                if let Some(name) = push.get("1").and_then(Value::as_str) {
+                    events.push(GaEvent {
+                        index,
+                        name,
+                        push,
+                        state: own,
+                        reused_from: None,
+                        form: Form::Gtag,
+                    });
+                }
+                continue;
+            }
+        }
         merge(&mut state, push);
         if push.contains_key("ecommerce") {
             ecommerce_set_at = Some(index);
@@ -102,6 +144,7 @@ pub fn replay(pushes: &[Value]) -> Vec<GaEvent<'_>> {
             push,
             state: state.clone(),
             reused_from: None,
+            form: Form::Gtm,
         };
         if event.is_ecommerce() && event.ecommerce().is_some() {
             if ecommerce_read && !push.contains_key("ecommerce") {
@@ -185,6 +228,46 @@ mod tests {
                 ("scroll", None),
                 ("add_to_cart", Some(0))
             ]
+        );
+    }
+
+    #[test]
+    fn a_gtag_call_is_read_on_its_own_and_leaves_the_merged_state_alone() {
+        let p = pushes(json!([
+            {"0": "js", "1": {}},
+            {"0": "config", "1": "G-XXXX"},
+            {"event": "view_item_list", "ecommerce": {"items": [{"item_id": "A"}, {"item_id": "B"}]}},
+            {"0": "event", "1": "add_to_cart", "2": {"items": [{"item_id": "C", "quantity": 1}]}},
+            {"event": "view_cart"}
+        ]));
+        let events = replay(&p);
+        let seen: Vec<(usize, &str, Form)> =
+            events.iter().map(|e| (e.index, e.name, e.form)).collect();
+        assert_eq!(
+            seen,
+            [
+                (2, "view_item_list", Form::Gtm),
+                (3, "add_to_cart", Form::Gtag),
+                (4, "view_cart", Form::Gtm)
+            ],
+            "gtag commands other than events are no events"
+        );
+        assert_eq!(
+            events[1].ecommerce().map(|e| e["items"].clone()),
+            Some(json!([{"item_id": "C", "quantity": 1}])),
+            "nothing merged into the call's parameters"
+        );
+        assert!(!events[1].merged_stale_data());
+        assert_eq!(events[1].reused_from, None);
+        assert_eq!(
+            events[2].reused_from,
+            Some(2),
+            "the gtag call did not set the data layer's ecommerce object"
+        );
+        assert_eq!(events[1].field_path("ecommerce.items[0]"), "[2].items[0]");
+        assert_eq!(
+            events[0].field_path("ecommerce.items[0]"),
+            "ecommerce.items[0]"
         );
     }
 }

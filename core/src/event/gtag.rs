@@ -25,9 +25,9 @@ pub enum Gtag<'a> {
 const ARGUMENTS: [&str; 3] = ["0", "1", "2"];
 
 /// The gtag.js call a push is, or `None` for a push in GTM form: a push is a gtag call when its
-/// `"0"` is text and it has no `event` of its own.
+/// `"0"` is text and it has no `event` of its own (as the beacon tells them apart).
 pub fn read(push: &Map<String, Value>) -> Option<Gtag<'_>> {
-    if push.contains_key("event") {
+    if push.get("event").is_some_and(|e| !e.is_null()) {
         return None;
     }
     match push.get("0")?.as_str()? {
@@ -71,14 +71,14 @@ fn as_gtm_push(push: &Map<String, Value>) -> Map<String, Value> {
     out
 }
 
-/// The `user_id` a push sets, in either form and not null: a GTM push's own, or the one in the
-/// parameters of `gtag('config', id, {user_id})`, `gtag('set', {user_id})` or an event call.
+/// The `user_id` a push sets, in either form and not null (as the beacon reads it): the one in
+/// the parameters of `gtag('config', id, {user_id})`, `gtag('set', {user_id})` or an event call,
+/// else the push's own.
 pub fn user_id(push: &Map<String, Value>) -> Option<&Value> {
     let holder = match read(push) {
-        None => Some(push),
         Some(Gtag::Command("set")) => push.get("1").and_then(Value::as_object),
         Some(Gtag::Event(_) | Gtag::Command("config")) => push.get("2").and_then(Value::as_object),
-        Some(Gtag::Command(_)) => None,
+        None | Some(Gtag::Command(_)) => Some(push),
     };
     holder?.get("user_id").filter(|v| !v.is_null())
 }
@@ -150,6 +150,7 @@ mod tests {
         }
         for push in [
             json!({"event": "view_item", "0": "event"}),
+            json!({"event": "", "0": "event"}),
             json!({"ecommerce": null}),
             json!({"0": 7}),
         ] {

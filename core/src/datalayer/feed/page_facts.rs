@@ -31,7 +31,7 @@ pub fn from_capture(capture: &Capture) -> Vec<PageProduct> {
             let text = |k: &str| item.get(k).and_then(Value::as_str).map(str::to_string);
             products.push(PageProduct {
                 source: FactSource::DataLayer { push: event.index },
-                path: format!("ecommerce.items[{i}]"),
+                path: event.field_path(&format!("ecommerce.items[{i}]")),
                 id: text("item_id").or_else(|| {
                     item.get("item_id")
                         .and_then(Value::as_number)

@@ -64,7 +64,7 @@ pub fn check(
         let finding = |code, severity, message: String| {
             Finding::new(code, severity, message)
                 .at(e.push)
-                .field("event")
+                .field(e.field.as_str())
         };
         let what = e.describe();
         let (id, record) = match &e.outcome {

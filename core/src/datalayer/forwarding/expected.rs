@@ -3,6 +3,7 @@
 //! page id, carrying the last `user_id` an earlier push set when it has none of its own.
 
 use crate::datalayer::Capture;
+use crate::event::gtag::{self, Gtag};
 use crate::event::{normalize, EventError, EventKind, IngestContext, Source, GA4_EVENTS};
 use serde_json::Value;
 
@@ -13,6 +14,8 @@ pub struct Expected {
     pub push: usize,
     /// Its GA4 event name.
     pub event: String,
+    /// Where the push holds that name: `event`, or `[1]` in a gtag call.
+    pub field: String,
     /// The event it becomes — id, type and what it is about (product, category, query, order)
     /// — or why the worker refuses it.
     pub outcome: Result<(String, EventKind, String), String>,
@@ -28,9 +31,10 @@ impl Expected {
     }
 }
 
-/// The pushes the beacon forwards (objects whose `event` is a GA4 ecommerce event it knows) that
-/// the worker turns into an event Clerk gets, in order. Pushes the worker accepts and leaves out
-/// (cart views, checkout steps, search result lists) are not listed.
+/// The pushes the beacon forwards (objects whose `event` is a GA4 ecommerce event it knows, and
+/// gtag.js event calls naming one) that the worker turns into an event Clerk gets, in order.
+/// Pushes the worker accepts and leaves out (cart views, checkout steps, search result lists) are
+/// not listed.
 pub fn expected(capture: &Capture, page_id: &str) -> Vec<Expected> {
     let ctx = IngestContext {
         store: "qa",
@@ -41,7 +45,7 @@ pub fn expected(capture: &Capture, page_id: &str) -> Vec<Expected> {
         request_id: "qa",
         source: Source::Client,
     };
-    // The beacon remembers the last `user_id` any push set (GA4's customer id).
+    // The beacon remembers the last `user_id` any push set (GA4's customer id), in either form.
     let mut user_id: Option<&Value> = None;
     capture
         .pushes
@@ -49,17 +53,22 @@ pub fn expected(capture: &Capture, page_id: &str) -> Vec<Expected> {
         .enumerate()
         .filter_map(|(push, value)| {
             let obj = value.as_object()?;
-            let own_user = obj.get("user_id").filter(|v| !v.is_null());
-            if own_user.is_some() {
-                user_id = own_user;
+            if let Some(own) = gtag::user_id(obj) {
+                user_id = Some(own);
             }
-            let event = obj
-                .get("event")
+            let (name, field) = match gtag::read(obj) {
+                None => (obj.get("event"), "event".to_string()),
+                Some(Gtag::Event(_)) => (obj.get("1"), gtag::field_path("event")),
+                Some(Gtag::Command(_)) => return None,
+            };
+            let event = name
                 .and_then(Value::as_str)
                 .filter(|name| GA4_EVENTS.contains(name))?;
-            // As the beacon sends it: a copy of the push with the page id (and the user id).
+            // As the beacon sends it: a copy of the push as the page wrote it, with the page id
+            // (and the user id at the top level when it has none there).
             let mut sent = obj.clone();
-            if let (None, Some(carried)) = (own_user, user_id) {
+            if let (true, Some(carried)) = (sent.get("user_id").is_none_or(Value::is_null), user_id)
+            {
                 sent.insert("user_id".into(), carried.clone());
             }
             sent.insert("page_id".into(), Value::String(page_id.to_string()));
@@ -75,6 +84,7 @@ pub fn expected(capture: &Capture, page_id: &str) -> Vec<Expected> {
             Some(Expected {
                 push,
                 event: event.to_string(),
+                field,
                 outcome,
             })
         })

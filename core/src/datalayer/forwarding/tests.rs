@@ -369,3 +369,61 @@ fn a_beacon_that_dropped_events_is_an_error_naming_how_many() {
     );
     assert_eq!(f.code.as_str(), "beacon_dropped");
 }
+
+#[test]
+fn a_gtag_event_call_is_expected_as_the_beacon_sends_it_with_the_user_id_gtag_set() {
+    let capture = Capture::parse(
+        r#"[
+          {"0": "js", "1": {}},
+          {"0": "config", "1": "G-XXXX", "2": {"user_id": "0001"}},
+          {"0": "event", "1": "view_item", "2": {"currency": "USD", "items": [{"item_id": "SKU_12345", "price": 10.01}]}},
+          {"0": "event", "1": "add_to_cart", "2": {"items": []}}
+        ]"#,
+    )
+    .unwrap();
+    let found = expected(&capture, "pg1");
+    let seen: Vec<(usize, &str, &str, Result<&str, &str>)> = found
+        .iter()
+        .map(|e| {
+            (
+                e.push,
+                e.event.as_str(),
+                e.field.as_str(),
+                e.outcome
+                    .as_ref()
+                    .map(|(id, _, _)| id.as_str())
+                    .map_err(String::as_str),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (2, "view_item", "[1]", Ok("pg1-product_view-SKU_12345")),
+            (
+                3,
+                "add_to_cart",
+                "[1]",
+                Err("ecommerce.items must be a non-empty array")
+            ),
+        ]
+    );
+    let result = check(&found, granted(), &answer(Vec::new()), true, 10_000);
+    let at: Vec<(Option<usize>, Option<&str>)> = result
+        .findings
+        .iter()
+        .map(|f| (f.event_index, f.field.as_deref()))
+        .collect();
+    assert_eq!(at, [(Some(2), Some("[1]")), (Some(3), Some("[1]"))]);
+    // The user id `set` names goes along: one the worker refuses shows it was sent.
+    let capture = Capture::parse(
+        r#"[{"0": "set", "1": {"user_id": "jane@example.com"}},
+            {"0": "event", "1": "search", "2": {"search_term": "tee"}}]"#,
+    )
+    .unwrap();
+    let found = expected(&capture, "pg1");
+    assert!(
+        matches!(&found[0].outcome, Err(reason) if reason.contains("customer")),
+        "{found:?}"
+    );
+}

@@ -2,7 +2,7 @@
 //!
 //! | code | severity | rule |
 //! | --- | --- | --- |
-//! | `not_audited` | info | a push that is not an object (GTM command array, function) |
+//! | `not_audited` | info | a push that is not an object (GTM command array, function), a gtag command other than `event` |
 //! | `missing_event` | error (cart: warning) | the page's defining event is absent |
 //! | `missing_field` | error (purchase tax/shipping: warning) | a required field is absent |
 //! | `wrong_type` | error | e.g. a price as a string |
@@ -21,8 +21,9 @@ mod order;
 pub(crate) mod pii;
 
 use super::capture::Capture;
-use super::finding::Report;
+use super::finding::{Finding, Report};
 use super::page::PageType;
+use super::state::GaEvent;
 
 pub use events::VALUE_TOLERANCE;
 pub use expected::defining_event;
@@ -33,11 +34,24 @@ pub fn validate(capture: &Capture, page: PageType) -> Report {
     let events = capture.events();
     let mut findings = capture.commands();
     findings.extend(expected::check(page, &events));
-    findings.extend(events.iter().flat_map(events::check));
-    findings.extend(duplicates::check(&events));
-    findings.extend(order::check(&events));
+    let mut about_events: Vec<Finding> = events.iter().flat_map(events::check).collect();
+    about_events.extend(duplicates::check(&events));
+    about_events.extend(order::check(&events));
+    findings.extend(about_events.into_iter().map(|f| in_the_push(f, &events)));
     findings.extend(pii::check(&capture.pushes));
     Report::new(page, findings)
+}
+
+/// A finding about an event's state, with its field named where the push has it (a gtag call's
+/// fields are in its arguments).
+fn in_the_push(mut finding: Finding, events: &[GaEvent<'_>]) -> Finding {
+    let event = finding
+        .event_index
+        .and_then(|i| events.iter().find(|e| e.index == i));
+    if let (Some(event), Some(field)) = (event, finding.field.as_deref()) {
+        finding.field = Some(event.field_path(field));
+    }
+    finding
 }
 
 #[cfg(test)]

@@ -51,7 +51,10 @@ fn walk(value: &Value, path: &str, key: &str, visit: &mut impl FnMut(&str, &str,
         }
         Value::Object(fields) => {
             for (k, v) in fields {
-                let child = if path.is_empty() {
+                let child = if path.is_empty() && is_argument(k) {
+                    // A gtag call's arguments, as JavaScript reads them: `[2].items`.
+                    format!("[{k}]")
+                } else if path.is_empty() {
                     k.clone()
                 } else {
                     format!("{path}.{k}")
@@ -61,6 +64,11 @@ fn walk(value: &Value, path: &str, key: &str, visit: &mut impl FnMut(&str, &str,
         }
         _ => {}
     }
+}
+
+/// A key of a push written by `JSON.stringify` from a gtag call's `arguments`: `0`, `1`, ….
+fn is_argument(key: &str) -> bool {
+    !key.is_empty() && key.len() <= 2 && key.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn detect(key: &str, text: &str) -> Option<(&'static str, String)> {
@@ -143,6 +151,22 @@ mod tests {
         assert!(found.iter().all(|f| f.code == Code::PiiInClear
             && f.severity == Severity::Error
             && !f.message.contains("example")));
+    }
+
+    #[test]
+    fn a_gtag_calls_arguments_are_named_as_javascript_reads_them() {
+        let pushes = vec![
+            json!({"0": "set", "1": {"user_data": {"email": "jane@example.com"}}}),
+            json!({"0": "event", "1": "purchase", "2": {"items": [{"item_name": "for bob@example.org"}]}}),
+        ];
+        let fields: Vec<Option<String>> = check(&pushes).into_iter().map(|f| f.field).collect();
+        assert_eq!(
+            fields,
+            [
+                Some("[1].user_data.email".into()),
+                Some("[2].items[0].item_name".into())
+            ]
+        );
     }
 
     #[test]
