@@ -15,17 +15,6 @@ pub(crate) enum Need {
     Required(Severity),
 }
 
-impl Need {
-    /// Required (an error when absent) if `yes`, else optional.
-    pub fn error_if(yes: bool) -> Need {
-        if yes {
-            Need::Required(Severity::Error)
-        } else {
-            Need::Optional
-        }
-    }
-}
-
 /// Reads fields of one push, collecting findings about them.
 pub(crate) struct Reader<'a> {
     /// The push the fields belong to.

@@ -29,7 +29,8 @@ impl Severity {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Code {
-    /// A push that is not an object (a GTM command array, a function): not audited.
+    /// A push that is not an object (a GTM command array, a function), or a gtag command other
+    /// than `event`: not audited.
     NotAudited,
     /// The page's defining GA4 event is absent (e.g. no `view_item` on a product page).
     MissingEvent,

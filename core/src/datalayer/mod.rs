@@ -2,7 +2,8 @@
 //! checked on a capture of its pushes, and the page compared with the product feed.
 //!
 //! - [`Capture`]: a captured `dataLayer` (a JSON array of pushes) and its GA4 events, each read
-//!   through the computed state GTM builds ([`state`]: pushes merge; `ecommerce: null` clears).
+//!   through the computed state GTM builds ([`state`]: pushes merge; `ecommerce: null` clears),
+//!   or, for a gtag.js `gtag('event', …)` call, as the GTM push it stands for, on its own.
 //! - [`PageType`] and [`classify`]: the page type from its URL (SFRA defaults, [`PageRule`]s) or
 //!   from hints in the data layer; [`SiteRules`]: a site's own URL rules and hints, checked.
 //! - [`validate`]: the rules, as a [`Report`] of [`Finding`]s with stable [`Code`]s.

@@ -8,25 +8,26 @@ use serde_json::{Map, Value};
 /// `value` may differ from Σ price × quantity by this much.
 pub const VALUE_TOLERANCE: f64 = 0.01;
 
-/// What one ecommerce event must carry.
+/// What one ecommerce event must carry, graded by what GA4 and Clerk need: an error for what
+/// breaks a report or Clerk's call, a warning for what GA4 recommends or makes conditional.
 struct Spec {
     name: &'static str,
-    /// Every item needs a numeric `price`.
-    price: bool,
-    /// Every item needs a `quantity`.
-    quantity: bool,
-    /// `value` is required.
-    value: bool,
-    /// `currency` is required even without `value` (it always is with one).
-    currency: bool,
+    /// Every item's numeric `price`.
+    price: Need,
+    /// Every item's `quantity`.
+    quantity: Need,
+    /// `value`.
+    value: Need,
+    /// `currency` when `value` is not set (with one it is an error: GA4 requires it then).
+    currency: Need,
 }
 
 const fn spec(
     name: &'static str,
-    price: bool,
-    quantity: bool,
-    value: bool,
-    currency: bool,
+    price: Need,
+    quantity: Need,
+    value: Need,
+    currency: Need,
 ) -> Spec {
     Spec {
         name,
@@ -37,18 +38,26 @@ const fn spec(
     }
 }
 
+const ERROR: Need = Need::Required(Severity::Error);
+const WARN: Need = Need::Required(Severity::Warning);
+const OPT: Need = Need::Optional;
+
+// GA4's event reference marks `value` and `currency` "Yes*": `value` recommended, `currency`
+// required once `value` is set. A purchase without `value` has no revenue in GA4; Clerk reads
+// the item ids, prices and quantities of purchases and the ids and quantities of cart additions.
+// Clerk has no call for removals, whose fields beyond `items` GA4 does not require.
 const SPECS: [Spec; 11] = [
-    spec("view_item", true, false, false, true),
-    spec("view_item_list", false, false, false, false),
-    spec("select_item", false, false, false, false),
-    spec("add_to_cart", true, true, true, true),
-    spec("remove_from_cart", true, true, true, true),
-    spec("view_cart", true, false, false, false),
-    spec("begin_checkout", true, false, false, false),
-    spec("add_shipping_info", true, false, false, false),
-    spec("add_payment_info", true, false, false, false),
-    spec("add_to_wishlist", false, false, false, false),
-    spec("purchase", true, false, true, true),
+    spec("view_item", ERROR, OPT, OPT, WARN),
+    spec("view_item_list", OPT, OPT, OPT, OPT),
+    spec("select_item", OPT, OPT, OPT, OPT),
+    spec("add_to_cart", ERROR, ERROR, WARN, WARN),
+    spec("remove_from_cart", WARN, WARN, WARN, WARN),
+    spec("view_cart", ERROR, OPT, OPT, OPT),
+    spec("begin_checkout", ERROR, OPT, OPT, OPT),
+    spec("add_shipping_info", ERROR, OPT, OPT, OPT),
+    spec("add_payment_info", ERROR, OPT, OPT, OPT),
+    spec("add_to_wishlist", OPT, OPT, OPT, OPT),
+    spec("purchase", ERROR, OPT, ERROR, ERROR),
 ];
 
 const REQUIRED: Need = Need::Required(Severity::Error);
@@ -70,18 +79,12 @@ pub fn check(event: &GaEvent<'_>) -> Vec<Finding> {
         return out;
     };
     let sum = items(&mut r, ecommerce, spec);
-    let value = r.amount(
-        ecommerce,
-        "value",
-        "ecommerce.value",
-        Need::error_if(spec.value),
-    );
-    r.currency(
-        ecommerce,
-        "currency",
-        "ecommerce.currency",
-        Need::error_if(spec.currency || value.is_some()),
-    );
+    let value = r.amount(ecommerce, "value", "ecommerce.value", spec.value);
+    let currency = match value {
+        Some(_) => REQUIRED,
+        None => spec.currency,
+    };
+    r.currency(ecommerce, "currency", "ecommerce.currency", currency);
     if let (Some(value), Some(sum)) = (value, sum) {
         if (value - sum).abs() > VALUE_TOLERANCE + 1e-9 {
             out.push(
@@ -151,22 +154,14 @@ fn items(r: &mut Reader<'_>, ecommerce: &Map<String, Value>, spec: &Spec) -> Opt
             continue;
         };
         r.id(item, "item_id", &format!("{path}.item_id"), REQUIRED);
-        let price = r.amount(
-            item,
-            "price",
-            &format!("{path}.price"),
-            Need::error_if(spec.price),
-        );
+        let price = r.amount(item, "price", &format!("{path}.price"), spec.price);
         let quantity_path = format!("{path}.quantity");
-        let quantity = match r.quantity(
-            item,
-            "quantity",
-            &quantity_path,
-            Need::error_if(spec.quantity),
-        ) {
+        let quantity = match r.quantity(item, "quantity", &quantity_path, spec.quantity) {
             Some(q) => Some(q),
             // GA4 counts a line without quantity once; a required one is already reported.
-            None if !spec.quantity && item.get("quantity").is_none_or(Value::is_null) => Some(1),
+            None if spec.quantity != ERROR && item.get("quantity").is_none_or(Value::is_null) => {
+                Some(1)
+            }
             None => None,
         };
         r.currency(

@@ -4,7 +4,7 @@
 //! | --- | --- | --- |
 //! | `not_audited` | info | a push that is not an object (GTM command array, function), a gtag command other than `event` |
 //! | `missing_event` | error (cart: warning) | the page's defining event is absent |
-//! | `missing_field` | error (purchase tax/shipping: warning) | a required field is absent |
+//! | `missing_field` | error (what GA4 only recommends or makes conditional: warning) | a required field is absent |
 //! | `wrong_type` | error | e.g. a price as a string |
 //! | `bad_value` | error | quantity not a whole number ≥ 1, empty search term, negative amount |
 //! | `bad_currency` | error | not a known ISO 4217 code |

@@ -14,6 +14,8 @@ pub(crate) fn fixture(name: &str) -> Value {
         "checkout" => include_str!("../fixtures/checkout.json"),
         "confirmation" => include_str!("../fixtures/confirmation.json"),
         "journey" => include_str!("../fixtures/journey.json"),
+        "guide-gtag" => include_str!("../fixtures/guide-gtag.json"),
+        "guide-gtm" => include_str!("../fixtures/guide-gtm.json"),
         other => panic!("no fixture {other}"),
     };
     serde_json::from_str(text).expect("fixtures are JSON")
@@ -66,6 +68,8 @@ fn every_fixture_is_clean_for_its_page() {
         ("checkout", PageType::Checkout),
         ("confirmation", PageType::Confirmation),
         ("journey", PageType::Confirmation),
+        ("guide-gtag", PageType::Confirmation),
+        ("guide-gtm", PageType::Confirmation),
     ] {
         assert_eq!(found(&fixture(name), page), [], "{name}");
     }
@@ -202,4 +206,131 @@ fn audit_parses_then_validates() {
     let report = crate::datalayer::audit(&fixture("search").to_string(), PageType::Search).unwrap();
     assert!(!report.has_errors());
     assert!(crate::datalayer::audit("{}", PageType::Search).is_err());
+}
+
+/// The parameters of the guide twin's event `name`: the gtag call's third argument, or the GTM
+/// push's `ecommerce` (its top level for `search`).
+pub(crate) fn guide_params<'c>(
+    capture: &'c mut Value,
+    name: &str,
+) -> &'c mut serde_json::Map<String, Value> {
+    let push = capture
+        .as_array_mut()
+        .and_then(|pushes| {
+            pushes
+                .iter_mut()
+                .find(|p| p["1"] == json!(name) || p["event"] == json!(name))
+        })
+        .expect("the guide twins have every event");
+    let params = if push.get("0").is_some() {
+        &mut push["2"]
+    } else if name == "search" {
+        push
+    } else {
+        &mut push["ecommerce"]
+    };
+    params.as_object_mut().expect("parameters are an object")
+}
+
+/// (code, severity, event name, field as the gtag form has it, message).
+type Seen = (Code, Severity, Option<String>, Option<String>, String);
+
+/// The findings but `not_audited`, each with the name of the event it is about, its field as
+/// the gtag form has it, and its message: what a gtag capture and its GTM twin share.
+fn as_gtag_sees_it(capture: &Value) -> Vec<Seen> {
+    let pushes = capture.as_array().cloned().unwrap_or_default();
+    let report = validate(
+        &Capture {
+            pushes: pushes.clone(),
+        },
+        PageType::Confirmation,
+    );
+    report
+        .findings
+        .into_iter()
+        .filter(|f| f.code != Code::NotAudited)
+        .map(|f| {
+            let push = f.event_index.map(|i| &pushes[i]);
+            let gtag = push.is_some_and(|p| p.get("0").is_some());
+            let name = push
+                .and_then(|p| p.get("event").or_else(|| p.get("1")))
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            let field = match (gtag, f.field) {
+                (false, Some(field)) if push.is_some() => {
+                    Some(crate::event::gtag::field_path(&field))
+                }
+                (_, field) => field,
+            };
+            (f.code, f.severity, name, field, f.message)
+        })
+        .collect()
+}
+
+#[test]
+fn a_gtag_capture_audits_as_its_gtm_twin_with_fields_in_the_calls_arguments() {
+    let (mut gtag, mut gtm) = (fixture("guide-gtag"), fixture("guide-gtm"));
+    for capture in [&mut gtag, &mut gtm] {
+        guide_params(capture, "search").insert("search_term".into(), json!(" "));
+        let view = guide_params(capture, "view_item");
+        view.remove("value");
+        view.remove("currency");
+        guide_params(capture, "add_to_cart").insert("currency".into(), json!("usd"));
+        let purchase = guide_params(capture, "purchase");
+        purchase.insert("value".into(), json!(40.03));
+        purchase.remove("transaction_id");
+        purchase["items"][0]["item_id"] = json!(null);
+    }
+    let seen = as_gtag_sees_it(&gtag);
+    assert_eq!(seen, as_gtag_sees_it(&gtm));
+    let places: Vec<(Severity, Option<&str>, Option<&str>)> = seen
+        .iter()
+        .map(|(_, severity, name, field, _)| (*severity, name.as_deref(), field.as_deref()))
+        .collect();
+    assert_eq!(
+        places,
+        [
+            (Severity::Error, Some("search"), Some("[2].search_term")),
+            (Severity::Error, Some("add_to_cart"), Some("[2].currency")),
+            (
+                Severity::Error,
+                Some("purchase"),
+                Some("[2].items[0].item_id")
+            ),
+            (Severity::Error, Some("purchase"), Some("[2].value")),
+            (
+                Severity::Error,
+                Some("purchase"),
+                Some("[2].transaction_id")
+            ),
+            (Severity::Warning, Some("view_item"), Some("[2].currency")),
+        ]
+    );
+}
+
+#[test]
+fn a_gtag_page_is_audited_for_its_events_and_notes_its_commands() {
+    let report = crate::datalayer::audit(&fixture("guide-gtag").to_string(), PageType::Pdp)
+        .expect("a capture");
+    assert!(!report.has_errors(), "{:?}", report.findings);
+    let notes: Vec<Option<usize>> = report
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::NotAudited)
+        .map(|f| f.event_index)
+        .collect();
+    assert_eq!(notes, [Some(0), Some(1), Some(2)], "consent, js and config");
+    let gtag_only = Capture::parse(
+        r#"[{"0":"js","1":"2026-01-15T10:00:00.000Z"},{"0":"config","1":"G-XXXXXXXXXX"}]"#,
+    )
+    .expect("a capture");
+    let missing = validate(&gtag_only, PageType::Pdp)
+        .findings
+        .into_iter()
+        .find(|f| f.code == Code::MissingEvent)
+        .expect("no view_item");
+    assert_eq!(
+        missing.message,
+        "expected a `view_item` event on a pdp page, found no GA4 events"
+    );
 }

@@ -174,12 +174,13 @@ fn add_to_cart_needs_a_whole_quantity_and_a_matching_value() {
     );
     let within = with("pdp", "/6/ecommerce/value", Some(json!(59.99)));
     assert_eq!(found(&within, PageType::Pdp), [], "0.01 off is tolerated");
+    // GA4 recommends `value` on a cart addition; Clerk does not read it.
     let no_value = with("pdp", "/6/ecommerce/value", None);
     assert_eq!(
         found(&no_value, PageType::Pdp),
         [row(
             Code::MissingField,
-            Severity::Error,
+            Severity::Warning,
             6,
             "ecommerce.value"
         )]
@@ -322,5 +323,92 @@ fn a_missing_or_malformed_ecommerce_object_is_reported() {
     assert_eq!(
         found(&string, PageType::Checkout),
         [row(Code::WrongType, Severity::Error, 2, "ecommerce")]
+    );
+}
+
+#[test]
+fn what_ga4_only_recommends_is_a_warning_and_what_reports_or_clerk_need_an_error() {
+    use crate::datalayer::rules::tests::{fixture, guide_params};
+    let page = PageType::Confirmation;
+    // "currency is required if you set value": without a value it is recommended.
+    let mut capture = fixture("guide-gtm");
+    let view = guide_params(&mut capture, "view_item");
+    view.remove("value");
+    view.remove("currency");
+    assert_eq!(
+        found(&capture, page),
+        [row(
+            Code::MissingField,
+            Severity::Warning,
+            3,
+            "ecommerce.currency"
+        )]
+    );
+    guide_params(&mut capture, "view_item").insert("value".into(), json!(30.03));
+    assert_eq!(
+        found(&capture, page),
+        [row(
+            Code::MissingField,
+            Severity::Error,
+            3,
+            "ecommerce.currency"
+        )]
+    );
+    // A removal needs its items only: Clerk has no call for it.
+    let mut capture = fixture("guide-gtm");
+    let removal = guide_params(&mut capture, "remove_from_cart");
+    removal.remove("value");
+    removal.remove("currency");
+    if let Some(item) = removal["items"][0].as_object_mut() {
+        item.remove("price");
+        item.remove("quantity");
+    }
+    assert_eq!(
+        found(&capture, page),
+        [
+            row(
+                Code::MissingField,
+                Severity::Warning,
+                7,
+                "ecommerce.items[0].price"
+            ),
+            row(
+                Code::MissingField,
+                Severity::Warning,
+                7,
+                "ecommerce.items[0].quantity"
+            ),
+            row(Code::MissingField, Severity::Warning, 7, "ecommerce.value"),
+            row(
+                Code::MissingField,
+                Severity::Warning,
+                7,
+                "ecommerce.currency"
+            ),
+        ]
+    );
+    guide_params(&mut capture, "remove_from_cart")["items"][0]
+        .as_object_mut()
+        .map(|item| item.remove("item_id"));
+    assert!(
+        found(&capture, page).contains(&row(
+            Code::MissingField,
+            Severity::Error,
+            7,
+            "ecommerce.items[0].item_id"
+        )),
+        "an item without an id is still an error"
+    );
+    // A purchase without a value has no revenue in GA4.
+    let mut capture = fixture("guide-gtm");
+    guide_params(&mut capture, "purchase").remove("value");
+    assert_eq!(
+        found(&capture, page),
+        [row(
+            Code::MissingField,
+            Severity::Error,
+            11,
+            "ecommerce.value"
+        )]
     );
 }
