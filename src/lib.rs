@@ -21,6 +21,11 @@ use worker::{event, Context, Env, MessageBatch, Request, Result, ScheduleContext
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<worker::web_sys::Response> {
+    // In front of a storefront, an exception the worker did not catch sends the request on to the
+    // route's origin instead of answering an error: the shop's pages never fail for the worker.
+    if env.var("ORIGIN_URL").is_ok() {
+        ctx.pass_through_on_exception();
+    }
     routes::handle(req, env, ctx).await
 }
 

@@ -14,10 +14,7 @@ pub const BEACON_PATH: &str = "/__sfcc-clerk/events";
 pub async fn handle(req: Request, env: Env, wctx: Context) -> Result<web_sys::Response> {
     let ctx = match Ctx::new(&env) {
         Ok(ctx) => ctx,
-        Err(e) => {
-            return Response::from_json(&json!({"error": e.to_string()}))
-                .map(|r| r.with_status(500).into())
-        }
+        Err(e) => return fail_open(req, &env, &e.to_string()).await,
     };
     let path = req.path();
     let answer = match (req.method(), path.as_str()) {
@@ -47,4 +44,28 @@ pub async fn handle(req: Request, env: Env, wctx: Context) -> Result<web_sys::Re
         }
     };
     answer.map(Into::into)
+}
+
+/// A worker whose configuration is broken (a missing secret, a bad var) never turns the shop's
+/// pages into errors: with `ORIGIN_URL` readable, every request goes on to the storefront
+/// untouched (no capture, no beacon), and `/health` answers 503 naming the problem; without it,
+/// every request gets that 503.
+async fn fail_open(req: Request, env: &Env, problem: &str) -> Result<web_sys::Response> {
+    worker::console_error!("configuration: {problem}; pages pass through untouched");
+    let broken = || {
+        Response::from_json(&json!({"status": "error", "error": problem}))
+            .map(|r| r.with_status(503).into())
+    };
+    if req.path() == "/health" {
+        return broken();
+    }
+    let origin = env
+        .var("ORIGIN_URL")
+        .ok()
+        .map(|v| v.to_string().trim().trim_end_matches('/').to_string())
+        .filter(|o| sfcc_clerk_core::store::is_absolute_http_url(o));
+    match origin {
+        Some(origin) => proxy::pass_through(req, env, &origin).await,
+        None => broken(),
+    }
 }

@@ -19,12 +19,12 @@ use crate::platform::{now_ms, random};
 use crate::qa::receipts;
 use crate::routes::BEACON_PATH;
 use sfcc_clerk_core::capture::{
-    activity_actions, activity_to_read, answer_confirms, beacon_script, capture, choose_store,
-    consent_from, forwarding, is_bot, is_order_creation, is_static_asset, locale_of_path,
-    needs_answer, needs_form, order_event, origin_headers, placed_order, private_headers,
-    served_order_id, server_event, site_of_path, store_for_order, Beacon, Captured, Forwarding,
-    OrderMarkup, OrderPageError, RequestFacts, RuleKind, SaleStore, MAX_ACTIVITY_BYTES,
-    MAX_ORDER_BYTES, STALE_VALIDATORS,
+    activity_actions, activity_to_read, answer_confirms, beacon_script, capture,
+    check_client_ip_header, choose_store, consent_from, forwarding, is_bot, is_order_creation,
+    is_static_asset, locale_of_path, needs_answer, needs_form, order_event, origin_headers,
+    placed_order, private_headers, served_order_id, server_event, site_of_path, store_for_order,
+    Beacon, Captured, Forwarding, OrderMarkup, OrderPageError, RequestFacts, RuleKind, SaleStore,
+    MAX_ACTIVITY_BYTES, MAX_ORDER_BYTES, STALE_VALIDATORS,
 };
 use sfcc_clerk_core::event::trace::Receipt;
 use sfcc_clerk_core::event::{Event, EventKind, IngestContext, Source, SERVER_SALE_DELAY_S};
@@ -58,6 +58,74 @@ extern "C" {
     fn runtime_fetch(request: &web_sys::Request) -> js_sys::Promise;
 }
 
+/// The request as the origin gets it: `target` (the origin's URL of the request), the client's
+/// headers less what a client may not claim ([`origin_headers`]; the client's address in the
+/// shop's `client_ip_header`), redirects passed on as they are.
+fn outbound(
+    req: &Request,
+    target: &str,
+    client_ip_header: Option<&str>,
+    body: Option<JsValue>,
+) -> Result<Request> {
+    let headers = req.headers();
+    let incoming: Vec<(String, String)> = headers.entries().collect();
+    let client_ip = headers.get("cf-connecting-ip")?;
+    let outbound_headers = worker::Headers::new();
+    for (name, value) in origin_headers(&incoming, client_ip.as_deref(), client_ip_header) {
+        outbound_headers.append(&name, &value)?;
+    }
+    let mut init = RequestInit::new();
+    init.with_method(req.method())
+        .with_headers(outbound_headers)
+        .with_redirect(RequestRedirect::Manual)
+        .with_body(body);
+    Request::new_with_init(target, &init)
+}
+
+/// The origin's URL of `req`.
+fn target_of(req: &Request, origin: &str) -> Result<String> {
+    let url = req.url()?;
+    Ok(match url.query() {
+        Some(q) => format!("{origin}{}?{q}", url.path()),
+        None => format!("{origin}{}", url.path()),
+    })
+}
+
+/// Sends `req` to the origin: its own response, or `None` (logged) when it cannot be reached.
+async fn fetch_origin(outbound: &Request, origin: &str) -> Option<web_sys::Response> {
+    match JsFuture::from(runtime_fetch(outbound.inner())).await {
+        Ok(r) => Some(r.unchecked_into()),
+        Err(e) => {
+            worker::console_error!("origin {origin} unreachable: {e:?}");
+            None
+        }
+    }
+}
+
+/// The answer when the storefront cannot be reached.
+fn unreachable() -> Result<web_sys::Response> {
+    Response::error("the storefront is unreachable", 502).map(Into::into)
+}
+
+/// Passes `req` on to `origin` and its answer back, reading nothing and changing nothing but the
+/// headers a client may not send: the worker's configuration is broken, and the shop goes on.
+pub async fn pass_through(req: Request, env: &Env, origin: &str) -> Result<web_sys::Response> {
+    let target = target_of(&req, origin)?;
+    let client_ip_header = env
+        .var("CLIENT_IP_HEADER")
+        .ok()
+        .and_then(|h| check_client_ip_header(&h.to_string()).ok());
+    let body = match req.method() {
+        Method::Get | Method::Head => None,
+        _ => req.inner().body().map(JsValue::from),
+    };
+    let outbound = outbound(&req, &target, client_ip_header.as_deref(), body)?;
+    match fetch_origin(&outbound, origin).await {
+        Some(response) => Ok(response),
+        None => unreachable(),
+    }
+}
+
 /// Proxies `req` to `origin` and queues what it shows the shopper did. Answers the origin's own
 /// response object (or, for an HTML page, the rewritten one), so nothing of it is copied on the
 /// way.
@@ -70,10 +138,7 @@ pub async fn handle(
 ) -> Result<web_sys::Response> {
     let url = req.url()?;
     let path = url.path().to_string();
-    let target = match url.query() {
-        Some(q) => format!("{origin}{path}?{q}"),
-        None => format!("{origin}{path}"),
-    };
+    let target = target_of(&req, origin)?;
     let method = req.method();
     let capture_config = &ctx.settings.capture;
     let rules = &capture_config.rules;
@@ -105,38 +170,22 @@ pub async fn handle(
     } else {
         None
     };
-    let incoming: Vec<(String, String)> = headers.entries().collect();
-    let client_ip = headers.get("cf-connecting-ip")?;
-    let outbound_headers = worker::Headers::new();
-    for (name, value) in origin_headers(
-        &incoming,
-        client_ip.as_deref(),
-        ctx.settings.client_ip_header.as_deref(),
-    ) {
-        outbound_headers.append(&name, &value)?;
-    }
-    let mut init = RequestInit::new();
-    init.with_method(method.clone())
-        .with_headers(outbound_headers)
-        .with_redirect(RequestRedirect::Manual);
-    match &form_body {
-        Some(bytes) => {
-            init.with_body(Some(js_sys::Uint8Array::from(bytes.as_slice()).into()));
-        }
+    let body = match &form_body {
+        Some(bytes) => Some(js_sys::Uint8Array::from(bytes.as_slice()).into()),
         None if !matches!(method, Method::Get | Method::Head) => {
-            init.with_body(req.inner().body().map(JsValue::from));
+            req.inner().body().map(JsValue::from)
         }
-        None => {}
-    }
-    let outbound = Request::new_with_init(&target, &init)?;
-    let mut response: web_sys::Response =
-        match JsFuture::from(runtime_fetch(outbound.inner())).await {
-            Ok(r) => r.unchecked_into(),
-            Err(e) => {
-                worker::console_error!("origin {origin} unreachable: {e:?}");
-                return Response::error("the storefront is unreachable", 502).map(Into::into);
-            }
-        };
+        None => None,
+    };
+    let outbound = outbound(
+        &req,
+        &target,
+        ctx.settings.client_ip_header.as_deref(),
+        body,
+    )?;
+    let Some(mut response) = fetch_origin(&outbound, origin).await else {
+        return unreachable();
+    };
     if is_static_asset(&path) {
         return Ok(response);
     }

@@ -17,6 +17,18 @@ pub struct Reply {
     pub json: Value,
     /// `Retry-After`, if sent.
     pub retry_after: Option<String>,
+    /// Every header, names in lowercase, in the order sent.
+    pub headers: Vec<(String, String)>,
+}
+
+impl Reply {
+    /// The first value of header `name` (any case), if sent.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
 }
 
 impl Default for Client {
@@ -61,6 +73,14 @@ impl Client {
                     .get("retry-after")
                     .and_then(|v| v.to_str().ok())
                     .map(String::from);
+                let headers = r
+                    .headers()
+                    .iter()
+                    .map(|(k, v)| {
+                        let v = v.to_str().unwrap_or_default().to_string();
+                        (k.as_str().to_ascii_lowercase(), v)
+                    })
+                    .collect();
                 // Read-backs of a large catalog exceed ureq's 10 MB default.
                 let text = r
                     .body_mut()
@@ -75,6 +95,7 @@ impl Client {
                     set_cookies,
                     json,
                     retry_after,
+                    headers,
                 }
             }
             Err(e) => Reply {
@@ -83,6 +104,7 @@ impl Client {
                 set_cookies: Vec::new(),
                 json: Value::String(e.to_string()),
                 retry_after: None,
+                headers: Vec::new(),
             },
         }
     }

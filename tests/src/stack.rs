@@ -480,12 +480,9 @@ impl Stack {
     fn wait_until_up(&self, timeout: Duration) -> Result<(), StackError> {
         let deadline = Instant::now() + timeout;
         while Instant::now() < deadline {
-            if self
-                .client
-                .get(&format!("{}/health", self.worker_url), &[])
-                .status
-                == 200
-            {
+            let health = self.client.get(&format!("{}/health", self.worker_url), &[]);
+            // Up: healthy, or answering that its configuration is broken (it fails open).
+            if health.status == 200 || (health.status == 503 && health.json["status"] == "error") {
                 return Ok(());
             }
             std::thread::sleep(Duration::from_millis(250));

@@ -51,8 +51,37 @@ fn print_matrix(title: &str, rows: &[Row]) {
     }
 }
 
+/// The rows of the shopper-events matrix, each a page that reports a sale and a view.
+const EVENT_ROWS: [&str; 6] = [
+    "ratelimited",
+    "slowdown",
+    "unavailable",
+    "refused",
+    "late",
+    "redelivered",
+];
+
+/// The confirmation pages the worker served for the rows' orders (as the proxy records them: a
+/// page's report of a sale is only taken from one; `attacks` drives that through the proxy).
+fn served_pages() -> String {
+    EVENT_ROWS
+        .iter()
+        .map(|row| {
+            let pair = Pair::new(row);
+            format!(
+                "INSERT INTO sale_details (event_id, page_id, served, at_ms) \
+                 VALUES ('{}', '{}', 1, 4102444800000);",
+                pair.sale_id(),
+                pair.page
+            )
+        })
+        .collect()
+}
+
 /// A sale and a product view seen on one page, as a page reports them: their ids come from the
-/// page id and the order, so the same report delivered twice carries the same ids.
+/// page id and the order, so the same report delivered twice carries the same ids. The page's
+/// sale waits on the queue longer than the view (a page's copy of a sale stands in for the
+/// server's only after the server's had its turn), so they reach Clerk in separate batches.
 struct Pair {
     order: String,
     view: String,
@@ -220,6 +249,7 @@ fn shopper_events_under_clerk_faults_arrive_once_or_wait_in_the_dead_letter_tabl
     let stack = Stack::start(&StackOptions {
         http_timeout_ms: Some(2000),
         vars: quick_retries(),
+        seed_sql: Some(served_pages()),
         ..Default::default()
     })
     .expect("stack starts");
@@ -227,7 +257,7 @@ fn shopper_events_under_clerk_faults_arrive_once_or_wait_in_the_dead_letter_tabl
 
     // 1. Clerk 429 with Retry-After 2 s: both events wait the server's 2 s (the policy alone
     // would wait 1 s), then arrive once.
-    let pair = Pair::new("ratelimited");
+    let pair = Pair::new(EVENT_ROWS[0]);
     assert_eq!(
         stack
             .clerk_faults(&json!({"fail_next": 2, "status": 429, "retry_after": 2}))
@@ -236,8 +266,9 @@ fn shopper_events_under_clerk_faults_arrive_once_or_wait_in_the_dead_letter_tabl
     );
     pair.post(&stack);
     assert_eq!(pair.settle(&stack, 1, 1), (1, 1));
-    // The two 429s fall on whichever event went first: once one of a store's deliveries must
-    // wait, the store's other events in the batch wait with it, untried.
+    // The two 429s fall on whichever event went first (the view: the sale waits on the queue
+    // first); once one of a store's deliveries must wait, the store's other events in the batch
+    // wait with it, untried.
     let sale = event_attempts(&stack, "GET /v2/log/sale");
     let view = event_attempts(&stack, "GET /v2/log/product");
     let limited: Vec<&Attempt> = sale
@@ -277,7 +308,7 @@ fn shopper_events_under_clerk_faults_arrive_once_or_wait_in_the_dead_letter_tabl
     });
 
     // 2. Clerk 429 asking for 10 minutes: the policy's ceiling (3 s) wins, and the log says both.
-    let pair = Pair::new("slowdown");
+    let pair = Pair::new(EVENT_ROWS[1]);
     stack.clerk_faults(&json!({"fail_next": 2, "status": 429, "retry_after": 600}));
     pair.post(&stack);
     assert_eq!(pair.settle(&stack, 1, 1), (1, 1));
@@ -306,7 +337,7 @@ fn shopper_events_under_clerk_faults_arrive_once_or_wait_in_the_dead_letter_tabl
 
     // 3. Clerk answering 503 past the retry budget: both dead-lettered with the reason; replayed
     // once Clerk is back, both arrive once.
-    let pair = Pair::new("unavailable");
+    let pair = Pair::new(EVENT_ROWS[2]);
     stack.clerk_faults(&json!({"down_ms": 120_000, "status": 503}));
     pair.post(&stack);
     let (sale_dead, view_dead) = stack.wait_for_value(
@@ -344,7 +375,7 @@ fn shopper_events_under_clerk_faults_arrive_once_or_wait_in_the_dead_letter_tabl
     // as it reports one lost after the request went out, so the worker cannot know the sale did
     // not land: the view is retried and arrives once Clerk listens again; the sale waits as an
     // in-doubt dead letter. Clerk shows no such order, so the operator replays it: it arrives once.
-    let pair = Pair::new("refused");
+    let pair = Pair::new(EVENT_ROWS[3]);
     stack.sandbox.close_clerk();
     pair.post(&stack);
     let (sale_dead, _) =
@@ -385,10 +416,16 @@ fn shopper_events_under_clerk_faults_arrive_once_or_wait_in_the_dead_letter_tabl
 
     // 5. Clerk takes the calls but answers after the worker's 2 s deadline: the worker cannot
     // know they landed. The view is retried (at least once: Clerk counts it twice); the sale is
-    // not sent again but kept as an in-doubt dead letter — Clerk has it once.
-    let pair = Pair::new("late");
-    stack.clerk_faults(&json!({"late_next": 2, "delay_ms": 3_500}));
+    // not sent again but kept as an in-doubt dead letter — Clerk has it once. The view goes
+    // first and the sale some seconds later: each gets its late answer in turn.
+    let pair = Pair::new(EVENT_ROWS[4]);
+    let late = json!({"late_next": 1, "delay_ms": 3_500});
+    stack.clerk_faults(&late);
     pair.post(&stack);
+    stack.wait_for_value("the late view sent again", Duration::from_secs(20), || {
+        (pair.at_clerk(&stack) == (0, 2)).then_some(())
+    });
+    stack.clerk_faults(&late);
     assert_eq!(pair.settle(&stack, 1, 2), (1, 2));
     let (sale_dead, view_dead) = pair.dead(&stack);
     assert_eq!(sale_dead.len(), 1, "{sale_dead:?}");
@@ -408,7 +445,7 @@ fn shopper_events_under_clerk_faults_arrive_once_or_wait_in_the_dead_letter_tabl
 
     // 6. The queue delivers the same batch twice (at-least-once), and once more after it was
     // delivered: each event reaches Clerk once.
-    let pair = Pair::new("redelivered");
+    let pair = Pair::new(EVENT_ROWS[5]);
     stack.clerk_faults(&json!({}));
     pair.post(&stack);
     pair.post(&stack);

@@ -6,7 +6,8 @@ use serde_json::Value;
 use sfcc_clerk_e2e::{wait_for, Stack, StackOptions};
 use std::time::Duration;
 
-/// Records from 1970, in the worker's own tables.
+/// Records from 1970, in the worker's own tables; and the confirmation pages the worker served for
+/// the two orders the test's pages report (kept: they are not from 1970).
 const OLD_RECORDS: &str = "\
 INSERT INTO deliveries (at_ms, kind, store, endpoint, status, attempt, items, duration_ms, outcome) \
   VALUES (1000, 'event', 'refarch-us', 'GET /v2/log/product', 200, 1, 1, 5, 'delivered'); \
@@ -17,7 +18,9 @@ INSERT INTO dead_letters (at_ms, queue, store, reason, payload, replayed_at_ms) 
 INSERT INTO sent_events (event_id, at_ms) VALUES ('order-OLD1', 1000); \
 INSERT INTO sync_runs (run_id, store, trigger, mode, status, started_at_ms, finished_at_ms, window_to_ms) \
   VALUES ('run-1970', 'refarch-us', 'cron', 'full', 'finished', 1000, 2000, 2000); \
-INSERT INTO run_pages (run_id, start) VALUES ('run-1970', 0);";
+INSERT INTO run_pages (run_id, start) VALUES ('run-1970', 0); \
+INSERT INTO sale_details (event_id, page_id, served, at_ms) VALUES ('order-OLD1', 'pg-old', 1, 4102444800000); \
+INSERT INTO sale_details (event_id, page_id, served, at_ms) VALUES ('order-NEW1', 'pg-new', 1, 4102444800000);";
 
 fn rows(stack: &Stack, path: &str) -> Vec<Value> {
     stack
@@ -27,9 +30,11 @@ fn rows(stack: &Stack, path: &str) -> Vec<Value> {
         .unwrap_or_default()
 }
 
+/// A page's report of `order`, from the confirmation page the worker served for it.
 fn sale(order: &str) -> String {
+    let page = format!("pg-{}", order.trim_end_matches('1').to_lowercase());
     format!(
-        r#"{{"type":"purchase","order_id":"{order}","products":[{{"id":"P1","price":5.0,"quantity":1}}]}}"#
+        r#"{{"type":"purchase","order_id":"{order}","page_id":"{page}","products":[{{"id":"P1","price":5.0,"quantity":1}}]}}"#
     )
 }
 

@@ -18,6 +18,9 @@ pub const SERVER_SALE_DELAY_S: u32 = 5;
 /// that the server's copy, when there is one, is the one sent.
 pub const CLIENT_SALE_DELAY_S: u32 = 10;
 
+// The server's copy must be sent before a page's copy of the same order comes round.
+const _: () = assert!(CLIENT_SALE_DELAY_S > SERVER_SALE_DELAY_S);
+
 /// What the worker recorded of the page a copy of a sale names (the order and page view's
 /// `sale_details`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -89,6 +92,5 @@ mod tests {
             SaleCopy::Refuse(UNSERVED),
             "only the page's own report of what it carried"
         );
-        assert!(CLIENT_SALE_DELAY_S > SERVER_SALE_DELAY_S);
     }
 }

@@ -92,7 +92,7 @@ pub struct RecordedRequest {
 }
 
 /// Request headers kept in [`RecordedRequest`], for proving what a proxy passed through.
-pub const RECORDED_HEADERS: [&str; 12] = [
+pub const RECORDED_HEADERS: [&str; 17] = [
     "host",
     "user-agent",
     "cookie",
@@ -105,6 +105,13 @@ pub const RECORDED_HEADERS: [&str; 12] = [
     "x-forwarded-proto",
     "cf-connecting-ip",
     "cf-ipcountry",
+    "forwarded",
+    "true-client-ip",
+    "x-real-ip",
+    "connection",
+    // The client IP header the tests name as the shop's (Business Manager's Client IP Header
+    // Name).
+    "x-sfcc-client-ip",
 ];
 
 /// The storefront's state.
