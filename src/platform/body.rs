@@ -4,13 +4,25 @@
 use futures_util::StreamExt;
 use worker::ByteStream;
 
-/// Reads `stream` to its end, or answers `None` as soon as more than `max` bytes came: what was
-/// read is dropped and the rest is never read.
+/// How much of a body past its bound is read and let go (never kept), so the connection is left
+/// clean for the client's next request; a larger body is given up there.
+const DRAINED_AT_MOST: usize = 1024 * 1024;
+
+/// Reads `stream` to its end, or answers `None` once more than `max` bytes came: what was read is
+/// dropped, and the rest is read chunk by chunk and let go, up to [`DRAINED_AT_MOST`] more.
 pub async fn read_at_most(mut stream: ByteStream, max: usize) -> worker::Result<Option<Vec<u8>>> {
     let mut out = Vec::new();
     while let Some(chunk) = stream.next().await {
         let chunk = chunk?;
         if out.len() + chunk.len() > max {
+            let mut drained = out.len() + chunk.len();
+            drop(out);
+            while drained <= max + DRAINED_AT_MOST {
+                match stream.next().await {
+                    Some(Ok(more)) => drained += more.len(),
+                    _ => break,
+                }
+            }
             return Ok(None);
         }
         out.extend_from_slice(&chunk);
