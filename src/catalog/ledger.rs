@@ -34,7 +34,8 @@ pub async fn hashes(
 
 /// Records what Clerk now holds: new hashes (and the brief feed record, JSON) for sent products,
 /// none for deleted ones; `seen` are the ids the run saw in SFCC (they survive the run's stale
-/// deletion).
+/// deletion); `variants`, each sent master's variants, as the masters that stand for them
+/// (written only where a variant is new or changed master).
 pub async fn record(
     ctx: &Ctx,
     store: &str,
@@ -42,9 +43,23 @@ pub async fn record(
     sent: &[(String, String, String)],
     deleted: &[String],
     seen: &[&str],
+    variants: &[(&str, Vec<&str>)],
 ) -> worker::Result<()> {
     let now = JsValue::from_f64(now_ms() as f64);
-    let mut statements = Vec::with_capacity(sent.len() + deleted.len());
+    let mut statements = Vec::with_capacity(sent.len() + deleted.len() + variants.len());
+    for (master, ids) in variants {
+        let ids = serde_json::to_string(ids).map_err(err)?;
+        statements.push(
+            ctx.db
+                .prepare(
+                    "INSERT INTO variant_masters (variant_id, master_id) \
+                     SELECT value, ?1 FROM json_each(?2) WHERE true \
+                     ON CONFLICT (variant_id) DO UPDATE SET master_id = excluded.master_id \
+                     WHERE variant_masters.master_id <> excluded.master_id",
+                )
+                .bind(&[(*master).into(), ids.into()])?,
+        );
+    }
     for (id, hash, feed) in sent {
         statements.push(
             ctx.db

@@ -9,7 +9,7 @@ use crate::platform::log;
 use crate::platform::queues::{enqueue, enqueue_all, names};
 use crate::platform::{err, now_ms};
 use serde_json::Value;
-use sfcc_clerk_core::catalog::{fan_out, CatalogJob, PageJob, RunMode, STALE_BATCH};
+use sfcc_clerk_core::catalog::{fan_out, variants_of, CatalogJob, PageJob, RunMode, STALE_BATCH};
 use sfcc_clerk_core::datalayer::feed::FeedRecord;
 use sfcc_clerk_core::hash::content_hash;
 use sfcc_clerk_core::mapping::{map_categories, map_page, ParsedPage, RecordError};
@@ -242,7 +242,8 @@ async fn send_changes(
         .map(|(id, _)| id.as_str())
         .chain(mapping.rejected.iter().map(|r| r.product_id.as_str()))
         .collect();
-    ledger::record(ctx, store, run_id, &sent, &to_delete, &seen).await?;
+    let variants = variants_of(&to_send);
+    ledger::record(ctx, store, run_id, &sent, &to_delete, &seen, &variants).await?;
     record_rejected(ctx, run_id, store, &mapping.rejected).await?;
     Ok(Ok(Sent {
         counts: PageCounts {
@@ -272,7 +273,7 @@ async fn delete_stale(
     if decision != Decision::Delivered {
         return Ok(decision);
     }
-    ledger::record(ctx, store, run_id, &[], &ids, &[]).await?;
+    ledger::record(ctx, store, run_id, &[], &ids, &[], &[]).await?;
     let counts = PageCounts {
         upserted: 0,
         unchanged: 0,

@@ -23,10 +23,13 @@ use crate::platform::{err, now_ms, random};
 use serde::Deserialize;
 use serde_json::Value;
 use sfcc_clerk_core::delivery::DeliveryKind;
-use sfcc_clerk_core::event::{plan_sale_copy, tracking_call, Event, EventKind, Refused, SaleCopy};
+use sfcc_clerk_core::event::{
+    name_masters, plan_sale_copy, tracking_call, Event, EventKind, Refused, SaleCopy,
+};
 use sfcc_clerk_core::retry::{
     decide, decide_at_most_once, left_in_doubt, Decision, Envelope, IN_DOUBT,
 };
+use std::collections::HashMap;
 use wasm_bindgen::JsValue;
 use worker::{D1PreparedStatement, Method};
 
@@ -116,6 +119,11 @@ pub async fn deliver(ctx: &Ctx, body: &Value) -> worker::Result<Option<Retrying>
     if sale {
         statements.push(sales::details_statement(&ctx.db, event)?);
     }
+    // Storefronts name the variant a shopper picked; Clerk holds its master.
+    let product_ids: Vec<&str> = event.products.iter().map(|p| p.id.as_str()).collect();
+    if !product_ids.is_empty() {
+        statements.push(masters_statement(ctx, &product_ids)?);
+    }
     let mut begun = ctx.db.batch(statements).await?.into_iter();
     let leased = begun
         .next()
@@ -135,9 +143,17 @@ pub async fn deliver(ctx: &Ctx, body: &Value) -> worker::Result<Option<Retrying>
         Some(rows) => sent_state(rows.results::<SentRow>()?.first()),
         None => Sent::No,
     };
-    let details = match begun.next() {
+    let details = match begun.next().filter(|_| sale) {
         Some(rows) => rows.results::<sales::Details>()?.into_iter().next(),
         None => None,
+    };
+    let masters: HashMap<String, String> = match begun.next() {
+        Some(rows) => rows
+            .results::<MasterRow>()?
+            .into_iter()
+            .map(|r| (r.variant_id, r.master_id))
+            .collect(),
+        None => HashMap::new(),
     };
     if sale {
         // A page's copy is a sale only from the page the worker served for that order, and only
@@ -162,14 +178,17 @@ pub async fn deliver(ctx: &Ctx, body: &Value) -> worker::Result<Option<Retrying>
             }
         }
     }
-    // A sale goes with the customer number and email either copy carried.
-    let call = match details {
-        Some(d) => {
-            let mut filled = event.clone();
-            filled.fill_missing(d.customer, d.email);
-            tracking_call(&filled).unwrap_or(call)
+    // The call names masters, and a sale goes with the customer number and email either copy
+    // carried.
+    let call = if details.is_some() || !masters.is_empty() {
+        let mut resolved = event.clone();
+        name_masters(&mut resolved, |id| masters.get(id).cloned());
+        if let Some(d) = details {
+            resolved.fill_missing(d.customer, d.email);
         }
-        None => call,
+        tracking_call(&resolved).unwrap_or(call)
+    } else {
+        call
     };
     let url = call.url(&ctx.settings.clerk_api_url, &store.config.clerk_public_key);
     let outcome = attempt(ctx, &envelope, &url, sent).await;
@@ -313,6 +332,23 @@ async fn end_lease(ctx: &Ctx, event_id: &str) {
     if let Err(e) = async { statement?.run().await }.await {
         worker::console_warn!("could not release the claim on event {event_id}: {e}");
     }
+}
+
+/// The masters of those of `ids` that are known variants.
+fn masters_statement(ctx: &Ctx, ids: &[&str]) -> worker::Result<D1PreparedStatement> {
+    let ids = serde_json::to_string(ids).map_err(err)?;
+    ctx.db
+        .prepare(
+            "SELECT variant_id, master_id FROM variant_masters \
+             WHERE variant_id IN (SELECT value FROM json_each(?1))",
+        )
+        .bind(&[ids.into()])
+}
+
+#[derive(Deserialize)]
+struct MasterRow {
+    variant_id: String,
+    master_id: String,
 }
 
 #[derive(Deserialize)]

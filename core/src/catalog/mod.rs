@@ -5,6 +5,7 @@
 mod jobs;
 mod plan;
 mod resume;
+mod variants;
 
 pub use jobs::{CatalogJob, PageJob, RunMode};
 pub use plan::{
@@ -12,6 +13,7 @@ pub use plan::{
     DEFAULT_OVERLAP_MS, LOCK_TTL_MS,
 };
 pub use resume::{resume_jobs, RunState, RunStatus};
+pub use variants::variants_of;
 
 /// Products fetched from SFCC and pushed to Clerk per page job.
 pub const DEFAULT_PAGE_SIZE: u32 = 100;

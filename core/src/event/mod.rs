@@ -3,6 +3,7 @@
 
 mod ga4;
 pub mod gtag;
+mod masters;
 mod normalize;
 pub mod refusals;
 mod sale_copy;
@@ -11,6 +12,7 @@ mod to_clerk;
 pub mod trace;
 
 pub use ga4::{ECOMMERCE_EVENTS, GA4_EVENTS};
+pub use masters::name_masters;
 pub use normalize::{
     is_email, normalize, normalize_each, page_event_id, EventError, IngestContext, Normalized,
     Refused, MAX_EVENTS_PER_CALL,

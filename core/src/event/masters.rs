@@ -1,0 +1,61 @@
+//! Events name the products Clerk holds: a variant's master
+//! ([`crate::catalog::variants_of`] records which master each variant belongs to). An id the
+//! lookup does not know passes unchanged.
+
+use super::Event;
+
+/// Names each product of `event` by the master `master_of` knows it by, if any; answers how many
+/// ids it replaced.
+pub fn name_masters(event: &mut Event, master_of: impl Fn(&str) -> Option<String>) -> usize {
+    let mut replaced = 0;
+    for product in &mut event.products {
+        if let Some(master) = master_of(&product.id).filter(|m| *m != product.id) {
+            product.id = master;
+            replaced += 1;
+        }
+    }
+    replaced
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::{normalize, IngestContext, Source};
+
+    #[test]
+    fn a_variant_is_named_by_its_master_and_an_unknown_id_passes() {
+        let ctx = IngestContext {
+            store: "us",
+            currency: "USD",
+            visitor: None,
+            customer: None,
+            now_ms: 10,
+            request_id: "r",
+            source: Source::Server,
+        };
+        let mut sale = normalize(
+            r#"{"type":"purchase","order_id":"O1","products":[
+                {"id":"701643421084M","price":39.5,"quantity":1},
+                {"id":"25518704M","price":20,"quantity":2},
+                {"id":"UNKNOWN","price":1,"quantity":1}]}"#,
+            &ctx,
+        )
+        .unwrap()
+        .remove(0);
+        let id_before = sale.id.clone();
+        let lookup = |id: &str| match id {
+            "701643421084M" => Some("25518704M".to_string()),
+            "25518704M" => Some("25518704M".to_string()),
+            _ => None,
+        };
+        assert_eq!(name_masters(&mut sale, lookup), 1);
+        let ids: Vec<&str> = sale.products.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids, ["25518704M", "25518704M", "UNKNOWN"]);
+        assert_eq!(
+            sale.products[0].price,
+            Some(39.5),
+            "the line keeps its price"
+        );
+        assert_eq!(sale.id, id_before, "the event keeps its id");
+    }
+}
