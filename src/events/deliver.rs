@@ -143,7 +143,7 @@ pub async fn deliver(ctx: &Ctx, body: &Value) -> worker::Result<Option<Retrying>
         Some(rows) => sent_state(rows.results::<SentRow>()?.first()),
         None => Sent::No,
     };
-    let details = match begun.next().filter(|_| sale) {
+    let details = match if sale { begun.next() } else { None } {
         Some(rows) => rows.results::<sales::Details>()?.into_iter().next(),
         None => None,
     };

@@ -109,16 +109,10 @@ pub async fn ingest(mut req: Request, ctx: &Ctx) -> Result<web_sys::Response> {
         }
         _ => (None, None),
     };
-    // Read with the bound, never whole first: a large post does not sit in the isolate. One that
-    // declares itself too large is not read at all.
-    let declared = req
-        .headers()
-        .get("content-length")?
-        .and_then(|l| l.trim().parse::<usize>().ok());
-    let body = match (declared, req.stream()) {
-        (Some(n), _) if n > MAX_BODY_BYTES => None,
-        (_, Ok(stream)) => read_at_most(stream, MAX_BODY_BYTES).await?,
-        (_, Err(_)) => Some(Vec::new()),
+    // Read with the bound, never whole first: a large post does not sit in the isolate.
+    let body = match req.stream() {
+        Ok(stream) => read_at_most(stream, MAX_BODY_BYTES).await?,
+        Err(_) => Some(Vec::new()),
     };
     let Some(body) = body else {
         return refuse(
