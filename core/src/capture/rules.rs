@@ -420,32 +420,31 @@ mod tests {
     /// `{pid, qty, options}`, `qty` a string and `options` a JSON string of its own.
     #[test]
     fn a_product_set_adds_each_of_its_products() {
-        let set = r#"[{"pid":"25720424M","qty":"2","options":"[]"},{"pid":"25720425M","qty":"1","options":"[]"},{"pid":" ","qty":"1"}]"#;
-        let form = pairs(&[("pid", "SET-1"), ("pidsObj", set), ("quantity", "")]);
-        let all = capture(
-            &sfra_rules(),
-            &RequestFacts {
+        let added = |form: &[(&str, &str)]| -> Vec<(String, Option<u32>)> {
+            let form = pairs(form);
+            let facts = RequestFacts {
                 method: "POST",
                 path: &format!("{BASE}/Cart-AddProduct"),
                 query: &[],
                 form: &form,
-            },
+            };
+            capture(&sfra_rules(), &facts)
+                .into_iter()
+                .map(|c| (c.value, c.quantity))
+                .collect()
+        };
+        let set = r#"[{"pid":"25720424M","qty":"2","options":"[]"},{"pid":"25720425M","qty":"1","options":"[]"},{"pid":" ","qty":"1"}]"#;
+        assert_eq!(
+            added(&[("pid", "SET-1"), ("pidsObj", set), ("quantity", "")]),
+            [("25720424M".into(), Some(2)), ("25720425M".into(), Some(1))]
         );
-        let got: Vec<(&str, Option<u32>)> =
-            all.iter().map(|c| (c.value.as_str(), c.quantity)).collect();
-        assert_eq!(got, [("25720424M", Some(2)), ("25720425M", Some(1))]);
         // An empty or broken `pidsObj` (a single product's post) is the product itself.
-        let single = pairs(&[("pid", "A"), ("pidsObj", ""), ("quantity", "3")]);
-        let one = capture(
-            &sfra_rules(),
-            &RequestFacts {
-                method: "POST",
-                path: &format!("{BASE}/Cart-AddProduct"),
-                query: &[],
-                form: &single,
-            },
-        );
-        assert_eq!((one[0].value.as_str(), one[0].quantity), ("A", Some(3)));
+        for broken in ["", "{"] {
+            assert_eq!(
+                added(&[("pid", "A"), ("pidsObj", broken), ("quantity", "3")]),
+                [("A".into(), Some(3))]
+            );
+        }
     }
 
     /// SFRA answers its AJAX actions with HTTP 200 whatever happened (`Cart-AddProduct`,

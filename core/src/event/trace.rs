@@ -286,7 +286,7 @@ mod tests {
     use crate::event::{normalize, IngestContext};
     use crate::retry::Decision;
 
-    fn event(body: &str) -> Event {
+    fn event_from(body: &str, source: Source) -> Event {
         let ctx = IngestContext {
             store: "us",
             currency: "USD",
@@ -294,9 +294,13 @@ mod tests {
             customer: None,
             now_ms: 10,
             request_id: "r",
-            source: Source::Client,
+            source,
         };
         normalize(body, &ctx).unwrap().remove(0)
+    }
+
+    fn event(body: &str) -> Event {
+        event_from(body, Source::Client)
     }
 
     fn recorded(receipt: Receipt, call: Option<LoggedCall>, sent: bool) -> Recorded {
@@ -437,21 +441,10 @@ mod tests {
         let view = event(r#"{"type":"product_view","product":"P","page_id":"pg1"}"#);
         assert_eq!(view.page.as_deref(), Some("pg1"));
         assert_eq!(traceable_page(&view), Some("pg1"));
-        let server = IngestContext {
-            store: "us",
-            currency: "USD",
-            visitor: None,
-            customer: None,
-            now_ms: 10,
-            request_id: "r",
-            source: Source::Server,
-        };
-        let login = normalize(
+        let login = event_from(
             r#"{"type":"login","email":"a@example.com","page_id":"pg1"}"#,
-            &server,
-        )
-        .unwrap()
-        .remove(0);
+            Source::Server,
+        );
         assert_eq!(traceable_page(&login), None, "a login is never a page's");
         assert!(!login.id.contains('@'), "{}", login.id);
         let pageless = event(r#"{"type":"product_view","product":"P"}"#);
