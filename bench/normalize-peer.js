@@ -14,7 +14,7 @@
 const MAX_BODY_BYTES = 64 * 1024;
 const MAX_EVENTS_PER_CALL = 50;
 const MAX_AGE_MS = 24 * 60 * 60 * 1000;
-const VISITOR_COOKIE = "sfcc_clerk_vid";
+const VISITOR_COOKIE = "__Host-sfcc_clerk_vid";
 const LIMIT_PERIOD_S = 60;
 const QUEUE_RETRY_S = 10;
 const KINDS = ["product_view", "category_view", "search", "add_to_cart", "purchase", "click", "login"];

@@ -5,8 +5,10 @@
 
 use std::fmt;
 
-/// Name of the first-party cookie that holds the visitor id.
-pub const VISITOR_COOKIE: &str = "sfcc_clerk_vid";
+/// Name of the first-party cookie that holds the visitor id. The `__Host-` prefix makes browsers
+/// take it only from the storefront's own host, with `Secure`, `Path=/` and no `Domain`: a sibling
+/// subdomain cannot set (fix) a shopper's visitor id.
+pub const VISITOR_COOKIE: &str = "__Host-sfcc_clerk_vid";
 
 /// A first-party visitor id: a lowercase uuid v4.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -52,13 +54,15 @@ impl fmt::Display for VisitorId {
     }
 }
 
-/// The visitor id in a `Cookie` header, if there is a valid one.
+/// The visitor id in a `Cookie` header, if there is a valid one. Should the header name the
+/// cookie twice (a browser sends the longest path first; a `__Host-` cookie has only `/`), the
+/// first valid value is the one.
 pub fn visitor_from_cookie_header(header: &str) -> Option<VisitorId> {
     header
         .split(';')
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == VISITOR_COOKIE)
-        .and_then(|(_, value)| VisitorId::parse(value).ok())
+        .filter(|(name, _)| *name == VISITOR_COOKIE)
+        .find_map(|(_, value)| VisitorId::parse(value).ok())
 }
 
 /// The `Set-Cookie` value that stores a visitor id for a year, first-party and out of scripts' reach.
@@ -68,7 +72,7 @@ pub fn visitor_set_cookie(id: &VisitorId) -> String {
 
 /// The cookie that remembers which customer this browser's visitor id is linked to (a hash of
 /// the email, never the email).
-pub const LINK_COOKIE: &str = "sfcc_clerk_link";
+pub const LINK_COOKIE: &str = "__Host-sfcc_clerk_link";
 
 /// The link value of an email: a hash of it, trimmed and lowercased.
 pub fn link_of(email: &str) -> String {
@@ -216,7 +220,7 @@ mod tests {
         assert!(must_rotate_on_login(Some(&ann), "bob@example.com"));
         let header = format!("a=b; {LINK_COOKIE}={ann}");
         assert_eq!(link_from_cookie_header(&header), Some(ann.as_str()));
-        assert!(forget_cookies()[1].starts_with("sfcc_clerk_link=;"));
+        assert!(forget_cookies()[1].starts_with("__Host-sfcc_clerk_link=;"));
     }
 
     use super::*;
@@ -250,13 +254,33 @@ mod tests {
     }
 
     #[test]
+    fn only_the_host_cookie_counts_and_the_first_valid_one_of_two() {
+        let id = ID.to_lowercase();
+        let other = "11111111-1111-4111-8111-111111111111";
+        assert_eq!(
+            visitor_from_cookie_header(&format!("sfcc_clerk_vid={id}")),
+            None,
+            "a cookie without the prefix, which any sibling subdomain can set, is not read"
+        );
+        let two = format!("{VISITOR_COOKIE}=nope; {VISITOR_COOKIE}={id}; {VISITOR_COOKIE}={other}");
+        assert_eq!(visitor_from_cookie_header(&two).unwrap().as_str(), id);
+        assert!(visitor_set_cookie(&VisitorId::parse(ID).unwrap())
+            .starts_with("__Host-sfcc_clerk_vid="));
+        let set = visitor_set_cookie(&VisitorId::parse(ID).unwrap());
+        assert!(set.contains("; Path=/;") && set.contains("Secure") && !set.contains("Domain"));
+    }
+
+    #[test]
     fn reads_the_cookie_among_others() {
         let header = format!("dwsid=abc; {VISITOR_COOKIE}={}; x=1", ID.to_lowercase());
         assert_eq!(
             visitor_from_cookie_header(&header).unwrap().as_str(),
             ID.to_lowercase()
         );
-        assert_eq!(visitor_from_cookie_header("sfcc_clerk_vid=nope"), None);
+        assert_eq!(
+            visitor_from_cookie_header(&format!("{VISITOR_COOKIE}=nope")),
+            None
+        );
         assert_eq!(visitor_from_cookie_header(""), None);
     }
 

@@ -19,7 +19,7 @@ use sfcc_clerk_core::settings::{constant_time_eq, Store};
 use worker::{Request, Response, Result};
 
 /// The QA cookie.
-pub const QA_COOKIE: &str = "sfcc_clerk_qa";
+pub const QA_COOKIE: &str = "__Host-sfcc_clerk_qa";
 
 /// How long QA mode lasts, seconds.
 const QA_TTL_S: u64 = 8 * 60 * 60;

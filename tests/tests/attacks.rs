@@ -271,7 +271,7 @@ fn a_fresh_visitor_cookie_per_post_is_no_fresh_allowance() {
     let stack = stack();
     let mut accepted = 0;
     let refused = (0..800u64).find_map(|n| {
-        let cookie = format!("{CONSENT}; sfcc_clerk_vid=3f2504e0-4f89-41d3-9a0c-{n:012x}");
+        let cookie = format!("{CONSENT}; __Host-sfcc_clerk_vid=3f2504e0-4f89-41d3-9a0c-{n:012x}");
         let reply = stack.post_events(
             &json!({"type": "product_view", "product": format!("P{n}")}).to_string(),
             Some(&cookie),

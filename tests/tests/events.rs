@@ -61,7 +61,7 @@ fn a_product_view_reaches_clerk_with_the_visitor_from_the_first_party_cookie() {
 
     // The same shopper (cookie sent back) keeps the same visitor; Clerk failing twice only delays it.
     assert_eq!(stack.clerk_fail_next(2, 503).status, 200);
-    let cookie_header = format!("dw_dnt=0; sfcc_clerk_vid={visitor_uuid}");
+    let cookie_header = format!("dw_dnt=0; __Host-sfcc_clerk_vid={visitor_uuid}");
     let reply = stack.post_events(
         r#"[{"type":"category_view","category":"mens"},{"type":"click","product":"25565189M"}]"#,
         Some(&cookie_header),
@@ -199,7 +199,7 @@ fn bad_payloads_get_a_400_naming_the_problem_and_nothing_is_queued() {
 #[test]
 fn a_malformed_event_is_refused_on_its_own_and_its_neighbours_reach_clerk() {
     let stack = Stack::start(&StackOptions::default()).expect("stack starts");
-    let consent = Some("dw_dnt=0; sfcc_clerk_vid=3f2504e0-4f89-41d3-9a0c-0305e82c3301");
+    let consent = Some("dw_dnt=0; __Host-sfcc_clerk_vid=3f2504e0-4f89-41d3-9a0c-0305e82c3301");
     let body = r#"[{"type":"product_view","product":"25518704M"},
                    {"type":"product_view","product":7},
                    {"type":"product_view","product":"701644031206M"}]"#;
@@ -304,7 +304,7 @@ fn a_refused_event_is_dead_lettered_with_its_reason_and_replay_delivers_it() {
 #[test]
 fn a_visitor_posting_too_often_gets_429_with_retry_after_and_others_are_not_held_up() {
     let stack = Stack::start(&StackOptions::default()).expect("stack starts");
-    let cookie = |vid: &str| format!("dw_dnt=0; sfcc_clerk_vid={vid}");
+    let cookie = |vid: &str| format!("dw_dnt=0; __Host-sfcc_clerk_vid={vid}");
     let flooder = cookie("0b6f1e9e-2a7c-4d4b-9c1e-5f3a2b1c0d9e");
     let body = |i: usize| format!(r#"{{"type":"product_view","product":"P{i}"}}"#);
     let mut accepted = 0;
@@ -385,7 +385,7 @@ fn a_queue_that_refuses_gets_the_beacon_a_503_and_keeps_a_captured_view_as_a_dea
             std::thread::sleep(Duration::from_millis(500));
         }
         // A shopper per call, as on a storefront (posts are limited per visitor).
-        let cookie = format!("dw_dnt=0; sfcc_clerk_vid=3f2504e0-4f89-41d3-9a0c-{n:012x}");
+        let cookie = format!("dw_dnt=0; __Host-sfcc_clerk_vid=3f2504e0-4f89-41d3-9a0c-{n:012x}");
         let reply = stack.post_events_to(BEACON, &body, Some(&cookie));
         match reply.status {
             202 => {
@@ -441,7 +441,7 @@ fn a_queue_that_refuses_gets_the_beacon_a_503_and_keeps_a_captured_view_as_a_dea
         &[
             (
                 "cookie",
-                "dw_dnt=0; sfcc_clerk_vid=3f2504e0-4f89-41d3-9a0c-0305e82c3301",
+                "dw_dnt=0; __Host-sfcc_clerk_vid=3f2504e0-4f89-41d3-9a0c-0305e82c3301",
             ),
             (
                 "user-agent",
@@ -503,7 +503,7 @@ fn a_hanging_clerk_store_does_not_hold_up_another_stores_events_and_loses_none()
     let faults =
         stack.clerk_faults(&json!({"delay_next": 2, "delay_ms": 15_000, "only_key": us_key}));
     assert_eq!(faults.status, 200);
-    let consent = Some("dw_dnt=0; sfcc_clerk_vid=3f2504e0-4f89-41d3-9a0c-0305e82c3301");
+    let consent = Some("dw_dnt=0; __Host-sfcc_clerk_vid=3f2504e0-4f89-41d3-9a0c-0305e82c3301");
     let views = |prefix: &str| -> String {
         let events: Vec<Value> = (0..5)
             .map(|i| json!({"type": "product_view", "product": format!("{prefix}{i}")}))

@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
 /// A shopper who consented, with a known visitor id.
-const COOKIE: &str = "dw_dnt=0; sfcc_clerk_vid=3f2504e0-4f89-41d3-9a0c-0305e82c3301";
+const COOKIE: &str = "dw_dnt=0; __Host-sfcc_clerk_vid=3f2504e0-4f89-41d3-9a0c-0305e82c3301";
 
 /// The retry policy of both stacks: 4 attempts, 1 s doubling to at most 3 s, so a delivery
 /// gives up within seconds instead of minutes (the default's 8 attempts are `outage`'s).

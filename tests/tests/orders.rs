@@ -120,7 +120,7 @@ fn a_confirmation_page_becomes_one_clerk_sale_with_the_email_only_with_consent()
     let stack = Stack::start(&StackOptions::default()).expect("stack starts");
     let order = buy(
         &stack,
-        &format!("dw_dnt=0; sfcc_clerk_vid={VISITOR}"),
+        &format!("dw_dnt=0; __Host-sfcc_clerk_vid={VISITOR}"),
         "ann.shopper%40example.com",
     );
     assert_eq!(order["lines"][0]["quantity"], 2);
@@ -232,7 +232,7 @@ fn buy_headless_on(
 #[test]
 fn a_pwa_kit_order_placed_through_scapi_becomes_one_clerk_sale_with_the_customer_number() {
     let stack = Stack::start(&StackOptions::default()).expect("stack starts");
-    let consented = format!("dw_dnt=0; sfcc_clerk_vid={VISITOR}");
+    let consented = format!("dw_dnt=0; __Host-sfcc_clerk_vid={VISITOR}");
     let order = buy_headless(&stack, &consented, "alice.shopper@example.com", None);
     assert_eq!(
         order["customerInfo"]["customerNo"], "00000001",
@@ -262,7 +262,7 @@ fn a_pwa_kit_order_placed_through_scapi_becomes_one_clerk_sale_with_the_customer
 #[test]
 fn a_pwa_kit_order_in_french_reaches_the_french_store_of_its_site() {
     let stack = Stack::start(&StackOptions::default()).expect("stack starts");
-    let consented = format!("dw_dnt=0; sfcc_clerk_vid={VISITOR}");
+    let consented = format!("dw_dnt=0; __Host-sfcc_clerk_vid={VISITOR}");
     let order = buy_headless_on(
         &stack,
         "siteId=RefArchGlobal&locale=fr-FR",

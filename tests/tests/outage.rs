@@ -12,7 +12,7 @@ const VISITOR: &str = "3f2504e0-4f89-41d3-9a0c-0305e82c3301";
 #[test]
 fn after_a_minute_of_clerk_down_every_event_arrives_once() {
     let stack = Stack::start(&StackOptions::default()).expect("stack starts");
-    let cookie = format!("dw_dnt=0; sfcc_clerk_vid={VISITOR}");
+    let cookie = format!("dw_dnt=0; __Host-sfcc_clerk_vid={VISITOR}");
     let visit = |path: &str| {
         let reply = stack.client.get(
             &format!("{}{SITE}/{path}", stack.worker_url),

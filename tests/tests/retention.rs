@@ -53,7 +53,7 @@ fn cron_prunes_what_is_older_than_the_retention_and_keeps_what_still_matters() {
         ..Default::default()
     })
     .expect("stack starts");
-    let consent = Some("dw_dnt=0; sfcc_clerk_vid=3f2504e0-4f89-41d3-9a0c-0305e82c3301");
+    let consent = Some("dw_dnt=0; __Host-sfcc_clerk_vid=3f2504e0-4f89-41d3-9a0c-0305e82c3301");
     // Before pruning, the old sent-event id still guards its order.
     assert_eq!(stack.post_events(&sale("OLD1"), consent).status, 202);
     assert_eq!(stack.post_events(&sale("NEW1"), consent).status, 202);

@@ -32,7 +32,7 @@ fn logged(stack: &Stack, n: usize) -> Vec<Value> {
 #[test]
 fn with_consent_the_proxy_passes_pages_through_and_tracks_views_searches_and_carts() {
     let stack = Stack::start(&StackOptions::default()).expect("stack starts");
-    let granted = format!("dw_dnt=0; sfcc_clerk_vid={VISITOR}");
+    let granted = format!("dw_dnt=0; __Host-sfcc_clerk_vid={VISITOR}");
     let clerk_visitor = VISITOR.replace('-', "");
 
     // The page is the storefront's, unchanged.
@@ -67,7 +67,7 @@ fn with_consent_the_proxy_passes_pages_through_and_tracks_views_searches_and_car
         !proxied
             .set_cookies
             .iter()
-            .any(|c| c.starts_with("sfcc_clerk_vid=")),
+            .any(|c| c.starts_with("__Host-sfcc_clerk_vid=")),
         "a known visitor keeps its id"
     );
     assert_eq!(
@@ -125,7 +125,7 @@ fn with_consent_the_proxy_passes_pages_through_and_tracks_views_searches_and_car
     assert!(!unanswered
         .set_cookies
         .iter()
-        .any(|c| c.starts_with("sfcc_clerk_vid=")));
+        .any(|c| c.starts_with("__Host-sfcc_clerk_vid=")));
     // Declined: nothing either.
     assert_eq!(
         get(&stack, "Product-Show?pid=25565189M", "dw_dnt=1", BROWSER).status,
@@ -136,7 +136,7 @@ fn with_consent_the_proxy_passes_pages_through_and_tracks_views_searches_and_car
     let cookie = new
         .set_cookies
         .iter()
-        .find(|c| c.starts_with("sfcc_clerk_vid="))
+        .find(|c| c.starts_with("__Host-sfcc_clerk_vid="))
         .expect("a visitor cookie for a consenting new shopper");
     assert!(
         cookie.contains("HttpOnly") && cookie.contains("Secure") && cookie.contains("SameSite=Lax")
@@ -182,14 +182,14 @@ fn in_anonymous_mode_a_declining_shopper_is_tracked_without_a_persistent_id() {
     let declined = get(
         &stack,
         "Product-Show?pid=25518704M",
-        &format!("dw_dnt=1; sfcc_clerk_vid={VISITOR}"),
+        &format!("dw_dnt=1; __Host-sfcc_clerk_vid={VISITOR}"),
         BROWSER,
     );
     assert_eq!(declined.status, 200);
     assert!(!declined
         .set_cookies
         .iter()
-        .any(|c| c.starts_with("sfcc_clerk_vid=")));
+        .any(|c| c.starts_with("__Host-sfcc_clerk_vid=")));
     // The page's own id (its beacon's), never kept past the page, stands for the visitor.
     let page = declined.json.as_str().unwrap_or_default();
     let page_id = page
@@ -209,7 +209,7 @@ fn in_anonymous_mode_a_declining_shopper_is_tracked_without_a_persistent_id() {
     get(
         &stack,
         "Product-Show?pid=25519318M",
-        &format!("dw_dnt=1; sfcc_clerk_vid={VISITOR}"),
+        &format!("dw_dnt=1; __Host-sfcc_clerk_vid={VISITOR}"),
         BROWSER,
     );
     let log = logged(&stack, 2);
@@ -229,7 +229,10 @@ fn in_anonymous_mode_a_declining_shopper_is_tracked_without_a_persistent_id() {
 /// The visitor id a response sets, if it sets one.
 fn visitor_set(reply: &sfcc_clerk_e2e::Reply) -> Option<String> {
     reply.set_cookies.iter().find_map(|c| {
-        let value = c.strip_prefix("sfcc_clerk_vid=")?.split(';').next()?;
+        let value = c
+            .strip_prefix("__Host-sfcc_clerk_vid=")?
+            .split(';')
+            .next()?;
         (!value.is_empty()).then(|| value.to_string())
     })
 }
@@ -260,18 +263,18 @@ fn a_login_links_the_visitor_once_another_customer_gets_a_fresh_one_and_logout_e
     };
     let ann_visitor = VISITOR.replace('-', "");
     let alice = login(
-        &format!("dw_dnt=0; sfcc_clerk_vid={VISITOR}"),
+        &format!("dw_dnt=0; __Host-sfcc_clerk_vid={VISITOR}"),
         "alice.shopper%40example.com",
         "Sandbox-Alice-1",
     );
     assert_eq!(alice.json["success"], true, "{:?}", alice.json);
     assert_eq!(visitor_set(&alice), None, "the same shopper keeps the id");
-    let link = cookie_value(&alice, "sfcc_clerk_link").expect("the link is remembered");
+    let link = cookie_value(&alice, "__Host-sfcc_clerk_link").expect("the link is remembered");
     assert!(!link.contains('@'), "the cookie never holds the email");
     // A wrong password is no login.
     assert_ne!(
         login(
-            &format!("dw_dnt=0; sfcc_clerk_vid={VISITOR}"),
+            &format!("dw_dnt=0; __Host-sfcc_clerk_vid={VISITOR}"),
             "alice.shopper%40example.com",
             "wrong"
         )
@@ -280,7 +283,7 @@ fn a_login_links_the_visitor_once_another_customer_gets_a_fresh_one_and_logout_e
     );
     // Another customer on the same browser: a fresh visitor, so their profiles stay apart.
     let chloe = login(
-        &format!("dw_dnt=0; sfcc_clerk_vid={VISITOR}; sfcc_clerk_link={link}"),
+        &format!("dw_dnt=0; __Host-sfcc_clerk_vid={VISITOR}; __Host-sfcc_clerk_link={link}"),
         "chloe.client%40example.com",
         "Sandbox-Chloe-3",
     );
@@ -294,7 +297,7 @@ fn a_login_links_the_visitor_once_another_customer_gets_a_fresh_one_and_logout_e
         .iter()
         .all(|c| !c.starts_with("sfcc_clerk")));
     // Logout ends the visitor: both cookies cleared, a consenting shopper gets a fresh id.
-    let cookie = format!("dw_dnt=0; sfcc_clerk_vid={chloe_visitor}");
+    let cookie = format!("dw_dnt=0; __Host-sfcc_clerk_vid={chloe_visitor}");
     let logout = sfcc_clerk_e2e::Client::without_redirects().get(
         &format!("{}{SITE}/Login-Logout", stack.worker_url),
         &[("cookie", &cookie), ("user-agent", BROWSER)],
@@ -303,7 +306,7 @@ fn a_login_links_the_visitor_once_another_customer_gets_a_fresh_one_and_logout_e
     assert!(logout
         .set_cookies
         .iter()
-        .any(|c| c.starts_with("sfcc_clerk_link=;")));
+        .any(|c| c.starts_with("__Host-sfcc_clerk_link=;")));
     let after = visitor_set(&logout).expect("a fresh id after logout");
     assert_ne!(after, chloe_visitor);
 
@@ -373,7 +376,7 @@ fn a_view_is_queued_once_its_page_has_reached_the_shopper_or_a_few_seconds_on() 
         .and_then(|c| c.split(';').next())
         .expect("QA mode gives a cookie")
         .to_string();
-    let cookie = format!("dw_dnt=0; sfcc_clerk_vid={VISITOR}; {qa}");
+    let cookie = format!("dw_dnt=0; __Host-sfcc_clerk_vid={VISITOR}; {qa}");
     let slow_tail = |ms: u64| {
         let reply = stack.client.send(
             "POST",
@@ -462,7 +465,7 @@ fn activity(
 #[test]
 fn a_pwa_kit_storefronts_einstein_activities_become_clerk_events() {
     let stack = Stack::start(&StackOptions::default()).expect("stack starts");
-    let granted = format!("dw_dnt=0; sfcc_clerk_vid={VISITOR}");
+    let granted = format!("dw_dnt=0; __Host-sfcc_clerk_vid={VISITOR}");
     let clerk_visitor = VISITOR.replace('-', "");
     // As PWA Kit's retail app sends them (realm and instance type added to each).
     let sent = [
@@ -614,7 +617,7 @@ fn a_pwa_kit_storefronts_einstein_activities_become_clerk_events() {
 #[test]
 fn a_sites_pages_in_each_locale_reach_the_clerk_store_of_that_locale() {
     let stack = Stack::start(&StackOptions::default()).expect("stack starts");
-    let granted = format!("dw_dnt=0; sfcc_clerk_vid={VISITOR}");
+    let granted = format!("dw_dnt=0; __Host-sfcc_clerk_vid={VISITOR}");
     let clerk_visitor = VISITOR.replace('-', "");
     let page = |locale: &str, action: &str| {
         let reply = stack.client.get(

@@ -7,7 +7,7 @@ use sfcc_clerk_e2e::{wait_for, Stack, StackOptions};
 use sfcc_clerk_sandbox::sfcc::CatalogSpec;
 use std::time::Duration;
 
-const CONSENT: &str = "dw_dnt=0; sfcc_clerk_vid=3f2504e0-4f89-41d3-9a0c-0305e82c3301";
+const CONSENT: &str = "dw_dnt=0; __Host-sfcc_clerk_vid=3f2504e0-4f89-41d3-9a0c-0305e82c3301";
 
 #[test]
 fn a_variant_reaches_clerk_as_its_master_and_an_unknown_id_as_it_is() {

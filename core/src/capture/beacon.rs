@@ -56,8 +56,8 @@ pub const MAX_PENDING: usize = 500;
 pub const MAX_CALL_BYTES: usize = 60_000;
 
 const SCRIPT: &str = r#"(function(w,d){var C=__CONFIG__,q=C.held.slice(),lost=0,fails=0,until=0;
-function ck(n){var p=d.cookie?d.cookie.split(';'):[];for(var i=0;i<p.length;i++){var kv=p[i].split('=');if(kv[0].trim()===n)return kv.slice(1).join('=').trim()}return null}
-function consent(){if(w.navigator&&navigator.globalPrivacyControl)return'denied';var dnt=ck('dw_dnt');if(dnt==='1'||ck('dnt')==='1')return'denied';if(dnt==='0')return'granted';if(C.cmp){var v=ck(C.cmp[0]);if(v!==null&&(C.cmp[1]==='*'||v===C.cmp[1]))return'granted'}return'unknown'}
+function cks(n){var p=d.cookie?d.cookie.split(';'):[],o=[];for(var i=0;i<p.length;i++){var kv=p[i].split('=');if(kv[0].trim()===n)o.push(kv.slice(1).join('=').trim())}return o}
+function consent(){if(w.navigator&&navigator.globalPrivacyControl)return'denied';var dnt=cks('dw_dnt');if(dnt.indexOf('1')>=0||cks('dnt').indexOf('1')>=0)return'denied';if(dnt.indexOf('0')>=0)return'granted';if(C.cmp){var v=cks(C.cmp[0]);for(var i=0;i<v.length;i++)if(C.cmp[1]==='*'||v[i]===C.cmp[1])return'granted'}return'unknown'}
 function cap(){var n=q.length-C.max;if(n>0){q.splice(0,n);lost+=n}}
 function later(b,s){var t=Date.now();q=b.concat(q);cap();if(!(until>t))fails++;until=Math.max(until,t+1000*(s>0?s:Math.min(60,Math.pow(2,fails-1))))}
 function send(b){var now=Date.now(),out=[];for(var i=0;i<b.length;i++){var e={},x=b[i];for(var k in x)if(k!=='seen')e[k]=x[k];if(x.seen)e.age_ms=Math.max(0,now-x.seen);out.push(e)}

@@ -54,29 +54,29 @@ pub enum Forwarding {
     Drop,
 }
 
-fn cookie<'a>(header: &'a str, name: &str) -> Option<&'a str> {
-    header.split(';').find_map(|pair| {
+/// Every value the `Cookie` header gives cookie `name`: a header may name one cookie twice (a
+/// sibling subdomain's cookie for the parent domain beside the host's own).
+fn cookies<'a>(header: &'a str, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    header.split(';').filter_map(move |pair| {
         let (k, v) = pair.split_once('=')?;
         (k.trim() == name).then(|| v.trim())
     })
 }
 
-/// The shopper's consent from the `Cookie` and `Sec-GPC` request headers.
-pub fn consent_from(cookies: &str, sec_gpc: Option<&str>, config: &ConsentConfig) -> Consent {
-    if sec_gpc.map(str::trim) == Some("1")
-        || cookie(cookies, "dw_dnt") == Some("1")
-        || cookie(cookies, "dnt") == Some("1")
-    {
+/// The shopper's consent from the `Cookie` and `Sec-GPC` request headers. When a cookie is named
+/// twice, a denial in any of its values wins: a cookie another host set can never grant what the
+/// shop's own refuses.
+pub fn consent_from(header: &str, sec_gpc: Option<&str>, config: &ConsentConfig) -> Consent {
+    let has = |name: &str, value: &str| cookies(header, name).any(|v| v == value);
+    if sec_gpc.map(str::trim) == Some("1") || has("dw_dnt", "1") || has("dnt", "1") {
         return Consent::Denied;
     }
     let cmp_grants = config
         .cookie
         .as_deref()
         .and_then(|c| c.split_once('='))
-        .is_some_and(|(name, value)| {
-            cookie(cookies, name).is_some_and(|v| value == "*" || v == value)
-        });
-    if cmp_grants || cookie(cookies, "dw_dnt") == Some("0") {
+        .is_some_and(|(name, value)| cookies(header, name).any(|v| value == "*" || v == value));
+    if cmp_grants || has("dw_dnt", "0") {
         return Consent::Granted;
     }
     Consent::Unknown
@@ -124,6 +124,23 @@ mod tests {
         assert_eq!(consent_from("cmp=yes", None, &exact), Consent::Granted);
         // A cookie whose name only ends like ours does not count.
         assert_eq!(consent_from("xdw_dnt=0", None, &c), Consent::Unknown);
+        // Named twice (a sibling subdomain's cookie beside the host's): a denial wins.
+        assert_eq!(
+            consent_from("dw_dnt=0; dw_dnt=1", None, &c),
+            Consent::Denied
+        );
+        assert_eq!(
+            consent_from("dw_dnt=1; dw_dnt=0", None, &c),
+            Consent::Denied
+        );
+        assert_eq!(
+            consent_from("dnt=0; dnt=1; dw_dnt=0", None, &c),
+            Consent::Denied
+        );
+        assert_eq!(
+            consent_from("cmp=no; cmp=yes", None, &exact),
+            Consent::Granted
+        );
     }
 
     #[test]

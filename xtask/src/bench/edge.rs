@@ -12,7 +12,8 @@ use std::time::Instant;
 pub(super) const PDP: &str =
     "/on/demandware.store/Sites-RefArch-Site/en_US/Product-Show?pid=25518704M";
 pub(super) const BROWSER: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36";
-pub(super) const CONSENTED: &str = "dw_dnt=0; sfcc_clerk_vid=3f2504e0-4f89-41d3-9a0c-0305e82c3301";
+pub(super) const CONSENTED: &str =
+    "dw_dnt=0; __Host-sfcc_clerk_vid=3f2504e0-4f89-41d3-9a0c-0305e82c3301";
 
 /// Sequential page loads of each sfcc-clerk target (the pass-through gets twice as many): p99 is
 /// then the 20th slowest load, not two or three outliers, and moves less from run to run.
@@ -137,7 +138,7 @@ pub(super) fn ingest(
     let client = Client::default();
     let post = |client: &Client| -> Result<Value, String> {
         let n = visitors.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let cookie = format!("dw_dnt=0; sfcc_clerk_vid=3f2504e0-4f89-41d3-9a0c-{n:012x}");
+        let cookie = format!("dw_dnt=0; __Host-sfcc_clerk_vid=3f2504e0-4f89-41d3-9a0c-{n:012x}");
         let headers = [
             ("content-type", "application/json"),
             ("cookie", cookie.as_str()),
