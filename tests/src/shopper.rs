@@ -10,6 +10,16 @@ pub const BROWSER: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (K
 /// The US site's pipeline path.
 pub const US_SITE: &str = "/on/demandware.store/Sites-RefArch-Site/en_US";
 
+/// How the shopper's browser asks for the confirmation page after placing an order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfirmBy {
+    /// `GET Order-Confirm?ID=&token=` (SFRA 5 and earlier).
+    Get,
+    /// `POST Order-Confirm` with the form fields `orderID` and `orderToken` (SFRA 6, whose
+    /// checkout script submits a form).
+    Post,
+}
+
 /// An order placed and its confirmation page as the worker served it.
 #[derive(Debug, Clone)]
 pub struct Confirmed {
@@ -53,13 +63,26 @@ impl Stack {
     }
 
     /// Adds `quantity` of `product` to a fresh cart, places the order as `email` and shows its
-    /// confirmation page once, all with the shopper's `cookies` (consent among them, or not).
+    /// confirmation page once (`Order-Confirm?ID=&token=`, as SFRA 5 does), all with the
+    /// shopper's `cookies` (consent among them, or not).
     pub fn place_order(
         &self,
         cookies: &str,
         product: &str,
         quantity: u32,
         email: &str,
+    ) -> Confirmed {
+        self.place_order_by(cookies, product, quantity, email, ConfirmBy::Get)
+    }
+
+    /// [`Stack::place_order`], the confirmation page asked for as `by` says.
+    pub fn place_order_by(
+        &self,
+        cookies: &str,
+        product: &str,
+        quantity: u32,
+        email: &str,
+        by: ConfirmBy,
     ) -> Confirmed {
         let added = self.post_form(
             "Cart-AddProduct",
@@ -98,10 +121,17 @@ impl Stack {
                 .expect("an order token")
                 .to_string(),
         );
-        let page = self.shopper_get(
-            &format!("{US_SITE}/Order-Confirm?ID={order}&token={token}"),
-            &cookie,
-        );
+        let page = match by {
+            ConfirmBy::Get => self.shopper_get(
+                &format!("{US_SITE}/Order-Confirm?ID={order}&token={token}"),
+                &cookie,
+            ),
+            ConfirmBy::Post => self.post_form(
+                "Order-Confirm",
+                &cookie,
+                &format!("orderID={order}&orderToken={token}"),
+            ),
+        };
         assert_eq!(page.status, 200);
         let html = page.json.as_str().unwrap_or_default().to_string();
         assert!(

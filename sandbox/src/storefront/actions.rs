@@ -15,14 +15,13 @@ use serde_json::json;
 /// Most units of one product a cart line takes.
 pub const MAX_QUANTITY: u32 = 99;
 
-/// `Cart-AddProduct` (POST `pid`, `quantity`): adds to the session's cart.
+/// `Cart-AddProduct` (POST `pid`, `quantity`; from a product set page `pidsObj`, the JSON array
+/// `[{pid, qty, options}]` SFRA's `base.js` posts): adds to the session's cart. As SFRA's, it
+/// answers HTTP 200 whatever happened: `{"error": true, "message"}` when a product is not
+/// available or out of stock (nothing is added then), else `{"error": false, "quantityTotal", …}`.
 pub fn add_product(shop: &Shop, visit: &Visit, params: &Params) -> Result<Response, ShopError> {
-    let pid = params
-        .get("pid")
-        .filter(|p| !p.is_empty())
-        .ok_or_else(|| ShopError::BadRequest("pid is required".into()))?;
-    let quantity = match params.get("quantity") {
-        None => 1,
+    let quantity_of = |q: Option<&str>| match q {
+        None => Ok(1),
         Some(q) => q
             .trim()
             .parse::<u32>()
@@ -32,32 +31,64 @@ pub fn add_product(shop: &Shop, visit: &Visit, params: &Params) -> Result<Respon
                 ShopError::BadRequest(format!(
                     "quantity must be a whole number from 1 to {MAX_QUANTITY}"
                 ))
-            })?,
+            }),
     };
-    let product = catalog::product(&*shop.sfcc()?, visit.site, pid).filter(|p| p.online);
-    match product {
+    let set = params
+        .get("pidsObj")
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| {
+            serde_json::from_str::<Vec<serde_json::Value>>(s)
+                .map_err(|e| ShopError::BadRequest(format!("pidsObj is not a JSON array: {e}")))
+        })
+        .transpose()?;
+    let wanted: Vec<(String, u32)> = match set {
+        Some(items) => items
+            .iter()
+            .map(|i| {
+                let pid = i["pid"].as_str().unwrap_or_default().to_string();
+                Ok((pid, quantity_of(i["qty"].as_str())?))
+            })
+            .collect::<Result<_, ShopError>>()?,
         None => {
-            return Err(ShopError::BadRequest(format!(
-                "product {pid} is not available"
-            )))
+            let pid = params
+                .get("pid")
+                .filter(|p| !p.is_empty())
+                .ok_or_else(|| ShopError::BadRequest("pid is required".into()))?;
+            vec![(
+                pid.clone(),
+                quantity_of(params.get("quantity").map(String::as_str))?,
+            )]
         }
-        Some(p) if p.price.is_none() || !p.in_stock => {
-            return Err(ShopError::BadRequest(format!(
-                "product {pid} cannot be ordered"
-            )))
+    };
+    for (pid, _) in &wanted {
+        let product = catalog::product(&*shop.sfcc()?, visit.site, pid).filter(|p| p.online);
+        let refused = match product {
+            None => Some(format!("Product {pid} is not available.")),
+            Some(p) if p.price.is_none() || !p.in_stock => {
+                Some(format!("Product {pid} is out of stock."))
+            }
+            Some(_) => None,
+        };
+        if let Some(message) = refused {
+            return Ok(json(
+                StatusCode::OK,
+                json!({"error": true, "message": message}),
+            ));
         }
-        Some(_) => {}
     }
     let mut store = shop.store()?;
     let lines = store.carts.entry(visit.session.clone()).or_default();
-    match lines.iter_mut().find(|l| l.pid == *pid) {
-        Some(line) => line.quantity = (line.quantity + quantity).min(MAX_QUANTITY),
-        None => lines.push(CartLine {
-            pid: pid.clone(),
-            quantity,
-        }),
+    for (pid, quantity) in &wanted {
+        match lines.iter_mut().find(|l| l.pid == *pid) {
+            Some(line) => line.quantity = (line.quantity + quantity).min(MAX_QUANTITY),
+            None => lines.push(CartLine {
+                pid: pid.clone(),
+                quantity: *quantity,
+            }),
+        }
     }
     let total: u32 = lines.iter().map(|l| l.quantity).sum();
+    let pid = wanted.first().map(|(p, _)| p.clone()).unwrap_or_default();
     Ok(json(
         StatusCode::OK,
         json!({"error": false, "quantityTotal": total, "message": "Product added to cart", "pid": pid}),
@@ -112,9 +143,10 @@ pub fn login(shop: &Shop, visit: &mut Visit, params: &Params) -> Result<Response
         .iter()
         .find(|c| c.accepts(field("loginEmail"), field("loginPassword")))
         .cloned();
+    // As SFRA's, HTTP 200 either way: only `"success": true` says the shopper is logged in.
     let Some(customer) = customer else {
         return Ok(json(
-            StatusCode::UNAUTHORIZED,
+            StatusCode::OK,
             json!({"error": ["Invalid login or password."]}),
         ));
     };
@@ -132,6 +164,52 @@ pub fn login(shop: &Shop, visit: &mut Visit, params: &Params) -> Result<Response
     Ok(json(
         StatusCode::OK,
         json!({"success": true, "redirectUrl": visit.site.url("Home-Show")}),
+    ))
+}
+
+/// The registration form's email field (SFRA's `profile` form).
+pub const REGISTRATION_EMAIL: &str = "dwfrm_profile_customer_email";
+
+/// `Account-SubmitRegistration` (POST, SFRA's `profile` form): as SFRA's, creates the customer
+/// and logs them in (`{"success": true, "redirectUrl"}`); an email that is not one, or is
+/// registered already, answers the form's field errors (`{"fields": {…}}`, no `success`). HTTP 200
+/// either way.
+pub fn register(shop: &Shop, visit: &mut Visit, params: &Params) -> Result<Response, ShopError> {
+    let email = params
+        .get(REGISTRATION_EMAIL)
+        .map(|e| e.trim().to_string())
+        .unwrap_or_default();
+    let taken = shop
+        .sfcc()?
+        .customers
+        .iter()
+        .any(|c| c.email.eq_ignore_ascii_case(&email));
+    if taken || !email.contains('@') {
+        let why = if taken {
+            "This email is already registered."
+        } else {
+            "Please enter a valid email."
+        };
+        return Ok(json(
+            StatusCode::OK,
+            json!({"fields": {REGISTRATION_EMAIL: why}}),
+        ));
+    }
+    let token = {
+        let mut store = shop.store()?;
+        let token = store.token();
+        let customer_no = format!("{:08}", 9001 + store.logins.len());
+        store
+            .logins
+            .insert(token.clone(), (visit.site, customer_no));
+        token
+    };
+    visit
+        .set_cookies
+        .push(cookies::set(&visit.site.customer_cookie(), &token, true));
+    Ok(json(
+        StatusCode::OK,
+        json!({"success": true, "redirectUrl": visit.site.url("Account-Show?registration=submitted")}),
     ))
 }
 

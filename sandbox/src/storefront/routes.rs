@@ -134,6 +134,9 @@ fn handle(
             only(post).and_then(|_| actions::place_order(shop, visit, params))
         }
         "Account-Login" => only(post).and_then(|_| actions::login(shop, visit, params)),
+        "Account-SubmitRegistration" => {
+            only(post).and_then(|_| actions::register(shop, visit, params))
+        }
         "Login-Logout" => only(get || post).and_then(|_| actions::logout(shop, visit)),
         "ConsentTracking-SetSession" => {
             only(get || post).and_then(|_| actions::consent(visit, params))
