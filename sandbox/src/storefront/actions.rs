@@ -150,21 +150,28 @@ pub fn login(shop: &Shop, visit: &mut Visit, params: &Params) -> Result<Response
             json!({"error": ["Invalid login or password."]}),
         ));
     };
+    log_in(shop, visit, customer.customer_no.clone())?;
+    Ok(json(
+        StatusCode::OK,
+        json!({"success": true, "redirectUrl": visit.site.url("Home-Show")}),
+    ))
+}
+
+/// Logs customer `customer_no` in on this visit's site: a login token in the site's customer
+/// cookie.
+fn log_in(shop: &Shop, visit: &mut Visit, customer_no: String) -> Result<(), ShopError> {
     let token = {
         let mut store = shop.store()?;
         let token = store.token();
         store
             .logins
-            .insert(token.clone(), (visit.site, customer.customer_no.clone()));
+            .insert(token.clone(), (visit.site, customer_no));
         token
     };
     visit
         .set_cookies
         .push(cookies::set(&visit.site.customer_cookie(), &token, true));
-    Ok(json(
-        StatusCode::OK,
-        json!({"success": true, "redirectUrl": visit.site.url("Home-Show")}),
-    ))
+    Ok(())
 }
 
 /// The registration form's email field (SFRA's `profile` form).
@@ -195,18 +202,8 @@ pub fn register(shop: &Shop, visit: &mut Visit, params: &Params) -> Result<Respo
             json!({"fields": {REGISTRATION_EMAIL: why}}),
         ));
     }
-    let token = {
-        let mut store = shop.store()?;
-        let token = store.token();
-        let customer_no = format!("{:08}", 9001 + store.logins.len());
-        store
-            .logins
-            .insert(token.clone(), (visit.site, customer_no));
-        token
-    };
-    visit
-        .set_cookies
-        .push(cookies::set(&visit.site.customer_cookie(), &token, true));
+    let customer_no = format!("{:08}", 9001 + shop.store()?.logins.len());
+    log_in(shop, visit, customer_no)?;
     Ok(json(
         StatusCode::OK,
         json!({"success": true, "redirectUrl": visit.site.url("Account-Show?registration=submitted")}),
