@@ -46,6 +46,7 @@ fn main() {
         sale_price_book: None,
         inventory_list: None,
         private_key_secret: "CLERK_PRIVATE_KEY".into(),
+        dw_dnt: None,
         catalog_id: "storefront-catalog-m-en".into(),
         category_url_template: None,
         customer_list: None,

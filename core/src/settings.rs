@@ -176,7 +176,8 @@ impl Settings {
             },
             consent: crate::capture::ConsentConfig {
                 mode: match get("CONSENT_MODE").as_deref() {
-                    None | Some("strict") => crate::capture::ConsentMode::Strict,
+                    None => config.consent.mode,
+                    Some("strict") => crate::capture::ConsentMode::Strict,
                     Some("anonymous") => crate::capture::ConsentMode::Anonymous,
                     Some(other) => {
                         return Err(ConfigError::Invalid {
@@ -186,20 +187,18 @@ impl Settings {
                     }
                 },
                 cookie: match get("CONSENT_COOKIE") {
-                    None => None,
-                    Some(c)
-                        if c.split_once('=')
-                            .is_some_and(|(n, v)| !n.trim().is_empty() && !v.is_empty()) =>
-                    {
-                        Some(c)
-                    }
-                    Some(c) => {
-                        return Err(ConfigError::Invalid {
-                            name: "CONSENT_COOKIE",
-                            reason: format!("{c:?} is not name=value (value * for any)"),
-                        })
-                    }
+                    None => config.consent.cookie.clone(),
+                    Some(c) => match crate::capture::check_shop_cookie(&c) {
+                        Ok(()) => Some(c),
+                        Err(reason) => {
+                            return Err(ConfigError::Invalid {
+                                name: "CONSENT_COOKIE",
+                                reason,
+                            })
+                        }
+                    },
                 },
+                ..config.consent
             },
             sweep_pages: match get("SWEEP_PAGES") {
                 None => crate::catalog::DEFAULT_SWEEP_PAGES,
@@ -298,6 +297,7 @@ mod tests {
             sale_price_book: None,
             inventory_list: None,
             private_key_secret: secret.into(),
+            dw_dnt: None,
             catalog_id: "storefront-catalog-m-en".into(),
             category_url_template: None,
             customer_list: None,
@@ -306,6 +306,7 @@ mod tests {
             mapping: FieldMapping::default(),
             stores: vec![store("us", "KEY_US"), store("de", "KEY_DE")],
             capture: Default::default(),
+            consent: Default::default(),
         }
     }
 

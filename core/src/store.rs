@@ -73,6 +73,10 @@ pub struct StoreConfig {
     /// Name of the worker secret holding this store's Clerk private key.
     #[serde(default = "default_private_key_secret")]
     pub private_key_secret: String,
+    /// What `dw_dnt` says on this store's site when it differs from `[consent] dw_dnt`: the
+    /// site's Privacy preference tracks by default (`enabled`) or not (`disabled`).
+    #[serde(default)]
+    pub dw_dnt: Option<crate::capture::TrackingDefault>,
 }
 
 fn default_view_type() -> String {
@@ -176,6 +180,7 @@ mod tests {
             sale_price_book: None,
             inventory_list: None,
             private_key_secret: "CLERK_PRIVATE_KEY".into(),
+            dw_dnt: None,
             catalog_id: "storefront-catalog-m-en".into(),
             category_url_template: None,
             customer_list: None,

@@ -6,7 +6,10 @@ use crate::platform::queues::{enqueue, enqueue_all};
 use crate::platform::{answer, now_ms, random};
 use crate::qa::receipts;
 use serde_json::json;
-use sfcc_clerk_core::capture::{consent_from, forwarding, limit_keys, Forwarding, LIMIT_PERIOD_S};
+use sfcc_clerk_core::capture::{
+    forwarding, limit_keys, read_consent, ConsentSignals, Forwarding, CONSENT_HEADER,
+    LIMIT_PERIOD_S,
+};
 use sfcc_clerk_core::event::trace::Receipt;
 use sfcc_clerk_core::event::{
     normalize_each, Event, EventError, EventKind, IngestContext, Normalized, Refused, Source,
@@ -23,7 +26,7 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 const QUEUE_RETRY_S: u32 = 10;
 
 fn refuse(status: u16, message: &str) -> Result<web_sys::Response> {
-    answer::json(status, &json!({"error": message}), None)
+    answer::json(status, &json!({"error": message}), &[])
 }
 
 /// A refusal to be sent again after `retry_after_s` (429, 503).
@@ -32,7 +35,7 @@ fn refuse_for_now(status: u16, message: &str, retry_after_s: u32) -> Result<web_
     answer::json(
         status,
         &json!({"error": message}),
-        Some(("retry-after", &retry_after)),
+        &[("retry-after", &retry_after)],
     )
 }
 
@@ -94,12 +97,38 @@ pub async fn ingest(mut req: Request, ctx: &Ctx) -> Result<web_sys::Response> {
             );
         }
     }
-    let consent = consent_from(
-        &cookie,
-        headers.get("sec-gpc")?.as_deref(),
+    let url = req.url()?;
+    let query = |name: &str| {
+        url.query_pairs()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+    };
+    let store = match query("store") {
+        Some(name) => match ctx.settings.store(&name) {
+            Some(s) => &s.config,
+            None => return refuse(400, &format!("no store {name:?} is configured")),
+        },
+        None => match ctx.settings.stores.first() {
+            Some(s) => &s.config,
+            None => return refuse(500, "no store is configured"),
+        },
+    };
+    // The page's Google Consent Mode state, as its beacon saw it: one more signal, which can
+    // refuse as well as allow, and only for this browser's own events.
+    let consent_mode = query("gcm");
+    let reading = read_consent(
+        &ConsentSignals {
+            cookies: &cookie,
+            sec_gpc: headers.get("sec-gpc")?.as_deref(),
+            consent_mode: consent_mode.as_deref(),
+        },
         &ctx.settings.consent,
+        store.dw_dnt,
     );
-    let decision = forwarding(consent, ctx.settings.consent.mode);
+    let decision = forwarding(reading.consent, ctx.settings.consent.mode);
+    // The beacon keeps a page's events while this says `unknown`, and lets them go on `denied`
+    // in strict mode.
+    let verdict = [(CONSENT_HEADER, reading.consent.as_str())];
     let (visitor, set_cookie) = match (decision, visitor_from_cookie_header(&cookie)) {
         (Forwarding::WithIdentity, Some(v)) => (Some(v), None),
         (Forwarding::WithIdentity, None) => {
@@ -124,21 +153,6 @@ pub async fn ingest(mut req: Request, ctx: &Ctx) -> Result<web_sys::Response> {
         return refuse(400, "body is not UTF-8");
     };
     let request_id = random::uuid_v4()?.replace('-', "");
-    let store_name = req
-        .url()?
-        .query_pairs()
-        .find(|(k, _)| k == "store")
-        .map(|(_, v)| v.into_owned());
-    let store = match store_name {
-        Some(name) => match ctx.settings.store(&name) {
-            Some(s) => &s.config,
-            None => return refuse(400, &format!("no store {name:?} is configured")),
-        },
-        None => match ctx.settings.stores.first() {
-            Some(s) => &s.config,
-            None => return refuse(500, "no store is configured"),
-        },
-    };
     let input = IngestContext {
         store: &store.name,
         currency: &store.currency,
@@ -168,7 +182,7 @@ pub async fn ingest(mut req: Request, ctx: &Ctx) -> Result<web_sys::Response> {
         }
         .to_string();
         let body = naming_refused(json!({ "error": error }), &refused);
-        return answer::json(400, &body, None);
+        return answer::json(400, &body, &[]);
     }
     if decision != Forwarding::WithIdentity {
         // An email or a customer number leaves only with consent to identify.
@@ -180,22 +194,32 @@ pub async fn ingest(mut req: Request, ctx: &Ctx) -> Result<web_sys::Response> {
     // A QA browser's events are recorded per page, so its validator can see what became of them.
     let qa = crate::qa::active(ctx, &cookie).await;
     if matches!(decision, Forwarding::Hold | Forwarding::Drop) {
-        if qa {
-            let why = if decision == Forwarding::Hold {
-                "no tracking consent: the worker saw no answer to the consent banner"
-            } else {
-                "no tracking consent: the shopper declined and strict mode forwards nothing"
-            };
-            receipts::record(&ctx.db, &events, Receipt::Dropped, Some(why)).await;
+        let by = reading.by.map(|s| s.as_str()).unwrap_or("no signal");
+        if decision == Forwarding::Hold {
+            // Nothing is kept here: the page keeps its events until the shopper answers.
+            if qa {
+                let why = "no tracking consent yet: the page keeps them until the shopper answers";
+                receipts::record(&ctx.db, &events, Receipt::Held, Some(why)).await;
+            }
+            let body = json!({
+                "accepted": 0,
+                "held": events.len(),
+                "reason": "no answer to the consent banner yet: keep them until there is one",
+            });
+            return answer::json(202, &naming_refused(body, &refused), &verdict);
         }
-        // Checked, then let go: without consent nothing is kept (a page holds its own events
-        // until the shopper answers).
+        if qa {
+            let why = format!(
+                "no tracking consent: the shopper declined ({by}) and strict mode forwards nothing"
+            );
+            receipts::record(&ctx.db, &events, Receipt::Dropped, Some(&why)).await;
+        }
         let body = json!({
             "accepted": 0,
             "dropped": events.len(),
-            "reason": "no tracking consent",
+            "reason": format!("no tracking consent ({by})"),
         });
-        return answer::json(202, &naming_refused(body, &refused), None);
+        return answer::json(202, &naming_refused(body, &refused), &verdict);
     }
     let ids: Vec<String> = events.iter().map(|e| e.id.clone()).collect();
     if qa {
@@ -238,6 +262,9 @@ pub async fn ingest(mut req: Request, ctx: &Ctx) -> Result<web_sys::Response> {
         );
     }
     let body = json!({"accepted": ids.len(), "event_ids": ids});
-    let cookie = set_cookie.as_deref().map(|c| ("set-cookie", c));
-    answer::json(202, &naming_refused(body, &refused), cookie)
+    let mut headers = verdict.to_vec();
+    if let Some(c) = set_cookie.as_deref() {
+        headers.push(("set-cookie", c));
+    }
+    answer::json(202, &naming_refused(body, &refused), &headers)
 }

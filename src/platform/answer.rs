@@ -6,30 +6,41 @@ use serde::Serialize;
 use wasm_bindgen::prelude::wasm_bindgen;
 use worker::web_sys;
 
-#[wasm_bindgen(inline_js = "export function json_answer(status, body, name, value) {
-  const headers = { 'content-type': 'application/json' };
-  if (name !== undefined) headers[name] = value;
+#[wasm_bindgen(inline_js = "export function json_answer(status, body, extra) {
+  const headers = new Headers({ 'content-type': 'application/json' });
+  const lines = extra ? extra.split('\\n') : [];
+  for (let i = 0; i + 1 < lines.length; i += 2) headers.append(lines[i], lines[i + 1]);
   return new Response(body, { status, headers });
 }")]
 extern "C" {
-    /// `new Response(body, {status, headers})` with `content-type: application/json` and, when
-    /// `name` is given, one more header.
+    /// `new Response(body, {status, headers})` with `content-type: application/json` and the
+    /// headers in `extra`: names and values, one a line (header values hold no line break).
     #[wasm_bindgen(catch)]
     fn json_answer(
         status: u16,
         body: &str,
-        name: Option<&str>,
-        value: Option<&str>,
+        extra: &str,
     ) -> Result<web_sys::Response, wasm_bindgen::JsValue>;
 }
 
-/// `value` as a JSON answer with `status`, and `header` (name, value) if given.
+/// `value` as a JSON answer with `status`, and `headers` (name, value).
 pub fn json(
     status: u16,
     value: &impl Serialize,
-    header: Option<(&str, &str)>,
+    headers: &[(&str, &str)],
 ) -> worker::Result<web_sys::Response> {
     let body = serde_json::to_string(value).map_err(crate::platform::err)?;
-    let (name, value) = header.unzip();
-    Ok(json_answer(status, &body, name, value)?)
+    let mut extra = String::new();
+    for (name, value) in headers {
+        if value.contains(['\n', '\r']) {
+            return Err(worker::Error::RustError(format!(
+                "header {name} holds a line break"
+            )));
+        }
+        extra.push_str(name);
+        extra.push('\n');
+        extra.push_str(value);
+        extra.push('\n');
+    }
+    Ok(json_answer(status, &body, &extra)?)
 }

@@ -20,11 +20,11 @@ use crate::qa::receipts;
 use crate::routes::BEACON_PATH;
 use sfcc_clerk_core::capture::{
     activity_actions, activity_to_read, answer_confirms, beacon_script, capture,
-    check_client_ip_header, choose_store, consent_from, forwarding, is_bot, is_order_creation,
-    is_static_asset, locale_of_path, needs_answer, needs_form, order_event, origin_headers,
-    placed_order, private_headers, served_order_id, server_event, site_of_path, store_for_order,
-    Beacon, Captured, Forwarding, OrderMarkup, OrderPageError, RequestFacts, RuleKind, SaleStore,
-    MAX_ACTIVITY_BYTES, MAX_ORDER_BYTES, STALE_VALIDATORS,
+    check_client_ip_header, choose_store, forwarding, is_bot, is_order_creation, is_static_asset,
+    locale_of_path, needs_answer, needs_form, order_event, origin_headers, placed_order,
+    private_headers, read_consent, served_order_id, server_event, sfcc_consent, site_of_path,
+    store_for_order, Beacon, Captured, ConsentSignals, Forwarding, OrderMarkup, OrderPageError,
+    RequestFacts, RuleKind, SaleStore, MAX_ACTIVITY_BYTES, MAX_ORDER_BYTES, STALE_VALIDATORS,
 };
 use sfcc_clerk_core::event::trace::Receipt;
 use sfcc_clerk_core::event::{Event, EventKind, IngestContext, Source, SERVER_SALE_DELAY_S};
@@ -195,14 +195,48 @@ pub async fn handle(
     if is_bot(user_agent.as_deref()) {
         return Ok(response);
     }
-    let consent = consent_from(
-        &cookies,
-        headers.get("sec-gpc")?.as_deref(),
-        &ctx.settings.consent,
-    );
-    let decision = forwarding(consent, ctx.settings.consent.mode);
-
     let query = pairs(url.query().unwrap_or_default());
+    let stores = &ctx.settings.stores;
+    let param = |name: &str| {
+        query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let store = match (site_of_path(&path), activity) {
+        (Some(site), _) => choose_store(
+            stores,
+            Store::site_and_locale,
+            |id| id == site,
+            locale_of_path(&path),
+        ),
+        (None, Some(a)) => {
+            choose_store(stores, Store::site_and_locale, |id| a.is_for_site(id), None)
+        }
+        // SCAPI calls name the site and locale in their query.
+        (None, None) => param("siteId").and_then(|site| {
+            choose_store(
+                stores,
+                Store::site_and_locale,
+                |id| id == site,
+                param("locale"),
+            )
+        }),
+    }
+    .or_else(|| stores.first());
+    let Some(store) = store else {
+        return Ok(response);
+    };
+    let reading = read_consent(
+        &ConsentSignals {
+            cookies: &cookies,
+            sec_gpc: headers.get("sec-gpc")?.as_deref(),
+            consent_mode: None,
+        },
+        &ctx.settings.consent,
+        store.config.dw_dnt,
+    );
+    let decision = forwarding(reading.consent, ctx.settings.consent.mode);
     let form = form_body
         .as_deref()
         .filter(|_| activity.is_none())
@@ -215,6 +249,20 @@ pub async fn handle(
         form: &form,
     };
     let succeeded = response.status() < 400;
+    // The shopper's answer to SFRA's tracking banner: SFCC keeps it in its session only, so the
+    // worker remembers it in a cookie of its own for the browser session.
+    let mut set_cookies = Vec::new();
+    if succeeded && sfcc_consent::is_banner_answer(&path) {
+        let answer = match response.clone() {
+            Ok(copy) => response_text_at_most(copy, MAX_ANSWER_BYTES).await,
+            Err(_) => None,
+        };
+        if let Some(yes) =
+            sfcc_consent::banner_answer(method.as_ref(), &path, &query, answer.as_deref())
+        {
+            set_cookies.push(sfcc_consent::answer_set_cookie(yes));
+        }
+    }
     let mut captured = if succeeded {
         capture(rules, &facts)
     } else {
@@ -261,37 +309,6 @@ pub async fn handle(
         fresh,
     );
     let visitor = identity.visitor;
-    let stores = &ctx.settings.stores;
-    let param = |name: &str| {
-        query
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    };
-    let store = match (site_of_path(&path), activity) {
-        (Some(site), _) => choose_store(
-            stores,
-            Store::site_and_locale,
-            |id| id == site,
-            locale_of_path(&path),
-        ),
-        (None, Some(a)) => {
-            choose_store(stores, Store::site_and_locale, |id| a.is_for_site(id), None)
-        }
-        // SCAPI calls name the site and locale in their query.
-        (None, None) => param("siteId").and_then(|site| {
-            choose_store(
-                stores,
-                Store::site_and_locale,
-                |id| id == site,
-                param("locale"),
-            )
-        }),
-    }
-    .or_else(|| stores.first());
-    let Some(store) = store else {
-        return Ok(response);
-    };
     // One id per page view: the page's beacon reports its own sightings under it.
     let page_id = random::uuid_v4()?.replace('-', "");
     // A QA browser's events are recorded per page, and its pages load the validator.
@@ -376,7 +393,8 @@ pub async fn handle(
             store: &store.config.name,
             page_id: &page_id,
             mode: ctx.settings.consent.mode,
-            consent_cookie: ctx.settings.consent.cookie.as_deref(),
+            consent: reading.consent,
+            consent_mode_type: &ctx.settings.consent.consent_mode_type,
             held,
         });
         let markup = if qa {
@@ -392,12 +410,13 @@ pub async fn handle(
         queue_later(env, wctx, event, qa, streamed.clone());
     }
 
-    if is_html || !identity.set_cookies.is_empty() {
+    set_cookies.extend(identity.set_cookies);
+    if is_html || !set_cookies.is_empty() {
         // Changed for this visitor (a page id of its own, a cookie of the worker's): no shared
         // cache may keep it for another. The origin's headers are immutable: the page goes on in
         // a response of its own.
         let headers = web_sys::Headers::new_with_headers(&response.headers())?;
-        for cookie in &identity.set_cookies {
+        for cookie in &set_cookies {
             headers.append("set-cookie", cookie)?;
         }
         let private = private_headers(

@@ -7,7 +7,12 @@ use serde_json::Value;
 /// A desktop browser's user agent (the worker does not track bots).
 pub const BROWSER: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36";
 
-/// The US site's pipeline path.
+/// The cookie of a shopper who declined on SFRA's tracking banner: the answer the worker
+/// remembers when it sees `ConsentTracking-SetSession?consent=false` pass (SFCC's own `dw_dnt=1`
+/// is only the default of a site that does not track by default).
+pub const DECLINED: &str = "__Host-sfcc_clerk_consent=0";
+
+/// SFRA's path prefix of the `RefArch` site's `en_US` pages.
 pub const US_SITE: &str = "/on/demandware.store/Sites-RefArch-Site/en_US";
 
 /// How the shopper's browser asks for the confirmation page after placing an order.

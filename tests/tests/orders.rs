@@ -3,7 +3,7 @@
 //! identify, and none twice however often the page is shown.
 
 use serde_json::{json, Value};
-use sfcc_clerk_e2e::{wait_for, Reply, Stack, StackOptions};
+use sfcc_clerk_e2e::{wait_for, Reply, Stack, StackOptions, DECLINED};
 use sfcc_clerk_sandbox::storefront::shopper_token;
 use std::time::Duration;
 
@@ -140,7 +140,7 @@ fn a_confirmation_page_becomes_one_clerk_sale_with_the_email_only_with_consent()
     // holds its own purchase push until the shopper answers).
     let unanswered = buy(&stack, "x=1", "bruno%40example.de");
     // Declined: nothing at all.
-    let declined = buy(&stack, "dw_dnt=1", "chloe%40example.com");
+    let declined = buy(&stack, DECLINED, "chloe%40example.com");
     let after = sales(&stack, 1);
     assert_eq!(after.len(), 1, "{after:?}");
     assert!(after
@@ -155,7 +155,7 @@ fn in_anonymous_mode_a_declining_shoppers_order_reaches_clerk_without_email_or_i
         ..Default::default()
     })
     .expect("stack starts");
-    let order = buy(&stack, "dw_dnt=1", "dora%40example.com");
+    let order = buy(&stack, DECLINED, "dora%40example.com");
     let sale = sales(&stack, 1);
     let visitor = sale[0]["params"]["visitor"].as_str().unwrap_or_default();
     assert!(
@@ -253,7 +253,7 @@ fn a_pwa_kit_order_placed_through_scapi_becomes_one_clerk_sale_with_the_customer
     );
     // No answer to the consent banner: nothing; declined: nothing.
     let unanswered = buy_headless(&stack, "x=1", "Guest", Some("bruno@example.de"));
-    let declined = buy_headless(&stack, "dw_dnt=1", "Guest", Some("chloe@example.com"));
+    let declined = buy_headless(&stack, DECLINED, "Guest", Some("chloe@example.com"));
     let after = sales(&stack, 1);
     assert_eq!(after.len(), 1, "{after:?}");
     assert!(unanswered["orderNo"].is_string() && declined["orderNo"].is_string());

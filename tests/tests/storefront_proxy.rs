@@ -2,7 +2,7 @@
 //! from the traffic reach Clerk's tracking endpoints as consent allows, bots are not tracked.
 
 use serde_json::{json, Value};
-use sfcc_clerk_e2e::{wait_for, Stack, StackOptions, ADMIN_TOKEN};
+use sfcc_clerk_e2e::{wait_for, Stack, StackOptions, ADMIN_TOKEN, DECLINED};
 use std::io::Read;
 use std::time::Duration;
 
@@ -128,7 +128,7 @@ fn with_consent_the_proxy_passes_pages_through_and_tracks_views_searches_and_car
         .any(|c| c.starts_with("__Host-sfcc_clerk_vid=")));
     // Declined: nothing either.
     assert_eq!(
-        get(&stack, "Product-Show?pid=25565189M", "dw_dnt=1", BROWSER).status,
+        get(&stack, "Product-Show?pid=25565189M", DECLINED, BROWSER).status,
         200
     );
     // A new shopper who consented gets a visitor id.
@@ -182,7 +182,7 @@ fn in_anonymous_mode_a_declining_shopper_is_tracked_without_a_persistent_id() {
     let declined = get(
         &stack,
         "Product-Show?pid=25518704M",
-        &format!("dw_dnt=1; __Host-sfcc_clerk_vid={VISITOR}"),
+        &format!("{DECLINED}; __Host-sfcc_clerk_vid={VISITOR}"),
         BROWSER,
     );
     assert_eq!(declined.status, 200);
@@ -209,7 +209,7 @@ fn in_anonymous_mode_a_declining_shopper_is_tracked_without_a_persistent_id() {
     get(
         &stack,
         "Product-Show?pid=25519318M",
-        &format!("dw_dnt=1; __Host-sfcc_clerk_vid={VISITOR}"),
+        &format!("{DECLINED}; __Host-sfcc_clerk_vid={VISITOR}"),
         BROWSER,
     );
     let log = logged(&stack, 2);
@@ -503,7 +503,7 @@ fn a_pwa_kit_storefronts_einstein_activities_become_clerk_events() {
         &stack,
         "zzrf-RefArch",
         "viewProduct",
-        "dw_dnt=1",
+        DECLINED,
         &json!({"product": {"id": "25565189M"}}),
     );
     assert_eq!(declined.status, 200);

@@ -3,13 +3,17 @@
 //! again after its `Retry-After`, with the events' original age, and the shop's customer number
 //! from an earlier push goes along; a call that gets no answer at all is kept and sent again
 //! after a back-off; a large call is split to fit the limit; a page keeps at most
-//! `MAX_PENDING` events.
+//! `MAX_PENDING` events; consent is the worker's reading (the page's, then each answer's): while
+//! it is unknown the page keeps its events and offers them again only when a cookie or its
+//! Consent Mode state changed.
 
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Function, Promise};
 use serde_json::Value;
-use sfcc_clerk_core::capture::{beacon_script, Beacon, ConsentMode, MAX_CALL_BYTES, MAX_PENDING};
+use sfcc_clerk_core::capture::{
+    beacon_script, Beacon, Consent, ConsentMode, MAX_CALL_BYTES, MAX_PENDING,
+};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
@@ -40,18 +44,14 @@ fn calls() -> Vec<Value> {
 }
 
 /// A page of its own: a fresh data layer (`data_layer`, JS), a fresh record of calls
-/// (`window.__calls`: bodies; `window.__sent`: byte size and `keepalive` of each), `fetch`
-/// answered by `answer` (a JS function body, `u` and `i` its arguments, run after the call is
-/// recorded), consent given or not answered, and the beacon running.
+/// (`window.__calls`: bodies; `window.__sent`: byte size and `keepalive` of each;
+/// `window.__urls`), `fetch` answered by `answer` (a JS function body, `u` and `i` its arguments,
+/// run after the call is recorded), the worker's reading of consent for the page (given or not
+/// answered), and the beacon running.
 fn start_beacon(granted: bool, answer: &str, data_layer: &str) {
-    let cookie = if granted {
-        "dw_dnt=0; path=/"
-    } else {
-        "dw_dnt=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/"
-    };
     js(&format!(
-        "document.cookie='{cookie}';window.__calls=[];window.__sent=[];\
-        window.fetch=function(u,i){{window.__calls.push(JSON.parse(i.body));\
+        "window.__calls=[];window.__sent=[];window.__urls=[];\
+        window.fetch=function(u,i){{window.__calls.push(JSON.parse(i.body));window.__urls.push(u);\
         window.__sent.push([new TextEncoder().encode(i.body).length,i.keepalive]);{answer}}};\
         window.dataLayer={data_layer};"
     ));
@@ -60,7 +60,12 @@ fn start_beacon(granted: bool, answer: &str, data_layer: &str) {
         store: "refarch-us",
         page_id: "pg1",
         mode: ConsentMode::Strict,
-        consent_cookie: None,
+        consent: if granted {
+            Consent::Granted
+        } else {
+            Consent::Unknown
+        },
+        consent_mode_type: "personalization_storage",
         held: Vec::new(),
     });
     let body = script
@@ -182,7 +187,7 @@ async fn a_page_keeps_at_most_its_limit_of_events_dropping_the_oldest() {
     // The banner unanswered: the page holds what it sees.
     start_beacon(
         false,
-        "return Promise.resolve(new Response('{}',{status:202}))",
+        "return Promise.resolve(new Response('{}',{status:202,headers:{'x-sfcc-clerk-consent':'granted'}}))",
         "[]",
     );
     let extra = 100;
@@ -198,7 +203,8 @@ async fn a_page_keeps_at_most_its_limit_of_events_dropping_the_oldest() {
         (MAX_PENDING as u64, extra as u64)
     );
 
-    js("document.cookie='dw_dnt=0; path=/'");
+    // The shopper answers (a consent tool's cookie changes); the worker reads a yes.
+    js("document.cookie='sfcc_clerk_test_cmp='+Date.now()+'; path=/'");
     sleep(1500).await;
     let ids = item_ids();
     let expected: Vec<String> = (extra..MAX_PENDING + extra)
@@ -239,4 +245,73 @@ async fn a_call_over_the_size_limit_is_split_into_calls_that_fit() {
     let mut expected: Vec<String> = (0..40).map(|i| format!("P{i}")).collect();
     expected.sort();
     assert_eq!(ids, expected, "every event once");
+}
+
+#[wasm_bindgen_test]
+async fn while_the_worker_reads_no_answer_the_page_keeps_its_events_and_offers_them_on_a_change() {
+    // The worker's reading: no answer, until the page's Consent Mode update says granted.
+    start_beacon(
+        false,
+        "var v=u.indexOf('gcm=granted')>=0?'granted':'unknown';\
+         return Promise.resolve(new Response('{}',{status:202,headers:{'x-sfcc-clerk-consent':v}}))",
+        "[]",
+    );
+    js("window.dataLayer.push({event:'view_item',ecommerce:{currency:'USD',items:[{item_id:'P1'}]}})");
+    sleep(2500).await;
+    assert!(
+        calls().is_empty(),
+        "nothing changed since the page's reading: no call"
+    );
+    js("document.cookie='sfcc_clerk_test_other='+Date.now()+'; path=/'");
+    sleep(1500).await;
+    assert_eq!(calls().len(), 1, "a cookie changed: offered once");
+    sleep(2500).await;
+    assert_eq!(
+        (calls().len(), beacon_count("pending")),
+        (1, 1),
+        "read as no answer: kept, and not offered again without a change"
+    );
+    // A Consent Mode default is no answer; it goes along, but the page waits for an update.
+    js("(function(){function gtag(){dataLayer.push(arguments)}\
+        gtag('consent','default',{personalization_storage:'denied'});\
+        gtag('consent','update',{personalization_storage:'granted'})})()");
+    sleep(1500).await;
+    let urls = js("return JSON.stringify(window.__urls)")
+        .as_string()
+        .unwrap_or_default();
+    assert_eq!(calls().len(), 2, "{urls}");
+    assert!(urls.ends_with("gcm=granted\"]"), "{urls}");
+    assert_eq!(beacon_count("pending"), 0, "taken");
+    assert_eq!(
+        js("return window.sfccClerkBeacon.consent()")
+            .as_string()
+            .as_deref(),
+        Some("granted")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_refusal_the_worker_reads_lets_the_pages_events_go_in_strict_mode() {
+    start_beacon(
+        false,
+        "return Promise.resolve(new Response('{}',{status:202,headers:{'x-sfcc-clerk-consent':'denied'}}))",
+        "[]",
+    );
+    js("window.dataLayer.push({event:'view_item',ecommerce:{currency:'USD',items:[{item_id:'P1'}]}})");
+    js("document.cookie='sfcc_clerk_test_no='+Date.now()+'; path=/'");
+    sleep(1500).await;
+    assert_eq!(calls().len(), 1);
+    js("window.dataLayer.push({event:'view_item',ecommerce:{currency:'USD',items:[{item_id:'P2'}]}})");
+    sleep(1500).await;
+    assert_eq!(
+        (calls().len(), beacon_count("pending")),
+        (1, 0),
+        "declined: the page keeps nothing and sends nothing more"
+    );
+    assert_eq!(
+        js("return window.sfccClerkBeacon.consent()")
+            .as_string()
+            .as_deref(),
+        Some("denied")
+    );
 }

@@ -11,7 +11,7 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 /// The fuzz targets (`fuzz/fuzz_targets/*.rs`).
-pub const TARGETS: [&str; 7] = [
+pub const TARGETS: [&str; 8] = [
     "event_batch",
     "ocapi_documents",
     "store_config",
@@ -19,6 +19,7 @@ pub const TARGETS: [&str; 7] = [
     "einstein_activity",
     "scapi_order",
     "sfra_request",
+    "consent_cookies",
 ];
 
 /// Seconds each target runs in the smoke.

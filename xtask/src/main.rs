@@ -150,10 +150,15 @@ fn run_checks(total: &mut shell::Counts) -> Result<(), String> {
         "--test",
         "beacon",
     ]);
-    browser.env("CHROMEDRIVER", setup::chromedriver()?).env(
-        "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
-        "wasm-bindgen-test-runner",
-    );
+    browser
+        .env("CHROMEDRIVER", setup::chromedriver()?)
+        .env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+            "wasm-bindgen-test-runner",
+        )
+        // The runner's default, 20 s for a whole test binary, is less than the beacon's tests
+        // wait for its retries and back-offs on a loaded machine.
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
     shell::test_step(
         "validator and beacon tests in headless Chromium",
         browser,

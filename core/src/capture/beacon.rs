@@ -16,8 +16,17 @@
 //! banner goes unanswered, or offline for long). A call refused for good (400, 403, 413, 415) is
 //! not sent again: its events could never be taken.
 //!
+//! Consent is the worker's to read, never the script's: the page starts with the worker's
+//! reading of its own request ([`super::read_consent`]), and every answer of the event endpoint
+//! brings the current one in its [`CONSENT_HEADER`]. While it is `unknown` the page keeps its
+//! events and offers them again only when something that could answer has changed — a cookie
+//! (the consent tool's, or the worker's own after the shopper answered SFRA's banner) or the
+//! page's Google Consent Mode state — so an unanswered banner costs no calls. The Consent Mode
+//! state is read from `gtag('consent', 'update' | 'default', {…})` calls in `dataLayer` for the
+//! configured type and sent along as `gcm` (`granted`, `denied`, `default-granted`…).
+//!
 //! The script also sets `window.sfccClerkBeacon` (frozen): the page id, the consent mode, and
-//! `consent()` (`granted`, `denied` or `unknown`, as the script decides it), `pending()` (events
+//! `consent()` (`granted`, `denied` or `unknown`, the worker's latest reading), `pending()` (events
 //! not sent yet) and `dropped()` (events let go when the page's queue was full), which the QA
 //! validator reads for its forwarding check. The page id reaches it through the same escaped
 //! configuration, nowhere else.
@@ -41,12 +50,19 @@ pub struct Beacon<'a> {
     pub page_id: &'a str,
     /// The consent mode.
     pub mode: ConsentMode,
-    /// The shop's consent cookie as `name=value` (`*` for any value).
-    pub consent_cookie: Option<&'a str>,
+    /// The worker's reading of the shopper's consent for this page's request.
+    pub consent: super::Consent,
+    /// The Google Consent Mode type the page's `gtag('consent', …)` calls are read for (empty:
+    /// not read).
+    pub consent_mode_type: &'a str,
     /// Events the worker saw in this page's request before the shopper answered the banner:
     /// released with their original times once consent is granted.
     pub held: Vec<Value>,
 }
+
+/// The header in which the event endpoint answers its reading of the shopper's consent
+/// (`granted`, `denied`, `unknown`): the beacon keeps a page's events while it is `unknown`.
+pub const CONSENT_HEADER: &str = "x-sfcc-clerk-consent";
 
 /// Most events a page holds unsent; beyond it the oldest are dropped.
 pub const MAX_PENDING: usize = 500;
@@ -55,16 +71,16 @@ pub const MAX_PENDING: usize = 500;
 /// worker's 64 KiB body limit.
 pub const MAX_CALL_BYTES: usize = 60_000;
 
-const SCRIPT: &str = r#"(function(w,d){var C=__CONFIG__,q=C.held.slice(),lost=0,fails=0,until=0;
-function cks(n){var p=d.cookie?d.cookie.split(';'):[],o=[];for(var i=0;i<p.length;i++){var kv=p[i].split('=');if(kv[0].trim()===n)o.push(kv.slice(1).join('=').trim())}return o}
-function consent(){if(w.navigator&&navigator.globalPrivacyControl)return'denied';var dnt=cks('dw_dnt');if(dnt.indexOf('1')>=0||cks('dnt').indexOf('1')>=0)return'denied';if(dnt.indexOf('0')>=0)return'granted';if(C.cmp){var v=cks(C.cmp[0]);for(var i=0;i<v.length;i++)if(C.cmp[1]==='*'||v[i]===C.cmp[1])return'granted'}return'unknown'}
+const SCRIPT: &str = r#"(function(w,d){var C=__CONFIG__,q=C.held.slice(),lost=0,fails=0,until=0,V=C.consent,gcm='',gu=0,tried;
+function sig(){return d.cookie+'|'+gcm}tried=sig();
+function consent(){return V}
 function cap(){var n=q.length-C.max;if(n>0){q.splice(0,n);lost+=n}}
 function later(b,s){var t=Date.now();q=b.concat(q);cap();if(!(until>t))fails++;until=Math.max(until,t+1000*(s>0?s:Math.min(60,Math.pow(2,fails-1))))}
 function send(b){var now=Date.now(),out=[];for(var i=0;i<b.length;i++){var e={},x=b[i];for(var k in x)if(k!=='seen')e[k]=x[k];if(x.seen)e.age_ms=Math.max(0,now-x.seen);out.push(e)}
 var body=JSON.stringify(out),n=w.TextEncoder?new TextEncoder().encode(body).length:3*body.length;if(n>C.bytes&&b.length>1){var h=b.length>>1;send(b.slice(0,h));send(b.slice(h));return}
-try{fetch(C.endpoint+'?store='+encodeURIComponent(C.store),{method:'POST',credentials:'same-origin',keepalive:n<=C.bytes,headers:{'content-type':'application/json'},body:body}).then(function(r){if(r.status===429||r.status>=500)later(b,parseInt(r.headers.get('retry-after'),10));else fails=0})['catch'](function(){later(b,0)})}catch(e){}}
-function flush(){var s=consent();if(s==='unknown')return;if(s==='denied'&&C.mode==='strict'){q=[];return}if(Date.now()<until)return;while(q.length)send(q.splice(0,50))}
-function take(p){if(!p||typeof p!=='object')return;var g=p.event==null&&!(p instanceof Array)?p[0]:null,a=g==='event'||g==='config'?p[2]:g==='set'?p[1]:p;if(a&&a.user_id!=null)C.uid=a.user_id;if(C.names.indexOf(g==='event'?p[1]:p.event)<0)return;var e={};for(var k in p)e[k]=p[k];if(e.user_id==null&&C.uid!=null)e.user_id=C.uid;e.page_id=C.page;e.seen=Date.now();q.push(e);cap()}
+var at=sig();try{fetch(C.endpoint+'?store='+encodeURIComponent(C.store)+(gcm?'&gcm='+gcm:''),{method:'POST',credentials:'same-origin',keepalive:n<=C.bytes,headers:{'content-type':'application/json'},body:body}).then(function(r){var v=r.headers.get(C.header);if(v==='granted'||v==='denied'||v==='unknown')V=v;if(r.status===429||r.status>=500)later(b,parseInt(r.headers.get('retry-after'),10));else if(v==='unknown'){tried=at;q=b.concat(q);cap()}else fails=0})['catch'](function(){later(b,0)})}catch(e){}}
+function flush(){if(!q.length)return;if(V==='denied'&&C.mode==='strict'){q=[];return}if(V==='unknown'&&sig()===tried)return;if(Date.now()<until)return;while(q.length)send(q.splice(0,50))}
+function take(p){if(!p||typeof p!=='object')return;var g=p.event==null&&!(p instanceof Array)?p[0]:null,a=g==='event'||g==='config'?p[2]:g==='set'?p[1]:p;if(g==='consent'&&C.gcm&&p[2]){var s=p[2][C.gcm];if(s==='granted'||s==='denied'){if(p[1]==='update'){gcm=s;gu=1}else if(p[1]==='default'&&!gu)gcm='default-'+s}return}if(a&&a.user_id!=null)C.uid=a.user_id;if(C.names.indexOf(g==='event'?p[1]:p.event)<0)return;var e={};for(var k in p)e[k]=p[k];if(e.user_id==null&&C.uid!=null)e.user_id=C.uid;e.page_id=C.page;e.seen=Date.now();q.push(e);cap()}
 var dl=w.dataLayer=w.dataLayer||[];for(var i=0;i<dl.length;i++)take(dl[i]);var push=dl.push;
 dl.push=function(){for(var i=0;i<arguments.length;i++)take(arguments[i]);var r=push.apply(dl,arguments);setTimeout(flush,0);return r};
 d.addEventListener('click',function(ev){var t=ev.target,el=t&&t.closest?t.closest('[data-clerk-product-id]'):null;if(el){q.push({type:'click',product:el.getAttribute('data-clerk-product-id'),customer:C.uid,page_id:C.page,seen:Date.now()});cap();flush()}},true);
@@ -73,16 +89,14 @@ w.sfccClerkBeacon=Object.freeze({page:C.page,mode:C.mode,consent:consent,pending
 
 /// The `<script>` element to inject.
 pub fn beacon_script(b: &Beacon<'_>) -> String {
-    let cmp = b
-        .consent_cookie
-        .and_then(|c| c.split_once('='))
-        .map(|(n, v)| json!([n.trim(), v.trim()]));
     let config = json!({
         "endpoint": b.endpoint,
         "store": b.store,
         "page": b.page_id,
         "mode": match b.mode { ConsentMode::Strict => "strict", ConsentMode::Anonymous => "anonymous" },
-        "cmp": cmp,
+        "consent": b.consent.as_str(),
+        "gcm": b.consent_mode_type,
+        "header": CONSENT_HEADER,
         "held": b.held,
         "names": GA4_EVENTS,
         "max": MAX_PENDING,
@@ -113,7 +127,8 @@ mod tests {
             store: "refarch-us",
             page_id: "pg1",
             mode: ConsentMode::Strict,
-            consent_cookie: Some("cmp=</script><script>alert(1)</script>"),
+            consent: crate::capture::Consent::Unknown,
+            consent_mode_type: "</script><script>alert(1)</script>",
             held,
         })
     }
@@ -137,7 +152,8 @@ mod tests {
                 store: "s",
                 page_id: "",
                 mode: ConsentMode::Anonymous,
-                consent_cookie: None,
+                consent: crate::capture::Consent::Granted,
+                consent_mode_type: "",
                 held: Vec::new(),
             }
         });
@@ -169,10 +185,32 @@ mod tests {
             script.contains("var g=p.event==null&&!(p instanceof Array)?p[0]:null,"),
             "an arguments object is told from a GTM push and an array"
         );
-        assert!(script.contains("a=g==='event'||g==='config'?p[2]:g==='set'?p[1]:p;if(a&&a.user_id!=null)C.uid=a.user_id;"));
+        assert!(script.contains("a=g==='event'||g==='config'?p[2]:g==='set'?p[1]:p;"));
+        assert!(script.contains("if(a&&a.user_id!=null)C.uid=a.user_id;"));
         assert!(
             script.contains("if(C.names.indexOf(g==='event'?p[1]:p.event)<0)return;"),
             "a gtag event is taken by its name, the call's second argument"
+        );
+    }
+
+    #[test]
+    fn consent_is_the_workers_reading_and_an_unknown_answer_keeps_the_events() {
+        let script = beacon(Vec::new());
+        assert!(script.contains(r#""consent":"unknown""#), "{script}");
+        assert!(script.contains(r#""header":"x-sfcc-clerk-consent""#));
+        assert!(
+            script.contains("else if(v==='unknown'){tried=at;q=b.concat(q);cap()}"),
+            "a held answer puts the call back"
+        );
+        assert!(
+            script.contains("if(V==='unknown'&&sig()===tried)return;"),
+            "offered again only once a cookie or the Consent Mode state changed"
+        );
+        assert!(
+            script.contains(
+                "if(p[1]==='update'){gcm=s;gu=1}else if(p[1]==='default'&&!gu)gcm='default-'+s"
+            ),
+            "an update outweighs any default"
         );
     }
 

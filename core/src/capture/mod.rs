@@ -8,7 +8,7 @@ mod beacon;
 mod bots;
 mod cache;
 mod config;
-mod consent;
+pub mod consent;
 mod einstein;
 mod forward;
 mod limits;
@@ -16,11 +16,15 @@ mod order;
 mod rules;
 mod scapi;
 
-pub use beacon::{beacon_script, Beacon, MAX_CALL_BYTES, MAX_PENDING};
+pub use beacon::{beacon_script, Beacon, CONSENT_HEADER, MAX_CALL_BYTES, MAX_PENDING};
 pub use bots::is_bot;
 pub use cache::{private_headers, PrivateHeaders, STALE_VALIDATORS};
 pub use config::CaptureConfig;
-pub use consent::{consent_from, forwarding, Consent, ConsentConfig, ConsentMode, Forwarding};
+pub use consent::{
+    check_shop_cookie, cookiebot, forwarding, onetrust, read_consent, sfcc as sfcc_consent, tcf,
+    Consent, ConsentConfig, ConsentMode, ConsentReading, ConsentSignals, Forwarding, Signal,
+    TrackingDefault,
+};
 pub use einstein::{
     activity_actions, activity_of_path, activity_to_read, Activity, ActivityError,
     EINSTEIN_PROXY_PATH, MAX_ACTIVITY_BYTES,

@@ -17,6 +17,10 @@ pub struct ConnectorConfig {
     /// Which storefront requests and pages are shopper actions (SFRA's by default).
     #[serde(default)]
     pub capture: crate::capture::CaptureConfig,
+    /// Which consent signals are read and how (`CONSENT_MODE` and `CONSENT_COOKIE` override
+    /// `mode` and `cookie`).
+    #[serde(default)]
+    pub consent: crate::capture::ConsentConfig,
 }
 
 /// A configuration file that cannot be used.
@@ -67,6 +71,10 @@ impl ConnectorConfig {
             .capture
             .check()
             .map_err(|e| FileError::Syntax(e.to_string()))?;
+        config
+            .consent
+            .check()
+            .map_err(|e| FileError::Syntax(format!("[consent]: {e}")))?;
         for (name, rule) in &config.mapping.attributes {
             let reason = if !is_attribute_name(name) {
                 "a Clerk attribute name holds only letters, digits and _".to_string()

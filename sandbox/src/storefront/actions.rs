@@ -1,7 +1,7 @@
 //! The AJAX and redirect actions: add to cart, place order, login, logout, tracking consent.
 
 use super::catalog;
-use super::cookies::{self, DNT};
+use super::cookies;
 use super::error::ShopError;
 use super::pages::{cart, Params};
 use super::state::{CartLine, OrderLine};
@@ -226,17 +226,14 @@ pub fn logout(shop: &Shop, visit: &mut Visit) -> Result<Response, ShopError> {
     Ok((StatusCode::FOUND, [(LOCATION, visit.site.url("Home-Show"))]).into_response())
 }
 
-/// `ConsentTracking-SetSession?consent=true|false`: `dw_dnt=0` when granted, `dw_dnt=1` when declined.
-pub fn consent(visit: &mut Visit, params: &Params) -> Result<Response, ShopError> {
-    let dnt = match params.get("consent").map(String::as_str) {
-        Some("true") => "0",
-        Some("false") => "1",
-        _ => {
-            return Err(ShopError::BadRequest(
-                "consent must be true or false".into(),
-            ))
-        }
-    };
-    visit.set_cookies.push(cookies::set(DNT, dnt, false));
+/// `ConsentTracking-SetSession?consent=…` (GET) and SFRA 6's `ConsentTracking-SetConsent?consent=…`
+/// (POST): the session's TrackingAllowed, `true` only for exactly `true` (SFRA reads
+/// `req.querystring.consent === 'true'`); `dw_dnt` follows on this and every later response.
+pub fn consent(shop: &Shop, visit: &mut Visit, params: &Params) -> Result<Response, ShopError> {
+    let allowed = params.get("consent").map(String::as_str) == Some("true");
+    shop.store()?
+        .tracking
+        .insert(visit.session.clone(), allowed);
+    visit.tracking = Some(allowed);
     Ok(json(StatusCode::OK, json!({"success": true})))
 }

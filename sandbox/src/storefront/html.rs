@@ -1,5 +1,5 @@
 //! The page frame every HTML page shares: `<head>` with the data layer, header with navigation,
-//! search, mini-cart and login, and the consent banner while no `dw_dnt` cookie exists.
+//! search, mini-cart and login, and the consent banner while the session has no answer.
 
 use super::catalog::{top_categories, ShopProduct};
 use super::datalayer::script;
@@ -65,7 +65,7 @@ pub fn render(f: Frame<'_>) -> String {
             site.url("Account-Login")
         ),
     };
-    let consent = if f.visit.consent_decided {
+    let consent = if f.visit.tracking.is_some() {
         String::new()
     } else {
         let url = site.url("ConsentTracking-SetSession");

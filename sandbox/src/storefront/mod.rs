@@ -10,7 +10,8 @@
 //! JSON-LD `Product`), `Cart-Show`, `Checkout-Begin` (empty cart: 302 to `Cart-Show`),
 //! `Order-Confirm?ID=&token=`, and the actions `Cart-AddProduct` (POST `pid`, `quantity`),
 //! `CheckoutServices-PlaceOrder` (POST, guest `email` optional), `Account-Login` (POST
-//! `loginEmail`, `loginPassword`), `Login-Logout`, `ConsentTracking-SetSession?consent=`.
+//! `loginEmail`, `loginPassword`), `Login-Logout`, `ConsentTracking-SetSession?consent=` (GET) and
+//! `ConsentTracking-SetConsent?consent=` (POST, SFRA 6).
 //! Static files: `/on/demandware.static/{site}/-/default/v1/{css/global.css, js/main.js,
 //! images/logo.png}`. PWA Kit's Einstein proxy: `POST
 //! /mobify/proxy/einstein/v3/activities/{siteId}/{activity}` (JSON object, `x-cq-client-id`).
@@ -19,8 +20,10 @@
 //!
 //! Cookies: `dwsid` (session, issued on the first page or action; the cart is keyed by it; a
 //! logout issues a new one), `dwcustomer_RefArch` / `dwcustomer_RefArchGlobal` (opaque login
-//! token, valid on its own site only), `dw_dnt` (`0` consent granted, `1` declined; while it is
-//! absent pages carry the `div.tracking-consent` banner).
+//! token, valid on its own site only), `dw_dnt` written on every response as SFCC does, from the
+//! session's TrackingAllowed: `1` (the site's default, as on every site created since SFCC
+//! 18.3) until the shopper accepts on the banner, `0` after; while the session has no answer,
+//! pages carry the `div.tracking-consent` banner.
 //!
 //! Logins: the customers of [`crate::sfcc::customers`]; passwords `Sandbox-Alice-1`,
 //! `Sandbox-Bruno-2`, `Sandbox-Chloe-3` for `alice.shopper@example.com`,

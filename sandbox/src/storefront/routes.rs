@@ -98,6 +98,8 @@ async fn dispatch(
     }
     let mut response = handle(&shop, &mut visit, &action, &method, &params)
         .unwrap_or_else(IntoResponse::into_response);
+    // SFCC writes dw_dnt on every response, from the session's TrackingAllowed.
+    visit.set_cookies.push(visit.dnt_cookie());
     for cookie in &visit.set_cookies {
         if let Ok(v) = HeaderValue::from_str(cookie) {
             response.headers_mut().append("set-cookie", v);
@@ -139,7 +141,10 @@ fn handle(
         }
         "Login-Logout" => only(get || post).and_then(|_| actions::logout(shop, visit)),
         "ConsentTracking-SetSession" => {
-            only(get || post).and_then(|_| actions::consent(visit, params))
+            only(get).and_then(|_| actions::consent(shop, visit, params))
+        }
+        "ConsentTracking-SetConsent" => {
+            only(post).and_then(|_| actions::consent(shop, visit, params))
         }
         _ => Err(ShopError::NotFound(format!(
             "no controller action {action}"

@@ -22,6 +22,12 @@ enum SfccSite {
 }
 
 impl Site {
+    /// Whether a new session may track (the site's Privacy preference): off, as on every site
+    /// created since SFCC 18.3, so `dw_dnt=1` until the shopper accepts.
+    pub fn tracks_by_default(self) -> bool {
+        false
+    }
+
     /// The SFCC site this locale is of.
     fn sfcc_site(self) -> SfccSite {
         match self {

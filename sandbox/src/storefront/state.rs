@@ -127,6 +127,9 @@ pub struct StorefrontState {
     pub requests: Vec<RecordedRequest>,
     /// The data-layer break switch.
     pub faults: StorefrontFaults,
+    /// Each session's TrackingAllowed as the shopper set it on the banner, by `dwsid` (absent:
+    /// the site's default).
+    pub tracking: HashMap<String, bool>,
     /// SCAPI baskets (PWA Kit's checkout) by basket id.
     pub(crate) scapi_baskets: HashMap<String, super::scapi::Basket>,
     issued: u64,

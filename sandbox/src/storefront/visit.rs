@@ -1,5 +1,5 @@
 //! Who is asking: the site, the `dwsid` session (issued on the first visit), the logged-in
-//! customer from `dwcustomer_{site}`, and whether the shopper has decided on tracking consent.
+//! customer from `dwcustomer_{site}`, and the session's tracking consent.
 
 use super::cookies::{self, DNT, SESSION};
 use super::error::ShopError;
@@ -41,8 +41,9 @@ pub struct Visit {
     pub customer: Option<Customer>,
     /// The `dwcustomer_{site}` token sent, if it names a login of this site.
     pub login_token: Option<String>,
-    /// A `dw_dnt` cookie exists (the shopper accepted or declined tracking).
-    pub consent_decided: bool,
+    /// The session's TrackingAllowed as the shopper set it on the banner (`None`: not asked
+    /// yet, the site's default holds).
+    pub tracking: Option<bool>,
     /// `Set-Cookie` values to send back.
     pub set_cookies: Vec<String>,
 }
@@ -61,7 +62,7 @@ impl Visit {
                 .unwrap_or_default(),
             customer: None,
             login_token: None,
-            consent_decided: cookies::read(headers, DNT).is_some(),
+            tracking: None,
             set_cookies: Vec::new(),
         };
         let login = {
@@ -69,6 +70,7 @@ impl Visit {
             if visit.session.is_empty() {
                 visit.new_session(&mut store);
             }
+            visit.tracking = store.tracking.get(&visit.session).copied();
             let token = cookies::read(headers, &site.customer_cookie());
             let login = token.as_ref().and_then(|t| store.logins.get(t).cloned());
             match login {
@@ -92,6 +94,13 @@ impl Visit {
         self.session = store.token();
         self.set_cookies
             .push(cookies::set(SESSION, &self.session, true));
+    }
+
+    /// The `dw_dnt` cookie SFCC writes on every response: the session's TrackingAllowed (`0`
+    /// allowed, `1` not), the site's default until the shopper answers.
+    pub fn dnt_cookie(&self) -> String {
+        let allowed = self.tracking.unwrap_or(self.site.tracks_by_default());
+        cookies::set(DNT, if allowed { "0" } else { "1" }, false)
     }
 
     /// The customer number when logged in.
