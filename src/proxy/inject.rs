@@ -1,6 +1,8 @@
-//! The runtime's streaming `HTMLRewriter`: prepends markup to a page's `<head>`, and reads an
-//! order confirmation page's order from a copy of its body.
+//! The runtime's streaming `HTMLRewriter`: prepends markup to a page's `<head>`, reads what the
+//! page is from its page container as it streams, and reads an order confirmation page's order
+//! from a copy of its body.
 
+use super::page_views::PageViews;
 use futures_util::StreamExt;
 use sfcc_clerk_core::capture::{OrderMarkup, ScrapedLine, ScrapedOrder};
 use std::cell::RefCell;
@@ -36,6 +38,14 @@ extern "C" {
     fn prepend(this: &Element, content: &str, options: &js_sys::Object);
     #[wasm_bindgen(method, js_name = getAttribute)]
     fn get_attribute(this: &Element, name: &str) -> Option<String>;
+
+    #[wasm_bindgen(method)]
+    fn append(this: &Element, content: &str, options: &js_sys::Object);
+
+    /// The end of the document the rewriter passed on.
+    type DocumentEnd;
+    #[wasm_bindgen(method, js_name = append)]
+    fn append_to_end(this: &DocumentEnd, content: &str, options: &js_sys::Object);
 
     /// A chunk of an element's text.
     type TextChunk;
@@ -126,25 +136,68 @@ pub struct Rewritten {
     pub streamed: js_sys::Promise,
 }
 
+/// The selector of SFRA's page container, which names the page (`common/layout/page.isml`).
+const PAGE_CONTAINER: &str = "[data-action][data-querystring]";
+
 /// `response` with `html` as the first child of its `<head>`, streamed. The body is not buffered.
-pub fn prepend_to_head(response: &web_sys::Response, html: String) -> worker::Result<Rewritten> {
+/// With `views`, the page container (or else the end of the page) tells what the page is, as
+/// it streams past ([`PageViews`]).
+pub fn prepend_to_head(
+    response: &web_sys::Response,
+    html: String,
+    views: Option<Rc<RefCell<PageViews>>>,
+) -> worker::Result<Rewritten> {
     let options = js_sys::Object::new();
     js_sys::Reflect::set(&options, &"html".into(), &JsValue::TRUE)?;
+    let head_options = options.clone();
     let handler = Closure::<dyn FnMut(Element)>::new(move |el: Element| {
-        el.prepend(&html, &options);
+        el.prepend(&html, &head_options);
     });
     let handlers = js_sys::Object::new();
     js_sys::Reflect::set(&handlers, &"element".into(), &handler.into_js_value())?;
     let mut end = None;
     let streamed = js_sys::Promise::new(&mut |resolve, _reject| end = Some(resolve));
     let document = js_sys::Object::new();
-    if let Some(resolve) = end {
-        js_sys::Reflect::set(&document, &"end".into(), &resolve)?;
+    let mut rewriter = HTMLRewriter::new().on("head", &handlers).map_err(js_err)?;
+    match views {
+        Some(views) => {
+            let (v, o) = (views.clone(), options.clone());
+            let container = Closure::<dyn FnMut(Element)>::new(move |el: Element| {
+                let action = el.get_attribute("data-action").unwrap_or_default();
+                let query = el.get_attribute("data-querystring").unwrap_or_default();
+                if let Some(markup) = v.borrow_mut().on_container(&action, &query) {
+                    el.append(&markup, &o);
+                }
+            });
+            rewriter = rewriter
+                .on(
+                    PAGE_CONTAINER,
+                    &handlers_of("element", container.into_js_value())?,
+                )
+                .map_err(js_err)?;
+            let ended = Closure::<dyn FnMut(DocumentEnd)>::new(move |doc: DocumentEnd| {
+                if let Some(markup) = views.borrow_mut().on_end() {
+                    doc.append_to_end(&markup, &options);
+                }
+                if let Some(resolve) = &end {
+                    let _ = resolve.call0(&JsValue::NULL);
+                }
+            });
+            js_sys::Reflect::set(&document, &"end".into(), &ended.into_js_value())?;
+        }
+        None => {
+            if let Some(resolve) = end {
+                js_sys::Reflect::set(&document, &"end".into(), &resolve)?;
+            }
+        }
     }
-    let rewriter = HTMLRewriter::new()
-        .on("head", &handlers)
-        .map_err(js_err)?
-        .on_document(&document);
-    let response = rewriter.transform(response).map_err(js_err)?;
+    let response = rewriter
+        .on_document(&document)
+        .transform(response)
+        .map_err(js_err)?;
     Ok(Rewritten { response, streamed })
+}
+
+fn handlers_of(kind: &str, handler: JsValue) -> worker::Result<js_sys::Object> {
+    handlers(kind, handler).map_err(js_err)
 }

@@ -20,11 +20,12 @@ use crate::qa::receipts;
 use crate::routes::BEACON_PATH;
 use sfcc_clerk_core::capture::{
     activity_actions, activity_to_read, answer_confirms, beacon_script, capture,
-    check_client_ip_header, choose_store, forwarding, is_bot, is_order_creation, is_static_asset,
-    locale_of_path, needs_answer, needs_form, order_event, origin_headers, placed_order,
-    private_headers, read_consent, served_order_id, server_event, sfcc_consent, site_of_path,
-    store_for_order, Beacon, Captured, ConsentSignals, Forwarding, OrderMarkup, OrderPageError,
-    RequestFacts, RuleKind, SaleStore, MAX_ACTIVITY_BYTES, MAX_ORDER_BYTES, STALE_VALIDATORS,
+    check_client_ip_header, choose_store, forwarding, is_bot, is_order_creation, is_page_view,
+    is_static_asset, needs_answer, needs_form, order_event, origin_headers, placed_order,
+    private_headers, read_consent, request_site, seo_product, seo_search, served_order_id,
+    server_event, sfcc_consent, store_for_order, store_for_request, Beacon, Captured,
+    ConsentSignals, Forwarding, OrderMarkup, OrderPageError, RequestFacts, RuleKind, SaleStore,
+    StoreChoice, MAX_ACTIVITY_BYTES, MAX_ORDER_BYTES, STALE_VALIDATORS,
 };
 use sfcc_clerk_core::event::trace::Receipt;
 use sfcc_clerk_core::event::{Event, EventKind, IngestContext, Source, SERVER_SALE_DELAY_S};
@@ -43,6 +44,11 @@ use worker::{
 const LOGOUT_ACTION: &str = "Login-Logout";
 
 mod inject;
+mod page_views;
+
+use page_views::PageViews;
+use std::cell::RefCell;
+use std::rc::Rc;
 
 fn pairs(encoded: &str) -> Vec<(String, String)> {
     worker::url::form_urlencoded::parse(encoded.as_bytes())
@@ -197,35 +203,35 @@ pub async fn handle(
     }
     let query = pairs(url.query().unwrap_or_default());
     let stores = &ctx.settings.stores;
-    let param = |name: &str| {
-        query
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    };
-    let store = match (site_of_path(&path), activity) {
-        (Some(site), _) => choose_store(
+    // The site (and locale) the request names: its path (pipeline or `/s/{site}/`), a SCAPI
+    // call's query, the host; else a PWA Kit activity's site. Never another site's store.
+    let named = request_site(
+        url.host_str().unwrap_or_default(),
+        &path,
+        &query,
+        &capture_config.hosts,
+    );
+    let choice = match (&named.site, activity) {
+        (None, Some(a)) => {
+            match choose_store(stores, Store::site_and_locale, |id| a.is_for_site(id), None) {
+                Some(store) => StoreChoice::Store(store),
+                None => StoreChoice::UnknownSite(a.site.to_string()),
+            }
+        }
+        _ => store_for_request(
             stores,
             Store::site_and_locale,
-            |id| id == site,
-            locale_of_path(&path),
+            named.site.as_deref(),
+            named.locale.as_deref(),
         ),
-        (None, Some(a)) => {
-            choose_store(stores, Store::site_and_locale, |id| a.is_for_site(id), None)
+    };
+    let store = match choice {
+        StoreChoice::Store(store) => store,
+        StoreChoice::UnknownSite(site) => {
+            unknown_site(&site);
+            return Ok(response);
         }
-        // SCAPI calls name the site and locale in their query.
-        (None, None) => param("siteId").and_then(|site| {
-            choose_store(
-                stores,
-                Store::site_and_locale,
-                |id| id == site,
-                param("locale"),
-            )
-        }),
-    }
-    .or_else(|| stores.first());
-    let Some(store) = store else {
-        return Ok(response);
+        StoreChoice::NoSite => return Ok(response),
     };
     let reading = read_consent(
         &ConsentSignals {
@@ -268,6 +274,10 @@ pub async fn handle(
     } else {
         Vec::new()
     };
+    // A search on an SEO URL (`/search?q=`) when no rule named the request.
+    if succeeded && captured.is_empty() && method == Method::Get {
+        captured.extend(seo_search(&path, &query));
+    }
     // SFRA answers a failed login or add to cart with 200 too: its JSON says what happened.
     if let Some(kind) = captured
         .first()
@@ -402,8 +412,25 @@ pub async fn handle(
         } else {
             script
         };
-        let rewritten = inject::prepend_to_head(&response, markup)?;
+        // A page the URL did not name (an SEO URL): the page's container names it.
+        let views =
+            (method == Method::Get && !captured.iter().any(|c| is_page_view(c.kind))).then(|| {
+                Rc::new(RefCell::new(PageViews::new(
+                    rules.clone(),
+                    seo_product(&path),
+                    store.config.name.clone(),
+                    store.config.currency.clone(),
+                    visitor.clone(),
+                    page_id.clone(),
+                    decision,
+                    now_ms(),
+                )))
+            });
+        let rewritten = inject::prepend_to_head(&response, markup, views.clone())?;
         response = rewritten.response;
+        if let Some(views) = views {
+            queue_found_later(env, wctx, views, qa, rewritten.streamed.clone());
+        }
         streamed = Some(rewritten.streamed);
     }
     for event in to_queue {
@@ -675,6 +702,41 @@ fn queue_later(
         }
         queue_captured(&env, &queue, qa, event).await
     });
+}
+
+/// Queues what the page named ([`PageViews`]) once the page has gone out, as [`queue_later`]
+/// does for what the request named.
+fn queue_found_later(
+    env: &Env,
+    wctx: &Context,
+    views: Rc<RefCell<PageViews>>,
+    qa: bool,
+    streamed: js_sys::Promise,
+) {
+    let Some(queue) = events_queue(env) else {
+        return;
+    };
+    let env = env.clone();
+    wctx.wait_until(async move {
+        let waited = settled_or_after(&streamed, PAGE_WAIT_MS, AFTER_PAGE_MS);
+        let _ = JsFuture::from(waited).await;
+        let found = std::mem::take(&mut views.borrow_mut().found);
+        for event in found {
+            queue_captured(&env, &queue, qa, event).await;
+        }
+    });
+}
+
+/// Logs, once per isolate, that requests name a site no store is for.
+fn unknown_site(site: &str) {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    static LOGGED: AtomicBool = AtomicBool::new(false);
+    if !LOGGED.swap(true, Ordering::Relaxed) {
+        worker::console_warn!(
+            "requests for site {site:?}, which no store is for, are passed on untracked (add a \
+             [[store]] for it, or a [[capture.hosts]] entry for its host)"
+        );
+    }
 }
 
 /// Why a QA browser's sighting was handed to the page to hold.

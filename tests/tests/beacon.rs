@@ -90,3 +90,40 @@ fn a_query_string_cannot_turn_the_injected_beacon_into_markup_or_code() {
         "the query travels in the beacon only as escaped JSON text"
     );
 }
+
+#[test]
+fn an_seo_pages_view_handed_to_the_beacon_mid_page_is_held_and_sent_once_on_consent() {
+    let stack = Stack::start(&StackOptions::default()).expect("stack starts");
+    let browser = Browser::start().expect("headless Chromium starts");
+    // An SEO URL: the worker learns what the page is only from its container, after <head>.
+    browser
+        .goto(&format!(
+            "{}/s/RefArch/slim-shirt/25518704M.html?lang=en_US",
+            stack.worker_url
+        ))
+        .unwrap();
+    let pending = browser
+        .run("return window.sfccClerkBeacon.pending()")
+        .unwrap();
+    assert_eq!(
+        pending,
+        Value::from(2),
+        "the worker's sighting and the page's own view_item, held"
+    );
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(
+        stack.clerk_log(),
+        Vec::<Value>::new(),
+        "nothing before consent"
+    );
+    let status = browser
+        .run(&format!(
+            "var x = new XMLHttpRequest(); x.open('GET', '{SITE}/ConsentTracking-SetSession?consent=true', false); x.send(); return x.status;"
+        ))
+        .unwrap();
+    assert_eq!(status, 200);
+    let log = stack.settled_clerk_log(1);
+    assert_eq!(log.len(), 1, "{log:?}");
+    assert_eq!(log[0]["endpoint"], "log/product");
+    assert_eq!(log[0]["params"]["product"], "25518704M");
+}

@@ -85,7 +85,29 @@ var dl=w.dataLayer=w.dataLayer||[];for(var i=0;i<dl.length;i++)take(dl[i]);var p
 dl.push=function(){for(var i=0;i<arguments.length;i++)take(arguments[i]);var r=push.apply(dl,arguments);setTimeout(flush,0);return r};
 d.addEventListener('click',function(ev){var t=ev.target,el=t&&t.closest?t.closest('[data-clerk-product-id]'):null;if(el){q.push({type:'click',product:el.getAttribute('data-clerk-product-id'),customer:C.uid,page_id:C.page,seen:Date.now()});cap();flush()}},true);
 w.setInterval(flush,1000);d.addEventListener('visibilitychange',flush);w.setTimeout(flush,0);
-w.sfccClerkBeacon=Object.freeze({page:C.page,mode:C.mode,consent:consent,pending:function(){return q.length},dropped:function(){return lost}})})(window,document);"#;
+w.sfccClerkBeacon=Object.freeze({page:C.page,mode:C.mode,consent:consent,pending:function(){return q.length},dropped:function(){return lost},hold:function(a){for(var i=0;i<a.length;i++)if(a[i]&&typeof a[i]==='object')q.push(a[i]);cap();flush()}})})(window,document);"#;
+
+/// `value` as a JavaScript expression that cannot close a script element: JSON with `<`, `>`
+/// and `&` escaped, and the line separators older engines end a string at.
+fn script_json(value: &Value) -> String {
+    value
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
+}
+
+/// A `<script>` element that hands `held` (events in [`crate::event::Event::held_form`]) to the
+/// page's beacon to hold like its own: the worker's sightings it could only make once the page
+/// had streamed past `<head>` (SFRA's page container naming the page).
+pub fn held_script(held: &[Value]) -> String {
+    format!(
+        "<script data-sfcc-clerk-held>window.sfccClerkBeacon&&window.sfccClerkBeacon.hold({})</script>",
+        script_json(&Value::Array(held.to_vec()))
+    )
+}
 
 /// The `<script>` element to inject.
 pub fn beacon_script(b: &Beacon<'_>) -> String {
@@ -102,15 +124,7 @@ pub fn beacon_script(b: &Beacon<'_>) -> String {
         "max": MAX_PENDING,
         "bytes": MAX_CALL_BYTES,
     });
-    // JSON is a JS expression; with `<`, `>` and `&` escaped it cannot close the script element.
-    let config = config
-        .to_string()
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
-        // Line and paragraph separators end a line in older JavaScript engines' strings.
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029");
+    let config = script_json(&config);
     format!(
         "<script data-sfcc-clerk-beacon>{}</script>",
         SCRIPT.replace("__CONFIG__", &config)
@@ -212,6 +226,15 @@ mod tests {
             ),
             "an update outweighs any default"
         );
+    }
+
+    #[test]
+    fn events_found_later_in_the_page_are_handed_to_the_beacon_as_escaped_json() {
+        let script = held_script(&[json!({"type": "product_view", "product": "</script><b>"})]);
+        assert!(script.starts_with("<script data-sfcc-clerk-held>window.sfccClerkBeacon&&"));
+        assert_eq!(script.matches("</script>").count(), 1, "{script}");
+        assert!(script.contains(r#"hold([{"product":"\u003c/script\u003e\u003cb\u003e""#));
+        assert!(beacon(Vec::new()).contains(",hold:function(a){"));
     }
 
     #[test]

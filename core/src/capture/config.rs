@@ -23,6 +23,9 @@ pub struct CaptureConfig {
     /// passing through the worker are read from their answer as sales. On by default: only a
     /// headless storefront's (PWA Kit's) reach the worker.
     pub scapi_orders: bool,
+    /// The shop's hosts and aliases, and the site (and locale) each serves: how a request on an
+    /// SEO URL without `/s/{site}/` finds its store.
+    pub hosts: Vec<super::HostRule>,
 }
 
 impl Default for CaptureConfig {
@@ -33,6 +36,7 @@ impl Default for CaptureConfig {
             einstein: false,
             einstein_path: super::EINSTEIN_PROXY_PATH.into(),
             scapi_orders: true,
+            hosts: Vec::new(),
         }
     }
 }
@@ -61,6 +65,17 @@ impl CaptureConfig {
                 "capture.einstein_path: {:?} must be a path starting with /",
                 self.einstein_path
             ));
+        }
+        for (i, h) in self.hosts.iter().enumerate() {
+            let host_ok = !h.host.is_empty()
+                && h.host
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
+            if !host_ok || h.site_id.trim().is_empty() {
+                return Err(format!(
+                    "capture.hosts[{i}]: `host` must be a host name without port or path, and                      `site_id` is required"
+                ));
+            }
         }
         let order = &self.order;
         if !order.action.is_empty()

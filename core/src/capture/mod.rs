@@ -13,10 +13,11 @@ mod einstein;
 mod forward;
 mod limits;
 mod order;
+mod page;
 mod rules;
 mod scapi;
 
-pub use beacon::{beacon_script, Beacon, CONSENT_HEADER, MAX_CALL_BYTES, MAX_PENDING};
+pub use beacon::{beacon_script, held_script, Beacon, CONSENT_HEADER, MAX_CALL_BYTES, MAX_PENDING};
 pub use bots::is_bot;
 pub use cache::{private_headers, PrivateHeaders, STALE_VALIDATORS};
 pub use config::CaptureConfig;
@@ -33,6 +34,10 @@ pub use forward::{check_client_ip_header, origin_headers, REFUSED_CLIENT_IP_HEAD
 pub use limits::{limit_keys, LimitKeys, LIMIT_PERIOD_S};
 pub use order::{
     order_event, served_order_id, OrderMarkup, OrderPageError, ScrapedLine, ScrapedOrder,
+};
+pub use page::{
+    is_page_view, page_action_captures, request_site, seo_product, seo_search, store_for_request,
+    HostRule, RequestSite, StoreChoice,
 };
 pub use rules::{
     answer_confirms, capture, choose_store, is_static_asset, locale_of_path, needs_answer,

@@ -27,6 +27,21 @@ fn decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// `text` percent-encoded for a query string (unreserved characters kept, a space as `+`).
+pub fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            b => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
 /// The name/value pairs, percent-decoded; a repeated name keeps its first value.
 pub fn parse(text: &str) -> HashMap<String, String> {
     let mut map = HashMap::new();
@@ -54,5 +69,12 @@ mod tests {
         assert_eq!(f.get("pid").map(String::as_str), Some("1"));
         assert_eq!(parse("q=%E2%82%AC").get("q").map(String::as_str), Some("€"));
         assert_eq!(parse("q=50%").get("q").map(String::as_str), Some("50%"));
+        assert_eq!(encode("red dress&x=€"), "red+dress%26x%3D%E2%82%AC");
+        assert_eq!(
+            parse(&format!("q={}", encode("a b&c")))
+                .get("q")
+                .map(String::as_str),
+            Some("a b&c")
+        );
     }
 }

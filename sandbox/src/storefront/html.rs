@@ -38,6 +38,9 @@ pub struct Frame<'a> {
     pub main: String,
     /// Units in the cart, for the mini-cart.
     pub cart_quantity: u32,
+    /// Whether the page container names the route (SFRA's `common/layout/page.isml`), or the
+    /// layout was customized without it.
+    pub container: bool,
 }
 
 /// The whole HTML document.
@@ -75,10 +78,19 @@ pub fn render(f: Frame<'_>) -> String {
     };
     format!(
         "<!DOCTYPE html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{title}</title>{datalayer}<link rel=\"stylesheet\" href=\"{css}\"><script src=\"{js}\" defer></script>{head}</head>\n\
-<body class=\"{page_type}\"><header><a class=\"logo-home\" href=\"{home}\"><img src=\"{logo}\" alt=\"Sandbox Store\"></a><nav><ul>{nav}</ul></nav>\
+<body class=\"{page_type}\">{container}<header><a class=\"logo-home\" href=\"{home}\"><img src=\"{logo}\" alt=\"Sandbox Store\"></a><nav><ul>{nav}</ul></nav>\
 <form class=\"site-search\" action=\"{search}\" method=\"get\"><input name=\"q\" type=\"search\"></form>\
 <a class=\"minicart-link\" href=\"{cart}\"><span class=\"minicart-quantity\">{qty}</span></a>{account}</header>\n\
-<main>{main}</main>\n{consent}</body></html>\n",
+<main>{main}</main></div>\n{consent}</body></html>\n",
+        container = if f.container {
+            format!(
+                "<div class=\"page\" data-action=\"{}\" data-querystring=\"{}\">",
+                escape(&f.visit.action),
+                escape(&f.visit.querystring)
+            )
+        } else {
+            "<div class=\"page\">".to_string()
+        },
         lang = site.lang(),
         title = escape(f.title),
         datalayer = script(&f.pushes),

@@ -83,6 +83,7 @@ fn show(shop: &Shop, visit: &Visit, page: Page<'_>) -> Result<Response, ShopErro
         head: page.head,
         main: page.main,
         cart_quantity,
+        container: !faults.no_page_container,
     });
     Ok(match faults.slow_tail_ms {
         0 => Html(html).into_response(),

@@ -1,4 +1,5 @@
-//! The storefront router: pipeline URLs dispatched by `{Controller-Action}`, static assets, the
+//! The storefront router: pipeline URLs dispatched by `{Controller-Action}`, SEO URLs under
+//! `/s/{site}/`, static assets, the
 //! request recorder, and the `/__sandbox/storefront/` controls.
 
 use super::error::ShopError;
@@ -25,6 +26,7 @@ pub fn routes(shop: Shop) -> Router {
             "/on/demandware.store/{site}/{locale}/{action}",
             any(dispatch),
         )
+        .route("/s/{site}/{*rest}", get(dispatch_seo))
         .route(
             "/on/demandware.static/{site}/-/default/{version}/{*file}",
             get(assets::serve),
@@ -86,17 +88,74 @@ async fn dispatch(
                 .into_response()
         }
     };
-    let mut visit = match Visit::start(&shop, site, &headers) {
-        Ok(v) => v,
-        Err(e) => return e.into_response(),
-    };
     let mut params = form::parse(query.as_deref().unwrap_or_default());
     if method == Method::POST {
         for (k, v) in form::parse(&body) {
             params.entry(k).or_insert(v);
         }
     }
-    let mut response = handle(&shop, &mut visit, &action, &method, &params)
+    serve(&shop, site, &action, params, &method, &headers)
+}
+
+/// An SEO URL on a host without an alias, as SFCC's URL rules resolve it for RefArch:
+/// `/s/{site}/` the home page, `/s/{site}/{slug}/{pid}.html` a product, `/s/{site}/search?q=` a
+/// search, `/s/{site}/{a}/{b}/` the category `a-b` (RefArch's category ids join their path); the
+/// locale from `?lang=` (else the site's first). Pages only.
+async fn dispatch_seo(
+    State(shop): State<Shop>,
+    Path((site_id, rest)): Path<(String, String)>,
+    RawQuery(query): RawQuery,
+    method: Method,
+    headers: HeaderMap,
+) -> Response {
+    let mut params = form::parse(query.as_deref().unwrap_or_default());
+    let lang = params.get("lang").cloned().unwrap_or_default();
+    let site = Site::ALL
+        .into_iter()
+        .find(|s| s.id() == site_id && s.locale() == lang)
+        .or_else(|| Site::ALL.into_iter().find(|s| s.id() == site_id));
+    let Some(site) = site else {
+        return ShopError::NotFound(format!("no site {site_id}")).into_response();
+    };
+    let segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
+    let action = match segments.as_slice() {
+        [] => "Home-Show",
+        ["search"] => "Search-Show",
+        [.., last] if last.ends_with(".html") && segments.len() >= 2 => {
+            let pid = last.trim_end_matches(".html").to_string();
+            params.insert("pid".into(), pid);
+            "Product-Show"
+        }
+        _ if rest.ends_with('/') => {
+            params.insert("cgid".into(), segments.join("-"));
+            "Search-Show"
+        }
+        _ => return ShopError::NotFound(format!("no page {rest}")).into_response(),
+    };
+    serve(&shop, site, action, params, &method, &headers)
+}
+
+fn serve(
+    shop: &Shop,
+    site: Site,
+    action: &str,
+    params: pages::Params,
+    method: &Method,
+    headers: &HeaderMap,
+) -> Response {
+    let mut visit = match Visit::start(shop, site, headers) {
+        Ok(v) => v,
+        Err(e) => return e.into_response(),
+    };
+    visit.action = action.to_string();
+    let mut names: Vec<&String> = params.keys().collect();
+    names.sort();
+    visit.querystring = names
+        .iter()
+        .map(|k| format!("{}={}", form::encode(k), form::encode(&params[*k])))
+        .collect::<Vec<_>>()
+        .join("&");
+    let mut response = handle(shop, &mut visit, action, method, &params)
         .unwrap_or_else(IntoResponse::into_response);
     // SFCC writes dw_dnt on every response, from the session's TrackingAllowed.
     visit.set_cookies.push(visit.dnt_cookie());

@@ -27,6 +27,9 @@ pub struct StorefrontFaults {
     /// HTML pages are sent in two parts: up to `</head>` at once, the rest this many
     /// milliseconds later (0: whole at once), as from a storefront still rendering the body.
     pub slow_tail_ms: u64,
+    /// Pages carry no page container naming their controller route (`data-action`,
+    /// `data-querystring`), as from a customized layout template.
+    pub no_page_container: bool,
 }
 
 /// One cart line.

@@ -895,3 +895,54 @@ async fn a_pwa_kit_checkout_places_an_order_through_the_scapi_proxy() {
     let placed: Value = serde_json::from_str(&placed.body).unwrap_or(Value::Null);
     assert_eq!(placed.as_array().map(Vec::len), Some(2), "{placed}");
 }
+
+#[tokio::test]
+async fn seo_urls_serve_the_same_pages_and_the_page_container_names_the_route() {
+    let r = shop();
+    // The RefArch product URL form of SFRA's acceptance tests.
+    let pdp = get(&r, "/s/RefArch/slim-shirt/25518704M.html?lang=en_US", "").await;
+    assert_eq!(pdp.status, 200, "{}", pdp.body);
+    assert!(
+        pdp.body.contains(
+            "<div class=\"page\" data-action=\"Product-Show\" data-querystring=\"lang=en_US&amp;pid=25518704M\">"
+        ),
+        "{}",
+        pdp.body
+    );
+    assert!(pdp.body.contains("25518704M"));
+    let plp = get(&r, "/s/RefArch/mens/", "").await;
+    assert_eq!(plp.status, 200);
+    assert!(plp
+        .body
+        .contains("data-action=\"Search-Show\" data-querystring=\"cgid=mens\""));
+    let search = get(&r, "/s/RefArch/search?q=slim+shirt", "").await;
+    assert!(search
+        .body
+        .contains("data-action=\"Search-Show\" data-querystring=\"q=slim+shirt\""));
+    // The locale in ?lang= picks the site's French pages.
+    let fr = get(&r, "/s/RefArchGlobal/chemise/25518704M.html?lang=fr_FR", "").await;
+    assert!(
+        fr.body.contains("<html lang=\"fr"),
+        "{}",
+        &fr.body[..200.min(fr.body.len())]
+    );
+    // A content page and an unknown site are not found.
+    assert_eq!(
+        get(&r, "/s/RefArch/homepage-example.html", "").await.status,
+        404
+    );
+    assert_eq!(get(&r, "/s/Outlet/x/1.html", "").await.status, 404);
+    // A customized layout without the container.
+    let set = call(
+        &r,
+        "POST",
+        "/__sandbox/storefront/faults",
+        &[],
+        &json!({"no_page_container": true}).to_string(),
+    )
+    .await;
+    assert_eq!(set.status, 200, "{}", set.body);
+    let bare = get(&r, "/s/RefArch/slim-shirt/25518704M.html", "").await;
+    assert!(bare.body.contains("<div class=\"page\"><header>"));
+    assert!(!bare.body.contains("data-action"));
+}

@@ -46,6 +46,11 @@ pub struct Visit {
     pub tracking: Option<bool>,
     /// `Set-Cookie` values to send back.
     pub set_cookies: Vec<String>,
+    /// The controller route serving the request (`Product-Show`), whatever the URL: what SFRA's
+    /// page container names as `data-action`.
+    pub action: String,
+    /// The request's parameters as a query string (`pid=…`): its `data-querystring`.
+    pub querystring: String,
 }
 
 fn is_token(v: &str) -> bool {
@@ -64,6 +69,8 @@ impl Visit {
             login_token: None,
             tracking: None,
             set_cookies: Vec::new(),
+            action: String::new(),
+            querystring: String::new(),
         };
         let login = {
             let mut store = shop.store()?;
