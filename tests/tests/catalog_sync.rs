@@ -62,7 +62,12 @@ fn cron_sync_sends_valid_products_per_store_reports_invalid_ones_and_then_only_c
             // A localizable attribute, in the store's locale, lowercased by the configured rule.
             "material": "cotton",
             // A site-specific attribute: RefArch has no value of its own, so the organization's.
-            "badge": "Classic"
+            "badge": "Classic",
+            // A master: its variants, their sizes by display name, their price range; its stock
+            // the variants' (20 + 22).
+            "variants": ["701643421084M", "701643421091M"],
+            "sizes": ["15 Long", "16 Long"],
+            "min_price": 39.5, "max_price": 39.5
         })
     );
 

@@ -64,3 +64,26 @@ fn a_variant_reaches_clerk_as_its_master_and_an_unknown_id_as_it_is() {
     );
     assert_eq!(call("log/product")["product"], "NOT-IN-THE-CATALOG");
 }
+
+#[test]
+fn an_sfra_add_to_cart_of_a_variant_reaches_clerk_as_its_master() {
+    let stack = Stack::start(&StackOptions::default()).expect("stack starts");
+    stack.trigger_cron();
+    let run = stack.finished_run("refarch-us", 0, Duration::from_secs(90));
+    assert_eq!(run["status"], "finished", "{run}");
+    // The sample shirt is a master; SFRA's product page posts the size the shopper picked.
+    let added = stack.post_form("Cart-AddProduct", CONSENT, "pid=701643421084M&quantity=1");
+    assert_eq!(added.status, 200, "{:?}", added.json);
+    let log: Vec<Value> = wait_for(
+        "the cart addition at Clerk",
+        Duration::from_secs(30),
+        || Some(stack.clerk_log()).filter(|l| !l.is_empty()),
+        || stack.wrangler_log(),
+    );
+    assert_eq!(log[0]["endpoint"], "log/cart/add", "{log:?}");
+    assert_eq!(
+        log[0]["params"]["products"],
+        json!([{"id": "25518704M", "qty": 1}]).to_string(),
+        "{log:?}"
+    );
+}

@@ -99,12 +99,39 @@ pub fn run(once: bool) -> Result<(), String> {
         })?;
     println!("new shopper, tracking accepted ({consent}): {visitor}");
     let cookie = format!("{consent}; {visitor}");
-    let journey = r#"[
-        {"type":"category_view","category":"mens-clothing-shirts"},
-        {"type":"add_to_cart","product":"25518704M","quantity":2}
-    ]"#;
-    let reply = stack.post_events(journey, Some(&cookie));
-    println!("posted 2 more events: HTTP {} {}", reply.status, reply.json);
+    // A live SFRA shop's SEO URL: the worker reads what the page is from SFRA's page container
+    // (data-action, data-querystring) as it streams past.
+    let seo = "/s/RefArch/slim-shirt/25518704M.html?lang=en_US";
+    let page = stack.shopper_get(seo, &cookie);
+    println!(
+        "viewed a product page on an SEO URL through the worker: {seo} (HTTP {})",
+        page.status
+    );
+    // The storefront names the variant the shopper picked; Clerk holds masters.
+    let variant = stack.clerk_store()["products"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .find_map(|(id, p)| {
+            let v = p["variants"].as_array()?.first()?.as_str()?;
+            Some((id.clone(), v.to_string()))
+        });
+    if let Some((master, v)) = &variant {
+        // SFRA's product page posts the variant (size, colour) the shopper picked.
+        let reply = stack.post_form("Cart-AddProduct", &cookie, &format!("pid={v}&quantity=2"));
+        println!(
+            "added variant {v} to the cart on the storefront (HTTP {}): Clerk hears of its master {master}",
+            reply.status
+        );
+    }
+    let reply = stack.post_events(
+        r#"{"type":"category_view","category":"mens-clothing-shirts"}"#,
+        Some(&cookie),
+    );
+    println!(
+        "posted a category view: HTTP {} {}",
+        reply.status, reply.json
+    );
     // A sale is the server's reading of the confirmation page the worker served (a posted
     // purchase alone claims nothing): the shopper checks out on the storefront, through the worker.
     let order = stack.place_order(&cookie, "25518704M", 2, "demo.shopper@example.com");
@@ -155,6 +182,7 @@ pub fn run(once: bool) -> Result<(), String> {
         "\n==> running. Try:
   worker health        curl {worker}/health
   a storefront page    {worker}/on/demandware.store/Sites-RefArch-Site/en_US/Product-Show?pid=25518704M   (through the worker: beacon injected)
+  an SEO product page  {worker}/s/RefArch/slim-shirt/25518704M.html?lang=en_US
   post an event        curl -X POST {worker}/events -H 'content-type: application/json' -b dw_dnt=0 -d '{{\"type\":\"product_view\",\"product\":\"25565189M\"}}'
   a PWA Kit activity   curl -X POST {worker}/mobify/proxy/einstein/v3/activities/zzrf-RefArch/viewProduct -H 'content-type: application/json' -H 'x-cq-client-id: demo' -A Mozilla/5.0 -b dw_dnt=0 -d '{{\"product\":{{\"id\":\"25519318M\"}}}}'
   run the cron         curl '{worker}/__scheduled?cron=*/15+*+*+*+*'

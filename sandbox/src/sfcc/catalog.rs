@@ -7,8 +7,8 @@ fn images(slug: &str) -> Value {
     ])
 }
 
-/// A handful of OCAPI product documents: four sellable products, one offline, one deliberately
-/// broken (no price in any currency). USD prices as the document's `price` (site `RefArch`), EUR
+/// A handful of OCAPI product documents: four sellable products (the shirt a master with two
+/// size variants), one offline, one deliberately broken (no price in any currency). USD prices as the document's `price` (site `RefArch`), EUR
 /// in the `eur-m-*` price books; localized names in `default`, `de` and `fr`, one localizable
 /// custom attribute (the shirt's `c_material`) and one site-specific one (its `c_badge`).
 pub fn sample_catalog() -> Vec<Value> {
@@ -27,7 +27,17 @@ pub fn sample_catalog() -> Vec<Value> {
             // Localizable: the Data API sends its values by locale.
             "c_material": {"default": "Cotton", "de": "Baumwolle", "fr": "Coton"},
             // Site-specific: the organization's value, and RefArchGlobal's own.
-            "c_badge": {"default": "Classic", "default@RefArchGlobal": "Bestseller"}
+            "c_badge": {"default": "Classic", "default@RefArchGlobal": "Bestseller"},
+            // A master: storefronts name the variant the shopper picked (SFRA's add-to-cart
+            // post, PWA Kit's activities, order lines); Clerk holds the master.
+            "type": {"master": true},
+            "variation_attributes": [
+                {"id": "size", "values": [{"value": "15L", "name": "15 Long"}, {"value": "16L", "name": "16 Long"}]}
+            ],
+            "variants": [
+                {"product_id": "701643421084M", "price": 39.5, "orderable": true, "ats": 20, "variation_values": {"size": "15L"}},
+                {"product_id": "701643421091M", "price": 39.5, "orderable": true, "ats": 22, "variation_values": {"size": "16L"}}
+            ]
         }),
         json!({
             "id": "25519318M", "name": {"default": "Chino Trousers", "de": "Chinohose", "fr": "Pantalon chino"},

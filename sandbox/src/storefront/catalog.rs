@@ -113,12 +113,37 @@ impl ShopProduct {
     }
 }
 
-/// One product, if the catalog has it (online or not).
+/// One product, if the catalog has it (online or not); a variant id is the variant, with its
+/// master's name, categories and images, its own price and stock (as SFRA's product model
+/// shows a selected variant).
 pub fn product(sfcc: &SfccState, site: Site, pid: &str) -> Option<ShopProduct> {
     let (_, hits) = sfcc
         .catalog
         .search(&Selection::Ids(vec![pid.to_string()]), 0, 1);
-    hits.first().and_then(|d| ShopProduct::from_doc(d, site))
+    if let Some(found) = hits.first().and_then(|d| ShopProduct::from_doc(d, site)) {
+        return Some(found);
+    }
+    let (_, docs) = sfcc.catalog.search(&Selection::All, 0, SCAN_LIMIT);
+    docs.iter().find_map(|master| {
+        let variant = master["variants"]
+            .as_array()?
+            .iter()
+            .find(|v| v["product_id"] == pid)?;
+        let mut shown = ShopProduct::from_doc(master, site)?;
+        shown.id = pid.to_string();
+        if let Some(p) = variant["price"]
+            .as_f64()
+            .filter(|_| site.currency() == "USD")
+        {
+            shown.price = Some(round2(p));
+        }
+        if let (Some(orderable), Some(ats)) =
+            (variant["orderable"].as_bool(), variant["ats"].as_f64())
+        {
+            shown.in_stock = orderable && ats >= 1.0;
+        }
+        Some(shown)
+    })
 }
 
 /// Online products with a price that pass `keep`, in catalog order, at most [`TILES`], from the

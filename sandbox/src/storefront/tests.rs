@@ -946,3 +946,25 @@ async fn seo_urls_serve_the_same_pages_and_the_page_container_names_the_route() 
     assert!(bare.body.contains("<div class=\"page\"><header>"));
     assert!(!bare.body.contains("data-action"));
 }
+
+#[tokio::test]
+async fn a_variant_is_added_to_the_cart_under_its_own_id() {
+    let r = shop();
+    let added = post(
+        &r,
+        &format!("{US}/Cart-AddProduct"),
+        "",
+        "pid=701643421084M&quantity=1",
+    )
+    .await;
+    assert_eq!(added.status, 200);
+    assert_ne!(added.json()["error"], true, "{:?}", added.json());
+    let session = added
+        .cookies()
+        .into_iter()
+        .find(|c| c.starts_with("dwsid="))
+        .unwrap_or_default();
+    let cart = get(&r, &format!("{US}/Cart-Show"), &session).await;
+    assert!(cart.body.contains("701643421084M"), "{}", cart.body);
+    assert!(cart.body.contains("Oxford Shirt"));
+}
