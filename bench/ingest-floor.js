@@ -5,7 +5,7 @@
 export default {
   async fetch(request) {
     const path = new URL(request.url).pathname;
-    if (request.method === "POST" && path === "/events") {
+    if (request.method === "POST" && (path === "/events" || path === "/__sfcc-clerk/events")) {
       const bytes = await request.arrayBuffer();
       return new Response(JSON.stringify({ read: bytes.byteLength }), {
         status: 202,

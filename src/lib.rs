@@ -1,6 +1,6 @@
 //! The sfcc-clerk edge worker: thin Cloudflare Workers handlers around `sfcc-clerk-core`.
 //!
-//! - `fetch`: the event endpoint (`POST /events`), health, the token-protected `/admin/*` API and
+//! - `fetch`: the event endpoint (`POST /__sfcc-clerk/events`), health, the token-protected `/__sfcc-clerk/admin/*` API and
 //!   status page (`/__sfcc-clerk/status`), and with `ORIGIN_URL` set, the storefront proxy that
 //!   captures shopper actions from its traffic.
 //! - `scheduled`: cron starts a catalog sync run by enqueuing its first page job, and prunes

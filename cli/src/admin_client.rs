@@ -1,4 +1,4 @@
-//! A client for the worker's `/admin/*` API.
+//! A client for the worker's `/__sfcc-clerk/admin/*` API.
 
 use serde_json::Value;
 use std::time::Duration;
@@ -47,7 +47,7 @@ impl AdminClient {
     }
 
     fn call(&self, method: &str, path: &str) -> Result<Value, AdminError> {
-        let url = format!("{}/admin/{path}", self.base_url);
+        let url = format!("{}{}/{path}", self.base_url, sfcc_clerk_core::paths::ADMIN);
         let auth = format!("Bearer {}", self.token);
         let response = match method {
             "POST" => self
@@ -103,7 +103,7 @@ impl AdminClient {
         self.call("POST", &format!("dead-letters/{id}/replay"))
     }
 
-    /// The status report (`GET /admin/status`).
+    /// The status report (`GET /__sfcc-clerk/admin/status`).
     pub fn status(&self) -> Result<Value, AdminError> {
         self.call("GET", "status")
     }

@@ -1,4 +1,4 @@
-//! `sfcc-clerk status`: the worker's status report (`GET /admin/status`) as readable tables, or
+//! `sfcc-clerk status`: the worker's status report (`GET /__sfcc-clerk/admin/status`) as readable tables, or
 //! as JSON.
 
 use crate::admin_client::{AdminClient, AdminError};

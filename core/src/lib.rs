@@ -28,6 +28,7 @@ pub mod event;
 pub mod hash;
 pub mod identity;
 pub mod mapping;
+pub mod paths;
 pub mod retention;
 pub mod retry;
 pub mod settings;

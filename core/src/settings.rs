@@ -45,7 +45,7 @@ pub struct Settings {
     pub clerk_api_url: String,
     /// Products per catalog page job.
     pub page_size: u32,
-    /// Bearer token for `/admin/*`; admin endpoints are closed without it.
+    /// Bearer token for `/__sfcc-clerk/admin/*`; admin endpoints are closed without it.
     pub admin_token: Option<Secret>,
     /// How SFCC fields become Clerk fields.
     pub mapping: FieldMapping,
@@ -68,6 +68,9 @@ pub struct Settings {
     pub retention_days: u32,
     /// How failed deliveries are retried: attempts, and the backoff between them.
     pub backoff: Backoff,
+    /// Whether the old root paths (`/health`, `/events`, `/admin/*`) answer beside
+    /// `/__sfcc-clerk/` (`LEGACY_PATHS=true`); off, they are the storefront's.
+    pub legacy_paths: bool,
 }
 
 impl Settings {
@@ -78,7 +81,8 @@ impl Settings {
     /// the sweep off), `ORIGIN_URL` (the storefront to proxy), `CLIENT_IP_HEADER` (the header the
     /// storefront reads the client's address from), `CONSENT_MODE` (`strict`, the
     /// default, or `anonymous`), `CONSENT_COOKIE` (`name=value` of the shop's consent cookie),
-    /// `RETENTION_DAYS` (default 30), `RETRY_MAX_ATTEMPTS`, `RETRY_BASE_S`, `RETRY_MAX_S` (the retry
+    /// `RETENTION_DAYS` (default 30), `LEGACY_PATHS` (`true` answers the old root paths too),
+    /// `RETRY_MAX_ATTEMPTS`, `RETRY_BASE_S`, `RETRY_MAX_S` (the retry
     /// policy; see [`Backoff`]'s defaults), secret `ADMIN_TOKEN`.
     pub fn from_settings(
         config: ConnectorConfig,
@@ -212,6 +216,16 @@ impl Settings {
                     })?,
             },
             backoff: backoff(&get)?,
+            legacy_paths: match get("LEGACY_PATHS").as_deref() {
+                None | Some("false") => false,
+                Some("true") => true,
+                Some(other) => {
+                    return Err(ConfigError::Invalid {
+                        name: "LEGACY_PATHS",
+                        reason: format!("{other:?} is neither \"true\" nor \"false\""),
+                    })
+                }
+            },
             http_timeout_ms: match get("HTTP_TIMEOUT_MS") {
                 None => 20_000,
                 Some(v) => v

@@ -1,17 +1,17 @@
-//! The operator API under `/admin/`, behind `Authorization: Bearer <ADMIN_TOKEN>`.
+//! The operator API under `/__sfcc-clerk/admin/` (paths below are relative to it), behind `Authorization: Bearer <ADMIN_TOKEN>`.
 //!
-//! - `GET /admin/deliveries?limit=N`: the delivery log, newest first.
-//! - `GET /admin/sync-runs`: catalog sync runs with their counts.
-//! - `GET /admin/validation-failures`: records that were not sent, with field and reason.
-//! - `GET /admin/dead-letters`: deliveries that ran out of attempts, with their reason.
-//! - `GET /admin/status`: the status report (per store: last runs, backlog, delivery success and
+//! - `GET /deliveries?limit=N`: the delivery log, newest first.
+//! - `GET /sync-runs`: catalog sync runs with their counts.
+//! - `GET /validation-failures`: records that were not sent, with field and reason.
+//! - `GET /dead-letters`: deliveries that ran out of attempts, with their reason.
+//! - `GET /status`: the status report (per store: last runs, backlog, delivery success and
 //!   errors, validation failures, dead letters), what `sfcc-clerk status` prints and the status
 //!   page ([`page`], at `/__sfcc-clerk/status`) renders.
-//! - `POST /admin/sync`: starts a delta sync (a full one when the store has never been synced).
-//! - `POST /admin/reindex`: starts a full re-index.
-//! - `POST /admin/resume`: queues again what the run holding a store has not done (after its
+//! - `POST /sync`: starts a delta sync (a full one when the store has never been synced).
+//! - `POST /reindex`: starts a full re-index.
+//! - `POST /resume`: queues again what the run holding a store has not done (after its
 //!   queued jobs were lost); pages already done are not counted again.
-//! - `POST /admin/dead-letters/{id}/replay`: puts a dead letter back on its queue as a first attempt.
+//! - `POST /dead-letters/{id}/replay`: puts a dead letter back on its queue as a first attempt.
 //!
 //! Starting a run while another holds the store answers 409 with that run's id.
 
@@ -32,7 +32,7 @@ fn status(code: u16, body: Value) -> Result<Response> {
 }
 
 /// Serves an admin request after checking its token.
-pub async fn handle(req: Request, ctx: &Ctx) -> Result<Response> {
+pub async fn handle(req: Request, path: &str, ctx: &Ctx) -> Result<Response> {
     let Some(expected) = &ctx.settings.admin_token else {
         return status(
             503,
@@ -56,36 +56,34 @@ pub async fn handle(req: Request, ctx: &Ctx) -> Result<Response> {
         .clamp(1, 1000);
     let store = param("store");
     let query = |sql: &str| format!("{sql} LIMIT {limit}");
-    match (req.method(), req.path().as_str()) {
-        (Method::Get, "/admin/deliveries") => {
+    match (req.method(), path) {
+        (Method::Get, "/deliveries") => {
             rows(ctx, &query("SELECT * FROM deliveries ORDER BY id DESC")).await
         }
-        (Method::Get, "/admin/sync-runs") => {
+        (Method::Get, "/sync-runs") => {
             rows(
                 ctx,
                 &query("SELECT * FROM sync_runs ORDER BY started_at_ms DESC"),
             )
             .await
         }
-        (Method::Get, "/admin/validation-failures") => {
+        (Method::Get, "/validation-failures") => {
             rows(
                 ctx,
                 &query("SELECT * FROM validation_failures ORDER BY id DESC"),
             )
             .await
         }
-        (Method::Get, "/admin/dead-letters") => {
+        (Method::Get, "/dead-letters") => {
             rows(ctx, &query("SELECT * FROM dead_letters ORDER BY id DESC")).await
         }
-        (Method::Get, "/admin/status") => Response::from_json(&report::build(ctx).await?),
-        (Method::Post, "/admin/sync") => start(ctx, store.as_deref(), false).await,
-        (Method::Post, "/admin/reindex") => start(ctx, store.as_deref(), true).await,
-        (Method::Post, "/admin/resume") => resume(ctx, store.as_deref()).await,
-        (Method::Post, path)
-            if path.starts_with("/admin/dead-letters/") && path.ends_with("/replay") =>
-        {
+        (Method::Get, "/status") => Response::from_json(&report::build(ctx).await?),
+        (Method::Post, "/sync") => start(ctx, store.as_deref(), false).await,
+        (Method::Post, "/reindex") => start(ctx, store.as_deref(), true).await,
+        (Method::Post, "/resume") => resume(ctx, store.as_deref()).await,
+        (Method::Post, path) if path.starts_with("/dead-letters/") && path.ends_with("/replay") => {
             let id = path
-                .trim_start_matches("/admin/dead-letters/")
+                .trim_start_matches("/dead-letters/")
                 .trim_end_matches("/replay");
             match id.parse::<u32>() {
                 Ok(id) => {

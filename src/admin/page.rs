@@ -8,7 +8,7 @@
 //! the worker checks it in constant time and hands back a random session id, kept in KV for
 //! eight hours, as an `HttpOnly; Secure; SameSite=Strict` cookie scoped to this page's path. Every
 //! form post must also come from the page's own origin. The session reaches the page and its
-//! Replay button only (which run the same replay as `POST /admin/dead-letters/{id}/replay`).
+//! Replay button only (which run the same replay as `POST /__sfcc-clerk/admin/dead-letters/{id}/replay`).
 //! See `sfcc_clerk_core::status::session`.
 
 use super::{replay, report};

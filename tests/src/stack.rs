@@ -480,7 +480,10 @@ impl Stack {
     fn wait_until_up(&self, timeout: Duration) -> Result<(), StackError> {
         let deadline = Instant::now() + timeout;
         while Instant::now() < deadline {
-            let health = self.client.get(&format!("{}/health", self.worker_url), &[]);
+            let health = self.client.get(
+                &format!("{}{}", self.worker_url, sfcc_clerk_core::paths::HEALTH),
+                &[],
+            );
             // Up: healthy, or answering that its configuration is broken (it fails open).
             if health.status == 200 || (health.status == 503 && health.json["status"] == "error") {
                 return Ok(());
@@ -488,7 +491,7 @@ impl Stack {
             std::thread::sleep(Duration::from_millis(250));
         }
         Err(StackError::Failed(format!(
-            "the worker did not answer /health within {timeout:?}; wrangler said:\n{}",
+            "the worker did not answer its health check within {timeout:?}; wrangler said:\n{}",
             self.wrangler_log()
         )))
     }
@@ -525,12 +528,16 @@ impl Stack {
         )
     }
 
-    /// `GET /admin/{path}` with the admin token.
+    /// `GET /__sfcc-clerk/admin/{path}` with the admin token.
     pub fn admin_get(&self, path: &str) -> Value {
         let auth = format!("Bearer {ADMIN_TOKEN}");
         self.client
             .get(
-                &format!("{}/admin/{path}", self.worker_url),
+                &format!(
+                    "{}{}/{path}",
+                    self.worker_url,
+                    sfcc_clerk_core::paths::ADMIN
+                ),
                 &[("authorization", &auth)],
             )
             .json
@@ -597,12 +604,16 @@ impl Stack {
         sfcc_clerk_cli::admin_client::AdminClient::new(&self.worker_url, ADMIN_TOKEN)
     }
 
-    /// `POST /admin/{path}` with the admin token.
+    /// `POST /__sfcc-clerk/admin/{path}` with the admin token.
     pub fn admin_post(&self, path: &str) -> Reply {
         let auth = format!("Bearer {ADMIN_TOKEN}");
         self.client.send(
             "POST",
-            &format!("{}/admin/{path}", self.worker_url),
+            &format!(
+                "{}{}/{path}",
+                self.worker_url,
+                sfcc_clerk_core::paths::ADMIN
+            ),
             &[("authorization", &auth)],
             "",
         )
@@ -610,10 +621,10 @@ impl Stack {
 
     /// Posts events to the worker's event endpoint, with a cookie header if given.
     pub fn post_events(&self, body: &str, cookie: Option<&str>) -> Reply {
-        self.post_events_to("/events", body, cookie)
+        self.post_events_to(sfcc_clerk_core::paths::EVENTS, body, cookie)
     }
 
-    /// Posts events to a path of the worker (e.g. `/events?store=…`).
+    /// Posts events to a path of the worker (e.g. `/__sfcc-clerk/events?store=…`).
     pub fn post_events_to(&self, path: &str, body: &str, cookie: Option<&str>) -> Reply {
         let mut headers = vec![("content-type", "application/json")];
         if let Some(c) = cookie {

@@ -145,21 +145,25 @@ fn the_event_endpoint_answers_its_reading_and_the_pages_consent_mode_is_one_more
     let stack = Stack::start(&StackOptions::default()).expect("stack starts");
     let body = json!({"type": "product_view", "product": "25518704M"}).to_string();
     // dw_dnt=1 only: no answer; the page keeps its events.
-    let unknown = stack.post_events_to("/events?store=refarch-us", &body, Some("dw_dnt=1"));
+    let unknown = stack.post_events_to(
+        "/__sfcc-clerk/events?store=refarch-us",
+        &body,
+        Some("dw_dnt=1"),
+    );
     assert_eq!(unknown.status, 202, "{:?}", unknown.json);
     assert_eq!(unknown.header("x-sfcc-clerk-consent"), Some("unknown"));
     assert_eq!(unknown.json["accepted"], 0);
     assert_eq!(unknown.json["held"], 1);
     // A Consent Mode default is no answer either.
     let default = stack.post_events_to(
-        "/events?store=refarch-us&gcm=default-granted",
+        "/__sfcc-clerk/events?store=refarch-us&gcm=default-granted",
         &body,
         Some("dw_dnt=1"),
     );
     assert_eq!(default.header("x-sfcc-clerk-consent"), Some("unknown"));
     // The page's Consent Mode update granted personalization_storage.
     let granted = stack.post_events_to(
-        "/events?store=refarch-us&gcm=granted",
+        "/__sfcc-clerk/events?store=refarch-us&gcm=granted",
         &body,
         Some("dw_dnt=1"),
     );
@@ -168,7 +172,7 @@ fn the_event_endpoint_answers_its_reading_and_the_pages_consent_mode_is_one_more
     assert_eq!(granted.json["accepted"], 1);
     // It cannot outweigh a refusal the worker saw given.
     let refused = stack.post_events_to(
-        "/events?store=refarch-us&gcm=granted",
+        "/__sfcc-clerk/events?store=refarch-us&gcm=granted",
         &body,
         Some("__Host-sfcc_clerk_consent=0"),
     );

@@ -96,7 +96,7 @@ fn a_product_view_reaches_clerk_with_the_visitor_from_the_first_party_cookie() {
 
     // Events for another store go to that store's Clerk store only.
     let reply = stack.post_events_to(
-        "/events?store=refarchglobal-de",
+        "/__sfcc-clerk/events?store=refarchglobal-de",
         r#"{"type":"product_view","product":"25565189M"}"#,
         Some(&cookie_header),
     );
@@ -152,7 +152,7 @@ fn bad_payloads_get_a_400_naming_the_problem_and_nothing_is_queued() {
         ])
     );
     let unknown = stack.post_events_to(
-        "/events?store=nowhere",
+        "/__sfcc-clerk/events?store=nowhere",
         r#"{"type":"search","query":"q"}"#,
         None,
     );
@@ -167,7 +167,7 @@ fn bad_payloads_get_a_400_naming_the_problem_and_nothing_is_queued() {
             .client
             .send(
                 "POST",
-                &format!("{}/events", stack.worker_url),
+                &format!("{}/__sfcc-clerk/events", stack.worker_url),
                 headers,
                 r#"{"type":"search","query":"q"}"#,
             )
@@ -187,7 +187,7 @@ fn bad_payloads_get_a_400_naming_the_problem_and_nothing_is_queued() {
     assert_eq!(
         stack
             .client
-            .get(&format!("{}/health", stack.worker_url), &[])
+            .get(&format!("{}/__sfcc-clerk/health", stack.worker_url), &[])
             .status,
         200
     );
@@ -508,8 +508,16 @@ fn a_hanging_clerk_store_does_not_hold_up_another_stores_events_and_loses_none()
         json!(events).to_string()
     };
     let posted = std::time::Instant::now();
-    let us = stack.post_events_to("/events?store=refarch-us", &views("US"), consent);
-    let de = stack.post_events_to("/events?store=refarchglobal-de", &views("DE"), consent);
+    let us = stack.post_events_to(
+        "/__sfcc-clerk/events?store=refarch-us",
+        &views("US"),
+        consent,
+    );
+    let de = stack.post_events_to(
+        "/__sfcc-clerk/events?store=refarchglobal-de",
+        &views("DE"),
+        consent,
+    );
     assert_eq!((de.status, us.status), (202, 202));
     let products = |key: &str| -> Vec<String> {
         let mut p: Vec<String> = stack.clerk_store_with_key(key)["log"]

@@ -1,5 +1,5 @@
 //! A configuration mistake never turns the shop's pages into errors: the worker passes every page
-//! through untouched and says on `/health` what is wrong.
+//! through untouched and says on `/__sfcc-clerk/health` what is wrong.
 
 use sfcc_clerk_e2e::{Stack, StackOptions, BROWSER, US_SITE};
 
@@ -12,7 +12,7 @@ fn a_broken_setting_passes_pages_through_and_health_names_it() {
     .expect("stack starts");
     let health = stack
         .client
-        .get(&format!("{}/health", stack.worker_url), &[]);
+        .get(&format!("{}/__sfcc-clerk/health", stack.worker_url), &[]);
     assert_eq!(health.status, 503, "{:?}", health.json);
     assert!(
         health.json["error"]

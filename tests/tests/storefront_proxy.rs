@@ -682,3 +682,77 @@ fn a_sites_pages_in_each_locale_reach_the_clerk_store_of_that_locale() {
         "each action once, in its own locale's store only"
     );
 }
+
+#[test]
+fn the_shops_own_root_paths_reach_the_storefront_and_the_workers_live_under_its_prefix() {
+    let stack = Stack::start(&StackOptions::default()).expect("stack starts");
+    let requests = || {
+        stack
+            .client
+            .get(
+                &format!(
+                    "{}/__sandbox/storefront/requests",
+                    stack.storefront.base_url
+                ),
+                &[],
+            )
+            .json
+    };
+    // A shop's own /events page, /health and /admin: the storefront answers them (the sandbox
+    // storefront has none: its 404), never the worker.
+    for path in ["/events", "/health", "/admin/status"] {
+        let reply = stack.client.get(
+            &format!("{}{path}", stack.worker_url),
+            &[("authorization", &format!("Bearer {ADMIN_TOKEN}"))],
+        );
+        assert_eq!(reply.status, 404, "{path}: {:?}", reply.json);
+        assert!(
+            requests().to_string().contains(&format!("\"{path}\"")),
+            "{path} went to the storefront: {}",
+            requests()
+        );
+    }
+    // The worker's own, under its prefix; a mistyped one is the worker's 404 and goes nowhere.
+    let health = stack
+        .client
+        .get(&format!("{}/__sfcc-clerk/health", stack.worker_url), &[]);
+    assert_eq!((health.status, &health.json["status"]), (200, &json!("ok")));
+    let before = requests().as_array().map_or(0, Vec::len);
+    let typo = stack.client.get(
+        &format!(
+            "{}/__sfcc-clerk/qa/onn?token={ADMIN_TOKEN}",
+            stack.worker_url
+        ),
+        &[],
+    );
+    assert_eq!(typo.status, 404);
+    assert_eq!(
+        requests().as_array().map_or(0, Vec::len),
+        before,
+        "the token never reaches the origin"
+    );
+}
+
+#[test]
+fn with_legacy_paths_on_the_old_root_paths_answer_as_before() {
+    let stack = Stack::start(&StackOptions {
+        vars: vec![("LEGACY_PATHS", "true".into())],
+        ..Default::default()
+    })
+    .expect("stack starts");
+    let health = stack
+        .client
+        .get(&format!("{}/health", stack.worker_url), &[]);
+    assert_eq!(health.json["status"], "ok", "{:?}", health.json);
+    let reply = stack.post_events_to(
+        "/events",
+        r#"{"type":"product_view","product":"25518704M"}"#,
+        Some("dw_dnt=0"),
+    );
+    assert_eq!((reply.status, &reply.json["accepted"]), (202, &json!(1)));
+    let status = stack.client.get(
+        &format!("{}/admin/status", stack.worker_url),
+        &[("authorization", &format!("Bearer {ADMIN_TOKEN}"))],
+    );
+    assert_eq!(status.status, 200, "{:?}", status.json);
+}

@@ -180,18 +180,18 @@ pub fn run(once: bool) -> Result<(), String> {
     let auth = format!("-H 'Authorization: Bearer {ADMIN_TOKEN}'");
     println!(
         "\n==> running. Try:
-  worker health        curl {worker}/health
+  worker health        curl {worker}/__sfcc-clerk/health
   a storefront page    {worker}/on/demandware.store/Sites-RefArch-Site/en_US/Product-Show?pid=25518704M   (through the worker: beacon injected)
   an SEO product page  {worker}/s/RefArch/slim-shirt/25518704M.html?lang=en_US
-  post an event        curl -X POST {worker}/events -H 'content-type: application/json' -b dw_dnt=0 -d '{{\"type\":\"product_view\",\"product\":\"25565189M\"}}'
+  post an event        curl -X POST {worker}/__sfcc-clerk/events -H 'content-type: application/json' -b dw_dnt=0 -d '{{\"type\":\"product_view\",\"product\":\"25565189M\"}}'
   a PWA Kit activity   curl -X POST {worker}/mobify/proxy/einstein/v3/activities/zzrf-RefArch/viewProduct -H 'content-type: application/json' -H 'x-cq-client-id: demo' -A Mozilla/5.0 -b dw_dnt=0 -d '{{\"product\":{{\"id\":\"25519318M\"}}}}'
   run the cron         curl '{worker}/__scheduled?cron=*/15+*+*+*+*'
-  start a sync         curl -X POST {auth} {worker}/admin/sync
-  full re-index        curl -X POST {auth} '{worker}/admin/reindex?store=refarch-us'
+  start a sync         curl -X POST {auth} {worker}/__sfcc-clerk/admin/sync
+  full re-index        curl -X POST {auth} '{worker}/__sfcc-clerk/admin/reindex?store=refarch-us'
   the same, CLI        SFCC_CLERK_ADMIN_TOKEN={ADMIN_TOKEN} cargo run -q -p sfcc-clerk-cli -- reindex --worker {worker} --store refarch-us
-  delivery log         curl {auth} {worker}/admin/deliveries
-  sync runs            curl {auth} {worker}/admin/sync-runs
-  dead letters         curl {auth} {worker}/admin/dead-letters
+  delivery log         curl {auth} {worker}/__sfcc-clerk/admin/deliveries
+  sync runs            curl {auth} {worker}/__sfcc-clerk/admin/sync-runs
+  dead letters         curl {auth} {worker}/__sfcc-clerk/admin/dead-letters
   status, CLI          SFCC_CLERK_ADMIN_TOKEN={ADMIN_TOKEN} cargo run -q -p sfcc-clerk-cli -- status --worker {worker}
   status page          {worker}/__sfcc-clerk/status   (sign in with {ADMIN_TOKEN})
   what Clerk holds     curl {sandbox}/__sandbox/clerk/stores/{}   (and sandbox-public-de, -fr)

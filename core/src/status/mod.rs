@@ -3,7 +3,7 @@
 //! with their reasons, dead letters, and the events the worker refused, by name and reason.
 //!
 //! The worker reads plain rows from D1 ([`rows`]) and [`summarize`] turns them into a
-//! [`StatusReport`]; `GET /admin/status` answers it as JSON (what `sfcc-clerk status` prints) and
+//! [`StatusReport`]; `GET /__sfcc-clerk/admin/status` answers it as JSON (what `sfcc-clerk status` prints) and
 //! the status page renders it as HTML ([`html`]), every value escaped.
 //!
 //! **Backlog.** Cloudflare Queues gives a Worker no figure for what waits on a queue, so the report
@@ -204,7 +204,7 @@ pub struct DeadLetters {
 /// One dead letter, without its payload (which may hold shopper data).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeadLetter {
-    /// Id (what `POST /admin/dead-letters/{id}/replay` takes).
+    /// Id (what `POST /__sfcc-clerk/admin/dead-letters/{id}/replay` takes).
     pub id: u64,
     /// When, Unix ms.
     pub at_ms: u64,

@@ -33,6 +33,10 @@ pub fn routes(shop: Shop) -> Router {
         )
         .merge(einstein::route())
         .merge(scapi::routes())
+        // Any other path is the storefront's 404, recorded like every request.
+        .fallback(|request: Request| async move {
+            ShopError::NotFound(format!("no page at {}", request.uri().path())).into_response()
+        })
         .layer(middleware::from_fn_with_state(shop.clone(), record))
         .merge(control::routes())
         .with_state(shop)

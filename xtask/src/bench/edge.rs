@@ -131,7 +131,7 @@ pub(super) fn ingest(
     calls: usize,
     warm_up: usize,
 ) -> Result<Ingest, String> {
-    let url = format!("{base}/events");
+    let url = format!("{base}/__sfcc-clerk/events");
     // Each call from a shopper of its own, as on a storefront: the worker limits posts per
     // visitor (120 a minute), so one visitor's id on every call would measure the limiter.
     let visitors = std::sync::atomic::AtomicU64::new(1);
