@@ -48,7 +48,11 @@ fuzz_target!(|data: &[u8]| {
         plain.consent != Consent::Unknown,
         "{header:?}: {plain:?}"
     );
-    assert_eq!(read(&header, Some("1")).consent, Consent::Denied, "{header:?}");
+    assert_eq!(
+        read(&header, Some("1")).consent,
+        Consent::Denied,
+        "{header:?}"
+    );
     let declined = format!("{header}; __Host-sfcc_clerk_consent=0");
     assert_eq!(read(&declined, None).consent, Consent::Denied, "{header:?}");
     let closed = format!("OptanonAlertBoxClosed=2024-07-15T07:20:51.814Z; {header}");

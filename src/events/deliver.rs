@@ -101,6 +101,10 @@ pub async fn deliver(ctx: &Ctx, body: &Value) -> worker::Result<Option<Retrying>
         .await
         .map(|()| None);
     };
+    // A shop whose search already calls Clerk has its searches recorded there.
+    if event.kind == EventKind::Search && !ctx.settings.capture.clerk_searches {
+        return Ok(None);
+    }
     let call = match tracking_call(event) {
         Ok(call) => call,
         // Nothing to send for this kind; acknowledging it loses nothing Clerk would take.

@@ -80,7 +80,7 @@ fn with_consent_each_action_reaches_clerk_once_under_one_visitor_linked_at_login
     let stack = Stack::start(&StackOptions::default()).expect("stack starts");
     let browser = Browser::start().expect("headless Chromium starts");
     let order = shop(&stack, &browser, "true");
-    let (log, endpoints) = settled_log(&stack, 5);
+    let (log, endpoints) = settled_log(&stack, 6);
     assert_eq!(
         endpoints,
         [
@@ -88,9 +88,10 @@ fn with_consent_each_action_reaches_clerk_once_under_one_visitor_linked_at_login
             "log/category",
             "log/email",
             "log/product",
-            "log/sale"
+            "log/sale",
+            "search/search"
         ],
-        "each action once (searches are Clerk's own to record): {log:?}"
+        "each action once (the search as a search call with the visitor): {log:?}"
     );
     let visitor = &log[0]["params"]["visitor"];
     assert!(
@@ -144,10 +145,16 @@ fn in_anonymous_mode_a_declining_shopper_is_counted_without_any_persistent_ident
     .expect("stack starts");
     let browser = Browser::start().expect("headless Chromium starts");
     shop(&stack, &browser, "false");
-    let (log, endpoints) = settled_log(&stack, 4);
+    let (log, endpoints) = settled_log(&stack, 5);
     assert_eq!(
         endpoints,
-        ["log/cart/add", "log/category", "log/product", "log/sale"],
+        [
+            "log/cart/add",
+            "log/category",
+            "log/product",
+            "log/sale",
+            "search/search"
+        ],
         "no email link without consent: {log:?}"
     );
     // Each page view stands alone at Clerk: its own id for a visitor, never a kept one.

@@ -142,10 +142,12 @@ fn with_consent_the_proxy_passes_pages_through_and_tracks_views_searches_and_car
         cookie.contains("HttpOnly") && cookie.contains("Secure") && cookie.contains("SameSite=Lax")
     );
 
-    let log = logged(&stack, 3);
+    let log = logged(&stack, 4);
     let mut expected = vec![
         json!({"endpoint": "log/product", "params": {"product": "25518704M", "visitor": clerk_visitor}}),
         json!({"endpoint": "log/category", "params": {"category": "mens-clothing-shirts", "visitor": clerk_visitor}}),
+        // Clerk records a search from a search call with the visitor and a label.
+        json!({"endpoint": "search/search", "params": {"query": "shirt", "limit": "1", "labels": r#"["SFCC search"]"#, "visitor": clerk_visitor}}),
         json!({"endpoint": "log/cart/add", "params": {"products": r#"[{"id":"25518704M","qty":2}]"#, "visitor": clerk_visitor}}),
     ];
     expected.sort_by_key(|v| v.to_string());
@@ -562,10 +564,11 @@ fn a_pwa_kit_storefronts_einstein_activities_become_clerk_events() {
     );
     assert_eq!(broken.status, 400, "{:?}", broken.json);
 
-    let log = logged(&stack, 4);
+    let log = logged(&stack, 5);
     let mut expected = vec![
         json!({"endpoint": "log/product", "params": {"product": "25518704M", "visitor": clerk_visitor}}),
         json!({"endpoint": "log/category", "params": {"category": "mens-clothing-shirts", "visitor": clerk_visitor}}),
+        json!({"endpoint": "search/search", "params": {"query": "oxford", "limit": "1", "labels": r#"["SFCC search"]"#, "visitor": clerk_visitor}}),
         json!({"endpoint": "log/cart/add", "params": {"products": r#"[{"id":"25518704M","qty":2}]"#, "visitor": clerk_visitor}}),
         json!({"endpoint": "log/cart/add", "params": {"products": r#"[{"id":"25519318M","qty":1}]"#, "visitor": clerk_visitor}}),
     ];
@@ -573,8 +576,8 @@ fn a_pwa_kit_storefronts_einstein_activities_become_clerk_events() {
     std::thread::sleep(Duration::from_secs(2));
     assert_eq!(
         stack.clerk_log().len(),
-        4,
-        "nothing more: the search has no Clerk log call; the click, the declined view and the forged ones are left"
+        5,
+        "nothing more: the click, the declined view and the forged ones are left"
     );
     assert_eq!(log, expected);
     assert_eq!(

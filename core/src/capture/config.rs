@@ -26,6 +26,10 @@ pub struct CaptureConfig {
     /// The shop's hosts and aliases, and the site (and locale) each serves: how a request on an
     /// SEO URL without `/s/{site}/` finds its store.
     pub hosts: Vec<super::HostRule>,
+    /// Whether shoppers' searches go to Clerk (`search/search` with the visitor, one result,
+    /// label `SFCC search`): on by default, for a shop searching with SFCC. A shop whose search
+    /// already calls Clerk (clerk.js) turns it off, or each search counts twice.
+    pub clerk_searches: bool,
 }
 
 impl Default for CaptureConfig {
@@ -37,6 +41,7 @@ impl Default for CaptureConfig {
             einstein_path: super::EINSTEIN_PROXY_PATH.into(),
             scapi_orders: true,
             hosts: Vec::new(),
+            clerk_searches: true,
         }
     }
 }

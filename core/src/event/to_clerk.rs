@@ -36,6 +36,31 @@ fn visitor_of(event: &Event) -> String {
     }
 }
 
+/// The label the worker's search calls carry in Clerk's analytics.
+pub const SEARCH_LABEL: &str = "SFCC search";
+
+/// The most characters of a query sent.
+const MAX_QUERY_CHARS: usize = 100;
+
+/// A shopper's query as Clerk gets it: spaces collapsed, at most [`MAX_QUERY_CHARS`]; `None`
+/// when empty, or when it may be personal data a shopper typed into the box — an email, or a
+/// run of nine or more digits (a phone, card or order number).
+pub fn search_query(raw: &str) -> Option<String> {
+    let query: String = raw
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .take(MAX_QUERY_CHARS)
+        .collect();
+    let mut run = 0usize;
+    let long_number = query.chars().any(|c| {
+        run = if c.is_ascii_digit() { run + 1 } else { 0 };
+        run >= 9
+    });
+    (!query.is_empty() && !query.contains('@') && !long_number).then_some(query)
+}
+
 /// The Clerk tracking call an event becomes (its visitor: see [`visitor_of`]).
 pub fn tracking_call(event: &Event) -> Result<TrackingCall, NotForwarded> {
     let visitor = visitor_of(event);
@@ -100,11 +125,24 @@ pub fn tracking_call(event: &Event) -> Result<TrackingCall, NotForwarded> {
                 }
             }
         }
+        // Clerk has no `log/search`: it records a visitor's search from a `search/search` call
+        // carrying `visitor` and `labels` ("Required for tracking", docs.clerk.io/reference/
+        // search-search). One result is the least a call may ask for (`limit` is required).
         EventKind::Search => {
-            return Err(NotForwarded {
-                kind: "search",
-                reason: "Clerk records searches from its own search calls",
-            })
+            let query =
+                search_query(event.query.as_deref().unwrap_or_default()).ok_or(NotForwarded {
+                    kind: "search",
+                    reason:
+                        "the query is empty, or looks like personal data (an email, a long number)",
+                })?;
+            (
+                "search/search",
+                vec![
+                    ("query", query),
+                    ("limit", "1".into()),
+                    ("labels", json!([SEARCH_LABEL]).to_string()),
+                ],
+            )
         }
     };
     params.push(("visitor", visitor));
@@ -172,7 +210,33 @@ mod tests {
         anonymous.email = None;
         let sale = tracking_call(&anonymous).unwrap();
         assert!(sale.params.iter().all(|(k, _)| *k != "email"));
-        assert!(tracking_call(&event(EventKind::Search)).is_err());
+        let search = tracking_call(&event(EventKind::Search)).unwrap();
+        assert_eq!(search.path, "search/search");
+        assert_eq!(
+            search.params,
+            vec![
+                ("query", "shirt".into()),
+                ("limit", "1".into()),
+                ("labels", r#"["SFCC search"]"#.into()),
+                ("visitor", "abc123".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_query_is_trimmed_and_one_that_may_be_personal_data_is_not_sent() {
+        assert_eq!(search_query("  red \n dress "), Some("red dress".into()));
+        assert_eq!(search_query(&"x".repeat(300)).map(|q| q.len()), Some(100));
+        assert_eq!(search_query("ann@example.com"), None);
+        assert_eq!(search_query("order 004512345678"), None);
+        assert_eq!(
+            search_query("iphone 15 128gb"),
+            Some("iphone 15 128gb".into())
+        );
+        assert_eq!(search_query("   "), None);
+        let mut e = event(EventKind::Search);
+        e.query = Some("call me 0612345678".into());
+        assert!(tracking_call(&e).is_err());
     }
 
     #[test]

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 pub(super) type Shared = Arc<Mutex<ClerkState>>;
 
-/// The Clerk routes: `POST /v2/products`, `/v2/categories`, `/v2/orders`, `/v2/customers`, `GET /v2/log/*`, and the `/__sandbox/clerk/` read-back
+/// The Clerk routes: `POST /v2/products`, `/v2/categories`, `/v2/orders`, `/v2/customers`, `GET /v2/log/*`, `GET /v2/search/search`, and the `/__sandbox/clerk/` read-back
 /// and fault-injection endpoints.
 pub fn routes(state: Shared) -> Router {
     Router::new()
@@ -24,6 +24,7 @@ pub fn routes(state: Shared) -> Router {
         .route("/v2/orders", post(super::history::upsert_orders))
         .route("/v2/customers", post(super::history::upsert_customers))
         .route("/v2/log/{*endpoint}", get(track))
+        .route("/v2/search/search", get(search))
         .route("/__sandbox/clerk/stores/{key}", get(read_store))
         .route("/__sandbox/clerk/stores/{key}/counts", get(read_counts))
         .route("/__sandbox/clerk/requests", get(read_requests))
@@ -311,11 +312,15 @@ fn apply_delete(s: &mut ClerkState, body: &str) -> Response {
 /// Required parameters per tracking endpoint, besides `key` and `visitor`.
 fn required_params(endpoint: &str) -> Option<&'static [&'static str]> {
     Some(match endpoint {
-        "product" | "click" => &["product"],
-        "category" => &["category"],
-        "email" => &["email"],
-        "cart/add" | "cart/remove" | "cart/update" => &["products"],
-        "sale" => &["sale", "products"],
+        "log/product" | "log/click" => &["product"],
+        "log/category" => &["category"],
+        "log/email" => &["email"],
+        "log/cart/add" | "log/cart/remove" | "log/cart/update" => &["products"],
+        "log/sale" => &["sale", "products"],
+        // Clerk records a visitor's search from a search call with `visitor` and `labels`
+        // ("Required for tracking"); `query` and `limit` are required
+        // (docs.clerk.io/reference/search-search).
+        "search/search" => &["query", "limit", "labels"],
         _ => return None,
     })
 }
@@ -326,9 +331,30 @@ async fn track(
     Query(params): Query<BTreeMap<String, String>>,
 ) -> Response {
     let key = params.get("key").cloned();
-    let what = format!("GET /v2/log/{endpoint}");
+    let endpoint = format!("log/{endpoint}");
+    let what = format!("GET /v2/{endpoint}");
     handle(&state, &what, key.as_deref(), |s| {
         apply_track(s, &endpoint, params)
+    })
+    .await
+}
+
+/// `GET /v2/search/search`: recorded among the store's tracking calls (a search the visitor
+/// made); the sandbox finds nothing.
+async fn search(
+    State(state): State<Shared>,
+    Query(params): Query<BTreeMap<String, String>>,
+) -> Response {
+    let key = params.get("key").cloned();
+    handle(&state, "GET /v2/search/search", key.as_deref(), |s| {
+        let answer = apply_track(s, "search/search", params);
+        if answer.status() != StatusCode::OK {
+            return answer;
+        }
+        json(
+            StatusCode::OK,
+            json!({"status": "ok", "result": [], "count": 0, "facets": null}),
+        )
     })
     .await
 }
@@ -342,7 +368,7 @@ fn apply_track(
         return clerk_error(
             StatusCode::NOT_FOUND,
             "ParsingError",
-            &format!("unknown endpoint log/{endpoint}"),
+            &format!("unknown endpoint {endpoint}"),
         );
     };
     let key = params.remove("key").unwrap_or_default();
@@ -370,6 +396,16 @@ fn apply_track(
             );
         }
     }
+    if let Some(labels) = params.get("labels") {
+        let is_list = serde_json::from_str::<Value>(labels).is_ok_and(|v| v.is_array());
+        if !is_list {
+            return clerk_error(
+                StatusCode::BAD_REQUEST,
+                "ParsingError",
+                "`labels` must be a JSON-encoded list",
+            );
+        }
+    }
     if let Some(products) = params.get("products") {
         let is_list = serde_json::from_str::<Value>(products).is_ok_and(|v| v.is_array());
         if !is_list {
@@ -382,7 +418,7 @@ fn apply_track(
     }
     if let Some(store) = s.stores.get_mut(&key) {
         store.log.push(TrackedCall {
-            endpoint: format!("log/{endpoint}"),
+            endpoint: endpoint.to_string(),
             params,
         });
     }
@@ -548,6 +584,30 @@ mod tests {
     use std::time::Duration;
 
     const VISITOR: &str = "3f2504e04f8941d39a0c0305e82c3301";
+
+    #[tokio::test]
+    async fn a_search_with_visitor_and_labels_is_recorded_as_the_visitors_search() {
+        let stores = [("pub".to_string(), "priv".to_string())];
+        let r = routes(Arc::new(Mutex::new(ClerkState::new(&stores))));
+        let labels = "%5B%22SFCC%20search%22%5D";
+        let uri = format!(
+            "/v2/search/search?key=pub&query=shirt&limit=1&labels={labels}&visitor={VISITOR}"
+        );
+        let found = call(&r, "GET", &uri, &[], "").await;
+        assert_eq!(found.status, 200, "{}", found.body);
+        assert_eq!(found.json()["result"], json!([]));
+        // Without labels Clerk cannot record it for the visitor.
+        let bare = format!("/v2/search/search?key=pub&query=shirt&limit=1&visitor={VISITOR}");
+        assert_eq!(call(&r, "GET", &bare, &[], "").await.status, 400);
+        let log = call(&r, "GET", "/__sandbox/clerk/stores/pub", &[], "")
+            .await
+            .json()["log"]
+            .clone();
+        assert_eq!(
+            log,
+            json!([{"endpoint": "search/search", "params": {"query": "shirt", "limit": "1", "labels": "[\"SFCC search\"]", "visitor": VISITOR}}])
+        );
+    }
 
     #[tokio::test]
     async fn a_late_answer_comes_after_the_call_is_recorded() {
