@@ -113,7 +113,13 @@ mod tests {
             good.events[0].clerk_endpoint.as_deref(),
             Some("/v2/log/product")
         );
-        assert!(good.events[1].not_forwarded.is_some());
+        assert_eq!(
+            good.events[1].clerk_endpoint.as_deref(),
+            Some("/v2/search/search")
+        );
+        // A query that may be personal data is not forwarded, and the audit says why.
+        let email = audit(r#"{"type":"search","query":"ann@example.com"}"#, "USD");
+        assert!(email.events[0].not_forwarded.is_some());
         let bad = audit(
             r#"{"type":"add_to_cart","product":"P","quantity":0}"#,
             "USD",

@@ -22,4 +22,4 @@ pub use sale_copy::{
     UNSERVED,
 };
 pub use schema::{Event, EventKind, EventProduct, Source};
-pub use to_clerk::{tracking_call, NotForwarded};
+pub use to_clerk::{search_query, tracking_call, NotForwarded, SEARCH_LABEL};
