@@ -5,6 +5,9 @@ use crate::config::{ConnectorConfig, FieldMapping};
 use crate::retry::Backoff;
 use crate::store::{is_absolute_http_url, ConfigError, Secret, StoreConfig};
 
+/// The shortest `ADMIN_TOKEN` accepted: it is guessed at from the internet.
+pub const MIN_ADMIN_TOKEN_CHARS: usize = 32;
+
 /// How to reach SFCC.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SfccConnection {
@@ -83,7 +86,8 @@ impl Settings {
     /// default, or `anonymous`), `CONSENT_COOKIE` (`name=value` of the shop's consent cookie),
     /// `RETENTION_DAYS` (default 30), `LEGACY_PATHS` (`true` answers the old root paths too),
     /// `RETRY_MAX_ATTEMPTS`, `RETRY_BASE_S`, `RETRY_MAX_S` (the retry
-    /// policy; see [`Backoff`]'s defaults), secret `ADMIN_TOKEN`.
+    /// policy; see [`Backoff`]'s defaults), secret `ADMIN_TOKEN` (at least
+    /// [`MIN_ADMIN_TOKEN_CHARS`] characters).
     pub fn from_settings(
         config: ConnectorConfig,
         get: impl Fn(&str) -> Option<String>,
@@ -145,7 +149,22 @@ impl Settings {
             },
             clerk_api_url: url("CLERK_API_URL")?,
             page_size,
-            admin_token: get("ADMIN_TOKEN").map(Secret::new),
+            admin_token: match get("ADMIN_TOKEN") {
+                None => None,
+                // Its length only: the value never goes into an error.
+                Some(t) if t.chars().count() < MIN_ADMIN_TOKEN_CHARS => {
+                    return Err(ConfigError::Invalid {
+                        name: "ADMIN_TOKEN",
+                        reason: format!(
+                            "is {} characters long; it opens the admin API, the status page and \
+                             QA mode from the shop's domain, so it must have at least \
+                             {MIN_ADMIN_TOKEN_CHARS} (e.g. `openssl rand -hex 32`)",
+                            t.chars().count()
+                        ),
+                    })
+                }
+                Some(t) => Some(Secret::new(t)),
+            },
             mapping: config.mapping,
             capture: config.capture,
             retention_days: match get("RETENTION_DAYS") {
@@ -353,6 +372,25 @@ mod tests {
             !debug.contains("s3cret") && !debug.contains("priv-us"),
             "{debug}"
         );
+    }
+
+    #[test]
+    fn a_short_admin_token_is_refused_without_showing_it() {
+        let mut m = all();
+        m.insert("ADMIN_TOKEN", "letmein-letmein");
+        let refused = load(&m).unwrap_err().to_string();
+        assert!(
+            refused.contains("ADMIN_TOKEN") && refused.contains("15 characters"),
+            "{refused}"
+        );
+        assert!(!refused.contains("letmein"), "{refused}");
+        let long = "0123456789abcdef0123456789abcdef";
+        m.insert("ADMIN_TOKEN", long);
+        assert_eq!(load(&m).unwrap().admin_token.unwrap().expose(), long);
+        m.insert("LEGACY_PATHS", "yes");
+        assert!(load(&m).unwrap_err().to_string().contains("LEGACY_PATHS"));
+        m.insert("LEGACY_PATHS", "true");
+        assert!(load(&m).unwrap().legacy_paths);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
 /// The admin token the harness gives the worker.
-pub const ADMIN_TOKEN: &str = "local-admin-token";
+pub const ADMIN_TOKEN: &str = "local-admin-token-of-the-sandbox-stack";
 
 /// Why the stack could not start.
 #[derive(Debug, thiserror::Error)]
