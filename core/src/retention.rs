@@ -90,6 +90,10 @@ pub fn prune_plan(now_ms: u64, days: u32) -> Vec<Prune> {
             "DELETE FROM run_pages WHERE run_id IN (SELECT run_id FROM sync_runs WHERE status = 'finished' AND finished_at_ms < ?1)",
         ),
         prune(
+            "run_segments",
+            "DELETE FROM run_segments WHERE run_id IN (SELECT run_id FROM sync_runs WHERE status = 'finished' AND finished_at_ms < ?1)",
+        ),
+        prune(
             "sync_runs",
             "DELETE FROM sync_runs WHERE status = 'finished' AND finished_at_ms < ?1",
         ),
@@ -132,9 +136,11 @@ mod tests {
         assert!(sql("dead_letters").contains("replayed_at_ms IS NOT NULL"));
         assert!(sql("sync_runs").contains("status = 'finished'"));
         assert!(sql("run_pages").contains("status = 'finished'"));
-        let pages = plan.iter().position(|p| p.table == "run_pages");
-        let runs = plan.iter().position(|p| p.table == "sync_runs");
-        assert!(pages < runs, "a run's pages go first");
+        assert!(sql("run_segments").contains("status = 'finished'"));
+        let at = |table: &str| plan.iter().position(|p| p.table == table);
+        let runs = at("sync_runs");
+        assert!(at("run_pages") < runs, "a run's pages go first");
+        assert!(at("run_segments") < runs, "and its segments");
         assert!(plan
             .iter()
             .all(|p| p.sql.starts_with("DELETE FROM ") && p.sql.contains("?1")));

@@ -81,7 +81,7 @@ impl Settings {
     /// `SFCC_BASE_URL`, `SFCC_AUTH_URL`, `SFCC_CLIENT_ID`, secret `SFCC_CLIENT_SECRET`,
     /// `CLERK_API_URL`, each store's private key secret, `SFCC_PAGE_SIZE` (default 100),
     /// `FULL_REINDEX_CRON`, `HTTP_TIMEOUT_MS` (default 20000), `SWEEP_PAGES` (default 10; 0 turns
-    /// the sweep off), `ORIGIN_URL` (the storefront to proxy), `CLIENT_IP_HEADER` (the header the
+    /// the sweep off; at most one segment: 1,000 products), `ORIGIN_URL` (the storefront to proxy), `CLIENT_IP_HEADER` (the header the
     /// storefront reads the client's address from), `CONSENT_MODE` (`strict`, the
     /// default, or `anonymous`), `CONSENT_COOKIE` (`name=value` of the shop's consent cookie),
     /// `RETENTION_DAYS` (default 30), `LEGACY_PATHS` (`true` answers the old root paths too),
@@ -122,6 +122,7 @@ impl Settings {
                     ),
                 })?,
         };
+        let per_segment = crate::catalog::pages_per_segment(page_size);
         let stores = config
             .stores
             .into_iter()
@@ -224,14 +225,22 @@ impl Settings {
                 ..config.consent
             },
             sweep_pages: match get("SWEEP_PAGES") {
-                None => crate::catalog::DEFAULT_SWEEP_PAGES,
+                None => crate::catalog::DEFAULT_SWEEP_PAGES.min(per_segment),
+                // One segment at most: a sweep reads by offsets after its cursor, and OCAPI takes
+                // `start` only up to 999 (see `catalog::segment`).
                 Some(v) => v
                     .parse::<u32>()
                     .ok()
-                    .filter(|n| *n <= 1000)
+                    .filter(|n| *n <= per_segment)
                     .ok_or_else(|| ConfigError::Invalid {
                         name: "SWEEP_PAGES",
-                        reason: format!("{v:?} is not a whole number from 0 to 1000"),
+                        reason: format!(
+                            "{v:?} is not a whole number from 0 to {per_segment} (pages of \
+                             {page_size}: a sweep reads at most {} products, as OCAPI takes \
+                             `start` only up to {})",
+                            per_segment * page_size,
+                            crate::catalog::MAX_START
+                        ),
                     })?,
             },
             backoff: backoff(&get)?,
@@ -439,6 +448,29 @@ mod tests {
         m.remove("SFCC_CLIENT_SECRET");
         m.insert("SFCC_PAGE_SIZE", "5");
         assert_eq!(load(&m), Err(ConfigError::Missing("SFCC_CLIENT_SECRET")));
+    }
+
+    #[test]
+    fn a_sweep_is_at_most_one_segment_of_1000_products() {
+        let mut m = all();
+        assert_eq!(load(&m).unwrap().sweep_pages, 10);
+        m.insert("SWEEP_PAGES", "11");
+        let refused = load(&m).unwrap_err().to_string();
+        assert!(
+            refused.contains("SWEEP_PAGES") && refused.contains("from 0 to 10"),
+            "{refused}"
+        );
+        m.insert("SFCC_PAGE_SIZE", "200");
+        m.insert("SWEEP_PAGES", "5");
+        assert_eq!(load(&m).unwrap().sweep_pages, 5);
+        m.insert("SWEEP_PAGES", "6");
+        assert!(load(&m).unwrap_err().to_string().contains("from 0 to 5"));
+        m.remove("SWEEP_PAGES");
+        assert_eq!(
+            load(&m).unwrap().sweep_pages,
+            5,
+            "the default fits the segment"
+        );
     }
 
     #[test]

@@ -74,19 +74,76 @@ fn pages_through_a_generated_catalog_in_order() {
     );
 }
 
+fn ids(page: &Value) -> Vec<&str> {
+    page["hits"]
+        .as_array()
+        .map(|h| h.iter().filter_map(|h| h["id"].as_str()).collect())
+        .unwrap_or_default()
+}
+
+/// The ids after `after`, as the connector asks for them.
+fn after(id: &str) -> Value {
+    json!({"range_filter": {"field": "id", "from": id, "from_inclusive": false}})
+}
+
 #[test]
-fn a_deep_page_of_a_million_products_is_computed_on_demand() {
+fn a_deep_offset_is_refused_and_the_ids_after_one_are_computed_on_demand() {
     let (sb, a, bearer) = start(1_000_000);
+    let deep = a
+        .post(format!("{}/s/-/dw/data/v24_5/product_search", sb.base_url))
+        .header("Authorization", &bearer)
+        .send_json(json!({"query": {"match_all_query": {}}, "start": 1000, "count": 200}))
+        .unwrap();
+    assert_eq!(deep.status().as_u16(), 400, "OCAPI takes start 0 to 999");
     let page = search(
         &a,
         &sb.base_url,
         &bearer,
-        json!({"query": {"match_all_query": {}}, "start": 999_800, "count": 200}),
+        json!({"query": {"filtered_query": {"query": {"match_all_query": {}}, "filter": after("P0999599")}},
+               "sorts": [{"field": "id", "sort_order": "asc"}], "start": 200, "count": 200}),
     );
-    let hits = page["hits"].as_array().unwrap();
+    let hits = ids(&page);
     assert_eq!(
-        (hits.len(), hits[0]["id"].as_str(), hits[199]["id"].as_str()),
-        (200, Some("P0999800"), Some("P0999999"))
+        (page["total"].as_u64(), hits.len(), hits[0], hits[199]),
+        (Some(400), 200, "P0999800", "P0999999")
+    );
+}
+
+#[test]
+fn the_ids_after_one_skip_removed_products_and_combine_with_a_window() {
+    let (sb, a, bearer) = start(500);
+    for gone in ["P0000010", "P0000101"] {
+        a.delete(format!("{}/__sandbox/sfcc/products/{gone}", sb.base_url))
+            .call()
+            .unwrap();
+    }
+    let page = search(
+        &a,
+        &sb.base_url,
+        &bearer,
+        json!({"query": {"filtered_query": {"query": {"match_all_query": {}}, "filter": after("P0000099")}}, "count": 3}),
+    );
+    assert_eq!(
+        (page["total"].as_u64(), ids(&page)),
+        (Some(399), vec!["P0000100", "P0000102", "P0000103"])
+    );
+    a.patch(format!("{}/__sandbox/sfcc/products/P0000300", sb.base_url))
+        .send_json(json!({"brand": "Kestrel"}))
+        .unwrap();
+    a.patch(format!("{}/__sandbox/sfcc/products/P0000020", sb.base_url))
+        .send_json(json!({"brand": "Kestrel"}))
+        .unwrap();
+    let modified = json!({"range_filter": {"field": "last_modified", "from": "2026-11-20T00:00:00.000Z", "to": "2999-01-01T00:00:00.000Z"}});
+    let page = search(
+        &a,
+        &sb.base_url,
+        &bearer,
+        json!({"query": {"filtered_query": {"query": {"match_all_query": {}}, "filter":
+            {"bool_filter": {"operator": "and", "filters": [modified, after("P0000020")]}}}}}),
+    );
+    assert_eq!(
+        (page["total"].as_u64(), ids(&page)),
+        (Some(1), vec!["P0000300"])
     );
 }
 

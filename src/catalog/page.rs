@@ -1,7 +1,8 @@
 //! Catalog jobs, end to end: a page of a run, masters to re-map, stale products to delete.
 
 use super::runs::{
-    add_counts, complete_if_last, finish, page_done, set_sweep_total, set_total, PageCounts,
+    add_counts, complete_if_last, finish, open_segment, page_done, record_segment, segment_queued,
+    set_sweep_cursor, PageCounts, Queued,
 };
 use super::{clerk, ledger, sfcc};
 use crate::context::Ctx;
@@ -9,7 +10,9 @@ use crate::platform::log;
 use crate::platform::queues::{enqueue, enqueue_all, names};
 use crate::platform::{err, now_ms};
 use serde_json::Value;
-use sfcc_clerk_core::catalog::{fan_out, variants_of, CatalogJob, PageJob, RunMode, STALE_BATCH};
+use sfcc_clerk_core::catalog::{
+    after_page, sweep_cursor, sweep_pages, variants_of, CatalogJob, PageJob, RunMode, STALE_BATCH,
+};
 use sfcc_clerk_core::datalayer::feed::FeedRecord;
 use sfcc_clerk_core::hash::content_hash;
 use sfcc_clerk_core::mapping::{map_categories, map_page, ParsedPage, RecordError};
@@ -68,47 +71,74 @@ pub async fn run_job(ctx: &Ctx, body: &Value) -> worker::Result<()> {
 }
 
 fn request_for(job: &PageJob) -> ProductSearchRequest {
+    let after = job.after.as_deref();
     match &job.mode {
-        RunMode::Full | RunMode::Sweep => ProductSearchRequest::all_products(job.start, job.count),
+        RunMode::Full | RunMode::Sweep => {
+            ProductSearchRequest::all_products(after, job.start, job.count)
+        }
         RunMode::Delta { from, to } => {
-            ProductSearchRequest::modified_between(from, to, job.start, job.count)
+            ProductSearchRequest::modified_between(from, to, after, job.start, job.count)
         }
     }
 }
 
-/// One page of a run; the first page also fans out the rest.
+/// One page of a run. A segment's first page also fans out the segment's other pages, its last
+/// page opens the next segment (see `sfcc_clerk_core::catalog::segment`); a sweep's last page
+/// moves the store's sweep cursor.
 async fn sync_page(
     ctx: &Ctx,
     store: &Store,
     job: &PageJob,
     attempt: u32,
 ) -> worker::Result<Decision> {
-    let (parsed, gone) = match sfcc::search(ctx, store, &request_for(job), attempt).await {
+    let mut parsed = match sfcc::find(ctx, store, &request_for(job), attempt).await {
         Ok(found) => found,
         Err(decision) => return Ok(decision),
     };
-    let total = parsed.page.total;
+    // What follows this page is queued as soon as the search has answered, before the details
+    // and Clerk: segments follow one another, so this keeps a run's critical path to its
+    // searches. The D1 records make it once per segment however often the page is delivered.
+    let (total, hits) = (parsed.page.total, parsed.page.count);
+    if job.mode == RunMode::Sweep {
+        let pages = sweep_pages(ctx.settings.sweep_pages, job.count);
+        if let Some(cursor) = sweep_cursor(job, pages, total, hits, parsed.last_id.as_deref()) {
+            set_sweep_cursor(ctx, &job.store, cursor.as_deref()).await?;
+        }
+    }
+    let next = after_page(job, total, hits, parsed.last_id.as_deref());
+    if let Some(pages) = next.segment_pages {
+        if record_segment(ctx, job, pages, (job.segment == 0).then_some(total)).await? {
+            let rest: Vec<Envelope<CatalogJob>> = next
+                .rest
+                .into_iter()
+                .map(|p| Envelope::first(CatalogJob::Page(p)))
+                .collect();
+            enqueue_all(&ctx.catalog_jobs, &rest).await?;
+            if job.mode == RunMode::Full && job.segment == 0 {
+                let categories = CatalogJob::Categories {
+                    store: job.store.clone(),
+                    run_id: job.run_id.clone(),
+                };
+                enqueue(&ctx.catalog_jobs, &Envelope::first(categories), None).await?;
+            }
+            segment_queued(ctx, job, Queued::Rest).await?;
+        }
+    }
+    if let Some(first) = next.next_segment {
+        if open_segment(ctx, &first).await? {
+            let envelope = Envelope::first(CatalogJob::Page(first.clone()));
+            enqueue(&ctx.catalog_jobs, &envelope, None).await?;
+            segment_queued(ctx, &first, Queued::First).await?;
+        }
+    }
+    let gone = match sfcc::details(ctx, store, &mut parsed, attempt).await {
+        Ok(gone) => gone,
+        Err(decision) => return Ok(decision),
+    };
     let sent = match send_changes(ctx, store, &job.run_id, parsed, gone, attempt).await? {
         Ok(sent) => sent,
         Err(decision) => return Ok(decision),
     };
-    if job.mode == RunMode::Sweep {
-        set_sweep_total(ctx, &job.store, total).await?;
-    } else if job.start == 0 {
-        set_total(ctx, job, total).await?;
-        let rest: Vec<Envelope<CatalogJob>> = fan_out(job, total)
-            .into_iter()
-            .map(|p| Envelope::first(CatalogJob::Page(p)))
-            .collect();
-        enqueue_all(&ctx.catalog_jobs, &rest).await?;
-        if job.mode == RunMode::Full {
-            let categories = CatalogJob::Categories {
-                store: job.store.clone(),
-                run_id: job.run_id.clone(),
-            };
-            enqueue(&ctx.catalog_jobs, &Envelope::first(categories), None).await?;
-        }
-    }
     for ids in sent.masters.chunks(MAX_PAGE_SIZE as usize) {
         let masters = CatalogJob::Masters {
             store: job.store.clone(),

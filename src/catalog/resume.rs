@@ -5,7 +5,7 @@ use crate::context::Ctx;
 use crate::platform::err;
 use crate::platform::queues::enqueue_all;
 use serde::Deserialize;
-use sfcc_clerk_core::catalog::{resume_jobs, CatalogJob, RunMode, RunState, RunStatus};
+use sfcc_clerk_core::catalog::{resume_jobs, CatalogJob, RunMode, RunState, RunStatus, SegmentRow};
 use sfcc_clerk_core::retry::Envelope;
 use sfcc_clerk_core::sfcc::format_iso8601_utc;
 
@@ -33,9 +33,15 @@ struct RunRow {
     status: String,
     window_from: Option<String>,
     window_to_ms: f64,
-    expected_pages: Option<f64>,
     sweep_pages: f64,
-    sweep_from: f64,
+    sweep_after: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct SegmentFields {
+    segment: f64,
+    after: Option<String>,
+    pages: f64,
 }
 
 #[derive(Deserialize)]
@@ -56,7 +62,7 @@ pub async fn resume(ctx: &Ctx, store: &str) -> worker::Result<Resumed> {
     };
     let row: Option<RunRow> = ctx
         .db
-        .prepare("SELECT mode, status, window_from, window_to_ms, expected_pages, sweep_pages, sweep_from FROM sync_runs WHERE run_id = ?1")
+        .prepare("SELECT mode, status, window_from, window_to_ms, sweep_pages, sweep_after FROM sync_runs WHERE run_id = ?1")
         .bind(&[run_id.as_str().into()])?
         .first(None)
         .await?;
@@ -68,6 +74,15 @@ pub async fn resume(ctx: &Ctx, store: &str) -> worker::Result<Resumed> {
     let done: Vec<PageRow> = ctx
         .db
         .prepare("SELECT start FROM run_pages WHERE run_id = ?1")
+        .bind(&[run_id.as_str().into()])?
+        .all()
+        .await?
+        .results()?;
+    let segments: Vec<SegmentFields> = ctx
+        .db
+        .prepare(
+            "SELECT segment, after, pages FROM run_segments WHERE run_id = ?1 ORDER BY segment",
+        )
         .bind(&[run_id.as_str().into()])?
         .all()
         .await?
@@ -91,9 +106,16 @@ pub async fn resume(ctx: &Ctx, store: &str) -> worker::Result<Resumed> {
         run_id: run_id.clone(),
         mode,
         status,
-        expected_pages: row.expected_pages.map(|n| n as u32),
+        segments: segments
+            .into_iter()
+            .map(|s| SegmentRow {
+                segment: s.segment as u32,
+                after: s.after,
+                pages: s.pages as u32,
+            })
+            .collect(),
         sweep_pages: row.sweep_pages as u32,
-        sweep_from: row.sweep_from as u32,
+        sweep_after: row.sweep_after,
         done: done.iter().map(|p| p.start as i64).collect(),
     };
     let jobs: Vec<Envelope<CatalogJob>> = resume_jobs(&state, ctx.settings.page_size)

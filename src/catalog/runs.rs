@@ -5,8 +5,7 @@ use crate::platform::queues::{enqueue, enqueue_all};
 use crate::platform::{err, now_ms, random};
 use serde::Deserialize;
 use sfcc_clerk_core::catalog::{
-    delta_window, expected_pages, sweep_slice, CatalogJob, PageJob, RunMode, Sweep,
-    DEFAULT_OVERLAP_MS, LOCK_TTL_MS,
+    delta_window, sweep_pages, CatalogJob, PageJob, RunMode, DEFAULT_OVERLAP_MS, LOCK_TTL_MS,
 };
 use sfcc_clerk_core::retry::Envelope;
 use wasm_bindgen::JsValue;
@@ -42,8 +41,7 @@ struct LockRow {
 #[derive(Deserialize)]
 struct StoreState {
     high_water_ms: f64,
-    sweep_offset: f64,
-    sweep_total: Option<f64>,
+    sweep_after: Option<String>,
 }
 
 /// Starts a run of the store: a delta from the last high-water mark when `full` is false and the
@@ -58,7 +56,7 @@ pub async fn start_run(
     let now = now_ms();
     let state: Option<StoreState> = ctx
         .db
-        .prepare("SELECT high_water_ms, sweep_offset, sweep_total FROM sync_state WHERE store = ?1")
+        .prepare("SELECT high_water_ms, sweep_after FROM sync_state WHERE store = ?1")
         .bind(&[store.as_str().into()])?
         .first(None)
         .await?;
@@ -107,23 +105,19 @@ pub async fn start_run(
         None => return Err(err("the store lock vanished while it was taken")),
     }
 
-    let (window_from, sweep) = match (&mode, &state) {
+    // A delta run reads a slice of the whole catalog again after its window: the ids after the
+    // store's sweep cursor, which the slice's last page moves on (see `segment::sweep_cursor`).
+    let (window_from, sweep, sweep_after) = match (&mode, &state) {
         (RunMode::Delta { from, .. }, Some(st)) => (
             JsValue::from(from.as_str()),
-            sweep_slice(
-                st.sweep_offset as u32,
-                st.sweep_total.map(|t| t as u32),
-                ctx.settings.sweep_pages,
-                ctx.settings.page_size,
-            ),
+            sweep_pages(ctx.settings.sweep_pages, ctx.settings.page_size),
+            st.sweep_after.clone(),
         ),
-        _ => (JsValue::NULL, Sweep::default()),
+        _ => (JsValue::NULL, 0, None),
     };
-    let sweep_from = sweep.starts.first().copied().unwrap_or(0);
-    let mut statements = vec![ctx
-        .db
+    ctx.db
         .prepare(
-            "INSERT INTO sync_runs (run_id, store, trigger, mode, started_at_ms, window_from, window_to_ms, sweep_pages, sweep_from) \
+            "INSERT INTO sync_runs (run_id, store, trigger, mode, started_at_ms, window_from, window_to_ms, sweep_pages, sweep_after) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )
         .bind(&[
@@ -134,24 +128,19 @@ pub async fn start_run(
             ms(now),
             window_from,
             ms(now),
-            (sweep.starts.len() as u32).into(),
-            sweep_from.into(),
-        ])?];
-    if !sweep.starts.is_empty() {
-        // The cursor moves on now: a slice a failed run missed is read again next cycle round.
-        statements.push(
-            ctx.db
-                .prepare("UPDATE sync_state SET sweep_offset = ?2 WHERE store = ?1")
-                .bind(&[store.as_str().into(), sweep.next_offset.into()])?,
-        );
-    }
-    ctx.db.batch(statements).await?;
+            sweep.into(),
+            sweep_after.map_or(JsValue::NULL, JsValue::from),
+        ])?
+        .run()
+        .await?;
     let first = PageJob {
         store,
         run_id: run_id.clone(),
         mode: mode.clone(),
         start: 0,
         count: ctx.settings.page_size,
+        segment: 0,
+        after: None,
     };
     enqueue(
         &ctx.catalog_jobs,
@@ -162,29 +151,117 @@ pub async fn start_run(
     Ok(Started::Run { run_id, mode })
 }
 
-/// Records the catalog size a sweep page saw, where the next sweep stops.
-pub async fn set_sweep_total(ctx: &Ctx, store: &str, total: u32) -> worker::Result<()> {
+/// Moves the store's sweep cursor: the next sweep reads the ids after `after`, or from the
+/// beginning.
+pub async fn set_sweep_cursor(ctx: &Ctx, store: &str, after: Option<&str>) -> worker::Result<()> {
     ctx.db
-        .prepare("UPDATE sync_state SET sweep_total = ?2 WHERE store = ?1")
-        .bind(&[store.into(), total.into()])?
+        .prepare("UPDATE sync_state SET sweep_after = ?2 WHERE store = ?1")
+        .bind(&[store.into(), after.map_or(JsValue::NULL, JsValue::from)])?
         .run()
         .await?;
     Ok(())
 }
 
-/// Records the total a run's first page reported.
-pub async fn set_total(ctx: &Ctx, job: &PageJob, total: u32) -> worker::Result<()> {
+/// The run's expected pages, from its segments; only while its window's pages run (a late
+/// redelivery must not shrink a sweep's count).
+const EXPECTED_FROM_SEGMENTS: &str = "UPDATE sync_runs SET expected_pages = \
+     (SELECT SUM(pages) FROM run_segments WHERE run_id = ?1), total = COALESCE(?2, total) \
+     WHERE run_id = ?1 AND status = 'running'";
+
+/// Records the pages of `job`'s segment, which its first page learned (`total`: the first
+/// segment's, the whole window's size), and the run's expected pages with them — before any of
+/// them is queued, so none can close the run early. True while the segment's other pages have
+/// not been queued ([`segment_queued`] records that they have): a redelivered first page does
+/// not queue them again, and one whose queueing failed does.
+pub async fn record_segment(
+    ctx: &Ctx,
+    job: &PageJob,
+    pages: u32,
+    total: Option<u32>,
+) -> worker::Result<bool> {
+    let run = JsValue::from(job.run_id.as_str());
+    let segment = JsValue::from(job.segment);
+    let statements = vec![
+        insert_segment(ctx, job)?,
+        ctx.db
+            .prepare("UPDATE run_segments SET pages = ?3 WHERE run_id = ?1 AND segment = ?2")
+            .bind(&[run.clone(), segment.clone(), pages.into()])?,
+        ctx.db
+            .prepare(EXPECTED_FROM_SEGMENTS)
+            .bind(&[run.clone(), total.map_or(JsValue::NULL, JsValue::from)])?,
+        ctx.db
+            .prepare(
+                "SELECT fanned_out AS queued FROM run_segments WHERE run_id = ?1 AND segment = ?2",
+            )
+            .bind(&[run, segment])?,
+    ];
+    not_yet_queued(ctx.db.batch(statements).await?.get(3))
+}
+
+/// Opens the next segment, `first` being its first page: counted as one page until that page
+/// has its total, so the run cannot close before it. True while that page has not been queued
+/// ([`segment_queued`]).
+pub async fn open_segment(ctx: &Ctx, first: &PageJob) -> worker::Result<bool> {
+    let run = JsValue::from(first.run_id.as_str());
+    let statements = vec![
+        insert_segment(ctx, first)?,
+        ctx.db
+            .prepare(EXPECTED_FROM_SEGMENTS)
+            .bind(&[run.clone(), JsValue::NULL])?,
+        ctx.db
+            .prepare("SELECT first_queued AS queued FROM run_segments WHERE run_id = ?1 AND segment = ?2")
+            .bind(&[run, first.segment.into()])?,
+    ];
+    not_yet_queued(ctx.db.batch(statements).await?.get(2))
+}
+
+/// What of a segment is on the queue now.
+pub enum Queued {
+    /// Its first page (the segment before it opened it).
+    First,
+    /// Its other pages (its first page fanned them out).
+    Rest,
+}
+
+/// Records that part of `job`'s segment is on the queue.
+pub async fn segment_queued(ctx: &Ctx, job: &PageJob, what: Queued) -> worker::Result<()> {
+    let sql = match what {
+        Queued::First => {
+            "UPDATE run_segments SET first_queued = 1 WHERE run_id = ?1 AND segment = ?2"
+        }
+        Queued::Rest => "UPDATE run_segments SET fanned_out = 1 WHERE run_id = ?1 AND segment = ?2",
+    };
     ctx.db
-        // Only while the window's pages run: a late redelivery must not shrink a sweep's count.
-        .prepare("UPDATE sync_runs SET total = ?2, expected_pages = ?3 WHERE run_id = ?1 AND status = 'running'")
-        .bind(&[
-            job.run_id.as_str().into(),
-            total.into(),
-            expected_pages(total, job.count).into(),
-        ])?
+        .prepare(sql)
+        .bind(&[job.run_id.as_str().into(), job.segment.into()])?
         .run()
         .await?;
     Ok(())
+}
+
+/// The segment's row, one page until its first page has its total; kept when it exists.
+fn insert_segment(ctx: &Ctx, job: &PageJob) -> worker::Result<worker::D1PreparedStatement> {
+    ctx.db
+        .prepare("INSERT OR IGNORE INTO run_segments (run_id, segment, after, pages) VALUES (?1, ?2, ?3, 1)")
+        .bind(&[
+            job.run_id.as_str().into(),
+            job.segment.into(),
+            job.after.as_deref().map_or(JsValue::NULL, JsValue::from),
+        ])
+}
+
+#[derive(Deserialize)]
+struct QueuedRow {
+    queued: f64,
+}
+
+/// True when the flag the batch read back is 0.
+fn not_yet_queued(result: Option<&worker::D1Result>) -> worker::Result<bool> {
+    let Some(result) = result else {
+        return Err(err("a D1 batch returned fewer results than statements"));
+    };
+    let rows: Vec<QueuedRow> = result.results()?;
+    Ok(rows.first().is_none_or(|r| r.queued == 0.0))
 }
 
 /// Counts of one page, added to its run.
@@ -237,7 +314,7 @@ struct Progress {
     expected_pages: Option<f64>,
     done: f64,
     sweep_pages: f64,
-    sweep_from: f64,
+    sweep_after: Option<String>,
 }
 
 /// After a page: if it was the last of its phase, the run moves on exactly once — a full run to
@@ -246,7 +323,7 @@ struct Progress {
 pub async fn complete_if_last(ctx: &Ctx, job: &PageJob) -> worker::Result<()> {
     let progress: Option<Progress> = ctx
         .db
-        .prepare("SELECT expected_pages, sweep_pages, sweep_from, (SELECT COUNT(*) FROM run_pages WHERE run_id = ?1) AS done FROM sync_runs WHERE run_id = ?1")
+        .prepare("SELECT expected_pages, sweep_pages, sweep_after, (SELECT COUNT(*) FROM run_pages WHERE run_id = ?1) AS done FROM sync_runs WHERE run_id = ?1")
         .bind(&[job.run_id.as_str().into()])?
         .first(None)
         .await?;
@@ -254,7 +331,7 @@ pub async fn complete_if_last(ctx: &Ctx, job: &PageJob) -> worker::Result<()> {
         expected_pages: Some(expected),
         done,
         sweep_pages,
-        sweep_from,
+        sweep_after,
     }) = progress
     else {
         return Ok(());
@@ -294,7 +371,9 @@ pub async fn complete_if_last(ctx: &Ctx, job: &PageJob) -> worker::Result<()> {
                 .map(|i| {
                     Envelope::first(CatalogJob::Page(PageJob {
                         mode: RunMode::Sweep,
-                        start: sweep_from as u32 + i * job.count,
+                        start: i * job.count,
+                        segment: 0,
+                        after: sweep_after.clone(),
                         ..job.clone()
                     }))
                 })

@@ -169,12 +169,24 @@ pub async fn search(
     request: &ProductSearchRequest,
     attempt: u32,
 ) -> Result<(ParsedPage, Vec<String>), Decision> {
+    let mut parsed = find(ctx, store, request, attempt).await?;
+    let missing = details(ctx, store, &mut parsed, attempt).await?;
+    Ok((parsed, missing))
+}
+
+/// One Data API product search for `store`, without the Shop API's details (see [`details`]).
+pub async fn find(
+    ctx: &Ctx,
+    store: &Store,
+    request: &ProductSearchRequest,
+    attempt: u32,
+) -> Result<ParsedPage, Decision> {
     let name = store.config.name.as_str();
     let url = format!("{}{}", ctx.settings.sfcc.base_url, product_search_path());
     let body = serde_json::to_string(request).map_err(|e| Decision::DeadLetter {
         reason: e.to_string(),
     })?;
-    let mut parsed = call(
+    call(
         ctx,
         name,
         (Method::Post, &url),
@@ -182,14 +194,12 @@ pub async fn search(
         attempt,
         |text| parse_search_page(text).map_err(|e| e.to_string()),
     )
-    .await?;
-    let missing = details(ctx, store, &mut parsed, attempt).await?;
-    Ok((parsed, missing))
+    .await
 }
 
 /// Lays the site's prices, stock, images and variations over the products that want them, asking
-/// the Shop API [`MAX_SHOP_IDS`] at a time.
-async fn details(
+/// the Shop API [`MAX_SHOP_IDS`] at a time. Returns the ids the site did not answer for.
+pub async fn details(
     ctx: &Ctx,
     store: &Store,
     parsed: &mut ParsedPage,

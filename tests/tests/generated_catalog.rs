@@ -1,5 +1,6 @@
-//! A generated 1,000-product catalog through the worker: a full run lands exactly in each store,
-//! and a delta sends exactly what changed.
+//! A generated 2,500-product catalog through the worker, against a sandbox SFCC that refuses
+//! `start` past 999 as OCAPI does: a full run reads it in segments and lands exactly in each
+//! store, a delta sends exactly what changed, and each delta's sweep reads the next 1,000.
 
 use serde_json::{json, Value};
 use sfcc_clerk_e2e::{Stack, StackOptions};
@@ -7,7 +8,7 @@ use sfcc_clerk_sandbox::sfcc::{generator, CatalogSpec};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-const N: u64 = 1000;
+const N: u64 = 2500;
 const SEED: u64 = 1;
 
 fn finished(stack: &Stack, store: &str, index: usize) -> Value {
@@ -29,6 +30,15 @@ fn expected(site: &str, book: Option<&str>) -> BTreeMap<String, f64> {
             (generator::id(i), price.unwrap_or(f64::NAN))
         })
         .collect()
+}
+
+/// Valid products with an index in `range` that `site` sells: what a sweep of them finds.
+fn valid_in(range: std::ops::Range<u64>, site: &str) -> u64 {
+    range
+        .filter(|i| {
+            generator::is_deliberately_bad(*i).is_none() && !generator::is_offline(*i, site)
+        })
+        .count() as u64
 }
 
 fn held(stack: &Stack, key: &str) -> BTreeMap<String, f64> {
@@ -83,7 +93,7 @@ fn a_full_run_lands_exactly_and_a_delta_sends_exactly_the_changes() {
     );
     assert_eq!(
         (us["pages"].as_u64(), us["rejected"].as_u64()),
-        (Some(5), Some(bad("RefArch").len() as u64)),
+        (Some(13), Some(bad("RefArch").len() as u64)),
         "{us}"
     );
     assert_eq!(
@@ -136,8 +146,9 @@ fn a_full_run_lands_exactly_and_a_delta_sends_exactly_the_changes() {
     let de = finished(&stack, "refarchglobal-de", 1);
     assert_eq!(us["mode"], "delta");
     // The window holds the 3 products taken offline (their own flag changed); the sweep reads
-    // the whole catalog again and finds the 10 prices and 5 stock levels.
-    let valid_us = us_expected.len() as u64;
+    // the first 1,000 products again (one segment: 5 pages of 200) and finds the 10 prices and
+    // 5 stock levels.
+    let valid_us = valid_in(0..1000, "RefArch");
     assert_eq!(
         (
             us["upserted"].as_u64(),
@@ -149,7 +160,7 @@ fn a_full_run_lands_exactly_and_a_delta_sends_exactly_the_changes() {
     );
     // For the German store nothing changed: EUR prices and the EU inventory list are untouched,
     // and the three are online there (seen by the window and again by the sweep).
-    let valid_de = de_expected.len() as u64;
+    let valid_de = valid_in(0..1000, "RefArchGlobal");
     assert_eq!(
         (
             de["upserted"].as_u64(),
@@ -193,4 +204,36 @@ fn a_full_run_lands_exactly_and_a_delta_sends_exactly_the_changes() {
     let us_now = held(&stack, "sandbox-public-us");
     assert_eq!(us_now.len(), us_expected.len() - 3);
     assert_eq!(us_now[&generator::id(simple[0])], 1.0);
+
+    // The next delta's sweep reads the ids after the last one the sweep before it read: it finds
+    // a price change at product 1,500 and not yet the one at 2,200.
+    let simple_after = |from: u64| {
+        (from..N)
+            .find(|i| {
+                generator::is_deliberately_bad(*i).is_none()
+                    && !generator::is_offline(*i, "RefArch")
+                    && generator::product(*i, SEED)["type"]["master"] != true
+            })
+            .expect("a valid simple product")
+    };
+    let (near, far) = (simple_after(1500), simple_after(2200));
+    for i in [near, far] {
+        let change = json!({"price": 2.5});
+        assert_eq!(
+            stack.change_sfcc_product(&generator::id(i), &change).status,
+            200
+        );
+    }
+    assert_eq!(stack.trigger_cron().status, 200);
+    let us = finished(&stack, "refarch-us", 2);
+    assert_eq!(
+        (us["upserted"].as_u64(), us["unchanged"].as_u64()),
+        (Some(1), Some(valid_in(1000..2000, "RefArch") - 1)),
+        "{us}"
+    );
+    let us_now = held(&stack, "sandbox-public-us");
+    assert_eq!(
+        (us_now[&generator::id(near)], us_now[&generator::id(far)]),
+        (2.5, us_expected[&generator::id(far)])
+    );
 }

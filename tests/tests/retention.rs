@@ -19,6 +19,7 @@ INSERT INTO sent_events (event_id, at_ms) VALUES ('order-OLD1', 1000); \
 INSERT INTO sync_runs (run_id, store, trigger, mode, status, started_at_ms, finished_at_ms, window_to_ms) \
   VALUES ('run-1970', 'refarch-us', 'cron', 'full', 'finished', 1000, 2000, 2000); \
 INSERT INTO run_pages (run_id, start) VALUES ('run-1970', 0); \
+INSERT INTO run_segments (run_id, segment, pages) VALUES ('run-1970', 0, 1); \
 INSERT INTO sale_details (event_id, page_id, served, at_ms) VALUES ('order-OLD1', 'pg-old', 1, 4102444800000); \
 INSERT INTO sale_details (event_id, page_id, served, at_ms) VALUES ('order-NEW1', 'pg-new', 1, 4102444800000);";
 

@@ -1,3 +1,4 @@
+use super::segment::KEY_SPAN;
 use serde::{Deserialize, Serialize};
 
 /// What a run covers.
@@ -40,10 +41,22 @@ pub struct PageJob {
     /// What the run covers.
     #[serde(flatten)]
     pub mode: RunMode,
-    /// Offset of the page.
+    /// Offset of the page within its segment (OCAPI takes `start` up to
+    /// [`MAX_START`](super::segment::MAX_START)).
     pub start: u32,
     /// Page size.
     pub count: u32,
+    /// The segment's number in its run: 0 for the first (see [`super::segment`]).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub segment: u32,
+    /// Keyset paging: the segment reads only ids after this one (the last id of the segment
+    /// before it); none for the first segment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// One unit of catalog work.
@@ -91,12 +104,14 @@ pub enum CatalogJob {
 }
 
 impl PageJob {
-    /// The page's key among its run's pages: its offset, or for a sweep page (whose offsets may
-    /// repeat the window's) `-1 - offset`.
+    /// The page's key among its run's pages: `segment × 1000 + start` (the page's offset in the
+    /// whole window when the page size divides 1000), or for a sweep page (whose keys may repeat
+    /// the window's) `-1 -` that.
     pub fn page_key(&self) -> i64 {
+        let key = i64::from(self.segment) * KEY_SPAN + i64::from(self.start);
         match self.mode {
-            RunMode::Sweep => -1 - i64::from(self.start),
-            _ => i64::from(self.start),
+            RunMode::Sweep => -1 - key,
+            _ => key,
         }
     }
 }
@@ -126,11 +141,22 @@ mod tests {
             mode,
             start,
             count: 100,
+            segment: 0,
+            after: None,
         };
         assert_eq!(page(RunMode::Full, 0).page_key(), 0);
         assert_eq!(page(RunMode::Full, 200).page_key(), 200);
         assert_eq!(page(RunMode::Sweep, 0).page_key(), -1);
         assert_eq!(page(RunMode::Sweep, 200).page_key(), -201);
+        let later = PageJob {
+            segment: 3,
+            after: Some("P0002999".into()),
+            ..page(RunMode::Full, 900)
+        };
+        assert_eq!(later.page_key(), 3900, "segment 3, its tenth page of 100");
+        let json = serde_json::to_string(&later).unwrap();
+        assert!(json.contains(r#""segment":3,"after":"P0002999""#), "{json}");
+        assert_eq!(serde_json::from_str::<PageJob>(&json).unwrap(), later);
         let json = serde_json::to_string(&CatalogJob::Page(page(RunMode::Sweep, 200))).unwrap();
         assert!(json.contains(r#""mode":"sweep""#), "{json}");
     }
@@ -146,6 +172,8 @@ mod tests {
             },
             start: 200,
             count: 100,
+            segment: 0,
+            after: None,
         });
         let json = serde_json::to_string(&page).unwrap();
         assert_eq!(

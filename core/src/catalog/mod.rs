@@ -1,18 +1,18 @@
 //! Catalog sync runs and the jobs they are made of, carried on the `catalog-jobs` queue so work
-//! larger than one invocation is split: a run's first page learns the total and fans the other
-//! pages out at once; the last page to finish closes the run.
+//! larger than one invocation is split: a run reads its window in segments of at most 1,000
+//! products ([`segment`]), a segment's first page fans out its other pages at once, its last page
+//! starts the next segment, and the last page to finish closes the run.
 
 mod jobs;
 mod plan;
 mod resume;
+pub mod segment;
 mod variants;
 
 pub use jobs::{CatalogJob, PageJob, RunMode};
-pub use plan::{
-    delta_window, expected_pages, fan_out, lock_is_stale, sweep_slice, Sweep, Window,
-    DEFAULT_OVERLAP_MS, LOCK_TTL_MS,
-};
-pub use resume::{resume_jobs, RunState, RunStatus};
+pub use plan::{delta_window, lock_is_stale, Window, DEFAULT_OVERLAP_MS, LOCK_TTL_MS};
+pub use resume::{resume_jobs, RunState, RunStatus, SegmentRow};
+pub use segment::{after_page, pages_per_segment, sweep_cursor, sweep_pages, PageNext, MAX_START};
 pub use variants::variants_of;
 
 /// Products fetched from SFCC and pushed to Clerk per page job.

@@ -42,15 +42,27 @@ pub struct RunState {
     pub mode: RunMode,
     /// Its phase.
     pub status: RunStatus,
-    /// Pages expected so far (a delta run's sweep pages count once it sweeps); unknown until the
-    /// first page has the total.
-    pub expected_pages: Option<u32>,
-    /// A delta run's sweep: how many pages, from which offset.
+    /// The segments of its window known so far (see [`super::segment`]), in order; none until
+    /// the first page has its total.
+    pub segments: Vec<SegmentRow>,
+    /// A delta run's sweep: how many pages.
     pub sweep_pages: u32,
-    /// Offset of the sweep's first page.
-    pub sweep_from: u32,
+    /// The sweep reads ids after this one (none: from the beginning).
+    pub sweep_after: Option<String>,
     /// Keys ([`PageJob::page_key`]) of the pages done.
     pub done: Vec<i64>,
+}
+
+/// One segment of a run, as stored: its number, the id it reads after, and its pages (1 until
+/// its first page has its total).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SegmentRow {
+    /// The segment's number, from 0.
+    pub segment: u32,
+    /// It reads ids after this one.
+    pub after: Option<String>,
+    /// Its pages.
+    pub pages: u32,
 }
 
 /// The jobs that carry `run` on, with pages of `count` products (the page size it started with).
@@ -58,14 +70,14 @@ pub struct RunState {
 /// again: finishing a page is what moves a run to its next phase.
 pub fn resume_jobs(run: &RunState, count: u32) -> Vec<CatalogJob> {
     let count = count.max(1);
-    let page = |mode: RunMode, start: u32| {
-        CatalogJob::Page(PageJob {
-            store: run.store.clone(),
-            run_id: run.run_id.clone(),
-            mode,
-            start,
-            count,
-        })
+    let page = |mode: &RunMode, segment: u32, after: &Option<String>, start: u32| PageJob {
+        store: run.store.clone(),
+        run_id: run.run_id.clone(),
+        mode: mode.clone(),
+        start,
+        count,
+        segment,
+        after: after.clone(),
     };
     let missing_or_last = |pages: Vec<PageJob>| -> Vec<CatalogJob> {
         let missing: Vec<CatalogJob> = pages
@@ -79,18 +91,6 @@ pub fn resume_jobs(run: &RunState, count: u32) -> Vec<CatalogJob> {
             _ => missing,
         }
     };
-    let pages_of = |mode: &RunMode, starts: Vec<u32>| -> Vec<PageJob> {
-        starts
-            .into_iter()
-            .map(|start| PageJob {
-                store: run.store.clone(),
-                run_id: run.run_id.clone(),
-                mode: mode.clone(),
-                start,
-                count,
-            })
-            .collect()
-    };
     match run.status {
         RunStatus::Finished => Vec::new(),
         RunStatus::DeletingStale => vec![CatalogJob::DeleteStale {
@@ -98,12 +98,18 @@ pub fn resume_jobs(run: &RunState, count: u32) -> Vec<CatalogJob> {
             run_id: run.run_id.clone(),
         }],
         RunStatus::Running => {
-            let Some(expected) = run.expected_pages else {
-                // The first page never finished: it fans out the rest again.
-                return vec![page(run.mode.clone(), 0)];
-            };
-            let starts = (0..expected.max(1)).map(|i| i * count).collect();
-            let mut jobs = missing_or_last(pages_of(&run.mode, starts));
+            if run.segments.is_empty() {
+                // The first page never finished: it alone, and it fans out again.
+                return vec![CatalogJob::Page(page(&run.mode, 0, &None, 0))];
+            }
+            let pages = run
+                .segments
+                .iter()
+                .flat_map(|s| {
+                    (0..s.pages.max(1)).map(|i| page(&run.mode, s.segment, &s.after, i * count))
+                })
+                .collect();
+            let mut jobs = missing_or_last(pages);
             if run.mode == RunMode::Full {
                 // Cheap and idempotent; whether the first sending got through is not recorded.
                 jobs.push(CatalogJob::Categories {
@@ -114,10 +120,10 @@ pub fn resume_jobs(run: &RunState, count: u32) -> Vec<CatalogJob> {
             jobs
         }
         RunStatus::Sweeping => {
-            let starts = (0..run.sweep_pages)
-                .map(|i| run.sweep_from + i * count)
+            let pages = (0..run.sweep_pages)
+                .map(|i| page(&RunMode::Sweep, 0, &run.sweep_after, i * count))
                 .collect();
-            missing_or_last(pages_of(&RunMode::Sweep, starts))
+            missing_or_last(pages)
         }
     }
 }
@@ -126,15 +132,23 @@ pub fn resume_jobs(run: &RunState, count: u32) -> Vec<CatalogJob> {
 mod tests {
     use super::*;
 
-    fn run(status: RunStatus, mode: RunMode, expected: Option<u32>, done: &[i64]) -> RunState {
+    /// A run with one segment of `pages` pages (none: no segment known yet).
+    fn run(status: RunStatus, mode: RunMode, pages: Option<u32>, done: &[i64]) -> RunState {
         RunState {
             store: "us".into(),
             run_id: "r1".into(),
             mode,
             status,
-            expected_pages: expected,
+            segments: pages
+                .map(|pages| SegmentRow {
+                    segment: 0,
+                    after: None,
+                    pages,
+                })
+                .into_iter()
+                .collect(),
             sweep_pages: 0,
-            sweep_from: 0,
+            sweep_after: None,
             done: done.to_vec(),
         }
     }
@@ -183,13 +197,42 @@ mod tests {
 
     #[test]
     fn a_sweep_gets_its_missing_slice_pages() {
-        let mut r = run(RunStatus::Sweeping, RunMode::Sweep, Some(4), &[0, -301]);
+        let mut r = run(RunStatus::Sweeping, RunMode::Sweep, Some(4), &[0, -1]);
         r.sweep_pages = 3;
-        r.sweep_from = 300;
+        r.sweep_after = Some("P0004999".into());
+        let jobs = resume_jobs(&r, 100);
         assert_eq!(
-            starts(&resume_jobs(&r, 100)),
-            [("sweep".into(), -401), ("sweep".into(), -501)]
+            starts(&jobs),
+            [("sweep".into(), -101), ("sweep".into(), -201)]
         );
+        let CatalogJob::Page(p) = &jobs[0] else {
+            panic!("{jobs:?}")
+        };
+        assert_eq!(
+            p.after.as_deref(),
+            Some("P0004999"),
+            "the sweep's cursor travels"
+        );
+    }
+
+    #[test]
+    fn a_run_gets_the_missing_pages_of_every_segment_with_their_ids() {
+        let mut r = run(RunStatus::Running, RunMode::Full, Some(10), &[]);
+        r.segments.push(SegmentRow {
+            segment: 1,
+            after: Some("P0000999".into()),
+            pages: 1, // its first page is queued but has not run
+        });
+        r.done = (0..10).map(|i| i * 100).collect();
+        let jobs = resume_jobs(&r, 100);
+        assert_eq!(
+            starts(&jobs),
+            [("full".into(), 1000), ("categories".into(), 0)]
+        );
+        let CatalogJob::Page(p) = &jobs[0] else {
+            panic!("{jobs:?}")
+        };
+        assert_eq!((p.segment, p.after.as_deref()), (1, Some("P0000999")));
     }
 
     #[test]

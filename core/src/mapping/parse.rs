@@ -9,6 +9,9 @@ pub struct ParsedPage {
     pub page: ProductSearchResult,
     /// Documents that did not parse, reported like any invalid record.
     pub malformed: Vec<RecordError>,
+    /// The id of the page's last hit that has one, parsed or not: where the next segment of a
+    /// search sorted by id starts (see `catalog::segment`).
+    pub last_id: Option<String>,
 }
 
 /// A page body that is not a product search result at all.
@@ -28,9 +31,18 @@ pub fn parse_search_page(body: &str) -> Result<ParsedPage, PageError> {
     };
     let mut page: ProductSearchResult =
         serde_json::from_value(raw).map_err(|e| PageError(e.to_string()))?;
+    let last_id = hits
+        .iter()
+        .rev()
+        .find_map(|hit| hit.get("id").and_then(Value::as_str))
+        .map(str::to_string);
     let (products, malformed) = parse_each(hits);
     page.hits = products;
-    Ok(ParsedPage { page, malformed })
+    Ok(ParsedPage {
+        page,
+        malformed,
+        last_id,
+    })
 }
 
 fn parse_each(items: Vec<Value>) -> (Vec<Product>, Vec<RecordError>) {
@@ -91,6 +103,11 @@ mod tests {
             .reason
             .contains("invalid type"));
         assert_eq!(parsed.malformed[1].product_id, "(document 2 without id)");
+        assert_eq!(
+            parsed.last_id.as_deref(),
+            Some("B"),
+            "the next segment starts after the last id read, even a malformed document's"
+        );
     }
 
     #[test]

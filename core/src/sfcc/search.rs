@@ -26,17 +26,37 @@ pub struct ProductSearchRequest {
 }
 
 impl ProductSearchRequest {
-    /// One page of every product, in a stable order, with what mapping needs expanded.
-    pub fn all_products(start: u32, count: u32) -> Self {
-        Self::with_query(json!({"match_all_query": {}}), start, count)
+    /// One page of every product, in a stable order, with what mapping needs expanded; only ids
+    /// after `after` when it is given (keyset paging, see `catalog::segment`).
+    pub fn all_products(after: Option<&str>, start: u32, count: u32) -> Self {
+        let query = match after {
+            None => json!({"match_all_query": {}}),
+            Some(after) => json!({"filtered_query": {
+                "query": {"match_all_query": {}},
+                "filter": after_filter(after)
+            }}),
+        };
+        Self::with_query(query, start, count)
     }
 
-    /// One page of the products modified between `from` and `to` (ISO 8601 UTC, inclusive).
-    pub fn modified_between(from: &str, to: &str, start: u32, count: u32) -> Self {
-        let query = json!({"filtered_query": {
-            "query": {"match_all_query": {}},
-            "filter": {"range_filter": {"field": "last_modified", "from": from, "to": to}}
-        }});
+    /// One page of the products modified between `from` and `to` (ISO 8601 UTC, inclusive); only
+    /// ids after `after` when it is given.
+    pub fn modified_between(
+        from: &str,
+        to: &str,
+        after: Option<&str>,
+        start: u32,
+        count: u32,
+    ) -> Self {
+        let modified = json!({"range_filter": {"field": "last_modified", "from": from, "to": to}});
+        let filter = match after {
+            None => modified,
+            Some(after) => json!({"bool_filter": {
+                "operator": "and",
+                "filters": [modified, after_filter(after)]
+            }}),
+        };
+        let query = json!({"filtered_query": {"query": {"match_all_query": {}}, "filter": filter}});
         Self::with_query(query, start, count)
     }
 
@@ -58,6 +78,16 @@ impl ProductSearchRequest {
             expand: vec!["categories".into()],
         }
     }
+}
+
+/// The ids after `after`, in the order the search sorts them (`id` ascending). A RangeFilter
+/// takes `from` alone with `from_inclusive` (Data API RangeFilter document: "you can't leave both
+/// bounds open-ended", so one bound is enough; the inclusive flags default to true). `id` is a
+/// searchable and sortable field of `product_search`; that its range follows the sort's order is
+/// what the RangeFilter document says of every value type ("relies on the natural sorting"),
+/// not something it shows for `id` itself — see docs/catalog.md.
+fn after_filter(after: &str) -> Value {
+    json!({"range_filter": {"field": "id", "from": after, "from_inclusive": false}})
 }
 
 /// A Data API `product_search` result page.
@@ -105,10 +135,29 @@ mod tests {
 
     #[test]
     fn delta_and_id_queries_have_the_ocapi_shape() {
-        let r = ProductSearchRequest::modified_between("a", "b", 0, 10);
+        let r = ProductSearchRequest::modified_between("a", "b", None, 0, 10);
         assert_eq!(
             r.query["filtered_query"]["filter"]["range_filter"],
             json!({"field": "last_modified", "from": "a", "to": "b"})
+        );
+        let r = ProductSearchRequest::modified_between("a", "b", Some("P9"), 0, 10);
+        assert_eq!(
+            r.query["filtered_query"]["filter"]["bool_filter"],
+            json!({"operator": "and", "filters": [
+                {"range_filter": {"field": "last_modified", "from": "a", "to": "b"}},
+                {"range_filter": {"field": "id", "from": "P9", "from_inclusive": false}}
+            ]})
+        );
+        let r = ProductSearchRequest::all_products(Some("P9"), 0, 10);
+        assert_eq!(
+            r.query,
+            json!({"filtered_query": {"query": {"match_all_query": {}}, "filter":
+                {"range_filter": {"field": "id", "from": "P9", "from_inclusive": false}}}})
+        );
+        assert_eq!(r.sorts, [json!({"field": "id", "sort_order": "asc"})]);
+        assert_eq!(
+            ProductSearchRequest::all_products(None, 0, 10).query,
+            json!({"match_all_query": {}})
         );
         let r = ProductSearchRequest::by_ids(&["M1".into(), "M2".into()]);
         assert_eq!(
@@ -121,9 +170,9 @@ mod tests {
     #[test]
     fn request_clamps_page_size() {
         assert_eq!(
-            ProductSearchRequest::all_products(0, 5000).count,
+            ProductSearchRequest::all_products(None, 0, 5000).count,
             MAX_PAGE_SIZE
         );
-        assert_eq!(ProductSearchRequest::all_products(0, 0).count, 1);
+        assert_eq!(ProductSearchRequest::all_products(None, 0, 0).count, 1);
     }
 }

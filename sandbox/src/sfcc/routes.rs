@@ -171,8 +171,8 @@ fn search(state: &Shared, headers: &HeaderMap, body: &str) -> Response {
             &format!("unknown property '{unknown}' in product_search request"),
         );
     }
-    let selection = match parse_selection(req.get("query")) {
-        Ok(sel) => sel,
+    let (selection, after) = match parse_product_query(req.get("query")) {
+        Ok(q) => q,
         Err(why) => return fault(StatusCode::BAD_REQUEST, "MissingPropertyException", &why),
     };
     let number = |name: &str, default: u64| match req.get(name) {
@@ -193,12 +193,23 @@ fn search(state: &Shared, headers: &HeaderMap, body: &str) -> Response {
             "count must be at most 200",
         );
     }
+    // OCAPI's pagination reference: "Valid values range from 0 to 999". The fault a live
+    // instance answers with is not documented; this one names the limit.
+    if start > MAX_START {
+        return fault(
+            StatusCode::BAD_REQUEST,
+            "PropertyValueConstraintViolationException",
+            &format!("start must be at most {MAX_START}"),
+        );
+    }
     let injected = take_fault(&mut s.page_faults, |page| *page == start);
     if let Some(PageAnswer::Status(code)) = injected {
         let status = StatusCode::from_u16(code).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
         return fault(status, "InternalServerError", "injected fault on this page");
     }
-    let (total, docs) = s.catalog.search(&selection, start, count);
+    let (total, docs) = s
+        .catalog
+        .search_after(&selection, after.as_deref(), start, count);
     let expand: Vec<&str> = req
         .get("expand")
         .and_then(Value::as_array)
@@ -254,6 +265,50 @@ async fn change_product(
             json!({"error": format!("no product {id}")}),
         ),
     }
+}
+
+/// OCAPI's largest `start` (pagination reference: 0 to 999).
+pub const MAX_START: u64 = 999;
+
+/// Reads a `product_search` query: what [`parse_selection`] reads, and the keyset form the
+/// connector pages with past offset 999 — a `filtered_query` whose filter is a `range_filter`
+/// on `id` with `from` and `from_inclusive: false`, alone or in a `bool_filter` (`and`) with the
+/// range on `last_modified`. Returns the selection and the id its hits come after.
+pub(super) fn parse_product_query(
+    query: Option<&Value>,
+) -> Result<(Selection, Option<String>), String> {
+    let Some(filtered) = query.and_then(|q| q.get("filtered_query")) else {
+        return parse_selection(query).map(|s| (s, None));
+    };
+    let id_after = |f: &Value| -> Option<String> {
+        let r = f.get("range_filter")?;
+        (r["field"] == "id" && r["from_inclusive"] == false && r.get("to").is_none())
+            .then(|| r["from"].as_str().map(String::from))?
+    };
+    let filter = &filtered["filter"];
+    if let Some(after) = id_after(filter) {
+        if filtered["query"].get("match_all_query").is_none() {
+            return Err("the sandbox serves an id range over match_all_query only".into());
+        }
+        return Ok((Selection::All, Some(after)));
+    }
+    if let Some(b) = filter.get("bool_filter") {
+        let filters = b["filters"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let (ids, rest): (Vec<&Value>, Vec<&Value>) =
+            filters.iter().partition(|f| id_after(f).is_some());
+        return match (b["operator"].as_str(), ids.as_slice(), rest.as_slice()) {
+            (Some("and"), [id], [other]) => {
+                let inner = json!({"filtered_query": {"query": filtered["query"], "filter": other}});
+                let selection = parse_selection(Some(&inner))?;
+                Ok((selection, id_after(id)))
+            }
+            _ => Err("the sandbox serves a bool_filter of operator and, with a range_filter on id (from, from_inclusive false) and one on last_modified".into()),
+        };
+    }
+    parse_selection(query).map(|s| (s, None))
 }
 
 /// Reads the queries the connector sends: `match_all_query`, a `filtered_query` of it with a

@@ -47,7 +47,13 @@ impl Catalog {
     /// The catalog for a spec.
     pub fn new(spec: &CatalogSpec) -> Self {
         let base = match spec {
-            CatalogSpec::Sample => Base::Docs(super::sample_catalog()),
+            // In id order, as the connector's searches sort them (`sorts: id asc`); generated ids
+            // are in that order already.
+            CatalogSpec::Sample => {
+                let mut docs = super::sample_catalog();
+                docs.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
+                Base::Docs(docs)
+            }
             CatalogSpec::Generated { products, seed } => Base::Generated {
                 n: *products,
                 seed: *seed,
@@ -111,13 +117,49 @@ impl Catalog {
         index
     }
 
+    /// The index of the first product whose id sorts after `after` (ids are in order).
+    fn first_after(&self, after: &str) -> u64 {
+        let (mut lo, mut hi) = (0, self.base_len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if self.id_at(mid).as_str() <= after {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
+    }
+
     /// One page of the selection, and the selection's size.
     pub fn search(&self, selection: &Selection, start: u64, count: u64) -> (u64, Vec<Value>) {
+        self.search_after(selection, None, start, count)
+    }
+
+    /// One page of the selection narrowed to ids after `after` (a range filter on `id` with
+    /// `from_inclusive: false`), in id order, and the narrowed selection's size.
+    pub fn search_after(
+        &self,
+        selection: &Selection,
+        after: Option<&str>,
+        start: u64,
+        count: u64,
+    ) -> (u64, Vec<Value>) {
         let live = |i: &u64| !self.removed.contains(&self.id_at(*i));
+        let first = after.map_or(0, |a| self.first_after(a));
+        let is_after =
+            |doc: &Value| after.is_none_or(|a| doc["id"].as_str().is_some_and(|id| id > a));
         match selection {
             Selection::All => {
-                let total = self.base_len() - self.removed.len() as u64;
-                let hits = (self.nth_live(start)..self.base_len())
+                let gone_before = self
+                    .removed
+                    .iter()
+                    .filter_map(|id| self.index_of(id))
+                    .filter(|i| *i < first)
+                    .count() as u64;
+                let live_before = first - gone_before;
+                let total = self.base_len() - self.removed.len() as u64 - live_before;
+                let hits = (self.nth_live(live_before + start)..self.base_len())
                     .filter(live)
                     .take(count as usize)
                     .map(|i| self.doc_at(i))
@@ -129,6 +171,7 @@ impl Catalog {
                     .iter()
                     .filter_map(|id| self.index_of(id))
                     .filter(live)
+                    .filter(|i| *i >= first)
                     .collect();
                 indices.sort_unstable();
                 indices.dedup();
@@ -155,9 +198,10 @@ impl Catalog {
                         .filter(|(id, _)| !self.removed.contains(*id))
                         .map(|(_, d)| d.clone())
                         .filter(within)
+                        .filter(is_after)
                         .collect()
                 } else {
-                    (0..self.base_len())
+                    (first..self.base_len())
                         .filter(live)
                         .map(|i| self.doc_at(i))
                         .filter(within)
