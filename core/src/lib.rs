@@ -25,6 +25,7 @@ pub mod config;
 pub mod datalayer;
 pub mod delivery;
 pub mod event;
+pub mod form;
 pub mod hash;
 pub mod identity;
 pub mod mapping;

@@ -29,6 +29,7 @@ use sfcc_clerk_core::capture::{
 };
 use sfcc_clerk_core::event::trace::Receipt;
 use sfcc_clerk_core::event::{Event, EventKind, IngestContext, Source, SERVER_SALE_DELAY_S};
+use sfcc_clerk_core::form;
 use sfcc_clerk_core::identity::{plan_identity, VisitorId};
 use sfcc_clerk_core::retry::Envelope;
 use sfcc_clerk_core::settings::Store;
@@ -49,12 +50,6 @@ mod page_views;
 use page_views::PageViews;
 use std::cell::RefCell;
 use std::rc::Rc;
-
-fn pairs(encoded: &str) -> Vec<(String, String)> {
-    worker::url::form_urlencoded::parse(encoded.as_bytes())
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
-}
 
 #[wasm_bindgen]
 extern "C" {
@@ -201,7 +196,7 @@ pub async fn handle(
     if is_bot(user_agent.as_deref()) {
         return Ok(response);
     }
-    let query = pairs(url.query().unwrap_or_default());
+    let query = form::pairs(url.query().unwrap_or_default());
     let stores = &ctx.settings.stores;
     // The site (and locale) the request names: its path (pipeline or `/s/{site}/`), a SCAPI
     // call's query, the host; else a PWA Kit activity's site. Never another site's store.
@@ -246,7 +241,7 @@ pub async fn handle(
     let form = form_body
         .as_deref()
         .filter(|_| activity.is_none())
-        .map(|b| pairs(&String::from_utf8_lossy(b)))
+        .map(|b| form::pairs(&String::from_utf8_lossy(b)))
         .unwrap_or_default();
     let facts = RequestFacts {
         method: method.as_ref(),
@@ -259,10 +254,7 @@ pub async fn handle(
     // worker remembers it in a cookie of its own for the browser session.
     let mut set_cookies = Vec::new();
     if succeeded && sfcc_consent::is_banner_answer(&path) {
-        let answer = match response.clone() {
-            Ok(copy) => response_text_at_most(copy, MAX_ANSWER_BYTES).await,
-            Err(_) => None,
-        };
+        let answer = answer_text(&response).await;
         if let Some(yes) =
             sfcc_consent::banner_answer(method.as_ref(), &path, &query, answer.as_deref())
         {
@@ -284,10 +276,7 @@ pub async fn handle(
         .map(|c| c.kind)
         .filter(|k| needs_answer(*k))
     {
-        let answer = match response.clone() {
-            Ok(copy) => response_text_at_most(copy, MAX_ANSWER_BYTES).await,
-            Err(_) => None,
-        };
+        let answer = answer_text(&response).await;
         if !answer_confirms(kind, answer.as_deref()) {
             captured.clear();
         }
@@ -470,6 +459,15 @@ pub async fn handle(
 /// The largest storefront answer read to tell whether an action happened (SFRA's
 /// `Cart-AddProduct` answers with the whole cart).
 const MAX_ANSWER_BYTES: usize = 256 * 1024;
+
+/// The storefront's answer as text, read from a copy (the shopper still gets the original), up
+/// to [`MAX_ANSWER_BYTES`]; none when it cannot be copied or read.
+async fn answer_text(response: &web_sys::Response) -> Option<String> {
+    match response.clone() {
+        Ok(copy) => response_text_at_most(copy, MAX_ANSWER_BYTES).await,
+        Err(_) => None,
+    }
+}
 
 /// Who a confirmation page was shown to.
 struct PageOrder {

@@ -156,7 +156,7 @@ pub fn page_action_captures(
     if action.is_empty() || action.contains('/') {
         return Vec::new();
     }
-    let query = query_pairs(&unescape_html(querystring));
+    let query = crate::form::pairs(&unescape_html(querystring));
     capture(
         rules,
         &RequestFacts {
@@ -214,12 +214,8 @@ pub fn seo_product(path: &str) -> Option<Captured> {
 }
 
 fn percent_decoded(s: &str) -> Option<String> {
-    let decoded = super::consent::percent_decode(s, false);
+    let decoded = crate::form::percent_decode(s, false);
     (!decoded.contains(['/', '?', '#']) && decoded.len() <= 100).then_some(decoded)
-}
-
-fn query_pairs(text: &str) -> Vec<(String, String)> {
-    super::consent::form_pairs(text)
 }
 
 /// The character references ISML's `${…}` writes into an attribute (`&amp;`, `&lt;`, `&gt;`,
@@ -238,12 +234,7 @@ mod tests {
     use super::*;
     use crate::capture::sfra_rules;
 
-    fn q(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
+    use crate::form::owned as q;
 
     fn captured(kind: RuleKind, value: &str) -> Captured {
         Captured {

@@ -327,11 +327,7 @@ mod tests {
     use crate::event::Source;
     use crate::identity::VisitorId;
 
-    fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
-        p.iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
+    use crate::form::owned as pairs;
 
     const BASE: &str = "/on/demandware.store/Sites-RefArch-Site/en_US";
 

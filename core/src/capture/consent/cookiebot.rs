@@ -9,7 +9,8 @@
 //! Newer Cookiebot writes the "outside any region" case as an object with `stamp:'-1'` and
 //! `method:'implied'`. The stamp is base64, so a `+` in it stays a `+`.
 
-use super::{cookie_values, percent_decode};
+use super::cookie_values;
+use crate::form::percent_decode;
 
 /// The cookie's name.
 pub const COOKIE: &str = "CookieConsent";

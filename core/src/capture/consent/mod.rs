@@ -324,45 +324,6 @@ fn one_answer(answers: &[bool]) -> Option<bool> {
     }
 }
 
-/// Percent-decoding (`%2C` → `,`), and `+` → space when `plus_is_space` (form encoding); an
-/// invalid escape stays as it is.
-pub(crate) fn percent_decode(text: &str, plus_is_space: bool) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match bytes[i] {
-            b'%' => match (
-                bytes.get(i + 1).and_then(|b| hex(*b)),
-                bytes.get(i + 2).and_then(|b| hex(*b)),
-            ) {
-                (Some(h), Some(l)) => {
-                    out.push((h * 16 + l) as u8);
-                    i += 3;
-                    continue;
-                }
-                _ => out.push(b'%'),
-            },
-            b'+' if plus_is_space => out.push(b' '),
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// Form-encoded `key=value&…` pairs, decoded.
-pub(crate) fn form_pairs(text: &str) -> Vec<(String, String)> {
-    text.split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (percent_decode(k, true), percent_decode(v, true))
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -515,19 +476,6 @@ mod tests {
             ..ConsentConfig::default()
         };
         assert!(bad.check().unwrap_err().contains("25"));
-    }
-
-    #[test]
-    fn percent_and_form_decoding() {
-        assert_eq!(percent_decode("a%2Cb+c%zz%4", false), "a,b+c%zz%4");
-        assert_eq!(
-            form_pairs("a=1+2&b=%3A&c"),
-            vec![
-                ("a".into(), "1 2".into()),
-                ("b".into(), ":".into()),
-                ("c".into(), String::new())
-            ]
-        );
     }
 
     #[test]

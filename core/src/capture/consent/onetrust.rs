@@ -30,7 +30,7 @@ pub fn answer(header: &str, required: &[String], implied: bool) -> Option<bool> 
 }
 
 fn one(value: &str, required: &[String], implied: bool) -> Option<bool> {
-    let pairs: Vec<(String, String)> = super::form_pairs(value);
+    let pairs: Vec<(String, String)> = crate::form::pairs(value);
     let field = |name: &str| {
         pairs
             .iter()

@@ -118,12 +118,7 @@ pub fn answer_set_cookie(yes: bool) -> String {
 mod tests {
     use super::*;
 
-    fn q(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
+    use crate::form::owned as q;
 
     #[test]
     fn dw_dnt_is_an_answer_only_where_it_differs_from_the_sites_default() {
