@@ -55,7 +55,7 @@ fn maps_shop_api_documents_with_sfra_defaults_and_reports_the_rest() {
     );
     assert_eq!(
         polo["url"],
-        "https://www.example.com/en-US/product/25592770M.html"
+        "https://www.example.com/on/demandware.store/Sites-RefArch-Site/en_US/Product-Show?pid=25592770M"
     );
     let lines: Vec<&str> = stderr.lines().collect();
     assert_eq!(
@@ -96,7 +96,7 @@ fn a_config_file_selects_the_store_its_currency_and_its_rules() {
     assert_eq!(polo["material"], "cotton", "the configured rule lowercases");
     assert_eq!(
         polo["url"],
-        "https://www.example.com/de-DE/product/25592770M.html"
+        "https://www.example.com/on/demandware.store/Sites-RefArchGlobal-Site/de_DE/Product-Show?pid=25592770M"
     );
     assert_eq!(
         stderr.trim(),

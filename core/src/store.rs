@@ -45,7 +45,10 @@ pub struct StoreConfig {
     pub currency: String,
     /// The Clerk store's public key.
     pub clerk_public_key: String,
-    /// Product page URL template; `{id}` and `{locale}` are replaced.
+    /// Product page URL template: `{id}` (percent-encoded), `{locale}` (`en-US`), `{locale_}`
+    /// (`en_US`, as SFCC's pipeline URLs name it) and `{site}` (the site id) are replaced. The
+    /// pipeline URL `…/on/demandware.store/Sites-{site}-Site/{locale_}/Product-Show?pid={id}`
+    /// is one SFCC answers for every product, SEO URL rules or not.
     pub product_url_template: String,
     /// SFCC image view type used as the Clerk product image (e.g. `large`).
     #[serde(default = "default_view_type")]
@@ -62,8 +65,8 @@ pub struct StoreConfig {
     /// The SFCC catalog whose categories this store's Clerk store receives.
     #[serde(default = "default_catalog_id")]
     pub catalog_id: String,
-    /// Category page URL template; `{id}` and `{locale}` are replaced. Without it categories
-    /// carry no URL.
+    /// Category page URL template, filled as the product one (`…/Search-Show?cgid={id}`).
+    /// Without it categories carry no URL.
     #[serde(default)]
     pub category_url_template: Option<String>,
     /// The SFCC customer list whose customers this store's Clerk store receives (for audiences
@@ -122,10 +125,8 @@ impl StoreConfig {
             ("CATEGORY_URL_TEMPLATE", self.category_url_template.as_ref()),
         ];
         for (name, template) in templates {
-            // Checked with the store's locale in it: that is the URL products will carry.
-            let usable = |t: &String| {
-                t.contains("{id}") && is_absolute_http_url(&t.replace("{locale}", &self.locale))
-            };
+            // Checked filled in for this store: that is the URL products will carry.
+            let usable = |t: &String| t.contains("{id}") && is_absolute_http_url(&self.fill(t, ""));
             if let Some(t) = template.filter(|t| !usable(t)) {
                 return Err(ConfigError::Invalid {
                     name,
@@ -141,17 +142,23 @@ impl StoreConfig {
 
     /// The storefront URL of a category in this store, when the store has a template.
     pub fn category_url(&self, category_id: &str) -> Option<String> {
-        self.category_url_template.as_ref().map(|t| {
-            t.replace("{id}", category_id)
-                .replace("{locale}", &self.locale)
-        })
+        self.category_url_template
+            .as_ref()
+            .map(|t| self.fill(t, category_id))
     }
 
     /// The storefront URL of a product in this store.
     pub fn product_url(&self, product_id: &str) -> String {
-        self.product_url_template
-            .replace("{id}", product_id)
+        self.fill(&self.product_url_template, product_id)
+    }
+
+    /// A URL template filled in for this store and `id`.
+    fn fill(&self, template: &str, id: &str) -> String {
+        template
+            .replace("{id}", &crate::clerk::percent_encode(id))
+            .replace("{locale_}", &self.locale.replace('-', "_"))
             .replace("{locale}", &self.locale)
+            .replace("{site}", &self.site_id)
     }
 }
 
@@ -192,7 +199,27 @@ mod tests {
         assert_eq!(store().check(), Ok(()));
         assert_eq!(
             store().product_url("P 1"),
-            "https://shop.example.com/en-US/p/P 1.html"
+            "https://shop.example.com/en-US/p/P%201.html"
+        );
+        // SFRA's pipeline form, which SFCC answers for every product (Product-Show?pid=).
+        let mut s = store();
+        s.product_url_template =
+            "https://shop.example.com/on/demandware.store/Sites-{site}-Site/{locale_}/Product-Show?pid={id}".into();
+        s.category_url_template = Some(
+            "https://shop.example.com/on/demandware.store/Sites-{site}-Site/{locale_}/Search-Show?cgid={id}".into(),
+        );
+        assert_eq!(s.check(), Ok(()));
+        assert_eq!(
+            s.product_url("25518704M"),
+            "https://shop.example.com/on/demandware.store/Sites-RefArch-Site/en_US/Product-Show?pid=25518704M"
+        );
+        assert_eq!(
+            s.product_url("a&b=c"),
+            "https://shop.example.com/on/demandware.store/Sites-RefArch-Site/en_US/Product-Show?pid=a%26b%3Dc"
+        );
+        assert_eq!(
+            s.category_url("mens-clothing-shirts").as_deref(),
+            Some("https://shop.example.com/on/demandware.store/Sites-RefArch-Site/en_US/Search-Show?cgid=mens-clothing-shirts")
         );
     }
 

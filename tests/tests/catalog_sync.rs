@@ -54,7 +54,7 @@ fn cron_sync_sends_valid_products_per_store_reports_invalid_ones_and_then_only_c
             "description": "Crisp cotton oxford & button-down collar.",
             "price": 39.5, "list_price": 49.0, "stock": 42, "in_stock": true,
             "image": "https://images.sandbox.example/large/oxford-shirt.jpg",
-            "url": "https://www.example.com/en-US/product/25518704M.html",
+            "url": "https://www.example.com/on/demandware.store/Sites-RefArch-Site/en_US/Product-Show?pid=25518704M",
             "categories": ["mens-clothing-shirts", "new-arrivals"],
             "created_at": 1_768_469_400, "brand": "Sandbox Apparel", "color": "blue", "fit": "slim",
             // SFCC's "34", as the configured rule types it.
@@ -97,7 +97,7 @@ fn cron_sync_sends_valid_products_per_store_reports_invalid_ones_and_then_only_c
     );
     assert_eq!(
         hemd["url"],
-        "https://www.example.com/de-DE/product/25518704M.html"
+        "https://www.example.com/on/demandware.store/Sites-RefArchGlobal-Site/de_DE/Product-Show?pid=25518704M"
     );
     // refarchglobal-fr: the same site in French, a store of its own.
     let fr = finished_run(&stack, FR, 0);
@@ -115,7 +115,7 @@ fn cron_sync_sends_valid_products_per_store_reports_invalid_ones_and_then_only_c
         (
             Some("Chemise Oxford"),
             Some(36.0),
-            Some("https://www.example.com/fr-FR/product/25518704M.html"),
+            Some("https://www.example.com/on/demandware.store/Sites-RefArchGlobal-Site/fr_FR/Product-Show?pid=25518704M"),
             Some("coton"),
             Some("Bestseller")
         )
@@ -151,7 +151,7 @@ fn cron_sync_sends_valid_products_per_store_reports_invalid_ones_and_then_only_c
     let us_categories = categories("sandbox-public-us");
     assert_eq!(
         us_categories["mens"],
-        json!({"id": "mens", "name": "Men", "url": "https://www.example.com/en-US/c/mens",
+        json!({"id": "mens", "name": "Men", "url": "https://www.example.com/on/demandware.store/Sites-RefArch-Site/en_US/Search-Show?cgid=mens",
                "subcategories": ["mens-clothing-shirts", "mens-clothing-pants", "mens-clothing-jackets", "mens-accessories-belts", "cat-shirt", "cat-trousers"]})
     );
     assert!(
@@ -162,10 +162,33 @@ fn cron_sync_sends_valid_products_per_store_reports_invalid_ones_and_then_only_c
     assert_eq!(de_categories["mens-clothing-shirts"]["name"], "Hemden");
     assert_eq!(
         de_categories["mens-clothing-shirts"]["url"],
-        "https://www.example.com/de-DE/c/mens-clothing-shirts"
+        "https://www.example.com/on/demandware.store/Sites-RefArchGlobal-Site/de_DE/Search-Show?cgid=mens-clothing-shirts"
     );
     let fr_categories = categories("sandbox-public-fr");
     assert_eq!(fr_categories["mens-clothing-shirts"]["name"], "Chemises");
+
+    // A click in a Clerk recommendation lands on a page: every product and category URL the
+    // stores hold, with the shipped template (SFCC's pipeline URLs), is answered by the
+    // storefront through the worker; a product it does not have is a 404, so the check can fail.
+    let answered = |url: &str| {
+        let local = url.replace("https://www.example.com", &stack.worker_url);
+        stack.client.get(&local, &[]).status
+    };
+    for key in [
+        "sandbox-public-us",
+        "sandbox-public-de",
+        "sandbox-public-fr",
+    ] {
+        let store = stack.clerk_store_with_key(key);
+        for kind in ["products", "categories"] {
+            for (id, item) in store[kind].as_object().unwrap() {
+                let url = item["url"].as_str().unwrap();
+                assert_eq!(answered(url), 200, "{key} {kind} {id}: {url}");
+            }
+        }
+    }
+    let unknown = "https://www.example.com/on/demandware.store/Sites-RefArch-Site/en_US/Product-Show?pid=NOPE";
+    assert_eq!(answered(unknown), 404);
 
     // Every call is in the delivery log, with no key or secret in it.
     let deliveries = stack.admin_get("deliveries?limit=100");

@@ -7,9 +7,8 @@ pub struct ClerkCategory {
     pub id: String,
     /// Display name in the store's locale.
     pub name: String,
-    /// Absolute category page URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    /// Absolute category page URL (Clerk requires one).
+    pub url: String,
     /// Ids of its direct subcategories.
     pub subcategories: Vec<String>,
 }

@@ -10,6 +10,7 @@ pub use category::{CategoriesUpsert, ClerkCategory, CATEGORIES_PATH};
 pub use customer::{ClerkCustomer, CustomersUpsert, CUSTOMERS_PATH};
 pub use product::{
     is_attribute_name, ClerkProduct, ProductsDelete, ProductsUpsert, PRODUCT_FIELDS,
+    RESERVED_ATTRIBUTES,
 };
 pub use response::{ClerkError, ClerkResponse};
 pub use tracking::{percent_encode, TrackingCall};

@@ -66,6 +66,25 @@ pub const PRODUCT_FIELDS: [&str; 12] = [
     "stock",
 ];
 
+/// Attribute names with a meaning of their own: Clerk's (docs.clerk.io, Product resource:
+/// `on_sale`, `gender`, `color`/`colors`, `keywords`, `age`, and `index`, which set to false
+/// keeps a product out of Clerk's index) and the ones the mapping computes (`in_stock`, and a
+/// master's `variants`, `min_price`, `max_price`). A custom attribute passed through as it is
+/// never takes one of these names; an attribute rule may set one deliberately.
+pub const RESERVED_ATTRIBUTES: [&str; 11] = [
+    "on_sale",
+    "gender",
+    "color",
+    "colors",
+    "keywords",
+    "age",
+    "index",
+    "in_stock",
+    "variants",
+    "min_price",
+    "max_price",
+];
+
 /// True when `name` is usable as a Clerk attribute name: letters, digits and `_`, not empty.
 pub fn is_attribute_name(name: &str) -> bool {
     !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')

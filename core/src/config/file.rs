@@ -139,7 +139,7 @@ site_id = "RefArch"
 locale = "en-US"
 currency = "USD"
 clerk_public_key = "set-me"
-product_url_template = "https://www.example.com/{locale}/product/{id}.html"
+product_url_template = "https://www.example.com/on/demandware.store/Sites-{site}-Site/{locale_}/Product-Show?pid={id}"
 "#;
 
 #[cfg(all(test, feature = "toml"))]

@@ -5,11 +5,27 @@ use crate::store::StoreConfig;
 
 /// Maps a catalog's categories for one store: localized names, direct subcategories, and the URL
 /// from the store's category URL template. The `root` category and offline categories are left
-/// out; a category without a name in the store's locale is reported.
+/// out; a category without a name in the store's locale is reported. Clerk requires a URL of
+/// every category (docs.clerk.io, Category resource: `url` "Required"), so a store without a
+/// category URL template sends none, and is reported once.
 pub fn map_categories(
     categories: &[Category],
     store: &StoreConfig,
 ) -> (Vec<ClerkCategory>, Vec<RecordError>) {
+    if store.category_url_template.is_none() {
+        let problem = FieldProblem::new(
+            "url",
+            format!(
+                "Clerk requires a url for every category: set category_url_template for store {}",
+                store.name
+            ),
+        );
+        let every = RecordError {
+            product_id: "(every category)".into(),
+            problems: vec![problem],
+        };
+        return (Vec::new(), vec![every]);
+    }
     let shown = |c: &Category| c.id != "root" && c.online != Some(false);
     let mut out = Vec::new();
     let mut rejected = Vec::new();
@@ -34,7 +50,7 @@ pub fn map_categories(
         out.push(ClerkCategory {
             id: c.id.clone(),
             name: name.to_string(),
-            url: store.category_url(&c.id),
+            url: store.category_url(&c.id).unwrap_or_default(),
             subcategories,
         });
     }
@@ -72,6 +88,11 @@ mod tests {
         );
         assert_eq!(rejected[0].product_id, "nameless");
         store.category_url_template = None;
-        assert_eq!(map_categories(&cats, &store).0[0].url, None);
+        let (none, why) = map_categories(&cats, &store);
+        assert!(none.is_empty(), "Clerk requires a category url");
+        assert!(
+            why[0].problems[0].reason.contains("category_url_template"),
+            "{why:?}"
+        );
     }
 }

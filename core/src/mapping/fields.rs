@@ -2,7 +2,7 @@
 //! inventory lists, attributes from rules, and a master's roll-up of its variants.
 
 use super::validate::FieldProblem;
-use crate::clerk::PRODUCT_FIELDS;
+use crate::clerk::{PRODUCT_FIELDS, RESERVED_ATTRIBUTES};
 use crate::config::{CustomAttributes, FieldMapping};
 use crate::sfcc::{in_store, Product};
 use crate::store::StoreConfig;
@@ -109,6 +109,7 @@ fn lookup(p: &Product, from: &str, store: &StoreConfig) -> Option<Value> {
 /// a localizable or site-specific one with its value on the store's site in the store's locale
 /// (left out when it has none there).
 /// One whose name without the prefix is a Clerk product field of its own (`c_brand`, `c_price`)
+/// or an attribute with a meaning of its own (`c_index`, `c_on_sale`: [`RESERVED_ATTRIBUTES`])
 /// keeps its prefix, so it neither clashes with nor overwrites that field; so does one whose
 /// name without it still starts with `c_` (`c_c_x`), so it cannot take the name of another
 /// (`c_x` becomes `x`, never `c_x`). Every custom attribute keeps a name of its own.
@@ -123,7 +124,9 @@ pub fn custom_attributes(
             .filter_map(|(k, v)| Some((k, in_store(v, &store.site_id, &store.locale)?)))
             .map(|(k, v)| {
                 let bare = k.strip_prefix("c_").unwrap_or(k);
-                let name = if PRODUCT_FIELDS.contains(&bare) || bare.starts_with("c_") {
+                let reserved =
+                    PRODUCT_FIELDS.contains(&bare) || RESERVED_ATTRIBUTES.contains(&bare);
+                let name = if reserved || bare.starts_with("c_") {
                     k
                 } else {
                     bare
@@ -136,7 +139,8 @@ pub fn custom_attributes(
 }
 
 /// Applies the configured attribute rules (localizable and site-specific attributes read as the
-/// store's site has them in its locale); they win over anything else of the same name. A value
+/// store's site has them in its locale); they win over anything else of the same name, and a
+/// custom attribute a rule reads is not passed through under its prefixed name as well. A value
 /// that cannot be its rule's type is left out and answered as a problem of that attribute.
 pub fn apply_rules(
     p: &Product,
@@ -165,6 +169,11 @@ pub fn apply_rules(
             Some(v) => out.insert(name.clone(), v),
             None => out.remove(name),
         };
+        // A custom attribute a rule reads under another name is that rule's: its copy passed
+        // through under its own prefixed name (`c_color`, kept because `color` is Clerk's) goes.
+        if rule.from.starts_with("c_") && *name != rule.from {
+            out.remove(&rule.from);
+        }
     }
     problems
 }

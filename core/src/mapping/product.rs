@@ -270,6 +270,25 @@ mod tests {
         let body = serde_json::to_string(&c).unwrap();
         assert_eq!(body.matches("\"price\":").count(), 1, "{body}");
         assert_eq!(serde_json::from_str::<ClerkProduct>(&body).unwrap(), *c);
+        // Attributes Clerk reads a meaning into are never taken by a passed-through one:
+        // `index: "no"` would keep the product out of Clerk's index.
+        let p =
+            doc(json!({"c_index": "no", "c_on_sale": "yes", "c_in_stock": false, "c_gender": "f"}));
+        let Mapped::Upsert(c) = map_product(&p, &store(), &FieldMapping::default()).unwrap() else {
+            panic!("expected an upsert")
+        };
+        for reserved in ["index", "on_sale", "gender"] {
+            assert!(!c.attributes.contains_key(reserved), "{reserved}: {c:?}");
+        }
+        assert_eq!(
+            (
+                &c.attributes["c_index"],
+                &c.attributes["c_gender"],
+                &c.attributes["in_stock"]
+            ),
+            (&json!("no"), &json!("f"), &json!(true)),
+            "kept under their own names; in_stock is the stock's"
+        );
     }
 
     #[test]
@@ -287,6 +306,10 @@ mod tests {
         assert_eq!(
             (&c.attributes["size"], &c.attributes["colors"]),
             (&json!(42), &json!(["blue"]))
+        );
+        assert!(
+            !c.attributes.contains_key("c_color") && !c.attributes.contains_key("color"),
+            "the attribute the rule read is the rule's alone: {c:?}"
         );
         let refused = map_product(&doc(json!({"c_size": "XL"})), &store(), &mapping).unwrap_err();
         assert_eq!(
@@ -468,7 +491,8 @@ mod tests {
         assert_eq!(p.categories, vec!["mens-shirts", "sale"]);
         assert_eq!(p.created_at, 1_769_860_800);
         assert_eq!(p.stock, Some(7));
-        assert_eq!(p.attributes["color"], json!("blue"));
+        // Clerk reads a meaning into `color`: without a rule, SFCC's c_color keeps its prefix.
+        assert_eq!(p.attributes["c_color"], json!("blue"));
         assert_eq!(p.attributes["isNew"], json!(true));
         assert_eq!(p.attributes["in_stock"], json!(true));
         assert!(!p.attributes.contains_key("unrelated"));
