@@ -29,6 +29,8 @@ pub struct SandboxConfig {
     pub clerk_stores: Vec<(String, String)>,
     /// The catalog SFCC serves.
     pub catalog: sfcc::CatalogSpec,
+    /// Generated customers in the customer list after the three samples (none by default).
+    pub generated_customers: u64,
 }
 
 impl Default for SandboxConfig {
@@ -38,6 +40,7 @@ impl Default for SandboxConfig {
             sfcc_client_secret: "sandbox-secret".into(),
             clerk_stores: vec![("sandbox-public-us".into(), "sandbox-private-us".into())],
             catalog: sfcc::CatalogSpec::Sample,
+            generated_customers: 0,
         }
     }
 }
@@ -57,12 +60,16 @@ pub struct Sandbox {
 impl Sandbox {
     /// A sandbox with the built-in catalog.
     pub fn new(config: &SandboxConfig) -> Self {
+        let mut state = sfcc::SfccState::new(
+            &config.sfcc_client_id,
+            &config.sfcc_client_secret,
+            &config.catalog,
+        );
+        state
+            .customers
+            .extend(sfcc::generated_customers(config.generated_customers));
         Self {
-            sfcc: Arc::new(Mutex::new(sfcc::SfccState::new(
-                &config.sfcc_client_id,
-                &config.sfcc_client_secret,
-                &config.catalog,
-            ))),
+            sfcc: Arc::new(Mutex::new(state)),
             clerk: Arc::new(Mutex::new(clerk::ClerkState::new(&config.clerk_stores))),
             storefront: Arc::default(),
         }

@@ -8,11 +8,12 @@ use crate::platform::now_ms;
 use crate::platform::queues::enqueue;
 use serde::Deserialize;
 use sfcc_clerk_core::catalog::{delta_window, CatalogJob, DEFAULT_OVERLAP_MS};
-use sfcc_clerk_core::mapping::map_customer;
+use sfcc_clerk_core::mapping::{map_customer, FieldProblem, RecordError};
 use sfcc_clerk_core::retry::{Decision, Envelope};
 use sfcc_clerk_core::settings::Store;
 use sfcc_clerk_core::sfcc::{
-    customer_search_path, customer_search_request, format_iso8601_utc, CustomerSearchResult,
+    customer_page_count, customer_search_path, customer_search_request, customers_next,
+    format_iso8601_utc, CustomerSearchResult, CustomersNext, CUSTOMER_SEARCH_DEPTH,
 };
 use wasm_bindgen::JsValue;
 use worker::Method;
@@ -51,7 +52,8 @@ pub async fn start(ctx: &Ctx, store: &Store) -> worker::Result<()> {
     enqueue(&ctx.catalog_jobs, &Envelope::first(job), None).await
 }
 
-/// One page: read, map, upsert to Clerk, then the next page or the new high-water mark.
+/// One page: read, map, upsert to Clerk, then the next page or the new high-water mark. A window
+/// deeper than `customer_search` reads ends at the depth, reported (see `CustomersNext::Capped`).
 pub async fn sync_page(
     ctx: &Ctx,
     store: &Store,
@@ -63,7 +65,7 @@ pub async fn sync_page(
     let Some(list) = store.config.customer_list.as_deref() else {
         return Ok(Decision::Delivered);
     };
-    let count = ctx.settings.page_size;
+    let count = customer_page_count(start, ctx.settings.page_size).max(1);
     let url = format!(
         "{}{}",
         ctx.settings.sfcc.base_url,
@@ -94,25 +96,41 @@ pub async fn sync_page(
     }
     let run_id = format!("customers-{to_ms}");
     super::page::record_rejected(ctx, &run_id, &store.config.name, &rejected).await?;
-    let next = start + page.hits.len() as u32;
-    if !page.hits.is_empty() && next < page.total {
-        let job = CatalogJob::Customers {
-            store: store.config.name.clone(),
-            from: from.map(String::from),
-            to: to.to_string(),
-            to_ms,
-            start: next,
-        };
-        enqueue(&ctx.catalog_jobs, &Envelope::first(job), None).await?;
-    } else {
-        ctx.db
-            .prepare(
-                "INSERT INTO customer_sync (store, high_water_ms) VALUES (?1, ?2) \
-                 ON CONFLICT (store) DO UPDATE SET high_water_ms = MAX(high_water_ms, excluded.high_water_ms)",
-            )
-            .bind(&[store.config.name.as_str().into(), JsValue::from_f64(to_ms as f64)])?
-            .run()
-            .await?;
+    match customers_next(start, page.hits.len() as u32, page.total) {
+        CustomersNext::Page(next) => {
+            let job = CatalogJob::Customers {
+                store: store.config.name.clone(),
+                from: from.map(String::from),
+                to: to.to_string(),
+                to_ms,
+                start: next,
+            };
+            return enqueue(&ctx.catalog_jobs, &Envelope::first(job), None)
+                .await
+                .map(|()| Decision::Delivered);
+        }
+        CustomersNext::Capped { unread } => {
+            let why = format!(
+                "{unread} customers of list {list} were not read: the Data API's customer_search \
+                 reads at most {CUSTOMER_SEARCH_DEPTH} (start + count); load them once with SFCC's \
+                 customer export and Clerk's import (docs/catalog.md)"
+            );
+            worker::console_warn!("{}: {why}", store.config.name);
+            let unread = RecordError {
+                product_id: format!("(customers past {CUSTOMER_SEARCH_DEPTH})"),
+                problems: vec![FieldProblem::new("customer_list", why)],
+            };
+            super::page::record_rejected(ctx, &run_id, &store.config.name, &[unread]).await?;
+        }
+        CustomersNext::Done => {}
     }
+    ctx.db
+        .prepare(
+            "INSERT INTO customer_sync (store, high_water_ms) VALUES (?1, ?2) \
+             ON CONFLICT (store) DO UPDATE SET high_water_ms = MAX(high_water_ms, excluded.high_water_ms)",
+        )
+        .bind(&[store.config.name.as_str().into(), JsValue::from_f64(to_ms as f64)])?
+        .run()
+        .await?;
     Ok(Decision::Delivered)
 }

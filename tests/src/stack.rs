@@ -48,6 +48,8 @@ pub struct StackOptions {
     pub sandbox_port: u16,
     /// The catalog sandbox SFCC serves.
     pub catalog: sfcc_clerk_sandbox::sfcc::CatalogSpec,
+    /// Generated customers in sandbox SFCC's customer list, after its three samples.
+    pub generated_customers: u64,
     /// The worker's deadline for outbound calls (`HTTP_TIMEOUT_MS`); its default when `None`.
     pub http_timeout_ms: Option<u64>,
     /// `CONSENT_MODE` (`strict` or `anonymous`); the worker's default when `None`.
@@ -73,6 +75,7 @@ impl Default for StackOptions {
             worker_port: 0,
             sandbox_port: 0,
             catalog: Default::default(),
+            generated_customers: 0,
             http_timeout_ms: None,
             consent_mode: None,
             seed_sql: None,
@@ -383,6 +386,7 @@ impl Stack {
                 .map(|s| (s.public_key.clone(), s.private_key.clone()))
                 .collect(),
             catalog: opts.catalog.clone(),
+            generated_customers: opts.generated_customers,
             ..SandboxConfig::default()
         };
         let sandbox = RunningSandbox::start(&config, opts.sandbox_port)

@@ -46,9 +46,63 @@ fn cron_sends_the_customer_list_to_clerk_then_only_changes() {
     );
 
     // Nothing changed since: the next cron sends no customers.
+    next_cron_sends_no_customers(&stack, writes);
+}
+
+/// After the first run: a second cron, whose customer window holds no change, writes none.
+fn next_cron_sends_no_customers(stack: &Stack, writes: usize) {
     stack.finished_run("refarch-us", 0, Duration::from_secs(60));
     assert_eq!(stack.trigger_cron().status, 200);
     stack.finished_run("refarch-us", 1, Duration::from_secs(60));
     std::thread::sleep(Duration::from_secs(2));
-    assert_eq!(customer_writes(&stack), writes);
+    assert_eq!(customer_writes(stack), writes);
+}
+
+/// A customer list deeper than `customer_search` reads: the Data API documents start + count
+/// ≤ 10,000, and sandbox SFCC refuses past it as documented. The first run reads the first
+/// 10,000, reports the rest once, and the next cron reads changes only — rather than reading the
+/// same 10,000 again on every cron and dead-lettering at the same offset.
+#[test]
+fn a_list_deeper_than_customer_search_reads_is_read_to_its_depth_once_and_reported() {
+    let stack = Stack::start(&StackOptions {
+        page_size: 200,
+        generated_customers: 10_050,
+        ..Default::default()
+    })
+    .expect("stack starts");
+    assert_eq!(stack.trigger_cron().status, 200);
+    let reported = wait_for(
+        "the unread customers reported",
+        Duration::from_secs(240),
+        || {
+            let failures = stack.admin_get("validation-failures?limit=100");
+            failures
+                .as_array()?
+                .iter()
+                .find(|f| f["product_id"] == "(customers past 10000)")
+                .cloned()
+        },
+        || stack.wrangler_log(),
+    );
+    let why = reported["problems"].to_string();
+    assert!(
+        why.contains("53 customers of list RefArch were not read"),
+        "{reported}"
+    );
+    let held = stack.clerk_store_with_key("sandbox-public-us")["customers"].clone();
+    let held = held.as_object().expect("customers");
+    // The three samples sort first, then G0000000 …: the first 10,000 by customer number.
+    assert_eq!(held.len(), 10_000);
+    assert!(held.contains_key("00000001") && held.contains_key("G0009996"));
+    assert!(!held.contains_key("G0009997"));
+    let writes = customer_writes(&stack);
+    assert_eq!(writes, 50, "pages of 200 down to the depth");
+    assert_eq!(
+        stack.admin_get("dead-letters").as_array().map(Vec::len),
+        Some(0),
+        "nothing was asked past the depth"
+    );
+
+    // The window counts as read: the next cron reads changes only, and there are none.
+    next_cron_sends_no_customers(&stack, writes);
 }

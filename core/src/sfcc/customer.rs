@@ -83,9 +83,83 @@ pub struct CustomerSearchResult {
     pub hits: Vec<CustomerHit>,
 }
 
+/// How deep `customer_search` reads: "The sum of the values of the start and count parameters
+/// should not be more than 10000" (Data API 25.6, `customer_search`).
+pub const CUSTOMER_SEARCH_DEPTH: u32 = 10_000;
+
+/// The `count` of the customer page at `start`: the page size, short of the depth.
+pub fn customer_page_count(start: u32, page_size: u32) -> u32 {
+    page_size.min(CUSTOMER_SEARCH_DEPTH.saturating_sub(start))
+}
+
+/// What follows a page of a customer window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CustomersNext {
+    /// The next page, from this offset.
+    Page(u32),
+    /// The window is read: its end is the store's next high-water mark.
+    Done,
+    /// The window holds more customers than `customer_search` reads; these many were not read.
+    /// The window still counts as read, so later runs read changes only, instead of reading the
+    /// same 10,000 again on every cron and failing at the same offset.
+    Capped {
+        /// Customers of the window past the depth.
+        unread: u32,
+    },
+}
+
+/// What follows the page at `start` that brought `hits` of the window's `total` customers.
+pub fn customers_next(start: u32, hits: u32, total: u32) -> CustomersNext {
+    let next = start.saturating_add(hits);
+    if hits == 0 || next >= total {
+        CustomersNext::Done
+    } else if next >= CUSTOMER_SEARCH_DEPTH {
+        CustomersNext::Capped {
+            unread: total - next,
+        }
+    } else {
+        CustomersNext::Page(next)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_window_is_read_down_to_the_depth_and_no_further() {
+        assert_eq!(customers_next(0, 200, 450), CustomersNext::Page(200));
+        assert_eq!(customers_next(400, 50, 450), CustomersNext::Done);
+        assert_eq!(
+            customers_next(0, 0, 450),
+            CustomersNext::Done,
+            "an empty page ends it"
+        );
+        assert_eq!(customers_next(9_800, 200, 10_000), CustomersNext::Done);
+        assert_eq!(
+            customers_next(9_800, 200, 25_000),
+            CustomersNext::Capped { unread: 15_000 }
+        );
+        assert_eq!(customer_page_count(0, 200), 200);
+        assert_eq!(
+            customer_page_count(9_900, 150),
+            100,
+            "start + count ≤ 10000"
+        );
+        assert_eq!(customer_page_count(10_000, 150), 0);
+        // Pages of 150 reach the depth exactly: 66 of them to 9,900, then one of 100.
+        let (mut start, mut pages) = (0, 0);
+        let end = loop {
+            let count = customer_page_count(start, 150);
+            assert!(start + count <= CUSTOMER_SEARCH_DEPTH);
+            pages += 1;
+            match customers_next(start, count, 20_000) {
+                CustomersNext::Page(next) => start = next,
+                other => break other,
+            }
+        };
+        assert_eq!((pages, end), (67, CustomersNext::Capped { unread: 10_000 }));
+    }
 
     #[test]
     fn a_hit_carries_its_customer_under_data_or_on_itself() {

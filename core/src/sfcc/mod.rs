@@ -13,7 +13,8 @@ mod token;
 
 pub use category::{categories_path, Category, CategoryResult};
 pub use customer::{
-    customer_search_path, customer_search_request, Customer, CustomerHit, CustomerSearchResult,
+    customer_page_count, customer_search_path, customer_search_request, customers_next, Customer,
+    CustomerHit, CustomerSearchResult, CustomersNext, CUSTOMER_SEARCH_DEPTH,
 };
 pub use fault::fault_message;
 pub use localized::{in_store, LocalizedString, SiteFlag};

@@ -3,7 +3,8 @@
 //!
 //! Assumed from the OCAPI Data API docs (customer_search_request / customer_search_result):
 //! - body `{query, select?, sorts?, start?, count?}`; any other property is a 400
-//!   `UnknownPropertyException`; `count` defaults to 25 and is at most 200;
+//!   `UnknownPropertyException`; `count` defaults to 25 and is at most 200, and `start + count`
+//!   at most 10,000 (Data API 25.6: "should not be more than 10000");
 //! - `query` is `match_all_query` or `filtered_query {query: match_all_query, filter: range_filter
 //!   {field: "last_modified", from, to}}` (bounds inclusive, compared as OCAPI timestamps);
 //! - `sorts` is `[{field, sort_order: "asc" | "desc"}]` on `customer_no`, `email`,
@@ -25,6 +26,9 @@ use serde_json::{json, Map, Value};
 use std::cmp::Ordering;
 
 const FIELDS: [&str; 5] = ["query", "select", "sorts", "start", "count"];
+
+/// How deep `customer_search` reads: start + count at most this.
+const MAX_DEPTH: u64 = 10_000;
 const SORTABLE: [&str; 4] = ["customer_no", "email", "creation_date", "last_modified"];
 
 /// Handles one customer search.
@@ -98,6 +102,14 @@ fn answer(state: &Shared, list_id: &str, headers: &HeaderMap, body: &str) -> Res
         return bad(
             "PropertyValueConstraintViolationException",
             "count must be at most 200",
+        );
+    }
+    // Data API customer_search: "The sum of the values of the start and count parameters
+    // should not be more than 10000." The fault a live instance answers with is not documented.
+    if start + count > MAX_DEPTH {
+        return bad(
+            "PropertyValueConstraintViolationException",
+            &format!("start + count must be at most {MAX_DEPTH}"),
         );
     }
     let sorts = match parse_sorts(req.get("sorts")) {
@@ -292,6 +304,10 @@ mod tests {
         for (body, kind) in [
             (
                 json!({"query": all, "count": 201}),
+                "PropertyValueConstraintViolationException",
+            ),
+            (
+                json!({"query": all, "start": 9_900, "count": 101}),
                 "PropertyValueConstraintViolationException",
             ),
             (

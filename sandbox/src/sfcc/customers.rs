@@ -57,6 +57,23 @@ impl Customer {
     }
 }
 
+/// `n` generated customers after the samples (`G0000000` …, sorted after them), created and last
+/// changed long ago, for lists as deep as real shops': every tenth subscribed.
+pub fn generated_customers(n: u64) -> Vec<Customer> {
+    (0..n)
+        .map(|i| Customer {
+            customer_no: format!("G{i:07}"),
+            email: format!("shopper{i}@example.com"),
+            first_name: "Shopper".into(),
+            last_name: format!("{i}"),
+            subscribed: i % 10 == 0,
+            password: String::new(),
+            creation_date: "2024-01-01T00:00:00.000Z".into(),
+            last_modified: "2024-01-01T00:00:00.000Z".into(),
+        })
+        .collect()
+}
+
 /// The three sample customers, by customer number.
 pub fn sample_customers() -> Vec<Customer> {
     let c = |no: &str,

@@ -15,7 +15,7 @@ mod views;
 
 pub use catalog::sample_catalog;
 pub use categories::categories;
-pub use customers::{sample_customers, Customer, CUSTOMER_LIST_ID};
+pub use customers::{generated_customers, sample_customers, Customer, CUSTOMER_LIST_ID};
 pub use views::{data_view, data_view_expanded, flag_for_site, shop_view, ShopView};
 
 /// Every SFCC route: Account Manager, the Data API and the Shop API.
