@@ -272,13 +272,15 @@ fn a_fresh_visitor_cookie_per_post_is_no_fresh_allowance() {
     let stack = stack();
     // Posts from one address, each with a visitor cookie of its own, from a few threads at once
     // so the address's 600 a minute is reached within the limiter's minute on a loaded machine.
+    // Up to 2,000: posts slow enough to straddle the limiter's window boundary still bring one
+    // window past 600.
     let (accepted, stop) = (AtomicU64::new(0), AtomicBool::new(false));
     let refused = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..4u64)
             .map(|t| {
                 let (stack, accepted, stop) = (&stack, &accepted, &stop);
                 scope.spawn(move || {
-                    for n in 0..250u64 {
+                    for n in 0..500u64 {
                         if stop.load(Ordering::SeqCst) {
                             return None;
                         }
@@ -304,7 +306,7 @@ fn a_fresh_visitor_cookie_per_post_is_no_fresh_allowance() {
             .filter_map(|w| w.join().ok().flatten())
             .next()
     });
-    let refused = refused.expect("the address's limit is reached within 1,000 calls");
+    let refused = refused.expect("the address's limit is reached within 2,000 calls");
     assert_eq!(refused.status, 429, "{:?}", refused.json);
     assert!(
         refused.json["error"]
@@ -314,8 +316,10 @@ fn a_fresh_visitor_cookie_per_post_is_no_fresh_allowance() {
         refused.json
     );
     let accepted = accepted.load(Ordering::SeqCst);
+    // At most the address's 600 in one window; a run that straddles the window boundary
+    // counts in two.
     assert!(
-        (121..=600).contains(&accepted),
-        "more than one visitor's 120, at most the address's 600: {accepted}"
+        (121..=1200).contains(&accepted),
+        "more than one visitor's 120, at most the address's 600 a window: {accepted}"
     );
 }
