@@ -41,14 +41,6 @@ pub fn pairs(text: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The first value of `name` among `pairs`.
-pub fn value<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    pairs
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
-}
-
 /// Owned pairs from borrowed ones, for tests that build a query by hand.
 #[cfg(test)]
 pub(crate) fn owned(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -77,7 +69,5 @@ mod tests {
                 ("pid".into(), "x".into()),
             ]
         );
-        assert_eq!(value(&p, "pid"), Some("25518704M"), "the first one");
-        assert_eq!(value(&p, "q"), None);
     }
 }

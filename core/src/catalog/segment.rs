@@ -56,8 +56,7 @@ pub fn after_page(job: &PageJob, total: u32, hits: u32, last_id: Option<&str>) -
             .collect();
     }
     let last_of_segment = job.start == (per_segment - 1) * count;
-    let more_after = hits >= count && total > job.start.saturating_add(hits);
-    if let (true, true, Some(last)) = (last_of_segment, more_after, last_id) {
+    if let (true, true, Some(last)) = (last_of_segment, more_after(job, total, hits), last_id) {
         next.next_segment = Some(PageJob {
             start: 0,
             segment: job.segment + 1,
@@ -87,8 +86,16 @@ pub fn sweep_cursor(
     if job.mode != RunMode::Sweep || pages == 0 || job.start != (pages - 1) * count {
         return None;
     }
-    let more_after = hits >= count && total > job.start.saturating_add(hits);
-    Some(last_id.filter(|_| more_after).map(str::to_string))
+    Some(
+        last_id
+            .filter(|_| more_after(job, total, hits))
+            .map(str::to_string),
+    )
+}
+
+/// True when a full page of `hits` left more of the `total` its query matched after it.
+fn more_after(job: &PageJob, total: u32, hits: u32) -> bool {
+    hits >= job.count.max(1) && total > job.start.saturating_add(hits)
 }
 
 #[cfg(test)]
