@@ -21,6 +21,16 @@ pub struct SfccConnection {
     pub client_secret: Secret,
 }
 
+/// How to reach SCAPI's Admin APIs (the Orders API, to read a confirmation page's order): the
+/// same API client as OCAPI, given the `Salesforce Commerce API` role for the organization.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScapiConnection {
+    /// `https://{shortCode}.api.commercecloud.salesforce.com`.
+    pub base_url: String,
+    /// `f_ecom_{realm}_{instance}`.
+    pub organization_id: String,
+}
+
 /// One store the worker serves, with its Clerk private key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Store {
@@ -44,6 +54,9 @@ pub struct Settings {
     pub stores: Vec<Store>,
     /// SFCC connection.
     pub sfcc: SfccConnection,
+    /// SCAPI Admin APIs (`SCAPI_BASE_URL`, `SCAPI_ORGANIZATION_ID`); without them, sales are
+    /// read from the confirmation page's markup only.
+    pub scapi: Option<ScapiConnection>,
     /// Clerk API base URL (`https://api.clerk.io`); paths start with `/v2/`.
     pub clerk_api_url: String,
     /// Products per catalog page job.
@@ -85,6 +98,7 @@ impl Settings {
     /// storefront reads the client's address from), `CONSENT_MODE` (`strict`, the
     /// default, or `anonymous`), `CONSENT_COOKIE` (`name=value` of the shop's consent cookie),
     /// `RETENTION_DAYS` (default 30), `LEGACY_PATHS` (`true` answers the old root paths too),
+    /// `SCAPI_BASE_URL` and `SCAPI_ORGANIZATION_ID` (both or neither),
     /// `RETRY_MAX_ATTEMPTS`, `RETRY_BASE_S`, `RETRY_MAX_S` (the retry
     /// policy; see [`Backoff`]'s defaults), secret `ADMIN_TOKEN` (at least
     /// [`MIN_ADMIN_TOKEN_CHARS`] characters).
@@ -147,6 +161,23 @@ impl Settings {
                 auth_url: url("SFCC_AUTH_URL")?,
                 client_id: required("SFCC_CLIENT_ID")?,
                 client_secret: Secret::new(required("SFCC_CLIENT_SECRET")?),
+            },
+            scapi: match (get("SCAPI_BASE_URL"), get("SCAPI_ORGANIZATION_ID")) {
+                (None, None) => None,
+                (Some(_), Some(org)) => {
+                    crate::sfcc::check_organization_id(&org).map_err(|reason| {
+                        ConfigError::Invalid {
+                            name: "SCAPI_ORGANIZATION_ID",
+                            reason,
+                        }
+                    })?;
+                    Some(ScapiConnection {
+                        base_url: url("SCAPI_BASE_URL")?,
+                        organization_id: org,
+                    })
+                }
+                (Some(_), None) => return Err(ConfigError::Missing("SCAPI_ORGANIZATION_ID")),
+                (None, Some(_)) => return Err(ConfigError::Missing("SCAPI_BASE_URL")),
             },
             clerk_api_url: url("CLERK_API_URL")?,
             page_size,
@@ -380,6 +411,39 @@ mod tests {
         assert!(
             !debug.contains("s3cret") && !debug.contains("priv-us"),
             "{debug}"
+        );
+    }
+
+    #[test]
+    fn scapi_needs_both_its_url_and_a_well_formed_organization_id() {
+        assert_eq!(load(&all()).unwrap().scapi, None);
+        let mut m = all();
+        m.insert(
+            "SCAPI_BASE_URL",
+            "https://kv7kzm78.api.commercecloud.salesforce.com/",
+        );
+        assert_eq!(
+            load(&m).unwrap_err(),
+            ConfigError::Missing("SCAPI_ORGANIZATION_ID")
+        );
+        m.insert("SCAPI_ORGANIZATION_ID", "zzxy_prd");
+        let bad = load(&m).unwrap_err().to_string();
+        assert!(
+            bad.contains("SCAPI_ORGANIZATION_ID") && bad.contains("f_ecom_"),
+            "{bad}"
+        );
+        m.insert("SCAPI_ORGANIZATION_ID", "f_ecom_zzxy_prd");
+        assert_eq!(
+            load(&m).unwrap().scapi,
+            Some(ScapiConnection {
+                base_url: "https://kv7kzm78.api.commercecloud.salesforce.com".into(),
+                organization_id: "f_ecom_zzxy_prd".into(),
+            })
+        );
+        m.remove("SCAPI_BASE_URL");
+        assert_eq!(
+            load(&m).unwrap_err(),
+            ConfigError::Missing("SCAPI_BASE_URL")
         );
     }
 

@@ -75,10 +75,15 @@ impl Sandbox {
         }
     }
 
-    /// Both stand-ins on one router: SFCC under `/dwsso` and `/s/`, Clerk under `/v2`.
+    /// Both stand-ins on one router: SFCC under `/dwsso` and `/s/` (and SCAPI's Admin Orders
+    /// read of the storefront's orders under `/checkout/orders/v1/`), Clerk under `/v2`.
     pub fn router(&self) -> Router {
         Router::new()
             .merge(sfcc::routes(self.sfcc.clone()))
+            .merge(storefront::admin_orders::routes(storefront::Shop {
+                sfcc: self.sfcc.clone(),
+                store: self.storefront.clone(),
+            }))
             .merge(clerk::routes(self.clerk.clone()))
     }
 

@@ -2,10 +2,11 @@
 //! last high-water mark) to its Clerk store's customers, a page per job on the `catalog-jobs`
 //! queue, so on-site and email personalization learn from the same shoppers.
 
-use super::{clerk, sfcc};
+use super::clerk;
 use crate::context::Ctx;
 use crate::platform::now_ms;
 use crate::platform::queues::enqueue;
+use crate::platform::sfcc;
 use serde::Deserialize;
 use sfcc_clerk_core::catalog::{delta_window, CatalogJob, DEFAULT_OVERLAP_MS};
 use sfcc_clerk_core::mapping::{map_customer, FieldProblem, RecordError};

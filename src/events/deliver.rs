@@ -88,6 +88,14 @@ pub async fn deliver(ctx: &Ctx, body: &Value) -> worker::Result<Option<Retrying>
             .map(|()| None);
         }
     };
+    // A sale whose products the confirmation page did not show: read from SFCC first.
+    let envelope = match envelope.payload.read_order.clone() {
+        Some(to_read) => match super::order_read::complete(ctx, envelope, &to_read).await? {
+            Some(completed) => completed,
+            None => return Ok(None),
+        },
+        None => envelope,
+    };
     let event = &envelope.payload;
     let Some(store) = ctx.settings.store(&event.store) else {
         let reason = format!("no store {:?} is configured", event.store);

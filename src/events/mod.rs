@@ -2,6 +2,7 @@
 
 mod deliver;
 mod ingest;
+mod order_read;
 mod refusals;
 pub mod sales;
 

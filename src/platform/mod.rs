@@ -1,4 +1,4 @@
-//! Workers-runtime plumbing shared by the handlers: outbound HTTP, clocks and randomness, the D1
+//! Workers-runtime plumbing shared by the handlers: outbound HTTP, SFCC's API clients, clocks and randomness, the D1
 //! delivery log, and the queue consumer dispatch.
 
 pub mod answer;
@@ -8,6 +8,7 @@ pub mod log;
 pub mod queues;
 pub mod random;
 pub mod retention;
+pub mod sfcc;
 
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> u64 {

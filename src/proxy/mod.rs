@@ -20,12 +20,12 @@ use crate::qa::receipts;
 use crate::routes::BEACON_PATH;
 use sfcc_clerk_core::capture::{
     activity_actions, activity_to_read, answer_confirms, beacon_script, capture,
-    check_client_ip_header, choose_store, forwarding, is_bot, is_order_creation, is_page_view,
-    is_static_asset, needs_answer, needs_form, order_event, origin_headers, placed_order,
-    private_headers, read_consent, request_site, seo_product, seo_search, served_order_id,
-    server_event, sfcc_consent, store_for_order, store_for_request, Beacon, Captured,
-    ConsentSignals, Forwarding, OrderMarkup, OrderPageError, RequestFacts, RuleKind, SaleStore,
-    StoreChoice, MAX_ACTIVITY_BYTES, MAX_ORDER_BYTES, STALE_VALIDATORS,
+    check_client_ip_header, choose_store, confirmation_sale, forwarding, is_bot, is_order_creation,
+    is_page_view, is_static_asset, needs_answer, needs_form, order_event, origin_headers,
+    placed_order, private_headers, read_consent, request_site, seo_product, seo_search,
+    served_order_id, server_event, sfcc_consent, store_for_order, store_for_request, Beacon,
+    Captured, ConsentSignals, Forwarding, OrderMarkup, OrderPageError, RequestFacts, RuleKind,
+    SaleStore, StoreChoice, MAX_ACTIVITY_BYTES, MAX_ORDER_BYTES, STALE_VALIDATORS,
 };
 use sfcc_clerk_core::event::trace::Receipt;
 use sfcc_clerk_core::event::{Event, EventKind, IngestContext, Source, SERVER_SALE_DELAY_S};
@@ -353,6 +353,11 @@ pub async fn handle(
         with_email: decision == Forwarding::WithIdentity,
         page_id: page_id.clone(),
         qa,
+        read_from: ctx
+            .settings
+            .scapi
+            .as_ref()
+            .map(|_| store.config.site_id.clone()),
     };
     if is_html && markup.is_confirmation(&path) && decision != Forwarding::Drop {
         // Read from a copy while the page streams on. The worker records that it served this
@@ -478,6 +483,8 @@ struct PageOrder {
     page_id: String,
     /// A QA browser's: its receipt is recorded.
     qa: bool,
+    /// The site whose order SFCC is asked for (SCAPI configured); else the page's lines are read.
+    read_from: Option<String>,
 }
 
 /// The events queue, or `None` (logged): capture then stops, the page does not.
@@ -570,13 +577,20 @@ fn queue_order_later(
             request_id: &order.page_id,
             source: Source::Server,
         };
-        let copy = match order_event(&scraped, &input, order.with_email) {
+        let sale = confirmation_sale(
+            &scraped,
+            &input,
+            order.with_email,
+            order.read_from.as_deref(),
+        );
+        let copy = match sale {
             Ok(mut event) if forwards => {
                 event.page = Some(order.page_id.clone());
                 Some(event)
             }
             Ok(_) => None,
-            // Stock SFRA prints no product ids on the lines: the page's own report is the sale.
+            // Stock SFRA prints no product ids on the lines, and without SCAPI the worker cannot
+            // read the order: the page's own report (a dataLayer `purchase`), if any, is the sale.
             Err(e) => {
                 worker::console_warn!("order confirmation page not read: {e}");
                 None

@@ -66,6 +66,10 @@ pub struct StackOptions {
     /// Whether `wrangler dev` runs with `--test-scheduled` (cron through `/__scheduled`). It
     /// wraps every request in a middleware of wrangler's own; the bench measures without it.
     pub test_scheduled: bool,
+    /// The organization id the worker reads orders from SFCC with (`SCAPI_ORGANIZATION_ID`,
+    /// `SCAPI_BASE_URL` the sandbox's); by default the sandbox's own. Without, sales come from
+    /// the confirmation page's markup.
+    pub scapi: Option<&'static str>,
 }
 
 impl Default for StackOptions {
@@ -82,6 +86,7 @@ impl Default for StackOptions {
             vars: Vec::new(),
             event_consumer: true,
             test_scheduled: true,
+            scapi: Some(sfcc_clerk_sandbox::sfcc::ORGANIZATION_ID),
         }
     }
 }
@@ -419,6 +424,13 @@ impl Stack {
             .http_timeout_ms
             .map(|ms| ("HTTP_TIMEOUT_MS", ms.to_string()));
         let consent = opts.consent_mode.map(|m| ("CONSENT_MODE", m.to_string()));
+        let scapi: Vec<(&str, String)> = match opts.scapi {
+            Some(org) => vec![
+                ("SCAPI_BASE_URL", base.clone()),
+                ("SCAPI_ORGANIZATION_ID", org.to_string()),
+            ],
+            None => Vec::new(),
+        };
         let extra: Vec<(&str, String)> = opts.vars.clone();
         let keys: Vec<(&str, String)> = stores
             .iter()
@@ -429,6 +441,7 @@ impl Stack {
             .chain(keys.iter())
             .chain(timeout.iter())
             .chain(consent.iter())
+            .chain(scapi.iter())
             .chain(extra.iter())
             .map(|(k, v)| format!("{k}={v}\n"))
             .collect();

@@ -1,6 +1,8 @@
-//! Orders read by the worker from the storefront's confirmation page, with no script running in
-//! the shopper's browser: one Clerk sale per order with its lines, the email only with consent to
-//! identify, and none twice however often the page is shown.
+//! Orders the worker sees confirmed, with no script running in the shopper's browser: a stock
+//! SFRA confirmation page names the order, and the worker reads its lines from SFCC (SCAPI's
+//! Admin Orders API); without SCAPI, a template that marks its lines is read instead. One Clerk
+//! sale per order, the email only with consent to identify, none twice however often the page is
+//! shown, and a failing read retried or kept with its reason.
 
 use serde_json::{json, Value};
 use sfcc_clerk_e2e::{wait_for, Reply, Stack, StackOptions, DECLINED};
@@ -115,8 +117,25 @@ fn products(order: &Value) -> String {
     json!(lines).to_string()
 }
 
+/// The Admin Orders reads sandbox SFCC answered: (call, status).
+fn order_reads(stack: &Stack) -> Vec<(String, u64)> {
+    let requests = stack.client.get(
+        &format!("{}/__sandbox/sfcc/requests", stack.sandbox.base_url),
+        &[],
+    );
+    requests
+        .json
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| Some((r["request"].as_str()?.to_string(), r["status"].as_u64()?)))
+        .filter(|(what, _)| what.contains("/checkout/orders/v1/"))
+        .collect()
+}
+
 #[test]
-fn a_confirmation_page_becomes_one_clerk_sale_with_the_email_only_with_consent() {
+fn a_stock_sfra_confirmation_page_becomes_one_clerk_sale_read_from_sfcc_with_the_email_only_with_consent(
+) {
     let stack = Stack::start(&StackOptions::default()).expect("stack starts");
     let order = buy(
         &stack,
@@ -135,6 +154,16 @@ fn a_confirmation_page_becomes_one_clerk_sale_with_the_email_only_with_consent()
         }})],
         "one sale for a page shown twice, its lines as ordered, the email with consent"
     );
+    let reads = order_reads(&stack);
+    let id = order["id"].as_str().unwrap_or_default();
+    assert!(
+        !reads.is_empty()
+            && reads.iter().all(|(what, status)| {
+                *status == 200
+                    && what.ends_with(&format!("organizations/f_ecom_zzrf_001/orders/{id}"))
+            }),
+        "the lines came from SFCC's order: {reads:?}"
+    );
 
     // No answer to the consent banner yet: in strict mode the server sends nothing (the page
     // holds its own purchase push until the shopper answers).
@@ -146,6 +175,104 @@ fn a_confirmation_page_becomes_one_clerk_sale_with_the_email_only_with_consent()
     assert!(after
         .iter()
         .all(|s| s["params"]["sale"] != unanswered["id"] && s["params"]["sale"] != declined["id"]));
+}
+
+#[test]
+fn without_scapi_the_lines_a_template_marks_are_the_sale_and_a_stock_page_gives_none() {
+    let stack = Stack::start(&StackOptions {
+        scapi: None,
+        ..Default::default()
+    })
+    .expect("stack starts");
+    let consented = format!("dw_dnt=0; __Host-sfcc_clerk_vid={VISITOR}");
+    let stock = buy(&stack, &consented, "erin%40example.com");
+    let template = stack.client.send(
+        "POST",
+        &format!(
+            "{}/__sandbox/storefront/template",
+            stack.storefront.base_url
+        ),
+        &[("content-type", "application/json")],
+        r#"{"order_line_ids": true}"#,
+    );
+    assert_eq!(template.status, 200);
+    let marked = buy(&stack, &consented, "fay%40example.com");
+    let sold = sales(&stack, 1);
+    assert_eq!(
+        sold,
+        [json!({"endpoint": "log/sale", "params": {
+            "sale": marked["id"],
+            "products": products(&marked),
+            "email": "fay@example.com",
+            "visitor": VISITOR.replace('-', ""),
+        }})],
+        "the marked page's lines; the stock page {} named no products and SFCC could not be asked",
+        stock["id"]
+    );
+    assert_eq!(order_reads(&stack), []);
+}
+
+#[test]
+fn a_failing_order_read_is_retried_and_a_refused_one_is_kept_with_its_reason() {
+    let retries = vec![
+        ("RETRY_MAX_ATTEMPTS", "4".to_string()),
+        ("RETRY_BASE_S", "1".to_string()),
+        ("RETRY_MAX_S", "2".to_string()),
+    ];
+    let stack = Stack::start(&StackOptions {
+        vars: retries.clone(),
+        ..Default::default()
+    })
+    .expect("stack starts");
+    let faults = stack.set_sfcc_faults(&json!({"fail_orders": 2, "status": 503}));
+    assert_eq!(faults.status, 200);
+    let consented = format!("dw_dnt=0; __Host-sfcc_clerk_vid={VISITOR}");
+    let order = buy(&stack, &consented, "gus%40example.com");
+    let sold = sales(&stack, 1);
+    assert_eq!(sold.len(), 1, "{sold:?}");
+    assert_eq!(sold[0]["params"]["sale"], order["id"]);
+    let statuses: Vec<u64> = order_reads(&stack).into_iter().map(|(_, s)| s).collect();
+    assert_eq!(
+        &statuses[..3],
+        [503, 503, 200],
+        "two failed reads, then the order: {statuses:?}"
+    );
+    assert_eq!(stack.admin_get("dead-letters"), json!([]));
+    drop(stack);
+
+    // An organization the API client has no Commerce API role for: Account Manager refuses the
+    // token, nothing goes to Clerk, and the sale waits as a dead letter saying why.
+    let stack = Stack::start(&StackOptions {
+        scapi: Some("f_ecom_zzxy_prd"),
+        vars: retries,
+        ..Default::default()
+    })
+    .expect("stack starts");
+    let order = buy(&stack, &consented, "hal%40example.com");
+    let waiting = stack.wait_for_value(
+        "the sale kept as a dead letter",
+        Duration::from_secs(30),
+        || {
+            let letters = stack.admin_get("dead-letters");
+            letters.as_array().and_then(|l| l.first()).cloned()
+        },
+    );
+    let reason = waiting["reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.contains(&format!(
+            "order {} could not be read from SFCC",
+            order["id"].as_str().unwrap_or_default()
+        )) && reason.contains("HTTP 400")
+            && reason.contains("invalid_scope"),
+        "{waiting}"
+    );
+    let sold: Vec<Value> = stack
+        .clerk_log()
+        .into_iter()
+        .filter(|c| c["endpoint"] == "log/sale")
+        .collect();
+    assert_eq!(sold, Vec::<Value>::new(), "no sale reached Clerk");
+    assert_eq!(order_reads(&stack), [], "no token, no read");
 }
 
 #[test]

@@ -136,7 +136,7 @@ pub fn run(once: bool) -> Result<(), String> {
     // purchase alone claims nothing): the shopper checks out on the storefront, through the worker.
     let order = stack.place_order(&cookie, "25518704M", 2, "demo.shopper@example.com");
     println!(
-        "placed order {} on the storefront, through the worker; its confirmation page was read as it streamed",
+        "placed order {} on the storefront, through the worker; its stock SFRA confirmation page named the order, and the worker read its lines from SFCC (SCAPI Admin Orders)",
         order.order
     );
     let log = wait_for(

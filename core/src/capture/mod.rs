@@ -1,5 +1,6 @@
 //! Server-side capture: shopper actions recognized from the storefront traffic the worker proxies
-//! (SFRA's routes, or PWA Kit's Einstein activities and SCAPI orders), whether they may be forwarded (consent, bots), and which store a request belongs to.
+//! (SFRA's routes and confirmation pages, or PWA Kit's Einstein activities and SCAPI orders),
+//! whether they may be forwarded (consent, bots), and which store a request belongs to.
 //!
 //! The shell hands over plain facts about a request (method, path, query, form fields, cookies,
 //! headers); everything here decides without I/O.
@@ -13,6 +14,7 @@ mod einstein;
 mod forward;
 mod limits;
 mod order;
+mod order_read;
 mod page;
 mod rules;
 mod scapi;
@@ -33,8 +35,10 @@ pub use einstein::{
 pub use forward::{check_client_ip_header, origin_headers, REFUSED_CLIENT_IP_HEADERS};
 pub use limits::{limit_keys, LimitKeys, LIMIT_PERIOD_S};
 pub use order::{
-    order_event, served_order_id, OrderMarkup, OrderPageError, ScrapedLine, ScrapedOrder,
+    confirmation_sale, order_event, served_order_id, OrderMarkup, OrderPageError, ScrapedLine,
+    ScrapedOrder,
 };
+pub use order_read::{read_sale, ReadSale, ReadSaleError};
 pub use page::{
     is_page_view, page_action_captures, request_site, seo_product, seo_search, store_for_request,
     HostRule, RequestSite, StoreChoice,

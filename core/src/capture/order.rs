@@ -5,10 +5,16 @@
 //! sighting shares the event id (`order-{number}`), so the order is counted once.
 //!
 //! The shell runs the runtime's HTML parser with [`OrderMarkup`]'s CSS selectors and hands over
-//! what they matched as a [`ScrapedOrder`]; [`order_event`] decides.
+//! what they matched as a [`ScrapedOrder`]; [`confirmation_sale`] decides. Where SFCC can be
+//! asked (SCAPI configured), the page gives only the order number and the sale's lines, email
+//! and customer number are read from SFCC by the queue consumer ([`super::read_sale`]): the
+//! order as SFCC holds it is the authority, and a stock SFRA confirmation page shows no product
+//! ids (`productCard.isml` carries only the line's UUID).
 
 use super::rules::last_segment;
-use crate::event::{is_email, page_event_id, Event, EventKind, EventProduct, IngestContext};
+use crate::event::{
+    is_email, page_event_id, Event, EventKind, EventProduct, IngestContext, OrderToRead,
+};
 use serde::{Deserialize, Serialize};
 
 /// Where a storefront's confirmation page shows the order. The defaults follow SFRA's
@@ -147,6 +153,46 @@ pub fn order_event(
         currency: Some(ctx.currency.to_string()),
         source: ctx.source,
         page: None,
+        read_order: None,
+    })
+}
+
+/// The sale a served confirmation page stands for. With `read_from` (the site's id, where SCAPI
+/// is configured) it is the page's order number only, with its lines, email and customer number
+/// left for the queue consumer to read from SFCC; without, it is what the page's lines show
+/// ([`order_event`]). `with_email` is the consent to identify.
+pub fn confirmation_sale(
+    page: &ScrapedOrder,
+    ctx: &IngestContext<'_>,
+    with_email: bool,
+    read_from: Option<&str>,
+) -> Result<Event, OrderPageError> {
+    let Some(site_id) = read_from else {
+        return order_event(page, ctx, with_email);
+    };
+    let number = page.number.trim();
+    if number.is_empty() {
+        return Err(OrderPageError::NoNumber);
+    }
+    Ok(Event {
+        id: page_event_id("", EventKind::Purchase, number),
+        kind: EventKind::Purchase,
+        time_ms: ctx.now_ms,
+        store: ctx.store.to_string(),
+        visitor: ctx.visitor.map(|v| v.clerk_visitor()),
+        customer: None,
+        products: Vec::new(),
+        category: None,
+        query: None,
+        order_id: Some(number.to_string()),
+        email: None,
+        currency: Some(ctx.currency.to_string()),
+        source: ctx.source,
+        page: None,
+        read_order: Some(OrderToRead {
+            site_id: site_id.to_string(),
+            identify: with_email,
+        }),
     })
 }
 
@@ -154,7 +200,7 @@ fn text(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-fn order_line(line: &ScrapedLine) -> Result<EventProduct, String> {
+pub(super) fn order_line(line: &ScrapedLine) -> Result<EventProduct, String> {
     let id = text(&line.product).ok_or("no product id")?;
     let quantity = match text(&line.quantity) {
         None => 1,
@@ -199,9 +245,18 @@ mod tests {
         }
     }
 
+    /// The page read as [`order_event`] reads it: [`confirmation_sale`] without SCAPI.
     fn run(page: &ScrapedOrder, with_email: bool) -> Result<Event, OrderPageError> {
+        sale(page, with_email, None)
+    }
+
+    fn sale(
+        page: &ScrapedOrder,
+        with_email: bool,
+        read_from: Option<&str>,
+    ) -> Result<Event, OrderPageError> {
         let v = VisitorId::parse("0b6f1e9e-2a7c-4d4b-9c1e-5f3a2b1c0d9e").unwrap();
-        order_event(
+        confirmation_sale(
             page,
             &IngestContext {
                 store: "refarch-us",
@@ -213,7 +268,46 @@ mod tests {
                 source: Source::Server,
             },
             with_email,
+            read_from,
         )
+    }
+
+    #[test]
+    fn where_sfcc_can_be_asked_the_page_gives_only_the_order_number() {
+        // Stock SFRA: a number, no product ids on the lines.
+        let stock = ScrapedOrder {
+            lines: Vec::new(),
+            ..page()
+        };
+        let pending = sale(&stock, true, Some("RefArch")).unwrap();
+        assert_eq!(pending.id, "order-00001234");
+        assert_eq!(pending.order_id.as_deref(), Some("00001234"));
+        assert!(pending.products.is_empty() && pending.email.is_none());
+        assert_eq!(
+            pending.read_order,
+            Some(OrderToRead {
+                site_id: "RefArch".into(),
+                identify: true
+            })
+        );
+        // Lines on the page change nothing: SFCC's order is the authority.
+        let marked = sale(&page(), false, Some("RefArch")).unwrap();
+        assert!(marked.products.is_empty() && marked.email.is_none());
+        assert_eq!(marked.read_order.map(|r| r.identify), Some(false));
+        // Without SCAPI the lines are read from the page, and an error page is none.
+        assert_eq!(sale(&page(), true, None).unwrap().products.len(), 2);
+        assert_eq!(
+            sale(&stock, true, None).unwrap_err(),
+            OrderPageError::NoLines("00001234".into())
+        );
+        let error_page = ScrapedOrder {
+            number: " ".into(),
+            ..stock
+        };
+        assert_eq!(
+            sale(&error_page, true, Some("RefArch")).unwrap_err(),
+            OrderPageError::NoNumber
+        );
     }
 
     #[test]

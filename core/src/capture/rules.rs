@@ -316,6 +316,7 @@ pub fn server_event(captured: &Captured, page_id: &str, ctx: &IngestContext<'_>)
         currency: Some(ctx.currency.to_string()),
         source: ctx.source,
         page: Some(page_id.to_string()),
+        read_order: None,
     };
     event.id = page_event_id(page_id, kind, &event.id_key());
     event

@@ -94,9 +94,15 @@ pub fn placed_order(body: &str) -> Result<PlacedOrder, PlacedOrderError> {
     let items = doc["productItems"]
         .as_array()
         .ok_or(bad("no `productItems`"))?;
+    // SCAPI types `quantity` as a double: `2.0` is the whole number 2.
     let text = |v: &Value| match v {
         Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
+        Value::Number(n) => Some(match n.as_f64() {
+            Some(f) if n.is_f64() && f.fract() == 0.0 && (0.0..=1e15).contains(&f) => {
+                format!("{f:.0}")
+            }
+            _ => n.to_string(),
+        }),
         _ => None,
     };
     let lines = items

@@ -21,5 +21,5 @@ pub use sale_copy::{
     plan_sale_copy, SaleCopy, SalePage, CLIENT_SALE_DELAY_S, SERVER_HAS_IT, SERVER_SALE_DELAY_S,
     UNSERVED,
 };
-pub use schema::{Event, EventKind, EventProduct, Source};
+pub use schema::{Event, EventKind, EventProduct, OrderToRead, Source};
 pub use to_clerk::{search_query, tracking_call, NotForwarded, SEARCH_LABEL};

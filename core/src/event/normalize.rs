@@ -237,6 +237,7 @@ fn one(obj: &Map<String, Value>, index: usize, ctx: &IngestContext<'_>) -> Resul
         currency: None,
         source: ctx.source,
         page: None,
+        read_order: None,
     };
     match kind {
         EventKind::ProductView | EventKind::Click => {

@@ -114,6 +114,21 @@ pub struct Event {
     /// The page view it was seen on (the id the worker gave the page), when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<String>,
+    /// A sale whose lines are still to be read from SFCC before it is sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_order: Option<OrderToRead>,
+}
+
+/// A sale whose lines the queue consumer reads from SFCC (SCAPI's Admin Orders API) before
+/// sending it: the worker served the order's confirmation page, which names the order but —
+/// on a stock SFRA storefront — not its products. Only the worker's own reading of a page sets
+/// it; nothing a browser posts becomes one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderToRead {
+    /// The SFCC site the order was placed on.
+    pub site_id: String,
+    /// Consent to identify: the order's email and customer number go with the sale.
+    pub identify: bool,
 }
 
 impl Event {

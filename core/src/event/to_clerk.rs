@@ -174,6 +174,7 @@ mod tests {
             currency: Some("USD".into()),
             source: Source::Client,
             page: None,
+            read_order: None,
         }
     }
 

@@ -165,6 +165,7 @@ pub fn no_clerk_call(kind: EventKind) -> Option<String> {
         currency: None,
         source: Source::Client,
         page: None,
+        read_order: None,
     };
     tracking_call(&probe).err().map(|why| why.to_string())
 }

@@ -1,10 +1,11 @@
-//! SFCC B2C Commerce OCAPI wire types: Account Manager tokens, Data API product search, product
-//! documents. Field names follow OCAPI's snake_case JSON.
+//! SFCC B2C Commerce wire types: Account Manager tokens, OCAPI's Data API product search and
+//! product documents (snake_case JSON), and SCAPI's Admin Orders read (camelCase).
 
 mod category;
 mod customer;
 mod fault;
 mod localized;
+mod orders;
 mod product;
 mod search;
 mod shop;
@@ -18,6 +19,7 @@ pub use customer::{
 };
 pub use fault::fault_message;
 pub use localized::{in_store, LocalizedString, SiteFlag};
+pub use orders::{admin_order_path, admin_scope, check_organization_id, ORDERS_SCOPE};
 pub use product::{
     CatalogCategoryId, Image, ImageGroup, Inventory, MasterRef, Product, ProductType, Variant,
     VariationAttribute, VariationValue,
@@ -28,7 +30,7 @@ pub use shop::{
     ShopError, ShopInventory, ShopProduct, SiteView, CLIENT_ID_HEADER, MAX_SHOP_IDS, SHOP_EXPAND,
 };
 pub use time::{format_iso8601_utc, parse_iso8601_utc, TimeError};
-pub use token::TokenResponse;
+pub use token::{Grant, TokenResponse};
 
 /// The OCAPI version this connector speaks.
 pub const OCAPI_VERSION: &str = "v24_5";

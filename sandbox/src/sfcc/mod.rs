@@ -22,9 +22,11 @@ pub use views::{data_view, data_view_expanded, flag_for_site, shop_view, ShopVie
 pub fn routes(state: std::sync::Arc<std::sync::Mutex<SfccState>>) -> axum::Router {
     routes::routes(state.clone()).merge(shop::routes(state))
 }
+pub(crate) use routes::record;
 pub use store::{Catalog, CatalogSpec, Selection};
+pub(crate) use time::format_ms;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// OCAPI version path segment served.
 pub const OCAPI_VERSION: &str = "v24_5";
@@ -66,14 +68,21 @@ pub(crate) fn take_fault<K>(
     Some(fault.answer)
 }
 
+/// The sandbox instance's SCAPI organization id (realm `zzrf`, on-demand sandbox `001`).
+pub const ORGANIZATION_ID: &str = "f_ecom_zzrf_001";
+
 /// What the SFCC stand-in holds.
 pub struct SfccState {
     pub(crate) client_id: String,
     pub(crate) client_secret: String,
     pub(crate) tokens: HashSet<String>,
+    /// Tokens granted for SCAPI Admin API scopes, with those scopes (`sfcc.orders`, …).
+    pub(crate) scapi_tokens: HashMap<String, Vec<String>>,
     pub(crate) issued: u64,
     pub(crate) fail_next: u32,
     pub(crate) fail_status: u16,
+    /// SCAPI Admin Orders reads still to fail with `fail_status`.
+    pub(crate) fail_orders: u32,
     pub(crate) delay_next: u32,
     pub(crate) delay_ms: u64,
     pub(crate) page_faults: Vec<PageFault>,
@@ -93,9 +102,11 @@ impl SfccState {
             client_id: client_id.into(),
             client_secret: client_secret.into(),
             tokens: HashSet::new(),
+            scapi_tokens: HashMap::new(),
             issued: 0,
             fail_next: 0,
             fail_status: 503,
+            fail_orders: 0,
             delay_next: 0,
             delay_ms: 0,
             page_faults: Vec::new(),

@@ -1,6 +1,6 @@
 use super::{
     take_fault, InjectedFault, PageAnswer, PageFault, Selection, SfccState, ShopFault,
-    OCAPI_VERSION,
+    OCAPI_VERSION, ORGANIZATION_ID,
 };
 use crate::http::{header, json};
 use axum::extract::{Path, State};
@@ -49,7 +49,7 @@ pub(super) fn fault(status: StatusCode, kind: &str, message: &str) -> Response {
 }
 
 /// Records a served request for `/__sandbox/sfcc/requests`.
-pub(super) fn record(state: &Shared, what: &str, status: StatusCode) {
+pub(crate) fn record(state: &Shared, what: &str, status: StatusCode) {
     if let Ok(mut s) = state.lock() {
         s.requests.push((what.to_string(), status.as_u16()));
     }
@@ -97,12 +97,41 @@ fn issue_token(state: &Shared, headers: &HeaderMap, body: &str) -> Response {
     if decoded.as_deref() != Some(&format!("{}:{}", s.client_id, s.client_secret)) {
         return unauthorized("client authentication failed");
     }
+    // A SCAPI Admin API token: `scope=SALESFORCE_COMMERCE_API:{tenant} {api scopes}`, the
+    // tenant being the organization id without `f_ecom_` (Salesforce's b2c-developer-tooling,
+    // skill `b2c-scapi-admin`). The client holds the Commerce API role for this tenant only.
+    let scope = crate::storefront::form::parse(body).remove("scope");
+    let api_scopes = match scope.as_deref().map(str::split_whitespace) {
+        None => None,
+        Some(mut parts) => {
+            let tenant = ORGANIZATION_ID.trim_start_matches("f_ecom_");
+            let role = parts
+                .next()
+                .and_then(|p| p.strip_prefix("SALESFORCE_COMMERCE_API:"));
+            if role != Some(tenant) {
+                return json(
+                    StatusCode::BAD_REQUEST,
+                    json!({"error": "invalid_scope", "error_description": format!("the client holds the Salesforce Commerce API role for tenant {tenant} only")}),
+                );
+            }
+            Some(parts.map(String::from).collect::<Vec<_>>())
+        }
+    };
     s.issued += 1;
     let token = format!("sandbox-token-{}", s.issued);
-    s.tokens.insert(token.clone());
+    let granted = match api_scopes {
+        Some(api) => {
+            s.scapi_tokens.insert(token.clone(), api);
+            scope.unwrap_or_default()
+        }
+        None => {
+            s.tokens.insert(token.clone());
+            "mail tenantFilter openId".into()
+        }
+    };
     json(
         StatusCode::OK,
-        json!({"access_token": token, "expires_in": 1799, "token_type": "Bearer", "scope": "mail tenantFilter openId"}),
+        json!({"access_token": token, "expires_in": 1799, "token_type": "Bearer", "scope": granted}),
     )
 }
 
@@ -381,7 +410,8 @@ pub(super) fn cut_short(document: &Value) -> Response {
 /// answers them `200 OK` with the page cut off halfway; `{"shop_faults": [{"id": P, "times": N,
 /// "status": 502}, {"id": P, "times": N, "cut_short": true}]}` does the same to the next N Shop
 /// API product calls that name product P; `{"expire_tokens": true}` forgets every issued token,
-/// as if they had all expired. Each call replaces the faults set before.
+/// as if they had all expired; `{"fail_orders": N, "status": 503}` fails the next N SCAPI Admin
+/// Orders reads. Each call replaces the faults set before.
 async fn set_faults(State(state): State<Shared>, body: String) -> Response {
     let Ok(v) = serde_json::from_str::<Value>(&body) else {
         return json(
@@ -397,6 +427,7 @@ async fn set_faults(State(state): State<Shared>, body: String) -> Response {
     };
     s.fail_next = v.get("fail_next").and_then(Value::as_u64).unwrap_or(0) as u32;
     s.fail_status = v.get("status").and_then(Value::as_u64).unwrap_or(503) as u16;
+    s.fail_orders = v.get("fail_orders").and_then(Value::as_u64).unwrap_or(0) as u32;
     s.delay_next = v.get("delay_next").and_then(Value::as_u64).unwrap_or(0) as u32;
     s.delay_ms = v.get("delay_ms").and_then(Value::as_u64).unwrap_or(0);
     let page_faults = match v.get("page_faults").map(page_faults) {

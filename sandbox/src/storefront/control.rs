@@ -1,6 +1,6 @@
 //! Test controls under `/__sandbox/storefront/`: the break switch, received requests, orders.
 
-use super::state::StorefrontFaults;
+use super::state::{StorefrontFaults, StorefrontTemplate};
 use super::visit::Shop;
 use crate::http::json;
 use axum::extract::State;
@@ -11,7 +11,7 @@ use axum::Router;
 use serde_json::json;
 
 /// `GET|POST|DELETE /__sandbox/storefront/faults`, `GET|DELETE /__sandbox/storefront/requests`,
-/// `GET /__sandbox/storefront/orders`.
+/// `GET /__sandbox/storefront/orders`, `GET|POST /__sandbox/storefront/template`.
 pub fn routes() -> Router<Shop> {
     Router::new()
         .route(
@@ -23,6 +23,10 @@ pub fn routes() -> Router<Shop> {
             get(requests).delete(clear_requests),
         )
         .route("/__sandbox/storefront/orders", get(orders))
+        .route(
+            "/__sandbox/storefront/template",
+            get(template).post(set_template),
+        )
 }
 
 fn unavailable() -> Response {
@@ -54,6 +58,33 @@ async fn set_faults(State(shop): State<Shop>, body: String) -> Response {
         Ok(mut s) => {
             s.faults = faults;
             json(StatusCode::OK, json!(s.faults))
+        }
+        Err(_) => unavailable(),
+    }
+}
+
+async fn template(State(shop): State<Shop>) -> Response {
+    match shop.store() {
+        Ok(s) => json(StatusCode::OK, json!(s.template)),
+        Err(_) => unavailable(),
+    }
+}
+
+/// Sets the template changes: those not sent are stock; an unknown one is a 400.
+async fn set_template(State(shop): State<Shop>, body: String) -> Response {
+    let template: StorefrontTemplate = match serde_json::from_str(&body) {
+        Ok(t) => t,
+        Err(e) => {
+            return json(
+                StatusCode::BAD_REQUEST,
+                json!({"error": format!("template: {e}")}),
+            )
+        }
+    };
+    match shop.store() {
+        Ok(mut s) => {
+            s.template = template;
+            json(StatusCode::OK, json!(s.template))
         }
         Err(_) => unavailable(),
     }

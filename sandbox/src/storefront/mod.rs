@@ -34,6 +34,7 @@
 //! price (the sample's Silk Scarf: no price in its data layer or JSON-LD, not orderable).
 
 mod actions;
+pub(crate) mod admin_orders;
 mod assets;
 pub mod catalog;
 mod control;
@@ -41,7 +42,7 @@ mod cookies;
 pub mod datalayer;
 mod einstein;
 mod error;
-mod form;
+pub(crate) mod form;
 mod html;
 mod pages;
 mod routes;

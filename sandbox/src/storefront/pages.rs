@@ -266,6 +266,23 @@ fn line_items(visit: &Visit, lines: &[(ShopProduct, u32, Option<f64>)]) -> Strin
         .collect()
 }
 
+/// A confirmation page's lines as stock SFRA renders them (`checkout/productCard/productCard.isml`):
+/// the line's UUID, its name, quantity and price as text — no product id.
+fn stock_line_items(visit: &Visit, lines: &[(ShopProduct, u32, Option<f64>)]) -> String {
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, (p, quantity, price))| {
+            format!(
+                "<div class=\"product-line-item\" data-product-line-item=\"{uuid:032x}\"><span class=\"line-item-name\">{name}</span> <span class=\"qty\">{quantity}</span> × <span class=\"price\">{money}</span></div>",
+                uuid = 0x5f3a_2b1c_u128 * (i as u128 + 1),
+                name = escape(&p.name),
+                money = escape(&visit.site.money(price.unwrap_or(0.0))),
+            )
+        })
+        .collect()
+}
+
 fn priced(lines: Vec<(ShopProduct, u32)>) -> Vec<(ShopProduct, u32, Option<f64>)> {
     lines
         .into_iter()
@@ -384,7 +401,11 @@ pub fn confirm(shop: &Shop, visit: &Visit, params: &Params) -> Result<Response, 
 <span class=\"grand-total-sum\" data-value=\"{grand:.2}\">{grand_money}</span></div></div>",
         id = escape(&order.id),
         email = escape(order.email.as_deref().unwrap_or_default()),
-        lines = line_items(visit, &lines),
+        lines = if shop.store()?.template.order_line_ids {
+            line_items(visit, &lines)
+        } else {
+            stock_line_items(visit, &lines)
+        },
         tax = order.tax,
         tax_money = escape(&site.money(order.tax)),
         shipping = order.shipping,

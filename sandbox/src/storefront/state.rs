@@ -32,6 +32,16 @@ pub struct StorefrontFaults {
     pub no_page_container: bool,
 }
 
+/// How the shop's templates differ from stock SFRA's.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StorefrontTemplate {
+    /// The confirmation page's lines carry `data-pid`, `data-quantity` and `data-price` (a
+    /// template change). Stock SFRA's `checkout/productCard/productCard.isml` carries only the
+    /// line's UUID (`data-product-line-item`), which is the default.
+    pub order_line_ids: bool,
+}
+
 /// One cart line.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CartLine {
@@ -130,6 +140,8 @@ pub struct StorefrontState {
     pub requests: Vec<RecordedRequest>,
     /// The data-layer break switch.
     pub faults: StorefrontFaults,
+    /// Template changes from stock SFRA.
+    pub template: StorefrontTemplate,
     /// Each session's TrackingAllowed as the shopper set it on the banner, by `dwsid` (absent:
     /// the site's default).
     pub tracking: HashMap<String, bool>,

@@ -430,7 +430,34 @@ async fn a_logged_in_purchase_from_cart_to_confirmation() {
     assert!(confirm
         .body
         .contains("<span class=\"summary-details order-number\">00000101</span>"));
+    // Stock SFRA: the line's UUID, no product id.
+    assert!(confirm
+        .body
+        .contains("<div class=\"product-line-item\" data-product-line-item=\""));
+    assert!(!confirm.body.contains("data-pid=\"25518704M\""));
+    let marked = post(
+        &r,
+        "/__sandbox/storefront/template",
+        "",
+        r#"{"order_line_ids": true}"#,
+    )
+    .await;
+    assert_eq!(marked.status, 200);
+    let confirm = get(
+        &r,
+        &format!("{US}/Order-Confirm?ID=00000101&token={token}"),
+        &cookie,
+    )
+    .await;
     assert!(confirm.body.contains("<div class=\"product-line-item\" data-pid=\"25518704M\" data-quantity=\"2\" data-price=\"39.50\">"));
+    let typo = post(
+        &r,
+        "/__sandbox/storefront/template",
+        "",
+        r#"{"order_ids": true}"#,
+    )
+    .await;
+    assert_eq!(typo.status, 400);
     assert!(confirm
         .body
         .contains("<span class=\"grand-total-sum\" data-value=\"139.91\">"));
