@@ -87,9 +87,9 @@ fn run_cells(store: &str, label: &str, run: Option<&RunSummary>, now: u64) -> Ve
     cells
 }
 
-/// The report as text: runs, health (backlog, dead letters, refused events, deliveries), then
-/// the waiting dead letters, the latest delivery errors, validation failures and the most
-/// frequent refused events.
+/// The report as text: runs, health (backlog, dead letters, refused events, unknown product ids,
+/// deliveries), then the waiting dead letters, the latest delivery errors, validation failures,
+/// the most frequent refused events and unknown product ids.
 pub fn render(report: &StatusReport) -> String {
     let now = report.generated_at_ms;
     let mut out = format!(
@@ -113,6 +113,7 @@ pub fn render(report: &StatusReport) -> String {
             s.dead_letters.waiting.to_string(),
             s.dead_letters.replayed.to_string(),
             s.refused_events.total.to_string(),
+            s.unknown_products.total.to_string(),
             d.delivered.to_string(),
             d.retried.to_string(),
             d.dead_lettered.to_string(),
@@ -147,6 +148,7 @@ pub fn render(report: &StatusReport) -> String {
             "DEAD LETTERS",
             "REPLAYED",
             "REFUSED",
+            "UNKNOWN IDS",
             "DELIVERED",
             "RETRIED",
             "DEAD-LETTERED",
@@ -248,6 +250,28 @@ pub fn render(report: &StatusReport) -> String {
             &refused,
         ));
     }
+    let unknown: Vec<Vec<String>> = report
+        .stores
+        .iter()
+        .flat_map(|s| {
+            s.unknown_products.ids.iter().map(|i| {
+                vec![
+                    s.store.clone(),
+                    if i.id.is_empty() {
+                        "(other ids)".into()
+                    } else {
+                        i.id.clone()
+                    },
+                    i.count.to_string(),
+                    when_ago(i.last_at_ms, now),
+                ]
+            })
+        })
+        .collect();
+    if !unknown.is_empty() {
+        out.push_str("\nProducts Clerk does not hold, named by events (most frequent):\n");
+        out.push_str(&table(&["STORE", "PRODUCT", "EVENTS", "LATEST"], &unknown));
+    }
     out
 }
 
@@ -257,7 +281,7 @@ mod tests {
     use sfcc_clerk_core::mapping::FieldProblem;
     use sfcc_clerk_core::status::{
         Backlog, DeadLetter, DeadLetters, Deliveries, DeliveryStats, RefusalKind, RefusedEvents,
-        StoreStatus, ValidationFailure, WINDOW_MS,
+        StoreStatus, UnknownProduct, UnknownProducts, ValidationFailure, WINDOW_MS,
     };
 
     const NOW: u64 = 1_769_860_800_000;
@@ -327,6 +351,14 @@ mod tests {
                         last_at_ms: NOW - 60_000,
                     }],
                 },
+                unknown_products: UnknownProducts {
+                    total: 2,
+                    ids: vec![UnknownProduct {
+                        id: "OLD-SKU".into(),
+                        count: 2,
+                        last_at_ms: NOW - 60_000,
+                    }],
+                },
             }],
         }
     }
@@ -386,12 +418,17 @@ mod tests {
                 "1",
                 "0",
                 "5",
+                "2",
                 "9",
                 "1",
                 "1",
                 "90.0",
                 "%"
             ]
+        );
+        assert!(
+            text.contains("refarch-us  OLD-SKU       2  2026-01-31 11:59:00Z (1 min ago)"),
+            "{text}"
         );
         assert!(
             text.contains("2026-01-31 11:59:30Z (30 s ago)  click A (event e)  HTTP 400 rejected")

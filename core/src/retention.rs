@@ -57,6 +57,10 @@ pub fn prune_plan(now_ms: u64, days: u32) -> Vec<Prune> {
             "event_refusals",
             "DELETE FROM event_refusals WHERE hour_ms < ?1",
         ),
+        prune(
+            "unknown_products",
+            "DELETE FROM unknown_products WHERE hour_ms < ?1",
+        ),
         // Replayed dead letters only: one still waiting is kept until someone replays it.
         prune(
             "dead_letters",

@@ -142,7 +142,8 @@ fn clerk_checks_keys_and_payloads_and_reads_back() {
         (status, counts),
         (
             200,
-            json!({"products": 1, "categories": 0, "orders": 0, "customers": 0, "log": 1})
+            json!({"products": 1, "categories": 0, "orders": 0, "customers": 0, "log": 1,
+                "unknown_products": 0})
         )
     );
 }

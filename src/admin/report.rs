@@ -39,6 +39,11 @@ const DEAD_LETTER_COUNTS: &str = "SELECT store, SUM(replayed_at_ms IS NULL) AS w
 const REFUSALS: &str = "SELECT store, name, reason, SUM(n) AS n, MAX(last_at_ms) AS last_at_ms \
     FROM event_refusals WHERE last_at_ms >= ?1 GROUP BY store, name, reason";
 
+/// Product ids Clerk does not hold per store: the hours of the window, as for refusals.
+const UNKNOWN_PRODUCTS: &str =
+    "SELECT store, product_id, SUM(n) AS n, MAX(last_at_ms) AS last_at_ms \
+    FROM unknown_products WHERE last_at_ms >= ?1 GROUP BY store, product_id";
+
 fn delivery_errors() -> String {
     format!(
         "SELECT id, at_ms, kind, store, endpoint, status, attempt, outcome, error FROM (SELECT *, ROW_NUMBER() \
@@ -86,6 +91,7 @@ pub async fn build(ctx: &Ctx) -> worker::Result<StatusReport> {
         ctx.db.prepare(dead_letters()),
         ctx.db.prepare(DEAD_LETTER_COUNTS),
         with_since(REFUSALS)?,
+        with_since(UNKNOWN_PRODUCTS)?,
     ];
     let results = ctx.db.batch(statements).await?;
     let rows = StatusRows {
@@ -97,6 +103,7 @@ pub async fn build(ctx: &Ctx) -> worker::Result<StatusReport> {
         dead_letters: rows(results.get(5), "dead letter")?,
         dead_letter_counts: rows(results.get(6), "dead letter count")?,
         refusals: rows(results.get(7), "refused event count")?,
+        unknown_products: rows(results.get(8), "unknown product count")?,
     };
     let configured: Vec<&str> = ctx
         .settings

@@ -22,14 +22,16 @@ use crate::platform::queues::{enqueue, names};
 use crate::platform::{err, now_ms, random};
 use serde::Deserialize;
 use serde_json::Value;
+use sfcc_clerk_core::clerk::TrackingRequest;
 use sfcc_clerk_core::delivery::DeliveryKind;
 use sfcc_clerk_core::event::{
-    name_masters, plan_sale_copy, tracking_call, Event, EventKind, Refused, SaleCopy,
+    name_masters, plan_sale_copy, tracking_call, unknown_products, Event, EventKind, Refused,
+    SaleCopy,
 };
 use sfcc_clerk_core::retry::{
     decide, decide_at_most_once, left_in_doubt, Decision, Envelope, IN_DOUBT,
 };
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use wasm_bindgen::JsValue;
 use worker::{D1PreparedStatement, Method};
 
@@ -134,7 +136,7 @@ pub async fn deliver(ctx: &Ctx, body: &Value) -> worker::Result<Option<Retrying>
     // Storefronts name the variant a shopper picked; Clerk holds its master.
     let product_ids: Vec<&str> = event.products.iter().map(|p| p.id.as_str()).collect();
     if !product_ids.is_empty() {
-        statements.push(masters_statement(ctx, &product_ids)?);
+        statements.push(products_statement(ctx, &event.store, &product_ids)?);
     }
     let mut begun = ctx.db.batch(statements).await?.into_iter();
     let leased = begun
@@ -159,14 +161,19 @@ pub async fn deliver(ctx: &Ctx, body: &Value) -> worker::Result<Option<Retrying>
         Some(rows) => rows.results::<sales::Details>()?.into_iter().next(),
         None => None,
     };
-    let masters: HashMap<String, String> = match begun.next() {
-        Some(rows) => rows
-            .results::<MasterRow>()?
-            .into_iter()
-            .map(|r| (r.variant_id, r.master_id))
-            .collect(),
-        None => HashMap::new(),
+    let products: Vec<ProductRow> = match begun.next() {
+        Some(rows) => rows.results::<ProductRow>()?,
+        None => Vec::new(),
     };
+    let masters: HashMap<&str, &str> = products
+        .iter()
+        .filter_map(|r| Some((r.id.as_str(), r.master_id.as_deref()?)))
+        .collect();
+    let held: HashSet<&str> = products
+        .iter()
+        .filter(|r| r.held == 1)
+        .map(|r| r.master_id.as_deref().unwrap_or(&r.id))
+        .collect();
     if sale {
         // A page's copy is a sale only from the page the worker served for that order, and only
         // when the worker had no copy of its own.
@@ -191,19 +198,21 @@ pub async fn deliver(ctx: &Ctx, body: &Value) -> worker::Result<Option<Retrying>
         }
     }
     // The call names masters, and a sale goes with the customer number and email either copy
-    // carried.
-    let call = if details.is_some() || !masters.is_empty() {
-        let mut resolved = event.clone();
-        name_masters(&mut resolved, |id| masters.get(id).cloned());
-        if let Some(d) = details {
-            resolved.fill_missing(d.customer, d.email);
-        }
-        tracking_call(&resolved).unwrap_or(call)
+    // carried. Ids Clerk does not hold go as they are, counted once for the status page.
+    let mut resolved = event.clone();
+    name_masters(&mut resolved, |id| masters.get(id).map(|m| m.to_string()));
+    let unknown = unknown_products(&resolved, |id| held.contains(id));
+    let counts = if envelope.attempt == 1 && !unknown.is_empty() {
+        super::unknown::count_statements(&ctx.db, &event.store, &unknown)?
     } else {
-        call
+        Vec::new()
     };
-    let url = call.url(&ctx.settings.clerk_api_url, &store.config.clerk_public_key);
-    let outcome = attempt(ctx, &envelope, &url, sent).await;
+    if let Some(d) = details {
+        resolved.fill_missing(d.customer, d.email);
+    }
+    let call = tracking_call(&resolved).unwrap_or(call);
+    let request = call.request(&ctx.settings.clerk_api_url, &store.config.clerk_public_key);
+    let outcome = attempt(ctx, &envelope, &request, sent, counts).await;
     if !matches!(outcome, Ok(Attempt::Settled(_))) {
         // Settled attempts gave the lease up with their records; the others give it up here.
         end_lease(ctx, &event.id).await;
@@ -228,12 +237,14 @@ impl Attempt {
     }
 }
 
-/// One attempt at an event whose lease this invocation holds.
+/// One attempt at an event whose lease this invocation holds; `counts` go into the batch that
+/// records it (nothing is counted for an event already sent).
 async fn attempt(
     ctx: &Ctx,
     envelope: &Envelope<Event>,
-    url: &str,
+    request: &TrackingRequest,
     sent: Sent,
+    counts: Vec<D1PreparedStatement>,
 ) -> worker::Result<Attempt> {
     let event = &envelope.payload;
     // A sale is an order in Clerk's order data: at most once.
@@ -256,11 +267,21 @@ async fn attempt(
         // Before the call: if the claim cannot be written, nothing is sent.
         claim(ctx, &event.id).await?;
     }
+    let (method, headers): (Method, &[(&str, &str)]) = match request.body {
+        Some(_) => (
+            Method::Post,
+            &[
+                ("accept", "application/json"),
+                ("content-type", "application/json"),
+            ],
+        ),
+        None => (Method::Get, &[("accept", "application/json")]),
+    };
     let reply = send(
-        Method::Get,
-        url,
-        &[("accept", "application/json")],
-        None,
+        method,
+        &request.url,
+        headers,
+        request.body.clone(),
         ctx.settings.http_timeout_ms,
     )
     .await;
@@ -273,15 +294,15 @@ async fn attempt(
     let attempted = Attempted {
         kind: DeliveryKind::Event,
         store: &event.store,
-        method: "GET",
-        url,
+        method: request.method,
+        url: &request.url,
         attempt: envelope.attempt,
         items: 1,
         reference: Some(&event.id),
     };
     // One batch, in order: what Clerk's answer settles (so a redelivery finds it), the log line,
     // and the end of the lease.
-    let mut writes = Vec::with_capacity(3);
+    let mut writes = counts;
     if decision == Decision::Delivered {
         writes.push(mark_sent_statement(ctx, &event.id)?);
     } else if once && !left_in_doubt(&reply.outcome) {
@@ -346,21 +367,25 @@ async fn end_lease(ctx: &Ctx, event_id: &str) {
     }
 }
 
-/// The masters of those of `ids` that are known variants.
-fn masters_statement(ctx: &Ctx, ids: &[&str]) -> worker::Result<D1PreparedStatement> {
+/// For each of `ids`: its master when it is a known variant, and whether store `store`'s Clerk
+/// holds it (its master's or its own id in the store's ledger, which records what the catalog
+/// sync sent). Two primary-key lookups per id.
+fn products_statement(ctx: &Ctx, store: &str, ids: &[&str]) -> worker::Result<D1PreparedStatement> {
     let ids = serde_json::to_string(ids).map_err(err)?;
     ctx.db
         .prepare(
-            "SELECT variant_id, master_id FROM variant_masters \
-             WHERE variant_id IN (SELECT value FROM json_each(?1))",
+            "SELECT j.value AS id, m.master_id AS master_id, EXISTS (SELECT 1 FROM ledger l \
+             WHERE l.store = ?2 AND l.product_id = COALESCE(m.master_id, j.value)) AS held \
+             FROM json_each(?1) j LEFT JOIN variant_masters m ON m.variant_id = j.value",
         )
-        .bind(&[ids.into()])
+        .bind(&[ids.into(), store.into()])
 }
 
 #[derive(Deserialize)]
-struct MasterRow {
-    variant_id: String,
-    master_id: String,
+struct ProductRow {
+    id: String,
+    master_id: Option<String>,
+    held: u8,
 }
 
 #[derive(Deserialize)]

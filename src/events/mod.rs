@@ -5,6 +5,7 @@ mod ingest;
 mod order_read;
 mod refusals;
 pub mod sales;
+mod unknown;
 
 pub use deliver::{deliver, hold_back, release_claim, Retrying};
 pub use ingest::ingest;

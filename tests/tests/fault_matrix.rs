@@ -269,7 +269,7 @@ fn shopper_events_under_clerk_faults_arrive_once_or_wait_in_the_dead_letter_tabl
     // The two 429s fall on whichever event went first (the view: the sale waits on the queue
     // first); once one of a store's deliveries must wait, the store's other events in the batch
     // wait with it, untried.
-    let sale = event_attempts(&stack, "GET /v2/log/sale");
+    let sale = event_attempts(&stack, "POST /v2/log/sale");
     let view = event_attempts(&stack, "GET /v2/log/product");
     let limited: Vec<&Attempt> = sale
         .iter()
@@ -314,7 +314,7 @@ fn shopper_events_under_clerk_faults_arrive_once_or_wait_in_the_dead_letter_tabl
     assert_eq!(pair.settle(&stack, 1, 1), (1, 1));
     let attempts: Vec<Attempt> = event_attempts(&stack, "GET /v2/log/product")
         .into_iter()
-        .chain(event_attempts(&stack, "GET /v2/log/sale"))
+        .chain(event_attempts(&stack, "POST /v2/log/sale"))
         .collect();
     let capped = attempts
         .iter()

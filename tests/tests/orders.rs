@@ -164,6 +164,12 @@ fn a_stock_sfra_confirmation_page_becomes_one_clerk_sale_read_from_sfcc_with_the
             }),
         "the lines came from SFCC's order: {reads:?}"
     );
+    // The sale went as a JSON body: its email never in a URL.
+    let clerk_calls = stack.clerk_requests().to_string();
+    assert!(
+        clerk_calls.contains("POST /v2/log/sale") && !clerk_calls.contains("GET /v2/log/sale"),
+        "{clerk_calls}"
+    );
 
     // No answer to the consent banner yet: in strict mode the server sends nothing (the page
     // holds its own purchase push until the shopper answers).

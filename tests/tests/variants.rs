@@ -1,6 +1,7 @@
 //! Storefronts name the variant a shopper picked (SFRA's `Cart-AddProduct` posts it; PWA Kit's
 //! `addToCart` activity and SCAPI's order lines name it); the catalog sync sends Clerk masters.
-//! Every Clerk call names the master, so Clerk learns from the products it holds.
+//! Every Clerk call names the master, so Clerk learns from the products it holds; an id Clerk
+//! does not hold goes as it is and is counted on the status page.
 
 use serde_json::{json, Value};
 use sfcc_clerk_e2e::{wait_for, Stack, StackOptions};
@@ -63,6 +64,22 @@ fn a_variant_reaches_clerk_as_its_master_and_an_unknown_id_as_it_is() {
         "named by its master"
     );
     assert_eq!(call("log/product")["product"], "NOT-IN-THE-CATALOG");
+    // Sandbox Clerk took the view of a product it does not hold, and says so; the worker counts
+    // it for the status page, and nothing else.
+    assert_eq!(
+        stack.clerk_store()["unknown_products"],
+        json!({"NOT-IN-THE-CATALOG": 1})
+    );
+    let status = stack.admin_get("status");
+    let us = status["stores"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|s| s["store"] == "refarch-us")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(us["unknown_products"]["total"], 1, "{us}");
+    assert_eq!(us["unknown_products"]["ids"][0]["id"], "NOT-IN-THE-CATALOG");
 }
 
 #[test]
@@ -85,5 +102,10 @@ fn an_sfra_add_to_cart_of_a_variant_reaches_clerk_as_its_master() {
         log[0]["params"]["products"],
         json!([{"id": "25518704M", "qty": 1}]).to_string(),
         "{log:?}"
+    );
+    assert_eq!(
+        stack.clerk_store()["unknown_products"],
+        json!({}),
+        "every call named a product Clerk holds"
     );
 }

@@ -13,7 +13,7 @@ pub use product::{
     RESERVED_ATTRIBUTES,
 };
 pub use response::{ClerkError, ClerkResponse};
-pub use tracking::{percent_encode, TrackingCall};
+pub use tracking::{percent_encode, TrackingCall, TrackingRequest};
 
 /// Path of the product endpoint: `POST` upserts (JSON body with `key` and `private_key`),
 /// `DELETE` removes (everything in the query string, see [`ProductsDelete::query`]).

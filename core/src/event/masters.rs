@@ -1,8 +1,28 @@
 //! Events name the products Clerk holds: a variant's master
 //! ([`crate::catalog::variants_of`] records which master each variant belongs to). An id the
-//! lookup does not know passes unchanged.
+//! lookup does not know passes unchanged, and [`unknown_products`] names the ids Clerk does not
+//! hold, to be counted for the status page.
 
 use super::Event;
+
+/// Longest product id counted, characters (a page may send anything as an id).
+pub const MAX_UNKNOWN_ID_CHARS: usize = 100;
+
+/// Most ids counted per store and hour; further ids count under the empty id.
+pub const UNKNOWN_IDS_PER_HOUR: u32 = 50;
+
+/// The ids of `event` (as [`name_masters`] left them) that `held` says Clerk does not hold,
+/// each once, in order, cut to [`MAX_UNKNOWN_ID_CHARS`].
+pub fn unknown_products(event: &Event, held: impl Fn(&str) -> bool) -> Vec<String> {
+    let mut unknown: Vec<String> = Vec::new();
+    for product in &event.products {
+        let id: String = product.id.chars().take(MAX_UNKNOWN_ID_CHARS).collect();
+        if !held(&product.id) && !unknown.contains(&id) {
+            unknown.push(id);
+        }
+    }
+    unknown
+}
 
 /// Names each product of `event` by the master `master_of` knows it by, if any; answers how many
 /// ids it replaced.
@@ -57,5 +77,14 @@ mod tests {
             "the line keeps its price"
         );
         assert_eq!(sale.id, id_before, "the event keeps its id");
+        let held = |id: &str| id == "25518704M";
+        assert_eq!(unknown_products(&sale, held), ["UNKNOWN"]);
+        sale.products.push(sale.products[2].clone());
+        sale.products[3].id = "X".repeat(300);
+        assert_eq!(
+            unknown_products(&sale, held),
+            ["UNKNOWN".to_string(), "X".repeat(MAX_UNKNOWN_ID_CHARS)],
+            "each once, and cut"
+        );
     }
 }

@@ -12,7 +12,7 @@ mod to_clerk;
 pub mod trace;
 
 pub use ga4::{ECOMMERCE_EVENTS, GA4_EVENTS};
-pub use masters::name_masters;
+pub use masters::{name_masters, unknown_products, MAX_UNKNOWN_ID_CHARS, UNKNOWN_IDS_PER_HOUR};
 pub use normalize::{
     is_email, normalize, normalize_each, page_event_id, EventError, IngestContext, Normalized,
     Refused, MAX_EVENTS_PER_CALL,

@@ -6,7 +6,7 @@ use super::format::{percent, when, when_ago};
 use super::session::{replay_path, LOGIN, LOGOUT, PAGE, STYLE};
 use super::{
     DeadLetter, DeliveryStats, RefusedEvents, RunSummary, StatusReport, StoreStatus,
-    ValidationFailure,
+    UnknownProducts, ValidationFailure,
 };
 use std::fmt::Write;
 
@@ -204,6 +204,38 @@ fn refused_section(r: &RefusedEvents, now_ms: u64) -> String {
     out
 }
 
+/// Product ids events named that Clerk does not hold: the total and the most frequent.
+fn unknown_section(u: &UnknownProducts, now_ms: u64) -> String {
+    let mut out = format!(
+        "<h3>Products Clerk does not hold</h3><dl>{}</dl>",
+        figure(
+            "unknown_products",
+            "events naming one",
+            &u.total.to_string()
+        )
+    );
+    if !u.ids.is_empty() {
+        out.push_str(
+            "<table class=\"unknown\"><tr><th>product id</th><th>events</th><th>latest</th></tr>",
+        );
+        for i in &u.ids {
+            let id = if i.id.is_empty() {
+                "<span class=\"none\">other ids (more than 50 in one hour)</span>".to_string()
+            } else {
+                format!("<code>{}</code>", escape(&i.id))
+            };
+            let _ = write!(
+                out,
+                "<tr><td data-field=\"product\">{id}</td>{}<td>{}</td></tr>",
+                cell_f("count", i.count),
+                escape(&when_ago(i.last_at_ms, now_ms)),
+            );
+        }
+        out.push_str("</table>");
+    }
+    out
+}
+
 fn store_section(s: &StoreStatus, now_ms: u64) -> String {
     let mut out = String::new();
     let _ = write!(
@@ -297,6 +329,7 @@ fn store_section(s: &StoreStatus, now_ms: u64) -> String {
     }
 
     out.push_str(&refused_section(&s.refused_events, now_ms));
+    out.push_str(&unknown_section(&s.unknown_products, now_ms));
 
     let d = &s.dead_letters;
     let _ = write!(
@@ -359,7 +392,7 @@ pub fn status_page(report: &StatusReport, notice: Option<&Notice>) -> String {
 mod tests {
     use super::*;
     use crate::mapping::FieldProblem;
-    use crate::status::{Backlog, DeadLetters, Deliveries, RefusalKind};
+    use crate::status::{Backlog, DeadLetters, Deliveries, RefusalKind, UnknownProduct};
 
     const NOW: u64 = 1_769_860_800_000;
     const EVIL: &str = "<img src=x onerror=alert(1)>";
@@ -436,6 +469,21 @@ mod tests {
                     },
                 ],
             },
+            unknown_products: UnknownProducts {
+                total: 4,
+                ids: vec![
+                    UnknownProduct {
+                        id: EVIL.into(),
+                        count: 3,
+                        last_at_ms: NOW - 1_000,
+                    },
+                    UnknownProduct {
+                        id: String::new(),
+                        count: 1,
+                        last_at_ms: NOW,
+                    },
+                ],
+            },
         }
     }
 
@@ -486,6 +534,28 @@ mod tests {
         assert!(html.contains(
             "<tr><td data-field=\"event\"><code>add_to_cart</code></td><td class=\"reason\" data-field=\"reason\">item_id must be a non-empty string</td><td class=\"n\" data-field=\"count\">6</td><td>2026-01-31 11:59:58Z (2 s ago)</td></tr>"
         ));
+    }
+
+    #[test]
+    fn unknown_product_ids_are_listed_escaped_with_the_capped_rest_named() {
+        let html = status_page(&report(), None);
+        assert!(html.contains("<dd data-figure=\"unknown_products\">4</dd>"));
+        assert!(html.contains(
+            "<tr><td data-field=\"product\"><code>&lt;img src=x onerror=alert(1)&gt;</code></td><td class=\"n\" data-field=\"count\">3</td>"
+        ));
+        assert!(html.contains("other ids (more than 50 in one hour)"));
+        assert!(!html.contains(EVIL));
+        let mut quiet = store();
+        quiet.unknown_products = UnknownProducts::default();
+        let html = status_page(
+            &StatusReport {
+                stores: vec![quiet],
+                ..report()
+            },
+            None,
+        );
+        assert!(html.contains("<dd data-figure=\"unknown_products\">0</dd>"));
+        assert!(!html.contains("class=\"unknown\""));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The operators' status report: per store, the last delta and full run with their counts, the
 //! queue backlog the worker can prove, delivery success and the latest errors, validation failures
-//! with their reasons, dead letters, and the events the worker refused, by name and reason.
+//! with their reasons, dead letters, the events the worker refused, by name and reason, and the
+//! product ids events named that Clerk does not hold.
 //!
 //! The worker reads plain rows from D1 ([`rows`]) and [`summarize`] turns them into a
 //! [`StatusReport`]; `GET /__sfcc-clerk/admin/status` answers it as JSON (what `sfcc-clerk status` prints) and
@@ -44,6 +45,9 @@ pub const FAILURES_PER_STORE: usize = 10;
 /// Latest dead letters kept per store (waiting ones first).
 pub const DEAD_LETTERS_PER_STORE: usize = 20;
 
+/// Most frequent unknown product ids kept per store.
+pub const UNKNOWN_IDS_PER_STORE: usize = 10;
+
 /// Most frequent kinds of refused events kept per store.
 pub const REFUSAL_KINDS_PER_STORE: usize = 10;
 
@@ -83,6 +87,10 @@ pub struct StoreStatus {
     /// take). Absent from a report of an older worker.
     #[serde(default)]
     pub refused_events: RefusedEvents,
+    /// Product ids events named in the window that Clerk does not hold (the events were sent
+    /// with them). Absent from a report of an older worker.
+    #[serde(default)]
+    pub unknown_products: UnknownProducts,
 }
 
 /// A sync run and its counts.
@@ -216,6 +224,29 @@ pub struct DeadLetter {
     pub reason: String,
     /// When it was replayed, Unix ms.
     pub replayed_at_ms: Option<u64>,
+}
+
+/// Events that named products Clerk does not hold, over the window: no product the catalog
+/// sync sent the store, nor a variant of one (an id from another catalog, an offline product, a
+/// data layer naming something else than the product id).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UnknownProducts {
+    /// How many events, every id together.
+    pub total: u64,
+    /// The most frequent ids, most first (at most [`UNKNOWN_IDS_PER_STORE`]); an empty id
+    /// stands for the ids past an hour's cap.
+    pub ids: Vec<UnknownProduct>,
+}
+
+/// Events that named one product id Clerk does not hold.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnknownProduct {
+    /// The id.
+    pub id: String,
+    /// How many events.
+    pub count: u64,
+    /// The latest, Unix ms.
+    pub last_at_ms: u64,
 }
 
 /// Events a store's pages sent that the worker refused, over the window.

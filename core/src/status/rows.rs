@@ -153,6 +153,21 @@ pub struct RefusalRow {
     pub last_at_ms: u64,
 }
 
+/// Events of one store that named product `product_id`, which Clerk does not hold, in the window
+/// (`unknown_products`, summed over its hours).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct UnknownProductRow {
+    /// Store name.
+    pub store: String,
+    /// The id as the event named it (after variants were named by their masters); empty for
+    /// the ids past an hour's cap.
+    pub product_id: String,
+    /// How many events.
+    pub n: u64,
+    /// The latest, Unix ms.
+    pub last_at_ms: u64,
+}
+
 /// Everything the report is made of.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct StatusRows {
@@ -172,4 +187,6 @@ pub struct StatusRows {
     pub dead_letter_counts: Vec<DeadLetterCountRow>,
     /// Refused events per store, name and reason.
     pub refusals: Vec<RefusalRow>,
+    /// Product ids Clerk does not hold, per store.
+    pub unknown_products: Vec<UnknownProductRow>,
 }

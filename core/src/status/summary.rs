@@ -3,9 +3,9 @@
 use super::rows::{RunRow, StatusRows};
 use super::{
     subject, Backlog, DeadLetter, DeadLetters, Deliveries, DeliveryError, DeliveryStats,
-    RefusalKind, RefusedEvents, RunSummary, StatusReport, StoreStatus, ValidationFailure,
-    DEAD_LETTERS_PER_STORE, ERRORS_PER_STORE, FAILURES_PER_STORE, REFUSAL_KINDS_PER_STORE,
-    WINDOW_MS,
+    RefusalKind, RefusedEvents, RunSummary, StatusReport, StoreStatus, UnknownProduct,
+    UnknownProducts, ValidationFailure, DEAD_LETTERS_PER_STORE, ERRORS_PER_STORE,
+    FAILURES_PER_STORE, REFUSAL_KINDS_PER_STORE, UNKNOWN_IDS_PER_STORE, WINDOW_MS,
 };
 use crate::catalog::lock_is_stale;
 use crate::mapping::FieldProblem;
@@ -211,6 +211,24 @@ fn refused_events(rows: &StatusRows, store: &str) -> RefusedEvents {
     RefusedEvents { total, kinds }
 }
 
+/// A store's unknown product ids: the total, and the most frequent (ties: the latest first).
+fn unknown_products(rows: &StatusRows, store: &str) -> UnknownProducts {
+    let mut ids: Vec<UnknownProduct> = rows
+        .unknown_products
+        .iter()
+        .filter(|r| r.store == store)
+        .map(|r| UnknownProduct {
+            id: r.product_id.clone(),
+            count: r.n,
+            last_at_ms: r.last_at_ms,
+        })
+        .collect();
+    let total = ids.iter().map(|i| i.count).sum();
+    ids.sort_by_key(|i| (Reverse(i.count), Reverse(i.last_at_ms)));
+    ids.truncate(UNKNOWN_IDS_PER_STORE);
+    UnknownProducts { total, ids }
+}
+
 /// Store names in report order: the configured ones as given, then every other name the rows
 /// hold, sorted.
 fn store_names(configured: &[&str], rows: &StatusRows) -> Vec<(String, bool)> {
@@ -225,7 +243,8 @@ fn store_names(configured: &[&str], rows: &StatusRows) -> Vec<(String, bool)> {
         .chain(rows.validation_failures.iter().map(|r| &r.store))
         .chain(rows.dead_letters.iter().map(|r| &r.store))
         .chain(rows.dead_letter_counts.iter().map(|r| &r.store))
-        .chain(rows.refusals.iter().map(|r| &r.store));
+        .chain(rows.refusals.iter().map(|r| &r.store))
+        .chain(rows.unknown_products.iter().map(|r| &r.store));
     for name in names {
         if !configured.contains(&name.as_str()) {
             others.insert(name.clone());
@@ -253,6 +272,7 @@ pub fn summarize(configured: &[&str], rows: &StatusRows, now_ms: u64) -> StatusR
                 validation_failures: validation_failures(rows, &store),
                 dead_letters: dead_letters(rows, &store),
                 refused_events: refused_events(rows, &store),
+                unknown_products: unknown_products(rows, &store),
                 configured,
                 store,
             }
@@ -537,6 +557,35 @@ mod tests {
             .collect();
         assert_eq!(names, [("us", true), ("gone", false)]);
         assert_eq!(report.stores[1].refused_events.total, 2);
+    }
+
+    #[test]
+    fn unknown_product_ids_are_totalled_per_store_most_first_and_capped() {
+        let row = |store: &str, id: &str, n: u64, last: u64| UnknownProductRow {
+            store: store.into(),
+            product_id: id.into(),
+            n,
+            last_at_ms: NOW - last,
+        };
+        let mut unknown: Vec<UnknownProductRow> = (0..12)
+            .map(|i| row("us", &format!("P{i}"), 1, 100 + i))
+            .collect();
+        unknown.push(row("us", "OLD-SKU", 9, 5_000));
+        unknown.push(row("de", "X", 2, 0));
+        let rows = StatusRows {
+            unknown_products: unknown,
+            ..Default::default()
+        };
+        let report = summarize(&["us", "de"], &rows, NOW);
+        let us = &report.stores[0].unknown_products;
+        assert_eq!(us.total, 21);
+        assert_eq!(us.ids.len(), UNKNOWN_IDS_PER_STORE);
+        let first: Vec<(&str, u64)> = us.ids[..3]
+            .iter()
+            .map(|i| (i.id.as_str(), i.count))
+            .collect();
+        assert_eq!(first, [("OLD-SKU", 9), ("P0", 1), ("P1", 1)]);
+        assert_eq!(report.stores[1].unknown_products.total, 2);
     }
 
     #[test]

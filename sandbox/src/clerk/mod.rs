@@ -37,6 +37,9 @@ pub struct ClerkStore {
     pub customers: BTreeMap<String, Value>,
     /// Tracking calls in arrival order.
     pub log: Vec<TrackedCall>,
+    /// Product ids tracking calls named that the store does not hold, with how many calls named
+    /// each. Clerk takes such calls; the sandbox reports them, so tests can assert there are none.
+    pub unknown_products: BTreeMap<String, u64>,
 }
 
 impl ClerkStore {
@@ -48,6 +51,7 @@ impl ClerkStore {
             "orders": self.orders.len(),
             "customers": self.customers.len(),
             "log": self.log.len(),
+            "unknown_products": self.unknown_products.len(),
         })
     }
 }

@@ -23,7 +23,7 @@ pub fn routes(state: Shared) -> Router {
         .route("/v2/categories", post(upsert_categories))
         .route("/v2/orders", post(super::history::upsert_orders))
         .route("/v2/customers", post(super::history::upsert_customers))
-        .route("/v2/log/{*endpoint}", get(track))
+        .route("/v2/log/{*endpoint}", get(track).post(track_posted))
         .route("/v2/search/search", get(search))
         .route("/__sandbox/clerk/stores/{key}", get(read_store))
         .route("/__sandbox/clerk/stores/{key}/counts", get(read_counts))
@@ -339,6 +339,52 @@ async fn track(
     .await
 }
 
+/// `POST /v2/log/…` with the arguments as a JSON object in the body, as Clerk takes every call
+/// (its reference shows `POST /v2/log/sale` with `key`, `sale`, `products` as a list of
+/// `{id, price, quantity}`, `customer`, `email`, `visitor`). Recorded like the `GET`, each
+/// argument as text (a list JSON-encoded, as a query string carries it).
+async fn track_posted(
+    State(state): State<Shared>,
+    Path(endpoint): Path<String>,
+    headers: axum::http::HeaderMap,
+    body: String,
+) -> Response {
+    let endpoint = format!("log/{endpoint}");
+    let what = format!("POST /v2/{endpoint}");
+    let json_body = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    let params = match serde_json::from_str::<Value>(&body) {
+        Ok(Value::Object(fields)) if json_body => fields
+            .into_iter()
+            .map(|(name, value)| {
+                let text = match value {
+                    Value::String(s) => s,
+                    other => other.to_string(),
+                };
+                (name, text)
+            })
+            .collect::<BTreeMap<String, String>>(),
+        _ => {
+            let refused = clerk_error(
+                StatusCode::BAD_REQUEST,
+                "ParsingError",
+                "a POST takes its arguments as a JSON object (Content-Type: application/json)",
+            );
+            if let Ok(mut s) = state.lock() {
+                s.requests.push((what, refused.status().as_u16()));
+            }
+            return refused;
+        }
+    };
+    let key = params.get("key").cloned();
+    handle(&state, &what, key.as_deref(), |s| {
+        apply_track(s, &endpoint, params)
+    })
+    .await
+}
+
 /// `GET /v2/search/search`: recorded among the store's tracking calls (a search the visitor
 /// made); the sandbox finds nothing.
 async fn search(
@@ -417,12 +463,36 @@ fn apply_track(
         }
     }
     if let Some(store) = s.stores.get_mut(&key) {
+        for id in named_products(&params) {
+            if !store.products.contains_key(&id) {
+                *store.unknown_products.entry(id).or_default() += 1;
+            }
+        }
         store.log.push(TrackedCall {
             endpoint: endpoint.to_string(),
             params,
         });
     }
     ok()
+}
+
+/// The product ids a tracking call names: `product` (views, clicks) and each `products[].id`
+/// (carts, sales; a list of ids too).
+fn named_products(params: &BTreeMap<String, String>) -> Vec<String> {
+    let listed = params
+        .get("products")
+        .and_then(|p| serde_json::from_str::<Vec<Value>>(p).ok())
+        .unwrap_or_default();
+    params
+        .get("product")
+        .cloned()
+        .into_iter()
+        .chain(listed.iter().filter_map(|p| match p {
+            Value::String(id) => Some(id.clone()),
+            Value::Object(o) => o.get("id").and_then(Value::as_str).map(String::from),
+            _ => None,
+        }))
+        .collect()
 }
 
 fn no_store(key: &str) -> Response {
@@ -607,6 +677,66 @@ mod tests {
             log,
             json!([{"endpoint": "search/search", "params": {"query": "shirt", "limit": "1", "labels": "[\"SFCC search\"]", "visitor": VISITOR}}])
         );
+    }
+
+    #[tokio::test]
+    async fn calls_naming_products_the_store_does_not_hold_are_taken_and_reported() {
+        let stores = [("pub".to_string(), "priv".to_string())];
+        let state = Arc::new(Mutex::new(ClerkState::new(&stores)));
+        let held = serde_json::value::RawValue::from_string("{}".into()).unwrap();
+        state
+            .lock()
+            .unwrap()
+            .stores
+            .get_mut("pub")
+            .unwrap()
+            .products
+            .insert("A".into(), held);
+        let r = routes(state);
+        let cart = "%5B%7B%22id%22%3A%22A%22%2C%22qty%22%3A1%7D%2C%7B%22id%22%3A%22B-1%22%2C%22qty%22%3A2%7D%5D";
+        for uri in [
+            format!("/v2/log/product?key=pub&visitor={VISITOR}&product=A"),
+            format!("/v2/log/product?key=pub&visitor={VISITOR}&product=Z"),
+            format!("/v2/log/cart/add?key=pub&visitor={VISITOR}&products={cart}"),
+        ] {
+            assert_eq!(call(&r, "GET", &uri, &[], "").await.status, 200, "{uri}");
+        }
+        let store = call(&r, "GET", "/__sandbox/clerk/stores/pub", &[], "").await;
+        assert_eq!(store.json()["unknown_products"], json!({"B-1": 1, "Z": 1}));
+        let counts = call(&r, "GET", "/__sandbox/clerk/stores/pub/counts", &[], "").await;
+        assert_eq!(counts.json()["unknown_products"], 2);
+    }
+
+    #[tokio::test]
+    async fn a_posted_sale_is_recorded_as_its_query_string_form_would_be() {
+        let stores = [("pub".to_string(), "priv".to_string())];
+        let r = routes(Arc::new(Mutex::new(ClerkState::new(&stores))));
+        let body = json!({"key": "pub", "sale": "567", "visitor": VISITOR,
+            "products": [{"id": "1", "price": 99.95, "quantity": 2}],
+            "email": "theone@example.com"})
+        .to_string();
+        let json_type = ("content-type", "application/json");
+        let posted = call(&r, "POST", "/v2/log/sale", &[json_type], &body).await;
+        assert_eq!(posted.status, 200, "{}", posted.body);
+        let store = call(&r, "GET", "/__sandbox/clerk/stores/pub", &[], "").await;
+        assert_eq!(
+            store.json()["log"],
+            json!([{"endpoint": "log/sale", "params": {"sale": "567", "visitor": VISITOR,
+                "products": r#"[{"id":"1","price":99.95,"quantity":2}]"#,
+                "email": "theone@example.com"}}])
+        );
+        // A form body, or a sale without its lines, is refused.
+        let form = call(&r, "POST", "/v2/log/sale", &[], "key=pub&sale=1").await;
+        assert_eq!(form.status, 400);
+        let bare = json!({"key": "pub", "sale": "568", "visitor": VISITOR}).to_string();
+        assert_eq!(
+            call(&r, "POST", "/v2/log/sale", &[json_type], &bare)
+                .await
+                .status,
+            400
+        );
+        let requests = call(&r, "GET", "/__sandbox/clerk/requests", &[], "").await;
+        assert_eq!(requests.json()[0]["request"], "POST /v2/log/sale");
     }
 
     #[tokio::test]
