@@ -579,3 +579,58 @@ fn dead_letters_of(stack: &Stack) -> Vec<Value> {
         .cloned()
         .unwrap_or_default()
 }
+
+/// GA4's cart pushes as a storefront's data layer makes them (Google's GA4 ecommerce guide: an
+/// `add_to_cart` may carry several items, a `remove_from_cart` names what left the cart): each
+/// product reaches Clerk in a call of its own, and a removal as `log/cart/remove`.
+#[test]
+fn ga4_cart_pushes_reach_clerk_one_call_per_product_and_removals_as_removals() {
+    let stack = Stack::start(&StackOptions::default()).expect("stack starts");
+    let consent = "dw_dnt=0; __Host-sfcc_clerk_vid=3f2504e0-4f89-41d3-9a0c-0305e82c3301";
+    let body = json!([
+        {"event": "add_to_cart", "ecommerce": {"currency": "USD", "value": 75.0,
+         "items": [{"item_id": "25518704M", "price": 39.5, "quantity": 1},
+                   {"item_id": "25752986M", "price": 35.5, "quantity": 2}]}},
+        {"event": "remove_from_cart", "ecommerce": {"currency": "USD", "value": 39.5,
+         "items": [{"item_id": "25518704M", "price": 39.5, "quantity": 1}]}}
+    ]);
+    let reply = stack.post_events(&body.to_string(), Some(consent));
+    assert_eq!(reply.status, 202, "{:?}", reply.json);
+    assert_eq!(reply.json["accepted"], 3, "{:?}", reply.json);
+    let log = wait_for(
+        "three cart calls at Clerk",
+        Duration::from_secs(30),
+        || Some(stack.clerk_log()).filter(|l| l.len() >= 3),
+        || stack.wrangler_log(),
+    );
+    let mut calls: Vec<(String, String)> = log
+        .iter()
+        .map(|c| {
+            (
+                c["endpoint"].as_str().unwrap_or_default().to_string(),
+                c["params"]["products"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+            )
+        })
+        .collect();
+    calls.sort();
+    assert_eq!(
+        calls,
+        [
+            (
+                "log/cart/add".to_string(),
+                r#"[{"id":"25518704M","qty":1}]"#.to_string()
+            ),
+            (
+                "log/cart/add".to_string(),
+                r#"[{"id":"25752986M","qty":2}]"#.to_string()
+            ),
+            (
+                "log/cart/remove".to_string(),
+                r#"[{"id":"25518704M","qty":1}]"#.to_string()
+            ),
+        ]
+    );
+}

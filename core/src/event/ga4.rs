@@ -54,7 +54,7 @@ fn item_id(item: &Value) -> Result<Value, String> {
 }
 
 /// A GA4 push as a native event object (`type`, `product`, …), `None` for a GA4 event Clerk has
-/// no call for (cart views, checkout steps, removals, list clicks that Clerk did not show), or an
+/// no call for (cart views, checkout steps, list clicks that Clerk did not show), or an
 /// error naming what is wrong. `time`, `age_ms` (how long ago the page saw it) and `page_id` are
 /// carried over, and `user_id` becomes `customer`.
 pub fn translate(obj: &Map<String, Value>) -> Result<Option<Map<String, Value>>, String> {
@@ -90,13 +90,21 @@ pub fn translate(obj: &Map<String, Value>) -> Result<Option<Map<String, Value>>,
                     .ok_or("search_term is required for search")?,
             );
         }
-        "add_to_cart" => {
-            let first = &items(obj)?[0];
-            out.insert("type".into(), json!("add_to_cart"));
-            out.insert("product".into(), item_id(first)?);
-            if let Some(q) = first.get("quantity") {
-                out.insert("quantity".into(), q.clone());
-            }
+        // Every item of the push (a set, a bundle): the normalizer makes one event of each.
+        "add_to_cart" | "remove_from_cart" => {
+            let lines = items(obj)?
+                .iter()
+                .map(|i| {
+                    let mut line = Map::new();
+                    line.insert("id".into(), item_id(i)?);
+                    if let Some(q) = i.get("quantity") {
+                        line.insert("quantity".into(), q.clone());
+                    }
+                    Ok(Value::Object(line))
+                })
+                .collect::<Result<Vec<_>, String>>()?;
+            out.insert("type".into(), json!(name));
+            out.insert("products".into(), Value::Array(lines));
         }
         "purchase" => {
             let order = ecommerce
@@ -188,10 +196,19 @@ mod tests {
         );
         assert_eq!(
             t(
-                json!({"event": "add_to_cart", "ecommerce": {"items": [{"item_id": 42, "quantity": 2}]}})
+                json!({"event": "add_to_cart", "ecommerce": {"items": [{"item_id": 42, "quantity": 2}, {"item_id": "B"}]}})
             ),
             Ok(Some(
-                json!({"type": "add_to_cart", "product": "42", "quantity": 2})
+                json!({"type": "add_to_cart", "products": [{"id": "42", "quantity": 2}, {"id": "B"}]})
+            )),
+            "every item"
+        );
+        assert_eq!(
+            t(
+                json!({"event": "remove_from_cart", "ecommerce": {"items": [{"item_id": "SKU_12345", "quantity": 3}]}})
+            ),
+            Ok(Some(
+                json!({"type": "remove_from_cart", "products": [{"id": "SKU_12345", "quantity": 3}]})
             ))
         );
         assert_eq!(

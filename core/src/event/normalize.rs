@@ -111,8 +111,7 @@ pub fn normalize_each(body: &str, ctx: &IngestContext<'_>) -> Result<Normalized,
     };
     for (index, item) in items.iter().enumerate() {
         match item_event(item, index, ctx) {
-            Ok(Some(event)) => taken.events.push(event),
-            Ok(None) => {}
+            Ok(events) => taken.events.extend(events),
             Err(reason) => taken.refused.push(Refused {
                 index,
                 reason,
@@ -134,12 +133,9 @@ fn event_name(item: &Value) -> Option<String> {
     obj.get(field)?.as_str().map(str::to_string)
 }
 
-/// One item of a call: its event, or none when Clerk has no call for it.
-fn item_event(
-    item: &Value,
-    index: usize,
-    ctx: &IngestContext<'_>,
-) -> Result<Option<Event>, String> {
+/// One item of a call: its events (one per product of a cart change), or none when Clerk has no
+/// call for it.
+fn item_event(item: &Value, index: usize, ctx: &IngestContext<'_>) -> Result<Vec<Event>, String> {
     let obj = item.as_object().ok_or("must be a JSON object")?;
     // A gtag.js event call is read as the GTM push it stands for; its other commands are no
     // events (the beacon does not forward them).
@@ -158,12 +154,42 @@ fn item_event(
     // has no call for it.
     if is_ga4_push(obj) {
         match translate(obj)? {
-            Some(native) => one(&native, index, ctx).map(Some),
-            None => Ok(None),
+            Some(native) => one(&native, index, ctx).map(split_cart),
+            None => Ok(Vec::new()),
         }
     } else {
-        one(obj, index, ctx).map(Some)
+        one(obj, index, ctx).map(split_cart)
     }
+}
+
+/// The most products one cart change may name: each becomes a Clerk call, and one request must
+/// cause a bounded number of them.
+pub const MAX_CART_LINES: usize = 20;
+
+/// A cart change of several products as one event per product, as the worker sees them in the
+/// storefront traffic (SFRA posts a set's products one line each): on a page, each is keyed by
+/// its product, so the page's report and the server's reading of the same addition meet; off a
+/// page, the second and later get `.{n}` after the call's id.
+fn split_cart(event: Event) -> Vec<Event> {
+    let cart = matches!(event.kind, EventKind::AddToCart | EventKind::RemoveFromCart);
+    if !cart || event.products.len() < 2 {
+        return vec![event];
+    }
+    event
+        .products
+        .iter()
+        .enumerate()
+        .map(|(n, product)| {
+            let mut one = event.clone();
+            one.products = vec![product.clone()];
+            one.id = match &one.page {
+                Some(page) => page_event_id(page, one.kind, &product.id),
+                None if n == 0 => event.id.clone(),
+                None => format!("{}.{n}", event.id),
+            };
+            one
+        })
+        .collect()
 }
 
 /// True for a GA4 push: it has an `event` and, unless that names a GA4 ecommerce event, no
@@ -259,16 +285,43 @@ fn one(obj: &Map<String, Value>, index: usize, ctx: &IngestContext<'_>) -> Resul
             }
             event.email = Some(email);
         }
-        EventKind::AddToCart => {
-            let quantity = match obj.get("quantity") {
-                None | Some(Value::Null) => 1,
-                Some(v) => positive_u32(v).ok_or("field `quantity` must be a whole number ≥ 1")?,
+        EventKind::AddToCart | EventKind::RemoveFromCart => {
+            let quantity = |line: &Map<String, Value>| match line.get("quantity") {
+                None | Some(Value::Null) => Ok(1),
+                Some(v) => positive_u32(v).ok_or("field `quantity` must be a whole number ≥ 1"),
             };
-            event.products.push(EventProduct {
-                id: required("product")?,
-                price: None,
-                quantity: Some(quantity),
-            });
+            match obj.get("products") {
+                // Several lines (a GA4 push's items): one event each, see `split_cart`.
+                Some(Value::Array(lines)) if lines.len() > MAX_CART_LINES => {
+                    return Err(format!(
+                        "field `products`: at most {MAX_CART_LINES} products in one cart change"
+                    ))
+                }
+                Some(Value::Array(lines)) if !lines.is_empty() => {
+                    for (i, line) in lines.iter().enumerate() {
+                        let line = line
+                            .as_object()
+                            .ok_or_else(|| format!("products[{i}]: must be an object"))?;
+                        let id = str_field(line, "id")
+                            .map_err(|e| format!("products[{i}]: {e}"))?
+                            .filter(|id| !id.trim().is_empty())
+                            .ok_or_else(|| format!("products[{i}]: field `id` is required"))?;
+                        event.products.push(EventProduct {
+                            id: id.to_string(),
+                            price: None,
+                            quantity: Some(
+                                quantity(line).map_err(|e| format!("products[{i}]: {e}"))?,
+                            ),
+                        });
+                    }
+                }
+                Some(_) => return Err("field `products` must be a non-empty array".into()),
+                None => event.products.push(EventProduct {
+                    id: required("product")?,
+                    price: None,
+                    quantity: Some(quantity(obj)?),
+                }),
+            }
         }
         EventKind::Purchase => {
             event.order_id = Some(required("order_id")?);
@@ -418,6 +471,69 @@ mod tests {
             request_id: "req1",
             source: Source::Client,
         }
+    }
+
+    #[test]
+    fn a_cart_change_of_several_products_is_one_event_per_product() {
+        // Google's GA4 guide: an add_to_cart and a remove_from_cart push (guide-gtm.json).
+        let body = r#"[
+            {"event": "add_to_cart", "page_id": "pg1", "ecommerce": {"currency": "USD",
+             "items": [{"item_id": "SKU_12345", "quantity": 3}, {"item_id": "SKU_12346"}]}},
+            {"event": "remove_from_cart", "ecommerce": {"currency": "USD",
+             "items": [{"item_id": "SKU_12345", "price": 10.01, "quantity": 3}]}},
+            {"type": "add_to_cart", "products": [{"id": "A"}, {"id": "B", "quantity": 2}]}
+        ]"#;
+        let events = normalize(body, &ctx(None)).unwrap();
+        let seen: Vec<(&str, EventKind, &str, Option<u32>)> = events
+            .iter()
+            .map(|e| {
+                (
+                    e.id.as_str(),
+                    e.kind,
+                    e.products[0].id.as_str(),
+                    e.products[0].quantity,
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                (
+                    "pg1-add_to_cart-SKU_12345",
+                    EventKind::AddToCart,
+                    "SKU_12345",
+                    Some(3)
+                ),
+                (
+                    "pg1-add_to_cart-SKU_12346",
+                    EventKind::AddToCart,
+                    "SKU_12346",
+                    Some(1)
+                ),
+                ("req1-1", EventKind::RemoveFromCart, "SKU_12345", Some(3)),
+                ("req1-2", EventKind::AddToCart, "A", Some(1)),
+                ("req1-2.1", EventKind::AddToCart, "B", Some(2)),
+            ],
+            "on a page, keyed by product as the server's own reading of a set is"
+        );
+        assert!(events.iter().all(|e| e.products.len() == 1));
+
+        let many: Vec<String> = (0..=MAX_CART_LINES)
+            .map(|i| format!(r#"{{"id":"P{i}"}}"#))
+            .collect();
+        let body = format!(
+            r#"{{"type":"add_to_cart","products":[{}]}}"#,
+            many.join(",")
+        );
+        let err = normalize(&body, &ctx(None)).unwrap_err().to_string();
+        assert!(err.contains("at most 20 products"), "{err}");
+        let err = normalize(
+            r#"{"type":"remove_from_cart","products":[{"quantity":1}]}"#,
+            &ctx(None),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("products[0]: field `id` is required"), "{err}");
     }
 
     #[test]

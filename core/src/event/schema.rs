@@ -12,6 +12,8 @@ pub enum EventKind {
     Search,
     /// Added a product to the cart.
     AddToCart,
+    /// Removed a product from the cart.
+    RemoveFromCart,
     /// Placed an order.
     Purchase,
     /// Clicked a product that Clerk recommended.
@@ -22,11 +24,12 @@ pub enum EventKind {
 
 impl EventKind {
     /// Every kind, in schema order.
-    pub const ALL: [EventKind; 7] = [
+    pub const ALL: [EventKind; 8] = [
         EventKind::ProductView,
         EventKind::CategoryView,
         EventKind::Search,
         EventKind::AddToCart,
+        EventKind::RemoveFromCart,
         EventKind::Purchase,
         EventKind::Click,
         EventKind::Login,
@@ -39,6 +42,7 @@ impl EventKind {
             EventKind::CategoryView => "category_view",
             EventKind::Search => "search",
             EventKind::AddToCart => "add_to_cart",
+            EventKind::RemoveFromCart => "remove_from_cart",
             EventKind::Purchase => "purchase",
             EventKind::Click => "click",
             EventKind::Login => "login",

@@ -78,16 +78,20 @@ pub fn tracking_call(event: &Event) -> Result<TrackingCall, NotForwarded> {
             "log/category",
             vec![("category", event.category.clone().unwrap_or_default())],
         ),
-        EventKind::AddToCart => {
+        // Clerk's basket_product: `{"id", "qty"}` (docs.clerk.io/reference, log/cart/add and
+        // log/cart/remove).
+        EventKind::AddToCart | EventKind::RemoveFromCart => {
             let products: Vec<_> = event
                 .products
                 .iter()
                 .map(|p| json!({"id": p.id, "qty": p.quantity.unwrap_or(1)}))
                 .collect();
-            (
-                "log/cart/add",
-                vec![("products", json!(products).to_string())],
-            )
+            let path = if event.kind == EventKind::AddToCart {
+                "log/cart/add"
+            } else {
+                "log/cart/remove"
+            };
+            (path, vec![("products", json!(products).to_string())])
         }
         EventKind::Purchase => {
             let products: Vec<_> = event
@@ -195,6 +199,14 @@ mod tests {
         assert_eq!(
             tracking_call(&event(EventKind::AddToCart)).unwrap().params[0],
             ("products", r#"[{"id":"P1","qty":2}]"#.into())
+        );
+        let removal = tracking_call(&event(EventKind::RemoveFromCart)).unwrap();
+        assert_eq!(
+            (removal.path, &removal.params[0]),
+            (
+                "log/cart/remove",
+                &("products", r#"[{"id":"P1","qty":2}]"#.into())
+            )
         );
         let sale = tracking_call(&event(EventKind::Purchase)).unwrap();
         assert_eq!(sale.path, "log/sale");
