@@ -19,7 +19,7 @@ use crate::platform::{now_ms, random};
 use crate::qa::receipts;
 use crate::routes::BEACON_PATH;
 use sfcc_clerk_core::capture::{
-    activity_actions, activity_to_read, answer_confirms, beacon_script, capture,
+    activity_actions, activity_to_read, answer_confirms, beacon_script, capture, cart_of_answer,
     check_client_ip_header, choose_store, confirmation_sale, forwarding, is_bot, is_order_creation,
     is_page_view, is_static_asset, needs_answer, needs_form, order_event, origin_headers,
     placed_order, private_headers, read_consent, request_site, seo_product, seo_search,
@@ -270,7 +270,9 @@ pub async fn handle(
     if succeeded && captured.is_empty() && method == Method::Get {
         captured.extend(seo_search(&path, &query));
     }
-    // SFRA answers a failed login or add to cart with 200 too: its JSON says what happened.
+    // SFRA answers a failed login or add to cart with 200 too: its JSON says what happened. A
+    // cart change's answer is the cart as it now is.
+    let mut cart = Vec::new();
     if let Some(kind) = captured
         .first()
         .map(|c| c.kind)
@@ -279,11 +281,21 @@ pub async fn handle(
         let answer = answer_text(&response).await;
         if !answer_confirms(kind, answer.as_deref()) {
             captured.clear();
+        } else if kind == RuleKind::CartUpdate {
+            cart = answer
+                .as_deref()
+                .and_then(cart_of_answer)
+                .unwrap_or_default();
         }
     }
     // An email leaves only with consent to identify; it is never held in a page.
     if decision != Forwarding::WithIdentity {
         captured.retain(|c| c.kind != RuleKind::Login);
+    }
+    // A page holds what it cannot send yet and posts it once the shopper answers; a whole cart
+    // is taken only from the storefront's answer, never from a post, so none is held.
+    if decision == Forwarding::Hold {
+        captured.retain(|c| c.kind != RuleKind::CartUpdate);
     }
     // What an Einstein activity reports happened, once Einstein took it.
     let reported: Vec<Captured> = match (activity, form_body.as_deref()) {
@@ -325,7 +337,10 @@ pub async fn handle(
             request_id: &page_id,
             source: Source::Server,
         };
-        let event = server_event(captured, &page_id, &input);
+        let mut event = server_event(captured, &page_id, &input);
+        if captured.kind == RuleKind::CartUpdate {
+            event.products = cart.clone();
+        }
         match decision {
             Forwarding::WithIdentity | Forwarding::Anonymous => to_queue.push(event),
             // Not persisted: the page holds it until the shopper answers the banner.

@@ -38,6 +38,16 @@ pub struct Confirmed {
     pub page_id: String,
 }
 
+/// The storefront session (`dwsid`) an answer started, if it set one.
+pub fn session_of(reply: &Reply) -> Option<String> {
+    reply.set_cookies.iter().find_map(|c| {
+        c.strip_prefix("dwsid=")?
+            .split(';')
+            .next()
+            .map(String::from)
+    })
+}
+
 /// The page id in a page's beacon configuration (`"page":"…"`), if it has one.
 pub fn beacon_page_id(html: &str) -> Option<String> {
     let (_, rest) = html.split_once(r#""page":""#)?;

@@ -5,7 +5,7 @@
 //! shown, and a failing read retried or kept with its reason.
 
 use serde_json::{json, Value};
-use sfcc_clerk_e2e::{wait_for, Reply, Stack, StackOptions, DECLINED};
+use sfcc_clerk_e2e::{session_of, wait_for, Reply, Stack, StackOptions, DECLINED};
 use sfcc_clerk_sandbox::storefront::shopper_token;
 use std::time::Duration;
 
@@ -28,16 +28,7 @@ fn post(stack: &Stack, action: &str, cookie: &str, form: &str) -> Reply {
 }
 
 fn session(reply: &Reply) -> String {
-    reply
-        .set_cookies
-        .iter()
-        .find_map(|c| {
-            c.strip_prefix("dwsid=")?
-                .split(';')
-                .next()
-                .map(String::from)
-        })
-        .expect("the storefront starts a session")
+    session_of(reply).expect("the storefront starts a session")
 }
 
 /// Adds two of [`PRODUCT`] to a fresh cart, places the order as `email` and shows the

@@ -120,3 +120,54 @@ fn url_encode(value: &str) -> String {
         })
         .collect()
 }
+
+/// SFRA's cart page changes a line with `Cart-UpdateQuantity` and removes one with
+/// `Cart-RemoveProductLineItem` (GETs naming the product and the line's UUID), and answers with
+/// the cart as it now is (`controllers/Cart.js`): Clerk's basket is set to that cart, down to
+/// an empty one. A change SFRA refuses (HTTP 500) sends nothing.
+#[test]
+fn sfras_cart_changes_set_clerks_basket_to_the_cart_sfra_answered() {
+    let stack = Stack::start(&StackOptions::default()).expect("stack starts");
+    let added = stack.post_form("Cart-AddProduct", &consent(), "pid=25518704M&quantity=2");
+    assert_eq!(added.status, 200, "{:?}", added.json);
+    let session = sfcc_clerk_e2e::session_of(&added).expect("the storefront starts a session");
+    let cookie = format!("{}; dwsid={session}", consent());
+    let uuid = added.json["cart"]["items"][0]["UUID"]
+        .as_str()
+        .expect("SFRA's answer carries the cart")
+        .to_string();
+    let change = |action: &str, query: &str| {
+        stack.shopper_get(
+            &format!(
+                "{}/{action}?pid=25518704M&uuid={uuid}{query}",
+                sfcc_clerk_e2e::US_SITE
+            ),
+            &cookie,
+        )
+    };
+    assert_eq!(change("Cart-UpdateQuantity", "&quantity=3").status, 200);
+    // SFRA refuses a quantity past what it sells (HTTP 500): nothing for Clerk.
+    assert_eq!(change("Cart-UpdateQuantity", "&quantity=500").status, 500);
+    assert_eq!(change("Cart-RemoveProductLineItem", "").status, 200);
+    let log = settled(&stack, 3);
+    // Queued from three requests: compared as a set (the queue keeps no order between them).
+    let mut calls: Vec<(&str, &str)> = log
+        .iter()
+        .map(|c| {
+            (
+                c["endpoint"].as_str().unwrap_or_default(),
+                c["params"]["products"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    calls.sort();
+    assert_eq!(
+        calls,
+        [
+            ("log/cart/add", r#"[{"id":"25518704M","qty":2}]"#),
+            ("log/cart/update", "[]"),
+            ("log/cart/update", r#"[{"id":"25518704M","qty":3}]"#),
+        ],
+        "{log:?}"
+    );
+}

@@ -44,9 +44,9 @@ pub use page::{
     HostRule, RequestSite, StoreChoice,
 };
 pub use rules::{
-    answer_confirms, capture, choose_store, is_static_asset, locale_of_path, needs_answer,
-    needs_form, server_event, sfra_rules, site_of_path, CaptureRule, Captured, RequestFacts,
-    RuleKind, SET_PRODUCTS_FIELD,
+    answer_confirms, capture, cart_of_answer, choose_store, is_static_asset, locale_of_path,
+    needs_answer, needs_form, server_event, sfra_rules, site_of_path, CaptureRule, Captured,
+    RequestFacts, RuleKind, SET_PRODUCTS_FIELD,
 };
 pub use scapi::{
     is_order_creation, placed_order, store_for_order, PlacedOrder, PlacedOrderError, SaleStore,

@@ -18,6 +18,9 @@ pub enum RuleKind {
     AddToCart,
     /// A login; `param` names the email field. Only a successful login counts.
     Login,
+    /// A removal or quantity change in the cart; `param` names the product. The cart as the
+    /// storefront answers it (SFRA's `CartModel`) is what Clerk gets ([`cart_of_answer`]).
+    CartUpdate,
 }
 
 /// One rule: a request whose path ends with `action` (a path segment, e.g. SFRA's
@@ -63,6 +66,22 @@ pub fn sfra_rules() -> Vec<CaptureRule> {
             "pid",
             Some("quantity"),
         ),
+        // SFRA answers both with the cart as it now is: `{basket: CartModel, toBeDeletedUUIDs}`
+        // and `CartModel` (`controllers/Cart.js`); a failure is HTTP 500.
+        rule(
+            "Cart-RemoveProductLineItem",
+            "GET",
+            RuleKind::CartUpdate,
+            "pid",
+            None,
+        ),
+        rule(
+            "Cart-UpdateQuantity",
+            "GET",
+            RuleKind::CartUpdate,
+            "pid",
+            None,
+        ),
         rule("Account-Login", "POST", RuleKind::Login, "loginEmail", None),
         // A registration logs the new customer in (SFRA's `Account-SubmitRegistration`).
         rule(
@@ -91,13 +110,46 @@ pub fn answer_confirms(kind: RuleKind, answer: Option<&str>) -> bool {
     match kind {
         RuleKind::Login => json().is_some_and(|v| v["success"] == serde_json::Value::Bool(true)),
         RuleKind::AddToCart => !json().is_some_and(|v| v["error"] == serde_json::Value::Bool(true)),
+        RuleKind::CartUpdate => answer.and_then(cart_of_answer).is_some(),
         _ => true,
     }
 }
 
 /// True when the shell must read the storefront's answer to decide ([`answer_confirms`]).
 pub fn needs_answer(kind: RuleKind) -> bool {
-    matches!(kind, RuleKind::Login | RuleKind::AddToCart)
+    matches!(
+        kind,
+        RuleKind::Login | RuleKind::AddToCart | RuleKind::CartUpdate
+    )
+}
+
+/// The most cart lines read from an answer.
+const MAX_CART_ANSWER_LINES: usize = 200;
+
+/// The cart an SFRA cart action answered with: `items` of its `CartModel` (at the top, or under
+/// `basket` as `Cart-RemoveProductLineItem` answers), each line's product `id` and `quantity`.
+/// `None` when the answer is no cart (a line it cannot read makes it none too).
+pub fn cart_of_answer(answer: &str) -> Option<Vec<EventProduct>> {
+    let v: serde_json::Value = serde_json::from_str(answer).ok()?;
+    let cart = v.get("basket").filter(|b| b.is_object()).unwrap_or(&v);
+    let items = cart.get("items")?.as_array()?;
+    if items.len() > MAX_CART_ANSWER_LINES {
+        return None;
+    }
+    items
+        .iter()
+        .map(|item| {
+            let id = item["id"].as_str().filter(|id| !id.trim().is_empty())?;
+            let quantity = item["quantity"]
+                .as_f64()
+                .filter(|q| q.fract() == 0.0 && *q >= 1.0 && *q <= f64::from(u32::MAX))?;
+            Some(EventProduct {
+                id: id.to_string(),
+                price: None,
+                quantity: Some(quantity as u32),
+            })
+        })
+        .collect()
 }
 
 /// Plain facts about one request.
@@ -300,6 +352,8 @@ pub fn server_event(captured: &Captured, page_id: &str, ctx: &IngestContext<'_>)
             email = Some(captured.value.clone());
             (EventKind::Login, Vec::new(), None, None)
         }
+        // Its products are the cart the storefront answered ([`cart_of_answer`]).
+        RuleKind::CartUpdate => (EventKind::CartUpdate, Vec::new(), None, None),
     };
     let mut event = Event {
         id: String::new(),
@@ -440,6 +494,65 @@ mod tests {
             assert_eq!(
                 added(&[("pid", "A"), ("pidsObj", broken), ("quantity", "3")]),
                 [("A".into(), Some(3))]
+            );
+        }
+    }
+
+    /// SFRA's `Cart-RemoveProductLineItem` answers `{basket: CartModel, toBeDeletedUUIDs}`, its
+    /// `Cart-UpdateQuantity` the `CartModel` (`controllers/Cart.js`); a `CartModel`'s `items` are
+    /// product line items with `id`, `quantity` and `UUID` (`models/cart.js`).
+    #[test]
+    fn a_cart_change_is_the_cart_the_storefront_answered() {
+        let removed = r#"{"basket": {"items": [{"id": "25518704M", "quantity": 2,
+            "UUID": "4d1ab0c1f6e3a0b3b7c0d1e2f3a4b5c6", "productName": "Shirt"}],
+            "numItems": 2}, "toBeDeletedUUIDs": []}"#;
+        let line = |id: &str, q: u32| EventProduct {
+            id: id.into(),
+            price: None,
+            quantity: Some(q),
+        };
+        assert_eq!(cart_of_answer(removed), Some(vec![line("25518704M", 2)]));
+        let updated = r#"{"items": [{"id": "A", "quantity": 1}, {"id": "B", "quantity": 3.0}]}"#;
+        assert_eq!(
+            cart_of_answer(updated),
+            Some(vec![line("A", 1), line("B", 3)])
+        );
+        assert_eq!(
+            cart_of_answer(r#"{"basket": {"items": []}}"#),
+            Some(vec![]),
+            "emptied"
+        );
+        for not_a_cart in [
+            r#"{"errorMessage": "Unable to remove the product"}"#,
+            r#"{"items": [{"id": "A", "quantity": 0}]}"#,
+            r#"{"items": [{"quantity": 1}]}"#,
+            "<html>",
+        ] {
+            assert_eq!(cart_of_answer(not_a_cart), None, "{not_a_cart}");
+        }
+        assert!(answer_confirms(RuleKind::CartUpdate, Some(updated)));
+        assert!(!answer_confirms(RuleKind::CartUpdate, Some("{}")));
+        assert!(needs_answer(RuleKind::CartUpdate));
+        let rules = sfra_rules();
+        for action in ["Cart-RemoveProductLineItem", "Cart-UpdateQuantity"] {
+            let path = format!("/on/demandware.store/Sites-RefArch-Site/en_US/{action}");
+            let query = vec![
+                ("pid".to_string(), "25518704M".to_string()),
+                ("uuid".to_string(), "4d1a".to_string()),
+            ];
+            let facts = RequestFacts {
+                method: "GET",
+                path: &path,
+                query: &query,
+                form: &[],
+            };
+            let got = capture(&rules, &facts);
+            assert_eq!(
+                got.iter()
+                    .map(|c| (c.kind, c.value.as_str()))
+                    .collect::<Vec<_>>(),
+                [(RuleKind::CartUpdate, "25518704M")],
+                "{action}"
             );
         }
     }

@@ -278,6 +278,7 @@ fn one(obj: &Map<String, Value>, index: usize, ctx: &IngestContext<'_>) -> Resul
         // A login links a visitor to an email: only a sign-in the worker saw succeed in the
         // storefront traffic makes one, never a post anyone can make.
         EventKind::Login if ctx.source == Source::Client => return Err(CLIENT_LOGIN.into()),
+        EventKind::CartUpdate => return Err(CLIENT_CART.into()),
         EventKind::Login => {
             let email = required("email")?;
             if !is_email(&email) {
@@ -361,6 +362,10 @@ fn one(obj: &Map<String, Value>, index: usize, ctx: &IngestContext<'_>) -> Resul
 /// confirmation page the worker served may report its order (see [`super::plan_sale_copy`]).
 pub const PAGELESS_SALE: &str = "a purchase is taken only from the confirmation page the worker \
      served: field `page_id` (the beacon's) is required";
+
+/// Why a whole cart posted to the event endpoint is refused.
+pub const CLIENT_CART: &str = "a cart is set only from the storefront's own answer to a cart \
+     change the worker saw, not from a post";
 
 /// Why a login posted to the event endpoint is refused.
 pub const CLIENT_LOGIN: &str = "a login is taken only from a sign-in the worker saw succeed in \
@@ -534,6 +539,10 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(err.contains("products[0]: field `id` is required"), "{err}");
+        let err = normalize(r#"{"type":"cart_update","products":[]}"#, &ctx(None))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(CLIENT_CART), "{err}");
     }
 
     #[test]

@@ -14,6 +14,9 @@ pub enum EventKind {
     AddToCart,
     /// Removed a product from the cart.
     RemoveFromCart,
+    /// The cart as it now is (its products replace what Clerk held): read from the storefront's
+    /// answer to a removal or a quantity change.
+    CartUpdate,
     /// Placed an order.
     Purchase,
     /// Clicked a product that Clerk recommended.
@@ -24,12 +27,13 @@ pub enum EventKind {
 
 impl EventKind {
     /// Every kind, in schema order.
-    pub const ALL: [EventKind; 8] = [
+    pub const ALL: [EventKind; 9] = [
         EventKind::ProductView,
         EventKind::CategoryView,
         EventKind::Search,
         EventKind::AddToCart,
         EventKind::RemoveFromCart,
+        EventKind::CartUpdate,
         EventKind::Purchase,
         EventKind::Click,
         EventKind::Login,
@@ -43,6 +47,7 @@ impl EventKind {
             EventKind::Search => "search",
             EventKind::AddToCart => "add_to_cart",
             EventKind::RemoveFromCart => "remove_from_cart",
+            EventKind::CartUpdate => "cart_update",
             EventKind::Purchase => "purchase",
             EventKind::Click => "click",
             EventKind::Login => "login",

@@ -93,6 +93,18 @@ pub fn tracking_call(event: &Event) -> Result<TrackingCall, NotForwarded> {
             };
             (path, vec![("products", json!(products).to_string())])
         }
+        // Sets the visitor's basket to these products (an empty list: the cart was emptied).
+        EventKind::CartUpdate => {
+            let products: Vec<_> = event
+                .products
+                .iter()
+                .map(|p| json!({"id": p.id, "qty": p.quantity.unwrap_or(1)}))
+                .collect();
+            (
+                "log/cart/update",
+                vec![("products", json!(products).to_string())],
+            )
+        }
         EventKind::Purchase => {
             let products: Vec<_> = event
                 .products

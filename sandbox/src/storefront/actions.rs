@@ -77,22 +77,81 @@ pub fn add_product(shop: &Shop, visit: &Visit, params: &Params) -> Result<Respon
         }
     }
     let mut store = shop.store()?;
+    let uuids: Vec<String> = wanted.iter().map(|_| store.token()).collect();
     let lines = store.carts.entry(visit.session.clone()).or_default();
-    for (pid, quantity) in &wanted {
+    for ((pid, quantity), uuid) in wanted.iter().zip(uuids) {
         match lines.iter_mut().find(|l| l.pid == *pid) {
             Some(line) => line.quantity = (line.quantity + quantity).min(MAX_QUANTITY),
             None => lines.push(CartLine {
                 pid: pid.clone(),
                 quantity: *quantity,
+                uuid,
             }),
         }
     }
     let total: u32 = lines.iter().map(|l| l.quantity).sum();
     let pid = wanted.first().map(|(p, _)| p.clone()).unwrap_or_default();
+    let cart = cart_model(lines);
     Ok(json(
         StatusCode::OK,
-        json!({"error": false, "quantityTotal": total, "message": "Product added to cart", "pid": pid}),
+        json!({"error": false, "quantityTotal": total, "message": "Product added to cart",
+            "pid": pid, "cart": cart}),
     ))
+}
+
+/// The cart as SFRA's `CartModel` carries it, as far as the sandbox keeps one: its `items`
+/// (product line items with `id`, `quantity`, `UUID`) and `numItems`.
+fn cart_model(lines: &[CartLine]) -> serde_json::Value {
+    json!({
+        "items": lines.iter().map(|l| json!({"id": l.pid, "quantity": l.quantity, "UUID": l.uuid})).collect::<Vec<_>>(),
+        "numItems": lines.iter().map(|l| l.quantity).sum::<u32>(),
+    })
+}
+
+/// SFRA's answer to a cart action that found no line (HTTP 500 with `errorMessage`).
+fn cart_error(message: &str) -> Response {
+    json(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        json!({"errorMessage": message}),
+    )
+}
+
+/// `Cart-RemoveProductLineItem?pid=&uuid=` (GET): removes the line, answering
+/// `{basket: CartModel, toBeDeletedUUIDs}` as SFRA does; a line it does not find is HTTP 500.
+pub fn remove_line(shop: &Shop, visit: &Visit, params: &Params) -> Result<Response, ShopError> {
+    let (pid, uuid) = (param(params, "pid"), param(params, "uuid"));
+    let mut store = shop.store()?;
+    let lines = store.carts.entry(visit.session.clone()).or_default();
+    let Some(at) = lines.iter().position(|l| l.pid == pid && l.uuid == uuid) else {
+        return Ok(cart_error("Unable to remove the product from the cart."));
+    };
+    lines.remove(at);
+    Ok(json(
+        StatusCode::OK,
+        json!({"basket": cart_model(lines), "toBeDeletedUUIDs": []}),
+    ))
+}
+
+/// `Cart-UpdateQuantity?pid=&quantity=&uuid=` (GET): sets the line's quantity, answering the
+/// `CartModel` as SFRA does; no such line, or a quantity out of 1 to 99, is HTTP 500.
+pub fn update_quantity(shop: &Shop, visit: &Visit, params: &Params) -> Result<Response, ShopError> {
+    let (pid, uuid) = (param(params, "pid"), param(params, "uuid"));
+    let quantity = param(params, "quantity")
+        .parse::<u32>()
+        .ok()
+        .filter(|q| (1..=MAX_QUANTITY).contains(q));
+    let mut store = shop.store()?;
+    let lines = store.carts.entry(visit.session.clone()).or_default();
+    let line = lines.iter_mut().find(|l| l.pid == pid && l.uuid == uuid);
+    match (line, quantity) {
+        (Some(line), Some(q)) => line.quantity = q,
+        _ => return Ok(cart_error("Unable to update the quantity of the product.")),
+    }
+    Ok(json(StatusCode::OK, cart_model(lines)))
+}
+
+fn param(params: &Params, name: &str) -> String {
+    params.get(name).cloned().unwrap_or_default()
 }
 
 /// `CheckoutServices-PlaceOrder` (POST; a guest may send `email`): turns the cart into an order.

@@ -195,6 +195,12 @@ fn handle(
         "Checkout-Begin" => only(get).and_then(|_| pages::checkout(shop, visit)),
         "Order-Confirm" => only(get || post).and_then(|_| pages::confirm(shop, visit, params)),
         "Cart-AddProduct" => only(post).and_then(|_| actions::add_product(shop, visit, params)),
+        "Cart-RemoveProductLineItem" => {
+            only(get).and_then(|_| actions::remove_line(shop, visit, params))
+        }
+        "Cart-UpdateQuantity" => {
+            only(get).and_then(|_| actions::update_quantity(shop, visit, params))
+        }
         "CheckoutServices-PlaceOrder" => {
             only(post).and_then(|_| actions::place_order(shop, visit, params))
         }

@@ -275,6 +275,7 @@ async fn add_items(
         lines.push(CartLine {
             pid: pid.to_string(),
             quantity: quantity.min(u64::from(u32::MAX)) as u32,
+            uuid: String::new(),
         });
     }
     with_basket(&shop, &id, &params, &headers, |basket| {

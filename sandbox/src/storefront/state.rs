@@ -49,6 +49,9 @@ pub struct CartLine {
     pub pid: String,
     /// Units.
     pub quantity: u32,
+    /// The line's UUID, as SFRA's cart actions name a line (`uuid`); empty for a SCAPI basket's.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub uuid: String,
 }
 
 /// One order line as placed.

@@ -327,10 +327,29 @@ async fn a_logged_in_purchase_from_cart_to_confirmation() {
         "pid=25518704M&quantity=2",
     )
     .await;
+    let added = add.json();
+    let uuid = added["cart"]["items"][0]["UUID"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(uuid.len(), 32, "{added}");
     assert_eq!(
-        add.json(),
-        json!({"error": false, "quantityTotal": 2, "message": "Product added to cart", "pid": "25518704M"})
+        added,
+        json!({"error": false, "quantityTotal": 2, "message": "Product added to cart", "pid": "25518704M",
+            "cart": {"items": [{"id": "25518704M", "quantity": 2, "UUID": uuid}], "numItems": 2}})
     );
+    // SFRA's cart page changes a line by product and UUID; a line it does not find is a 500.
+    let update = |q: &str, line: &str| {
+        format!("{US}/Cart-UpdateQuantity?pid=25518704M&quantity={q}&uuid={line}")
+    };
+    let wrong = get(&r, &update("3", "nope"), &dwsid).await;
+    assert_eq!(wrong.status, 500);
+    assert!(wrong.json()["errorMessage"].is_string());
+    let updated = get(&r, &update("3", &uuid), &dwsid).await;
+    assert_eq!(updated.status, 200);
+    assert_eq!(updated.json()["items"][0]["quantity"], 3);
+    let back = get(&r, &update("2", &uuid), &dwsid).await;
+    assert_eq!(back.json()["numItems"], 2);
     let add = post(
         &r,
         &format!("{US}/Cart-AddProduct"),
