@@ -305,6 +305,19 @@ impl Settings {
     pub fn store(&self, name: &str) -> Option<&Store> {
         self.stores.iter().find(|s| s.config.name == name)
     }
+
+    /// The stores a sale on SFCC site `site_id` may go to (see
+    /// [`crate::capture::store_for_order`]): the site's stores, by name and currency.
+    pub fn sale_stores(&self, site_id: &str) -> Vec<crate::capture::SaleStore> {
+        self.stores
+            .iter()
+            .filter(|s| s.config.site_id == site_id)
+            .map(|s| crate::capture::SaleStore {
+                name: s.config.name.clone(),
+                currency: s.config.currency.clone(),
+            })
+            .collect()
+    }
 }
 
 /// The retry policy from `RETRY_MAX_ATTEMPTS` (1 to 50), `RETRY_BASE_S` and `RETRY_MAX_S` (1 s to
@@ -412,6 +425,21 @@ mod tests {
             !debug.contains("s3cret") && !debug.contains("priv-us"),
             "{debug}"
         );
+    }
+
+    #[test]
+    fn a_sites_sale_stores_are_its_stores_by_name_and_currency() {
+        let s = load(&all()).unwrap();
+        let names: Vec<(String, String)> = s
+            .sale_stores("RefArch")
+            .into_iter()
+            .map(|t| (t.name, t.currency))
+            .collect();
+        assert_eq!(
+            names,
+            [("us".into(), "USD".into()), ("de".into(), "USD".into())]
+        );
+        assert!(s.sale_stores("RefArchGlobal").is_empty());
     }
 
     #[test]

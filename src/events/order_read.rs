@@ -11,7 +11,7 @@ use crate::platform::err;
 use crate::platform::log;
 use crate::platform::queues::{enqueue, names};
 use crate::platform::sfcc::call_as;
-use sfcc_clerk_core::capture::{read_sale, SaleStore};
+use sfcc_clerk_core::capture::read_sale;
 use sfcc_clerk_core::event::{Event, OrderToRead};
 use sfcc_clerk_core::retry::{Decision, Envelope};
 use sfcc_clerk_core::sfcc::{admin_order_path, admin_scope, Grant, ORDERS_SCOPE};
@@ -34,16 +34,7 @@ pub async fn complete(
         );
         return keep(ctx, &envelope, &reason).await;
     };
-    let site_stores: Vec<SaleStore> = ctx
-        .settings
-        .stores
-        .iter()
-        .filter(|s| s.config.site_id == to_read.site_id)
-        .map(|s| SaleStore {
-            name: s.config.name.clone(),
-            currency: s.config.currency.clone(),
-        })
-        .collect();
+    let site_stores = ctx.settings.sale_stores(&to_read.site_id);
     let url = format!(
         "{}{}",
         scapi.base_url,

@@ -395,14 +395,7 @@ pub async fn handle(
     {
         // A headless storefront's order, read from a copy of SCAPI's answer as it goes on; it
         // goes to the site's store in the order's currency.
-        let site_stores = stores
-            .iter()
-            .filter(|s| s.config.site_id == store.config.site_id)
-            .map(|s| SaleStore {
-                name: s.config.name.clone(),
-                currency: s.config.currency.clone(),
-            })
-            .collect();
+        let site_stores = ctx.settings.sale_stores(&store.config.site_id);
         queue_placed_order_later(env, wctx, response.clone()?, order_seen(), site_stores);
     }
     let mut streamed = None;

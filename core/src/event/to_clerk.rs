@@ -78,32 +78,21 @@ pub fn tracking_call(event: &Event) -> Result<TrackingCall, NotForwarded> {
             "log/category",
             vec![("category", event.category.clone().unwrap_or_default())],
         ),
-        // Clerk's basket_product: `{"id", "qty"}` (docs.clerk.io/reference, log/cart/add and
-        // log/cart/remove).
-        EventKind::AddToCart | EventKind::RemoveFromCart => {
+        // Clerk's basket_product: `{"id", "qty"}` (docs.clerk.io/reference, log/cart/add,
+        // log/cart/remove, and log/cart/update, which sets the visitor's basket to these
+        // products: an empty list when the cart was emptied).
+        EventKind::AddToCart | EventKind::RemoveFromCart | EventKind::CartUpdate => {
             let products: Vec<_> = event
                 .products
                 .iter()
                 .map(|p| json!({"id": p.id, "qty": p.quantity.unwrap_or(1)}))
                 .collect();
-            let path = if event.kind == EventKind::AddToCart {
-                "log/cart/add"
-            } else {
-                "log/cart/remove"
+            let path = match event.kind {
+                EventKind::AddToCart => "log/cart/add",
+                EventKind::RemoveFromCart => "log/cart/remove",
+                _ => "log/cart/update",
             };
             (path, vec![("products", json!(products).to_string())])
-        }
-        // Sets the visitor's basket to these products (an empty list: the cart was emptied).
-        EventKind::CartUpdate => {
-            let products: Vec<_> = event
-                .products
-                .iter()
-                .map(|p| json!({"id": p.id, "qty": p.quantity.unwrap_or(1)}))
-                .collect();
-            (
-                "log/cart/update",
-                vec![("products", json!(products).to_string())],
-            )
         }
         EventKind::Purchase => {
             let products: Vec<_> = event
