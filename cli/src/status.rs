@@ -89,7 +89,7 @@ fn run_cells(store: &str, label: &str, run: Option<&RunSummary>, now: u64) -> Ve
 
 /// The report as text: runs, health (backlog, dead letters, refused events, unknown product ids,
 /// deliveries), then the waiting dead letters, the latest delivery errors, validation failures,
-/// the most frequent refused events and unknown product ids.
+/// the most frequent refused events and unknown product ids, and the order history.
 pub fn render(report: &StatusReport) -> String {
     let now = report.generated_at_ms;
     let mut out = format!(
@@ -272,6 +272,33 @@ pub fn render(report: &StatusReport) -> String {
         out.push_str("\nProducts Clerk does not hold, named by events (most frequent):\n");
         out.push_str(&table(&["STORE", "PRODUCT", "EVENTS", "LATEST"], &unknown));
     }
+    let history: Vec<Vec<String>> = report
+        .stores
+        .iter()
+        .filter_map(|s| {
+            let h = s.order_history.as_ref()?;
+            Some(vec![
+                s.store.clone(),
+                h.sent.to_string(),
+                h.skipped.to_string(),
+                h.read_up_to_ms.map_or_else(|| "-".into(), when),
+                h.in_progress_from.clone().unwrap_or_else(|| "-".into()),
+            ])
+        })
+        .collect();
+    if !history.is_empty() {
+        out.push_str("\nOrder history:\n");
+        out.push_str(&table(
+            &[
+                "STORE",
+                "SENT",
+                "LEFT OUT",
+                "CREATED BEFORE",
+                "READING FROM",
+            ],
+            &history,
+        ));
+    }
     out
 }
 
@@ -280,8 +307,8 @@ mod tests {
     use super::*;
     use sfcc_clerk_core::mapping::FieldProblem;
     use sfcc_clerk_core::status::{
-        Backlog, DeadLetter, DeadLetters, Deliveries, DeliveryStats, RefusalKind, RefusedEvents,
-        StoreStatus, UnknownProduct, UnknownProducts, ValidationFailure, WINDOW_MS,
+        Backlog, DeadLetter, DeadLetters, Deliveries, DeliveryStats, OrderHistory, RefusalKind,
+        RefusedEvents, StoreStatus, UnknownProduct, UnknownProducts, ValidationFailure, WINDOW_MS,
     };
 
     const NOW: u64 = 1_769_860_800_000;
@@ -359,8 +386,23 @@ mod tests {
                         last_at_ms: NOW - 60_000,
                     }],
                 },
+                order_history: Some(OrderHistory {
+                    read_up_to_ms: Some(NOW - 3_600_000),
+                    in_progress_from: None,
+                    last_page_ms: Some(NOW - 60_000),
+                    sent: 250,
+                    skipped: 7,
+                }),
             }],
         }
+    }
+
+    /// A table line's cells (columns are two spaces apart at least).
+    fn cells_of(line: &str) -> Vec<&str> {
+        line.split("  ")
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .collect()
     }
 
     #[test]
@@ -379,11 +421,7 @@ mod tests {
         // Columns line up: each header starts where its column does.
         let sent_end = header.find("SENT").unwrap() + "SENT".len();
         assert_eq!(&full[sent_end - 1..sent_end], "4", "{text}");
-        let cells: Vec<&str> = full
-            .split("  ")
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-            .collect();
+        let cells = cells_of(full);
         assert_eq!(
             cells,
             [
@@ -443,6 +481,17 @@ mod tests {
         assert!(
             !text.contains("Latest delivery errors"),
             "no errors, no section"
+        );
+        let history = text
+            .split("Order history:\n")
+            .nth(1)
+            .and_then(|t| t.lines().nth(1))
+            .expect("the order history table");
+        let cells = cells_of(history);
+        assert_eq!(
+            cells,
+            ["refarch-us", "250", "7", "2026-01-31 11:00:00Z", "-"],
+            "{text}"
         );
     }
 }

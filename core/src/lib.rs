@@ -27,6 +27,7 @@ pub mod delivery;
 pub mod event;
 pub mod form;
 pub mod hash;
+pub mod history;
 pub mod identity;
 pub mod mapping;
 pub mod paths;

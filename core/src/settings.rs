@@ -57,6 +57,9 @@ pub struct Settings {
     /// SCAPI Admin APIs (`SCAPI_BASE_URL`, `SCAPI_ORGANIZATION_ID`); without them, sales are
     /// read from the confirmation page's markup only.
     pub scapi: Option<ScapiConnection>,
+    /// The order history sync (see [`crate::history`]): on when SCAPI is configured, unless
+    /// `ORDER_HISTORY_DAYS` is 0.
+    pub order_history: Option<crate::history::HistoryConfig>,
     /// Clerk API base URL (`https://api.clerk.io`); paths start with `/v2/`.
     pub clerk_api_url: String,
     /// Products per catalog page job.
@@ -98,7 +101,8 @@ impl Settings {
     /// storefront reads the client's address from), `CONSENT_MODE` (`strict`, the
     /// default, or `anonymous`), `CONSENT_COOKIE` (`name=value` of the shop's consent cookie),
     /// `RETENTION_DAYS` (default 30), `LEGACY_PATHS` (`true` answers the old root paths too),
-    /// `SCAPI_BASE_URL` and `SCAPI_ORGANIZATION_ID` (both or neither),
+    /// `SCAPI_BASE_URL` and `SCAPI_ORGANIZATION_ID` (both or neither), `ORDER_HISTORY_DAYS`,
+    /// `ORDER_HISTORY_EMAILS` and `ORDER_HISTORY_LAG_MINUTES` (see [`order_history`]),
     /// `RETRY_MAX_ATTEMPTS`, `RETRY_BASE_S`, `RETRY_MAX_S` (the retry
     /// policy; see [`Backoff`]'s defaults), secret `ADMIN_TOKEN` (at least
     /// [`MIN_ADMIN_TOKEN_CHARS`] characters).
@@ -179,6 +183,10 @@ impl Settings {
                 (Some(_), None) => return Err(ConfigError::Missing("SCAPI_ORGANIZATION_ID")),
                 (None, Some(_)) => return Err(ConfigError::Missing("SCAPI_BASE_URL")),
             },
+            order_history: order_history(
+                &get,
+                get("SCAPI_BASE_URL").is_some() && get("SCAPI_ORGANIZATION_ID").is_some(),
+            )?,
             clerk_api_url: url("CLERK_API_URL")?,
             page_size,
             admin_token: match get("ADMIN_TOKEN") {
@@ -355,6 +363,60 @@ fn backoff(get: &impl Fn(&str) -> Option<String>) -> Result<Backoff, ConfigError
     Ok(b)
 }
 
+/// The order history from `ORDER_HISTORY_DAYS` (0 to 1095, default 365; 0 turns it off),
+/// `ORDER_HISTORY_EMAILS` (`true` sends each order's email; default `false`) and
+/// `ORDER_HISTORY_LAG_MINUTES` (0 to 1440, default 60). It reads SFCC's orders through SCAPI, so
+/// without SCAPI there is none, and asking for one is an error.
+fn order_history(
+    get: &impl Fn(&str) -> Option<String>,
+    scapi: bool,
+) -> Result<Option<crate::history::HistoryConfig>, ConfigError> {
+    let defaults = crate::history::HistoryConfig::default();
+    let number = |name: &'static str, default: u32, max: u32| match get(name) {
+        None => Ok(default),
+        Some(v) => {
+            v.parse::<u32>()
+                .ok()
+                .filter(|n| *n <= max)
+                .ok_or_else(|| ConfigError::Invalid {
+                    name,
+                    reason: format!("{v:?} is not a whole number from 0 to {max}"),
+                })
+        }
+    };
+    let days = number("ORDER_HISTORY_DAYS", defaults.days, 1095)?;
+    let lag_minutes = number("ORDER_HISTORY_LAG_MINUTES", 60, 1440)?;
+    let emails = match get("ORDER_HISTORY_EMAILS").as_deref() {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(other) => {
+            return Err(ConfigError::Invalid {
+                name: "ORDER_HISTORY_EMAILS",
+                reason: format!("{other:?} is neither \"true\" nor \"false\""),
+            })
+        }
+    };
+    if days == 0 {
+        return Ok(None);
+    }
+    if !scapi {
+        return match get("ORDER_HISTORY_DAYS") {
+            None => Ok(None),
+            Some(_) => Err(ConfigError::Invalid {
+                name: "ORDER_HISTORY_DAYS",
+                reason: "the order history reads SFCC's orders through SCAPI: set \
+                         SCAPI_BASE_URL and SCAPI_ORGANIZATION_ID, or ORDER_HISTORY_DAYS = 0"
+                    .into(),
+            }),
+        };
+    }
+    Ok(Some(crate::history::HistoryConfig {
+        days,
+        emails,
+        lag_ms: u64::from(lag_minutes) * 60_000,
+    }))
+}
+
 /// Compares two tokens in time that depends only on their lengths, not on where they differ.
 pub fn constant_time_eq(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
@@ -440,6 +502,53 @@ mod tests {
             [("us".into(), "USD".into()), ("de".into(), "USD".into())]
         );
         assert!(s.sale_stores("RefArchGlobal").is_empty());
+    }
+
+    #[test]
+    fn order_history_is_on_with_scapi_unless_turned_off_and_asking_for_it_without_is_an_error() {
+        assert_eq!(
+            load(&all()).unwrap().order_history,
+            None,
+            "no SCAPI, no history"
+        );
+        let mut m = all();
+        m.insert(
+            "SCAPI_BASE_URL",
+            "https://kv7kzm78.api.commercecloud.salesforce.com",
+        );
+        m.insert("SCAPI_ORGANIZATION_ID", "f_ecom_zzxy_prd");
+        assert_eq!(
+            load(&m).unwrap().order_history,
+            Some(crate::history::HistoryConfig::default())
+        );
+        m.insert("ORDER_HISTORY_DAYS", "90");
+        m.insert("ORDER_HISTORY_EMAILS", "true");
+        m.insert("ORDER_HISTORY_LAG_MINUTES", "0");
+        assert_eq!(
+            load(&m).unwrap().order_history,
+            Some(crate::history::HistoryConfig {
+                days: 90,
+                emails: true,
+                lag_ms: 0
+            })
+        );
+        m.insert("ORDER_HISTORY_DAYS", "0");
+        assert_eq!(load(&m).unwrap().order_history, None);
+        for (name, value) in [
+            ("ORDER_HISTORY_DAYS", "1096"),
+            ("ORDER_HISTORY_LAG_MINUTES", "-1"),
+            ("ORDER_HISTORY_EMAILS", "yes"),
+        ] {
+            let mut bad = m.clone();
+            bad.insert(name, value);
+            assert!(load(&bad).unwrap_err().to_string().contains(name), "{name}");
+        }
+        let mut without_scapi = all();
+        without_scapi.insert("ORDER_HISTORY_DAYS", "30");
+        assert!(load(&without_scapi)
+            .unwrap_err()
+            .to_string()
+            .contains("SCAPI_BASE_URL and SCAPI_ORGANIZATION_ID"));
     }
 
     #[test]

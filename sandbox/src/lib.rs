@@ -68,10 +68,12 @@ impl Sandbox {
         state
             .customers
             .extend(sfcc::generated_customers(config.generated_customers));
+        let mut storefront = storefront::StorefrontState::default();
+        storefront.history = storefront::past_orders(storefront::unix_now());
         Self {
             sfcc: Arc::new(Mutex::new(state)),
             clerk: Arc::new(Mutex::new(clerk::ClerkState::new(&config.clerk_stores))),
-            storefront: Arc::default(),
+            storefront: Arc::new(Mutex::new(storefront)),
         }
     }
 

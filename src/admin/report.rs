@@ -44,6 +44,10 @@ const UNKNOWN_PRODUCTS: &str =
     "SELECT store, product_id, SUM(n) AS n, MAX(last_at_ms) AS last_at_ms \
     FROM unknown_products WHERE last_at_ms >= ?1 GROUP BY store, product_id";
 
+/// Every store's order history row.
+const ORDER_HISTORY: &str =
+    "SELECT store, high_water_ms, page, last_page_ms, sent, skipped FROM order_history";
+
 fn delivery_errors() -> String {
     format!(
         "SELECT id, at_ms, kind, store, endpoint, status, attempt, outcome, error FROM (SELECT *, ROW_NUMBER() \
@@ -92,6 +96,7 @@ pub async fn build(ctx: &Ctx) -> worker::Result<StatusReport> {
         ctx.db.prepare(DEAD_LETTER_COUNTS),
         with_since(REFUSALS)?,
         with_since(UNKNOWN_PRODUCTS)?,
+        ctx.db.prepare(ORDER_HISTORY),
     ];
     let results = ctx.db.batch(statements).await?;
     let rows = StatusRows {
@@ -104,6 +109,7 @@ pub async fn build(ctx: &Ctx) -> worker::Result<StatusReport> {
         dead_letter_counts: rows(results.get(6), "dead letter count")?,
         refusals: rows(results.get(7), "refused event count")?,
         unknown_products: rows(results.get(8), "unknown product count")?,
+        order_history: rows(results.get(9), "order history")?,
     };
     let configured: Vec<&str> = ctx
         .settings

@@ -1,4 +1,4 @@
-//! Clerk writes: products (upsert and delete), categories and customers, logged and decided
+//! Clerk writes: products (upsert and delete), categories, customers and orders, logged and decided
 //! like every delivery.
 
 use crate::context::Ctx;
@@ -6,8 +6,9 @@ use crate::platform::http::send;
 use crate::platform::log::{self, Attempted};
 use crate::platform::random;
 use sfcc_clerk_core::clerk::{
-    CategoriesUpsert, ClerkCategory, ClerkCustomer, ClerkProduct, CustomersUpsert, ProductsDelete,
-    ProductsUpsert, CATEGORIES_PATH, CUSTOMERS_PATH, PRODUCTS_PATH,
+    CategoriesUpsert, ClerkCategory, ClerkCustomer, ClerkOrder, ClerkProduct, CustomersUpsert,
+    OrdersUpsert, ProductsDelete, ProductsUpsert, CATEGORIES_PATH, CUSTOMERS_PATH, ORDERS_PATH,
+    PRODUCTS_PATH,
 };
 use sfcc_clerk_core::delivery::DeliveryKind;
 use sfcc_clerk_core::retry::{decide, Decision};
@@ -120,6 +121,22 @@ pub async fn upsert_customers(
         attempt,
     )
     .await
+}
+
+/// Sends past orders to the store's Clerk store.
+pub async fn upsert_orders(
+    ctx: &Ctx,
+    store: &Store,
+    orders: &[ClerkOrder],
+    attempt: u32,
+) -> Decision {
+    let body = OrdersUpsert {
+        key: &store.config.clerk_public_key,
+        private_key: store.private_key.expose(),
+        orders,
+    };
+    let target = (ORDERS_PATH, Method::Post);
+    write_json(ctx, store, target, &body, (orders.len(), "orders"), attempt).await
 }
 
 /// Upserts products into the store's Clerk store.

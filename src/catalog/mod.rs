@@ -6,6 +6,7 @@
 mod clerk;
 mod customers;
 mod ledger;
+mod orders;
 mod page;
 mod resume;
 mod runs;
@@ -37,6 +38,9 @@ pub async fn start_from_cron(env: &Env, cron: &str) -> worker::Result<()> {
         }
         if let Err(e) = customers::start(&ctx, store).await {
             worker::console_error!("cron {cron}: {name}: could not start the customer sync: {e}");
+        }
+        if let Err(e) = orders::start(&ctx, store).await {
+            worker::console_error!("cron {cron}: {name}: could not start the order history: {e}");
         }
     }
     Ok(())

@@ -63,6 +63,9 @@ pub async fn run_job(ctx: &Ctx, body: &Value) -> worker::Result<()> {
             super::customers::sync_page(ctx, store, (from.as_deref(), to, *to_ms), *start, attempt)
                 .await?
         }
+        CatalogJob::Orders { page, .. } => {
+            super::orders::sync_page(ctx, store, page, attempt).await?
+        }
     };
     match decision {
         Decision::Delivered => Ok(()),

@@ -304,18 +304,32 @@ fn a_visitor_posting_too_often_gets_429_with_retry_after_and_others_are_not_held
     let cookie = |vid: &str| format!("dw_dnt=0; __Host-sfcc_clerk_vid={vid}");
     let flooder = cookie("0b6f1e9e-2a7c-4d4b-9c1e-5f3a2b1c0d9e");
     let body = |i: usize| format!(r#"{{"type":"product_view","product":"P{i}"}}"#);
+    // The limiter counts in windows aligned to the clock (`floor(now / period)`: workerd's
+    // emulation of the binding; Cloudflare documents a limit per period per location), so a
+    // flood that straddles a minute boundary gets up to twice the limit before its first
+    // refusal. What holds in every case: no window lets more than the limit through. Each
+    // accepted post is put in the window it was sent in; the worker counts it then or later.
+    let window = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() / 60)
+            .unwrap_or_default()
+    };
     let mut accepted = 0;
-    let refused = (0..200).find_map(|i| {
+    let mut sent_in = std::collections::BTreeMap::<u64, usize>::new();
+    let refused = (0..=2 * 120).find_map(|i| {
+        let sent = window();
         let reply = stack.post_events_to(BEACON, &body(i), Some(&flooder));
         match reply.status {
             202 => {
                 accepted += 1;
+                *sent_in.entry(sent).or_default() += 1;
                 None
             }
             _ => Some(reply),
         }
     });
-    let refused = refused.expect("the limit is reached within 200 calls");
+    let refused = refused.expect("the limit is reached within two windows' worth of calls");
     assert_eq!(refused.status, 429, "{:?}", refused.json);
     assert_eq!(refused.retry_after.as_deref(), Some("60"));
     assert!(
@@ -326,8 +340,8 @@ fn a_visitor_posting_too_often_gets_429_with_retry_after_and_others_are_not_held
         refused.json
     );
     assert!(
-        (1..=120).contains(&accepted),
-        "at most the configured 120 calls a minute: {accepted}"
+        accepted >= 120 && sent_in.values().all(|n| *n <= 120),
+        "the configured 120 calls a minute, and no more in any minute: {sent_in:?}"
     );
     let other = stack.post_events_to(
         BEACON,

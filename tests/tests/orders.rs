@@ -425,3 +425,161 @@ fn a_pwa_kit_order_in_french_reaches_the_french_store_of_its_site() {
         "not the site's first store, nor another site's"
     );
 }
+
+/// The orders a Clerk store holds, by id, once it holds `n`.
+fn clerk_orders(stack: &Stack, key: &str, n: usize) -> serde_json::Map<String, Value> {
+    wait_for(
+        &format!("{n} orders at Clerk store {key}"),
+        Duration::from_secs(90),
+        || {
+            let orders = stack.clerk_store_with_key(key)["orders"]
+                .as_object()?
+                .clone();
+            (orders.len() >= n).then_some(orders)
+        },
+        || stack.wrangler_log(),
+    )
+}
+
+fn order_writes(stack: &Stack) -> usize {
+    stack.clerk_requests().as_array().map_or(0, |r| {
+        r.iter()
+            .filter(|r| r["request"] == "POST /v2/orders")
+            .count()
+    })
+}
+
+/// The first cron syncs the catalog; the history waits for it (the lines name variants, and
+/// Clerk holds their masters), so it starts on the next.
+fn sync_catalog_then_history(stack: &Stack) {
+    assert_eq!(stack.trigger_cron().status, 200);
+    for store in ["refarch-us", "refarchglobal-de", "refarchglobal-fr"] {
+        stack.finished_run(store, 0, Duration::from_secs(120));
+    }
+    assert_eq!(order_writes(stack), 0, "no history before the catalog");
+    assert_eq!(stack.trigger_cron().status, 200);
+}
+
+/// The shop's past orders (the sandbox's, `sandbox/src/storefront/history.rs`) reach Clerk
+/// once: a year of placed orders, each in the store of its currency, variants named by their
+/// masters, the customer number without the email, and none placed in the last hour (left to
+/// live tracking); the next cron sends nothing again.
+#[test]
+fn the_shops_past_year_of_orders_reaches_clerk_once_in_the_store_of_its_currency() {
+    let stack = Stack::start(&StackOptions::default()).expect("stack starts");
+    sync_catalog_then_history(&stack);
+    let us = clerk_orders(&stack, "sandbox-public-us", 5);
+    let mut ids: Vec<&str> = us.keys().map(String::as_str).collect();
+    ids.sort();
+    assert_eq!(
+        ids,
+        ["00000002", "00000003", "00000006", "00000007", "00000011"],
+        "placed in the last year and standing: not 1 (400 days ago), 4 (cancelled), 8 \
+         (failed), 10 (never placed) nor 12 (ten minutes ago); 6 and 7 share a second"
+    );
+    let two = &us["00000002"];
+    assert_eq!(
+        two["products"],
+        json!([{"id": "25518704M", "quantity": 2, "price": 39.5},
+               {"id": "25720424M", "quantity": 1, "price": 45.0}]),
+        "the variant 701643421084M named by its master"
+    );
+    assert_eq!(two["customer"], "00000001");
+    assert!(
+        two.get("email").is_none(),
+        "no email unless ORDER_HISTORY_EMAILS"
+    );
+    assert!(us["00000003"].get("customer").is_none(), "a guest");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default();
+    let age_days = (now - two["time"].as_u64().unwrap_or_default()) / 86_400;
+    assert_eq!(age_days, 200, "unix seconds of the order's creation");
+    let de = clerk_orders(&stack, "sandbox-public-de", 2);
+    let mut de_ids: Vec<&str> = de.keys().map(String::as_str).collect();
+    de_ids.sort();
+    assert_eq!(
+        de_ids,
+        ["00000005", "00000009"],
+        "RefArchGlobal's, in EUR, in German"
+    );
+    let fr = clerk_orders(&stack, "sandbox-public-fr", 1);
+    assert_eq!(
+        fr.keys().collect::<Vec<_>>(),
+        ["00000013"],
+        "the same site and currency, its shopper's locale French"
+    );
+
+    // The status page says where the history stands.
+    let history = wait_for(
+        "the history window to end",
+        Duration::from_secs(30),
+        || {
+            let status = stack.admin_get("status");
+            let us = status["stores"]
+                .as_array()?
+                .iter()
+                .find(|s| s["store"] == "refarch-us")?
+                .clone();
+            Some(us["order_history"].clone()).filter(|h| h["read_up_to_ms"].is_u64())
+        },
+        || stack.wrangler_log(),
+    );
+    assert_eq!(history["sent"], 5);
+    assert_eq!(history["in_progress_from"], Value::Null);
+
+    // Nothing was created since: the next cron sends no orders.
+    let writes = order_writes(&stack);
+    assert_eq!(stack.trigger_cron().status, 200);
+    stack.finished_run("refarch-us", 1, Duration::from_secs(60));
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(order_writes(&stack), writes);
+    assert_eq!(
+        stack.clerk_store_with_key("sandbox-public-us")["orders"]
+            .as_object()
+            .map(|o| o.len()),
+        Some(5)
+    );
+}
+
+/// An order live tracking already sent as a sale is not sent again as history, and with
+/// `ORDER_HISTORY_EMAILS` the orders go with their emails.
+#[test]
+fn an_order_tracked_live_is_not_sent_again_and_emails_go_only_when_configured() {
+    let stack = Stack::start(&StackOptions {
+        vars: vec![
+            ("ORDER_HISTORY_LAG_MINUTES", "0".into()),
+            ("ORDER_HISTORY_EMAILS", "true".into()),
+        ],
+        ..Default::default()
+    })
+    .expect("stack starts");
+    let live = buy(
+        &stack,
+        &format!("dw_dnt=0; __Host-sfcc_clerk_vid={VISITOR}"),
+        "ann.shopper%40example.com",
+    );
+    assert_eq!(sales(&stack, 1).len(), 1);
+    sync_catalog_then_history(&stack);
+    // With no lag, the order of ten minutes ago is history too.
+    let us = clerk_orders(&stack, "sandbox-public-us", 6);
+    assert!(us.contains_key("00000012"), "{:?}", us.keys());
+    let live_id = live["id"].as_str().unwrap_or_default();
+    assert!(!us.contains_key(live_id), "sent once, as the live sale");
+    assert_eq!(us["00000002"]["email"], "alice.shopper@example.com");
+    assert_eq!(us["00000003"]["email"], "guest3@example.com");
+    let history = wait_for(
+        "the history window to end",
+        Duration::from_secs(30),
+        || {
+            let status = stack.admin_get("status");
+            let us = &status["stores"][0];
+            assert_eq!(us["store"], "refarch-us");
+            Some(us["order_history"].clone()).filter(|h| h["read_up_to_ms"].is_u64())
+        },
+        || stack.wrangler_log(),
+    );
+    assert_eq!(history["sent"], 6, "{history}");
+    assert_eq!(history["skipped"], 1, "the live order: {history}");
+}

@@ -78,6 +78,8 @@ pub fn run(once: bool) -> Result<(), String> {
         }
     }
 
+    order_history(&stack);
+
     println!("\n==> shopper events → worker → events queue → Clerk tracking");
     // The shopper has accepted tracking (SFRA's consent cookie): without an answer to the banner
     // the worker forwards nothing.
@@ -214,4 +216,71 @@ pub fn run(once: bool) -> Result<(), String> {
     println!("stopping");
     drop(stack);
     Ok(())
+}
+
+/// The next cron reads the shop's past orders (a year of them, up to an hour ago) from SFCC
+/// and sends them to the Clerk store of their currency and locale: Clerk has sales to learn
+/// from before the first tracked one.
+fn order_history(stack: &Stack) {
+    println!(
+        "\n==> cron again: the shop's past orders SFCC (SCAPI Admin Orders) → Clerk, per store"
+    );
+    stack.trigger_cron();
+    let stores = wait_for(
+        "every store's order history to be read",
+        Duration::from_secs(60),
+        || {
+            let status = stack.admin_get("status");
+            let stores = status["stores"].as_array()?.clone();
+            stores
+                .iter()
+                .all(|s| s["order_history"]["read_up_to_ms"].is_u64())
+                .then_some(stores)
+        },
+        || stack.wrangler_log(),
+    );
+    for s in &stores {
+        let store = s["store"].as_str().unwrap_or("?");
+        let h = &s["order_history"];
+        println!(
+            "{store}: orders sent {}, left out {}, created before {}",
+            h["sent"],
+            h["skipped"],
+            h["read_up_to_ms"]
+                .as_u64()
+                .map(sfcc_clerk_core::sfcc::format_iso8601_utc)
+                .unwrap_or_default()
+        );
+        let key = stack
+            .clerk_key_of(store)
+            .unwrap_or(stack.clerk_key.as_str());
+        for (id, o) in stack.clerk_store_with_key(key)["orders"]
+            .as_object()
+            .into_iter()
+            .flatten()
+        {
+            let lines: Vec<String> = o["products"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|l| {
+                    format!(
+                        "{} × {} at {}",
+                        l["quantity"],
+                        l["id"].as_str().unwrap_or("?"),
+                        l["price"]
+                    )
+                })
+                .collect();
+            println!(
+                "    order {id}  {}  customer {:<9} {}",
+                o["time"]
+                    .as_u64()
+                    .map(|t| sfcc_clerk_core::sfcc::format_iso8601_utc(t * 1000)[..10].to_string())
+                    .unwrap_or_default(),
+                o["customer"].as_str().unwrap_or("(guest)"),
+                lines.join(", ")
+            );
+        }
+    }
 }

@@ -11,13 +11,14 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 /// The fuzz targets (`fuzz/fuzz_targets/*.rs`).
-pub const TARGETS: [&str; 8] = [
+pub const TARGETS: [&str; 9] = [
     "event_batch",
     "ocapi_documents",
     "store_config",
     "datalayer_capture",
     "einstein_activity",
     "scapi_order",
+    "order_history",
     "sfra_request",
     "consent_cookies",
 ];

@@ -34,6 +34,7 @@ pub use einstein::{
 };
 pub use forward::{check_client_ip_header, origin_headers, REFUSED_CLIENT_IP_HEADERS};
 pub use limits::{limit_keys, LimitKeys, LIMIT_PERIOD_S};
+pub(crate) use order::order_lines;
 pub use order::{
     confirmation_sale, order_event, served_order_id, OrderMarkup, OrderPageError, ScrapedLine,
     ScrapedOrder,
@@ -49,6 +50,6 @@ pub use rules::{
     RequestFacts, RuleKind, SET_PRODUCTS_FIELD,
 };
 pub use scapi::{
-    is_order_creation, placed_order, store_for_order, PlacedOrder, PlacedOrderError, SaleStore,
-    MAX_ORDER_BYTES,
+    is_order_creation, order_document, placed_order, store_for_order, PlacedOrder,
+    PlacedOrderError, SaleStore, MAX_ORDER_BYTES,
 };

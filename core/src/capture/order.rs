@@ -200,7 +200,20 @@ fn text(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-pub(super) fn order_line(line: &ScrapedLine) -> Result<EventProduct, String> {
+/// Every line of `order` as [`order_line`] reads it; the first unreadable one is the error, named
+/// by its place (`line 2: no unit price`).
+pub(crate) fn order_lines(order: &ScrapedOrder) -> Result<Vec<EventProduct>, String> {
+    order
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(index, line)| order_line(line).map_err(|why| format!("line {index}: {why}")))
+        .collect()
+}
+
+/// One line of an order as Clerk takes it: a product id, a whole quantity ≥ 1 (1 when none is
+/// given) and a unit price ≥ 0.
+fn order_line(line: &ScrapedLine) -> Result<EventProduct, String> {
     let id = text(&line.product).ok_or("no product id")?;
     let quantity = match text(&line.quantity) {
         None => 1,

@@ -4,7 +4,7 @@
 //! with consent to identify, its email and customer number. SFCC's order names the variants the
 //! shopper bought; the consumer names their masters as for any event.
 
-use super::order::order_line;
+use super::order::order_lines;
 use super::scapi::{placed_order, store_for_order, SaleStore};
 use crate::event::{is_email, Event};
 
@@ -66,15 +66,7 @@ pub fn read_sale(
             got: got.to_string(),
         });
     }
-    let products = placed
-        .order
-        .lines
-        .iter()
-        .enumerate()
-        .map(|(index, line)| {
-            order_line(line).map_err(|why| unreadable(format!("line {index}: {why}")))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let products = order_lines(&placed.order).map_err(unreadable)?;
     let chosen = SaleStore {
         name: pending.store.clone(),
         currency: pending.currency.clone().unwrap_or_default(),

@@ -90,6 +90,13 @@ pub fn placed_order(body: &str) -> Result<PlacedOrder, PlacedOrderError> {
         return Err(bad("larger than 256 KiB"));
     }
     let doc: Value = serde_json::from_str(body).map_err(|e| PlacedOrderError(e.to_string()))?;
+    order_document(&doc)
+}
+
+/// Reads one SCAPI `Order` document already parsed, as [`placed_order`] reads an answer: the
+/// Admin Orders API's `getOrders` lists them under `data`.
+pub fn order_document(doc: &Value) -> Result<PlacedOrder, PlacedOrderError> {
+    let bad = |why: &str| PlacedOrderError(why.to_string());
     let number = doc["orderNo"].as_str().ok_or(bad("no `orderNo`"))?;
     let items = doc["productItems"]
         .as_array()

@@ -101,6 +101,14 @@ pub enum CatalogJob {
         /// Offset of the page.
         start: u32,
     },
+    /// One page of the store's order history (see [`crate::history`]).
+    Orders {
+        /// Store name.
+        store: String,
+        /// The page.
+        #[serde(flatten)]
+        page: crate::history::OrdersPage,
+    },
 }
 
 impl PageJob {
@@ -124,7 +132,8 @@ impl CatalogJob {
             CatalogJob::Masters { store, .. }
             | CatalogJob::Categories { store, .. }
             | CatalogJob::DeleteStale { store, .. }
-            | CatalogJob::Customers { store, .. } => store,
+            | CatalogJob::Customers { store, .. }
+            | CatalogJob::Orders { store, .. } => store,
         }
     }
 }

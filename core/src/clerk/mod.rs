@@ -1,13 +1,16 @@
-//! Clerk.io API v2 wire types: product upserts, tracking calls and responses.
+//! Clerk.io API v2 wire types: product, category, customer and order upserts, tracking calls and
+//! responses.
 
 mod category;
 mod customer;
+mod order;
 mod product;
 mod response;
 mod tracking;
 
 pub use category::{CategoriesUpsert, ClerkCategory, CATEGORIES_PATH};
 pub use customer::{ClerkCustomer, CustomersUpsert, CUSTOMERS_PATH};
+pub use order::{ClerkOrder, ClerkOrderLine, OrdersUpsert, ORDERS_PATH};
 pub use product::{
     is_attribute_name, ClerkProduct, ProductsDelete, ProductsUpsert, PRODUCT_FIELDS,
     RESERVED_ATTRIBUTES,

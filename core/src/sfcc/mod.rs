@@ -29,7 +29,7 @@ pub use shop::{
     apply_details, parse_shop_products, shop_products_path, wants_details, Applied, Malformed,
     ShopError, ShopInventory, ShopProduct, SiteView, CLIENT_ID_HEADER, MAX_SHOP_IDS, SHOP_EXPAND,
 };
-pub use time::{format_iso8601_utc, parse_iso8601_utc, TimeError};
+pub use time::{format_iso8601_utc, parse_iso8601_utc, parse_iso8601_utc_ms, TimeError};
 pub use token::{Grant, TokenResponse};
 
 /// The OCAPI version this connector speaks.

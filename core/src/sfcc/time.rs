@@ -29,6 +29,22 @@ pub fn parse_iso8601_utc(s: &str) -> Result<i64, TimeError> {
     Ok(days_from_civil(y, m, day) * 86_400 + hh * 3_600 + mm * 60 + ss)
 }
 
+/// Parses `YYYY-MM-DDTHH:MM:SS[.fff]Z` into Unix milliseconds (digits past the third of the
+/// fraction dropped); a time before 1970 is an error.
+pub fn parse_iso8601_utc_ms(s: &str) -> Result<u64, TimeError> {
+    let err = || TimeError(s.to_string());
+    let secs = u64::try_from(parse_iso8601_utc(s)?).map_err(|_| err())?;
+    let fraction = s
+        .strip_suffix('Z')
+        .and_then(|b| b.split_once('.'))
+        .map_or("", |(_, f)| f);
+    if !fraction.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(err());
+    }
+    let millis = format!("{:0<3}", &fraction[..fraction.len().min(3)]);
+    Ok(secs * 1000 + millis.parse::<u64>().map_err(|_| err())?)
+}
+
 /// Formats Unix milliseconds as OCAPI's `YYYY-MM-DDTHH:MM:SS.mmmZ`.
 pub fn format_iso8601_utc(ms: u64) -> String {
     let secs = (ms / 1000) as i64;
@@ -94,6 +110,27 @@ mod tests {
                 (ms / 1000) as i64
             );
         }
+    }
+
+    #[test]
+    fn reads_milliseconds() {
+        assert_eq!(
+            parse_iso8601_utc_ms("2000-02-29T23:59:59.5Z"),
+            Ok(951_868_799_500)
+        );
+        assert_eq!(
+            parse_iso8601_utc_ms("2000-02-29T23:59:59.123456Z"),
+            Ok(951_868_799_123)
+        );
+        assert_eq!(
+            parse_iso8601_utc_ms("2000-02-29T23:59:59Z"),
+            Ok(951_868_799_000)
+        );
+        for ms in [1_769_860_800_001u64, 86_399_999] {
+            assert_eq!(parse_iso8601_utc_ms(&format_iso8601_utc(ms)), Ok(ms));
+        }
+        assert!(parse_iso8601_utc_ms("1969-12-31T23:59:59.000Z").is_err());
+        assert!(parse_iso8601_utc_ms("2000-02-29T23:59:59.1x3Z").is_err());
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use super::format::{percent, when, when_ago};
 use super::session::{replay_path, LOGIN, LOGOUT, PAGE, STYLE};
 use super::{
-    DeadLetter, DeliveryStats, RefusedEvents, RunSummary, StatusReport, StoreStatus,
+    DeadLetter, DeliveryStats, OrderHistory, RefusedEvents, RunSummary, StatusReport, StoreStatus,
     UnknownProducts, ValidationFailure,
 };
 use std::fmt::Write;
@@ -236,6 +236,37 @@ fn unknown_section(u: &UnknownProducts, now_ms: u64) -> String {
     out
 }
 
+/// Where the order history stands: orders sent and left out, how far it has read, and a window
+/// in progress.
+fn history_section(h: Option<&OrderHistory>, now_ms: u64) -> String {
+    let Some(h) = h else {
+        return "<h3>Order history</h3><p class=\"none\">not started</p>".into();
+    };
+    let read = match h.read_up_to_ms {
+        Some(ms) => crate::sfcc::format_iso8601_utc(ms),
+        None => "—".into(),
+    };
+    let mut out = format!(
+        "<h3>Order history</h3><dl>{}{}{}",
+        figure("orders_sent", "orders sent", &h.sent.to_string()),
+        figure("orders_skipped", "left out", &h.skipped.to_string()),
+        figure("orders_read_up_to", "created before", &read),
+    );
+    if let Some(from) = &h.in_progress_from {
+        let last = h
+            .last_page_ms
+            .map(|ms| when_ago(ms, now_ms))
+            .unwrap_or_default();
+        out.push_str(&figure(
+            "orders_in_progress",
+            "reading",
+            &format!("from {from} (last page {last})"),
+        ));
+    }
+    out.push_str("</dl>");
+    out
+}
+
 fn store_section(s: &StoreStatus, now_ms: u64) -> String {
     let mut out = String::new();
     let _ = write!(
@@ -330,6 +361,7 @@ fn store_section(s: &StoreStatus, now_ms: u64) -> String {
 
     out.push_str(&refused_section(&s.refused_events, now_ms));
     out.push_str(&unknown_section(&s.unknown_products, now_ms));
+    out.push_str(&history_section(s.order_history.as_ref(), now_ms));
 
     let d = &s.dead_letters;
     let _ = write!(
@@ -484,6 +516,13 @@ mod tests {
                     },
                 ],
             },
+            order_history: Some(OrderHistory {
+                read_up_to_ms: Some(1_796_083_200_000),
+                in_progress_from: Some("2026-12-01T00:00:00.000Z".into()),
+                last_page_ms: Some(NOW - 60_000),
+                sent: 1_200,
+                skipped: 31,
+            }),
         }
     }
 
@@ -556,6 +595,29 @@ mod tests {
         );
         assert!(html.contains("<dd data-figure=\"unknown_products\">0</dd>"));
         assert!(!html.contains("class=\"unknown\""));
+    }
+
+    #[test]
+    fn the_order_history_shows_what_went_to_clerk_and_where_it_reads() {
+        let html = status_page(&report(), None);
+        assert!(html.contains("<dd data-figure=\"orders_sent\">1200</dd>"));
+        assert!(html.contains("<dd data-figure=\"orders_skipped\">31</dd>"));
+        assert!(
+            html.contains("<dd data-figure=\"orders_read_up_to\">2026-12-01T00:00:00.000Z</dd>")
+        );
+        assert!(html.contains(
+            "<dd data-figure=\"orders_in_progress\">from 2026-12-01T00:00:00.000Z (last page"
+        ));
+        let mut quiet = store();
+        quiet.order_history = None;
+        let html = status_page(
+            &StatusReport {
+                stores: vec![quiet],
+                ..report()
+            },
+            None,
+        );
+        assert!(html.contains("<h3>Order history</h3><p class=\"none\">not started</p>"));
     }
 
     #[test]

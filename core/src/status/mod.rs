@@ -91,6 +91,24 @@ pub struct StoreStatus {
     /// with them). Absent from a report of an older worker.
     #[serde(default)]
     pub unknown_products: UnknownProducts,
+    /// The order history sync, once it has started. Absent from a report of an older worker.
+    #[serde(default)]
+    pub order_history: Option<OrderHistory>,
+}
+
+/// Where a store's order history stands.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderHistory {
+    /// Orders created before this went to Clerk (Unix ms); none until the first window ends.
+    pub read_up_to_ms: Option<u64>,
+    /// A window in progress: the creation date its next page starts at.
+    pub in_progress_from: Option<String>,
+    /// When a page last finished, Unix ms.
+    pub last_page_ms: Option<u64>,
+    /// Orders sent to Clerk, every window.
+    pub sent: u64,
+    /// Orders left out: not a sale, no product lines, unreadable, or sent by live tracking.
+    pub skipped: u64,
 }
 
 /// A sync run and its counts.

@@ -168,6 +168,23 @@ pub struct UnknownProductRow {
     pub last_at_ms: u64,
 }
 
+/// A store's order history (`order_history`, one row per store).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct OrderHistoryRow {
+    /// Store name.
+    pub store: String,
+    /// Orders created before this were read, Unix ms.
+    pub high_water_ms: Option<u64>,
+    /// The page a window in progress is at (a page job's JSON).
+    pub page: Option<String>,
+    /// When a page last finished, Unix ms.
+    pub last_page_ms: Option<u64>,
+    /// Orders sent to Clerk.
+    pub sent: u64,
+    /// Orders left out.
+    pub skipped: u64,
+}
+
 /// Everything the report is made of.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct StatusRows {
@@ -189,4 +206,6 @@ pub struct StatusRows {
     pub refusals: Vec<RefusalRow>,
     /// Product ids Clerk does not hold, per store.
     pub unknown_products: Vec<UnknownProductRow>,
+    /// Order history per store.
+    pub order_history: Vec<OrderHistoryRow>,
 }

@@ -42,6 +42,7 @@ fn job_subject(j: &Value) -> Option<String> {
         "categories" => format!("categories of run {run}"),
         "delete_stale" => format!("stale deletion of run {run}"),
         "customers" => format!("customers from {}", j["start"].as_u64().unwrap_or(0)),
+        "orders" => format!("order history from {}", j["from"].as_str().unwrap_or("?")),
         other => format!("{other} job"),
     })
 }

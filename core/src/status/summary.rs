@@ -3,8 +3,8 @@
 use super::rows::{RunRow, StatusRows};
 use super::{
     subject, Backlog, DeadLetter, DeadLetters, Deliveries, DeliveryError, DeliveryStats,
-    RefusalKind, RefusedEvents, RunSummary, StatusReport, StoreStatus, UnknownProduct,
-    UnknownProducts, ValidationFailure, DEAD_LETTERS_PER_STORE, ERRORS_PER_STORE,
+    OrderHistory, RefusalKind, RefusedEvents, RunSummary, StatusReport, StoreStatus,
+    UnknownProduct, UnknownProducts, ValidationFailure, DEAD_LETTERS_PER_STORE, ERRORS_PER_STORE,
     FAILURES_PER_STORE, REFUSAL_KINDS_PER_STORE, UNKNOWN_IDS_PER_STORE, WINDOW_MS,
 };
 use crate::catalog::lock_is_stale;
@@ -244,7 +244,8 @@ fn store_names(configured: &[&str], rows: &StatusRows) -> Vec<(String, bool)> {
         .chain(rows.dead_letters.iter().map(|r| &r.store))
         .chain(rows.dead_letter_counts.iter().map(|r| &r.store))
         .chain(rows.refusals.iter().map(|r| &r.store))
-        .chain(rows.unknown_products.iter().map(|r| &r.store));
+        .chain(rows.unknown_products.iter().map(|r| &r.store))
+        .chain(rows.order_history.iter().map(|r| &r.store));
     for name in names {
         if !configured.contains(&name.as_str()) {
             others.insert(name.clone());
@@ -255,6 +256,21 @@ fn store_names(configured: &[&str], rows: &StatusRows) -> Vec<(String, bool)> {
         .map(|n| (n.to_string(), true))
         .chain(others.into_iter().map(|n| (n, false)))
         .collect()
+}
+
+/// Where the store's order history stands, once it has a row.
+fn order_history(rows: &StatusRows, store: &str) -> Option<OrderHistory> {
+    let row = rows.order_history.iter().find(|r| r.store == store)?;
+    Some(OrderHistory {
+        read_up_to_ms: row.high_water_ms,
+        in_progress_from: row.page.as_deref().and_then(|p| {
+            let page: crate::history::OrdersPage = serde_json::from_str(p).ok()?;
+            Some(page.from)
+        }),
+        last_page_ms: row.last_page_ms,
+        sent: row.sent,
+        skipped: row.skipped,
+    })
 }
 
 /// The report of the configured stores (and of any other store the rows name) at `now_ms`.
@@ -273,6 +289,7 @@ pub fn summarize(configured: &[&str], rows: &StatusRows, now_ms: u64) -> StatusR
                 dead_letters: dead_letters(rows, &store),
                 refused_events: refused_events(rows, &store),
                 unknown_products: unknown_products(rows, &store),
+                order_history: order_history(rows, &store),
                 configured,
                 store,
             }
@@ -557,6 +574,34 @@ mod tests {
             .collect();
         assert_eq!(names, [("us", true), ("gone", false)]);
         assert_eq!(report.stores[1].refused_events.total, 2);
+    }
+
+    #[test]
+    fn a_stores_order_history_reads_its_row_and_the_page_in_progress() {
+        let page = r#"{"from":"2026-03-01T10:00:00.000Z","skip":2,"to":"2026-12-01T00:00:00.000Z","to_ms":1796083200000}"#;
+        let rows = StatusRows {
+            order_history: vec![OrderHistoryRow {
+                store: "us".into(),
+                high_water_ms: None,
+                page: Some(page.into()),
+                last_page_ms: Some(5),
+                sent: 40,
+                skipped: 3,
+            }],
+            ..Default::default()
+        };
+        let report = summarize(&["us", "de"], &rows, 10);
+        assert_eq!(
+            report.stores[0].order_history,
+            Some(OrderHistory {
+                read_up_to_ms: None,
+                in_progress_from: Some("2026-03-01T10:00:00.000Z".into()),
+                last_page_ms: Some(5),
+                sent: 40,
+                skipped: 3,
+            })
+        );
+        assert_eq!(report.stores[1].order_history, None, "not started");
     }
 
     #[test]

@@ -43,6 +43,7 @@ pub mod datalayer;
 mod einstein;
 mod error;
 pub(crate) mod form;
+mod history;
 mod html;
 mod pages;
 mod routes;
@@ -55,11 +56,12 @@ mod visit;
 
 pub use cookies::{DNT, SESSION};
 pub use error::ShopError;
+pub use history::past_orders;
 pub use routes::routes;
 pub use scapi::shopper_token;
 pub use site::Site;
 pub use state::{
-    CartLine, Order, OrderLine, RecordedRequest, StorefrontFaults, StorefrontState,
+    unix_now, CartLine, Order, OrderLine, RecordedRequest, StorefrontFaults, StorefrontState,
     RECORDED_HEADERS,
 };
 pub use visit::Shop;

@@ -92,6 +92,9 @@ pub struct Order {
     pub currency: String,
     /// Unix seconds.
     pub time: u64,
+    /// SFCC's order status: `new` once placed (also `created`, `completed`, `cancelled`,
+    /// `failed`: the Admin Orders API's `OrderStatus`).
+    pub status: String,
 }
 
 /// One request the storefront received.
@@ -139,6 +142,8 @@ pub struct StorefrontState {
     pub logins: HashMap<String, (Site, String)>,
     /// Placed orders, oldest first.
     pub orders: Vec<Order>,
+    /// Orders placed before the sandbox started (see [`super::history`]), oldest first.
+    pub history: Vec<Order>,
     /// Requests received (pages, actions, assets), oldest first.
     pub requests: Vec<RecordedRequest>,
     /// The data-layer break switch.
@@ -196,6 +201,7 @@ impl StorefrontState {
             grand_total: site.grand_total(merchandise),
             currency: site.currency().into(),
             time: unix_now(),
+            status: "new".into(),
         };
         self.orders.push(order.clone());
         order
