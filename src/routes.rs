@@ -36,7 +36,7 @@ pub async fn handle(req: Request, env: Env, wctx: Context) -> Result<web_sys::Re
         }
         (Method::Post, OwnRoute::Events) => return events::ingest(req, &ctx).await,
         (_, OwnRoute::Admin(sub)) => admin::handle(req, sub, &ctx).await,
-        (Method::Get | Method::Post, OwnRoute::Other("/qa/on")) => qa::on(&req, &ctx).await,
+        (Method::Get | Method::Post, OwnRoute::Other("/qa/on")) => qa::on(req, &ctx).await,
         (Method::Get | Method::Post, OwnRoute::Other("/qa/off")) => qa::off(&req, &ctx).await,
         (Method::Get, OwnRoute::Other("/qa/feed")) => qa::feed(&req, &ctx).await,
         (Method::Get, OwnRoute::Other("/qa/events")) => qa::events(&req, &ctx).await,

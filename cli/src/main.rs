@@ -197,7 +197,9 @@ fn main() -> ExitCode {
             consent,
             json,
             junit,
-        } => match std::env::var("SFCC_CLERK_ADMIN_TOKEN") {
+        } => match std::env::var("SFCC_CLERK_QA_TOKEN")
+            .or_else(|_| std::env::var("SFCC_CLERK_ADMIN_TOKEN"))
+        {
             Ok(token) => match sfcc_clerk_cli::qa::run(
                 &sfcc_clerk_cli::qa::Journey {
                     base_url: &base_url,
@@ -219,7 +221,10 @@ fn main() -> ExitCode {
                 }
             },
             Err(_) => {
-                eprintln!("sfcc-clerk qa: set SFCC_CLERK_ADMIN_TOKEN to the worker's admin token");
+                eprintln!(
+                    "sfcc-clerk qa: set SFCC_CLERK_QA_TOKEN to the worker's QA_TOKEN (or \
+                     SFCC_CLERK_ADMIN_TOKEN to its admin token)"
+                );
                 ExitCode::from(2)
             }
         },

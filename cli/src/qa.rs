@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 pub struct Journey<'a> {
     /// The storefront's (the worker's) base URL.
     pub base_url: &'a str,
-    /// The admin token that turns QA mode on.
+    /// The token that turns QA mode on (the worker's `QA_TOKEN`, or its admin token).
     pub token: &'a str,
     /// SFRA pipeline path of the site and locale.
     pub site_path: &'a str,
@@ -80,14 +80,39 @@ fn post(browser: &Browser, url: &str, form: &str) -> Result<Value, String> {
         .map_err(|e| format!("POST {url} did not answer JSON: {e}"))
 }
 
+/// Turns QA mode on for the browser as a QA engineer does: the worker's sign-in form at
+/// `/__sfcc-clerk/qa/on`, the token typed in and posted (never in a URL).
+pub fn turn_qa_on(browser: &Browser, base: &str, token: &str) -> Result<(), String> {
+    let failed = |e: String| format!("turning QA mode on: {e}");
+    browser
+        .goto(&format!("{base}/__sfcc-clerk/qa/on"))
+        .map_err(|e| failed(e.to_string()))?;
+    let script = format!(
+        "var f = document.getElementById('qa-login'); if (!f) return false; \
+         f.elements['token'].value = {token}; f.submit(); return true;",
+        token = json!(token)
+    );
+    let submitted = browser.run(&script).map_err(|e| failed(e.to_string()))?;
+    if submitted != json!(true) {
+        return Err(failed("the worker showed no sign-in form".into()));
+    }
+    let outcome = "var on = document.getElementById('qa-shop'); \
+                   var notice = document.getElementById('qa-notice'); \
+                   return on ? 'on' : (notice ? notice.textContent : null);";
+    for _ in 0..50 {
+        match browser.run(outcome).map_err(|e| failed(e.to_string()))? {
+            Value::String(s) if s == "on" => return Ok(()),
+            Value::String(why) => return Err(failed(why)),
+            _ => std::thread::sleep(std::time::Duration::from_millis(100)),
+        }
+    }
+    Err(failed("no answer to the sign-in".into()))
+}
+
 fn walk(browser: &Browser, j: &Journey<'_>) -> Result<Vec<Visited>, String> {
     let base = j.base_url.trim_end_matches('/');
     let site = format!("{base}{}", j.site_path);
-    let on = browser.goto(&format!(
-        "{base}/__sfcc-clerk/qa/on?token={}",
-        percent_encode(j.token)
-    ));
-    on.map_err(|e| format!("turning QA mode on: {e}"))?;
+    turn_qa_on(browser, base, j.token)?;
     let answer = match j.consent {
         ConsentAnswer::Accept => Some("true"),
         ConsentAnswer::Decline => Some("false"),

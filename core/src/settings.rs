@@ -5,7 +5,7 @@ use crate::config::{ConnectorConfig, FieldMapping};
 use crate::retry::Backoff;
 use crate::store::{is_absolute_http_url, ConfigError, Secret, StoreConfig};
 
-/// The shortest `ADMIN_TOKEN` accepted: it is guessed at from the internet.
+/// The shortest `ADMIN_TOKEN` (or `QA_TOKEN`) accepted: it is guessed at from the internet.
 pub const MIN_ADMIN_TOKEN_CHARS: usize = 32;
 
 /// How to reach SFCC.
@@ -66,6 +66,9 @@ pub struct Settings {
     pub page_size: u32,
     /// Bearer token for `/__sfcc-clerk/admin/*`; admin endpoints are closed without it.
     pub admin_token: Option<Secret>,
+    /// A token that turns QA mode on and nothing else (`QA_TOKEN`), for QA engineers who do not
+    /// hold the admin token; the admin token turns it on too.
+    pub qa_token: Option<Secret>,
     /// How SFCC fields become Clerk fields.
     pub mapping: FieldMapping,
     /// The cron expression whose trigger runs a full re-index (others run deltas).
@@ -104,7 +107,7 @@ impl Settings {
     /// `SCAPI_BASE_URL` and `SCAPI_ORGANIZATION_ID` (both or neither), `ORDER_HISTORY_DAYS`,
     /// `ORDER_HISTORY_EMAILS` and `ORDER_HISTORY_LAG_MINUTES` (see [`order_history`]),
     /// `RETRY_MAX_ATTEMPTS`, `RETRY_BASE_S`, `RETRY_MAX_S` (the retry
-    /// policy; see [`Backoff`]'s defaults), secret `ADMIN_TOKEN` (at least
+    /// policy; see [`Backoff`]'s defaults), secrets `ADMIN_TOKEN` and `QA_TOKEN` (each at least
     /// [`MIN_ADMIN_TOKEN_CHARS`] characters).
     pub fn from_settings(
         config: ConnectorConfig,
@@ -189,22 +192,16 @@ impl Settings {
             )?,
             clerk_api_url: url("CLERK_API_URL")?,
             page_size,
-            admin_token: match get("ADMIN_TOKEN") {
-                None => None,
-                // Its length only: the value never goes into an error.
-                Some(t) if t.chars().count() < MIN_ADMIN_TOKEN_CHARS => {
-                    return Err(ConfigError::Invalid {
-                        name: "ADMIN_TOKEN",
-                        reason: format!(
-                            "is {} characters long; it opens the admin API, the status page and \
-                             QA mode from the shop's domain, so it must have at least \
-                             {MIN_ADMIN_TOKEN_CHARS} (e.g. `openssl rand -hex 32`)",
-                            t.chars().count()
-                        ),
-                    })
-                }
-                Some(t) => Some(Secret::new(t)),
-            },
+            admin_token: token(
+                &get,
+                "ADMIN_TOKEN",
+                "it opens the admin API, the status page and QA mode from the shop's domain",
+            )?,
+            qa_token: token(
+                &get,
+                "QA_TOKEN",
+                "it turns QA mode on from the shop's domain",
+            )?,
             mapping: config.mapping,
             capture: config.capture,
             retention_days: match get("RETENTION_DAYS") {
@@ -417,6 +414,27 @@ fn order_history(
     }))
 }
 
+/// A token secret (`ADMIN_TOKEN`, `QA_TOKEN`): absent, or at least [`MIN_ADMIN_TOKEN_CHARS`]
+/// characters. `opens` says what it opens, for the error; the value never goes into one.
+fn token(
+    get: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    opens: &str,
+) -> Result<Option<Secret>, ConfigError> {
+    match get(name) {
+        None => Ok(None),
+        Some(t) if t.chars().count() < MIN_ADMIN_TOKEN_CHARS => Err(ConfigError::Invalid {
+            name,
+            reason: format!(
+                "is {} characters long; {opens}, so it must have at least \
+                 {MIN_ADMIN_TOKEN_CHARS} (e.g. `openssl rand -hex 32`)",
+                t.chars().count()
+            ),
+        }),
+        Some(t) => Ok(Some(Secret::new(t))),
+    }
+}
+
 /// Compares two tokens in time that depends only on their lengths, not on where they differ.
 pub fn constant_time_eq(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
@@ -597,6 +615,14 @@ mod tests {
         let long = "0123456789abcdef0123456789abcdef";
         m.insert("ADMIN_TOKEN", long);
         assert_eq!(load(&m).unwrap().admin_token.unwrap().expose(), long);
+        m.insert("QA_TOKEN", "qa-qa-qa");
+        let refused = load(&m).unwrap_err().to_string();
+        assert!(
+            refused.contains("QA_TOKEN") && refused.contains("8 characters"),
+            "{refused}"
+        );
+        m.insert("QA_TOKEN", "qa-0123456789abcdef0123456789abcd");
+        assert!(load(&m).unwrap().qa_token.is_some());
         m.insert("LEGACY_PATHS", "yes");
         assert!(load(&m).unwrap_err().to_string().contains("LEGACY_PATHS"));
         m.insert("LEGACY_PATHS", "true");

@@ -60,7 +60,11 @@ fuzz_target!(|data: &[u8]| {
         .collect();
     for (skip, limit) in [(0, 1), (3, 2), (9_700, 200)] {
         let page = OrdersPage {
-            from: dates.first().copied().unwrap_or("2026-01-01T00:00:00.000Z").into(),
+            from: dates
+                .first()
+                .copied()
+                .unwrap_or("2026-01-01T00:00:00.000Z")
+                .into(),
             skip,
             to: "2026-12-01T00:00:00.000Z".into(),
             to_ms: 1_796_083_200_000,

@@ -6,7 +6,8 @@
 //! shop's scripts and third-party tags run — a token kept in `sessionStorage` or `localStorage`
 //! (or written into the HTML) would be theirs to read. So the sign-in form posts the token once;
 //! the worker checks it in constant time and hands back a random session id, kept in KV for
-//! eight hours, as an `HttpOnly; Secure; SameSite=Strict` cookie scoped to this page's path. Every
+//! eight hours (with the mark of the token, so rotating the token ends every session), as an
+//! `HttpOnly; Secure; SameSite=Strict` cookie scoped to this page's path. Every
 //! form post must also come from the page's own origin. The session reaches the page and its
 //! Replay button only (which run the same replay as `POST /__sfcc-clerk/admin/dead-letters/{id}/replay`).
 //! See `sfcc_clerk_core::status::session`.
@@ -14,12 +15,12 @@
 use super::{replay, report};
 use crate::context::Ctx;
 use crate::platform::random;
-use sfcc_clerk_core::settings::constant_time_eq;
 use sfcc_clerk_core::status::html::{login_page, status_page, Notice, STYLESHEET};
 use sfcc_clerk_core::status::session::{
     clear_cookie, kv_key, replay_id, same_origin, session_id, set_cookie, LOGIN, LOGOUT, PAGE,
     SECURITY_HEADERS, STYLE, TTL_S,
 };
+use sfcc_clerk_core::status::sign_in::{session_stands, sign_in, Offered, SignIn};
 use worker::{FormEntry, Method, Request, Response, Result};
 
 /// True for the paths this page serves.
@@ -55,7 +56,18 @@ async fn signed_in(req: &Request, ctx: &Ctx) -> Result<bool> {
     let Some(id) = session_id(&cookies) else {
         return Ok(false);
     };
-    Ok(ctx.kv.get(&kv_key(id)).text().await?.is_some())
+    let admin: Vec<&str> = ctx
+        .settings
+        .admin_token
+        .iter()
+        .map(|t| t.expose())
+        .collect();
+    Ok(ctx
+        .kv
+        .get(&kv_key(id))
+        .text()
+        .await?
+        .is_some_and(|mark| session_stands(&mark, &admin)))
 }
 
 /// `None` when a form post comes from this page's origin, else why not.
@@ -119,15 +131,16 @@ pub async fn handle(mut req: Request, ctx: &Ctx) -> Result<Response> {
                 Some(FormEntry::Field(token)) => token,
                 _ => String::new(),
             };
-            if !constant_time_eq(&given, expected.expose()) {
+            let SignIn::Open { mark } = sign_in(Offered::Token(&given), &[expected.expose()])
+            else {
                 return html(
                     401,
                     login_page(Some("That is not the worker's admin token.")),
                 );
-            }
+            };
             let id = random::uuid_v4()?.replace('-', "");
             ctx.kv
-                .put(&kv_key(&id), "signed-in")?
+                .put(&kv_key(&id), mark)?
                 .expiration_ttl(TTL_S)
                 .execute()
                 .await?;

@@ -384,7 +384,8 @@ pub async fn complete_if_last(ctx: &Ctx, job: &PageJob) -> worker::Result<()> {
     }
 }
 
-/// Closes a run: finished time, the store's new high-water mark, the lock released.
+/// Closes a run: finished time, the store's new high-water mark (a full run, whatever started
+/// it, also pays a full re-index a cron owed the store), the lock released.
 pub async fn finish(ctx: &Ctx, store: &str, run_id: &str) -> worker::Result<()> {
     let statements = vec![
         ctx.db
@@ -393,7 +394,8 @@ pub async fn finish(ctx: &Ctx, store: &str, run_id: &str) -> worker::Result<()> 
         ctx.db
             .prepare(
                 "INSERT INTO sync_state (store, high_water_ms) SELECT store, window_to_ms FROM sync_runs WHERE run_id = ?1 \
-                 ON CONFLICT (store) DO UPDATE SET high_water_ms = MAX(high_water_ms, excluded.high_water_ms)",
+                 ON CONFLICT (store) DO UPDATE SET high_water_ms = MAX(high_water_ms, excluded.high_water_ms), \
+                 full_owed = CASE WHEN (SELECT mode FROM sync_runs WHERE run_id = ?1) = 'full' THEN 0 ELSE full_owed END",
             )
             .bind(&[run_id.into()])?,
         ctx.db

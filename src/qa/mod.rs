@@ -1,5 +1,6 @@
-//! QA mode: `/__sfcc-clerk/qa/on` (admin token as `Authorization: Bearer …` or `?token=`) gives
-//! the browser a QA cookie for eight hours; while it holds one, proxied pages load the validator
+//! QA mode: `/__sfcc-clerk/qa/on` (a sign-in form; `QA_TOKEN` or the admin token posted in it,
+//! or sent as `Authorization: Bearer …`, never in the URL) gives the browser a QA cookie for
+//! eight hours; while it holds one, proxied pages load the validator
 //! (served from the worker's static assets at `/__sfcc-clerk/qa/`). `/__sfcc-clerk/qa/off` ends it.
 //! The cookie holds a random id known to KV, so it cannot be made up.
 //!
@@ -16,7 +17,10 @@ use crate::platform::random;
 use serde_json::json;
 use sfcc_clerk_core::capture::{choose_store, locale_of_path, site_of_path};
 use sfcc_clerk_core::settings::{constant_time_eq, Store};
-use worker::{Request, Response, Result};
+use sfcc_clerk_core::status::html::qa_page;
+use sfcc_clerk_core::status::session::SECURITY_HEADERS;
+use sfcc_clerk_core::status::sign_in::{session_stands, sign_in, Offered, SignIn};
+use worker::{FormEntry, Method, Request, Response, Result};
 
 /// The QA cookie.
 pub const QA_COOKIE: &str = "__Host-sfcc_clerk_qa";
@@ -46,36 +50,90 @@ fn qa_id(cookies: &str) -> Option<&str> {
         .map(|(_, v)| v)
 }
 
-/// Turns QA mode on for this browser.
-pub async fn on(req: &Request, ctx: &Ctx) -> Result<Response> {
-    let Some(expected) = &ctx.settings.admin_token else {
-        return answer(
-            503,
-            json!({"error": "QA mode needs the ADMIN_TOKEN secret"}),
-        );
-    };
-    let bearer = req.headers().get("authorization")?;
-    let query = req
-        .url()?
-        .query_pairs()
-        .find(|(k, _)| k == "token")
-        .map(|(_, v)| v.into_owned());
-    let given = bearer
-        .as_deref()
-        .and_then(|b| b.strip_prefix("Bearer "))
-        .map(String::from)
-        .or(query)
-        .unwrap_or_default();
-    if !constant_time_eq(&given, expected.expose()) {
-        return answer(401, json!({"error": "missing or wrong token"}));
+/// The tokens that turn QA mode on: `QA_TOKEN`, and the admin token.
+fn qa_tokens(ctx: &Ctx) -> Vec<&str> {
+    [&ctx.settings.qa_token, &ctx.settings.admin_token]
+        .into_iter()
+        .flatten()
+        .map(|t| t.expose())
+        .collect()
+}
+
+/// An HTML answer of QA mode's sign-in, with the status page's security headers.
+fn page(status: u16, message: Option<&str>, on: bool) -> Result<Response> {
+    let mut response = Response::from_html(qa_page(message, on))?.with_status(status);
+    for (name, value) in SECURITY_HEADERS {
+        response.headers_mut().set(name, value)?;
     }
+    Ok(response)
+}
+
+/// Turns QA mode on for this browser: `GET` shows a sign-in form; a `POST` with the token in the
+/// form (`token`) or in `Authorization: Bearer` sets the QA cookie (an HTML answer for a
+/// browser that asks for one, JSON otherwise). A token in the URL is refused and turns nothing on
+/// ([`sign_in`]).
+pub async fn on(mut req: Request, ctx: &Ctx) -> Result<Response> {
+    let in_url = req.url()?.query_pairs().any(|(k, _)| k == "token");
+    let headers = req.headers();
+    let bearer = headers
+        .get("authorization")?
+        .and_then(|b| b.strip_prefix("Bearer ").map(String::from));
+    let form = headers.get("content-type")?.is_some_and(|t| {
+        t.starts_with("application/x-www-form-urlencoded") || t.starts_with("multipart/form-data")
+    });
+    let field = if form && req.method() == Method::Post {
+        match req.form_data().await?.get("token") {
+            Some(FormEntry::Field(token)) => Some(token),
+            _ => None,
+        }
+    } else {
+        None
+    };
+    let given = bearer.or(field);
+    let offered = match (&given, in_url) {
+        (_, true) => Offered::InUrl,
+        (Some(token), false) => Offered::Token(token),
+        (None, false) => Offered::Nothing,
+    };
+    // A browser's form or address bar asks for a page; a script or a client, for JSON.
+    let html = req
+        .headers()
+        .get("accept")?
+        .is_some_and(|a| a.contains("text/html"));
+    let decision = sign_in(offered, &qa_tokens(ctx));
+    let mark = match decision {
+        SignIn::Open { mark } => mark,
+        SignIn::Ask if html => return page(200, None, false),
+        SignIn::Ask => {
+            return answer(
+                401,
+                json!({"error": "missing token: post it as `token`, or send Authorization: Bearer"}),
+            )
+        }
+        refused => {
+            let (status, why) = refused.refusal().unwrap_or((401, "refused"));
+            return if html {
+                page(status, Some(why), false)
+            } else {
+                answer(status, json!({"error": why}))
+            };
+        }
+    };
     let id = random::uuid_v4()?.replace('-', "");
     ctx.kv
-        .put(&kv_key(&id), "on")?
+        .put(&kv_key(&id), mark)?
         .expiration_ttl(QA_TTL_S)
         .execute()
         .await?;
-    let mut response = answer(200, json!({"qa": "on", "for_seconds": QA_TTL_S}))?;
+    let mut response = if form {
+        page(
+            200,
+            Some("QA mode is on for this browser for eight hours."),
+            true,
+        )?
+    } else {
+        answer(200, json!({"qa": "on", "for_seconds": QA_TTL_S}))?
+    };
     response.headers_mut().set(
         "set-cookie",
         &format!("{QA_COOKIE}={id}; Path=/; Max-Age={QA_TTL_S}; Secure; HttpOnly; SameSite=Lax"),
@@ -184,10 +242,14 @@ async fn allowed(req: &Request, ctx: &Ctx) -> Result<bool> {
     Ok(active(ctx, &cookies).await)
 }
 
-/// True when the request carries a live QA cookie (no KV read without a QA cookie).
+/// True when the request carries a live QA cookie, opened with a token the worker still accepts
+/// (no KV read without a QA cookie).
 pub async fn active(ctx: &Ctx, cookies: &str) -> bool {
     match qa_id(cookies) {
-        Some(id) => matches!(ctx.kv.get(&kv_key(id)).text().await, Ok(Some(_))),
+        Some(id) => match ctx.kv.get(&kv_key(id)).text().await {
+            Ok(Some(mark)) => session_stands(&mark, &qa_tokens(ctx)),
+            _ => false,
+        },
         None => false,
     }
 }

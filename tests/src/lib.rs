@@ -15,5 +15,5 @@ pub use http::{Client, Reply};
 pub use paths::{project_root, tool_env};
 pub use sfcc_clerk_cli::webdriver::Browser;
 pub use shopper::{beacon_page_id, session_of, ConfirmBy, Confirmed, BROWSER, DECLINED, US_SITE};
-pub use stack::{Stack, StackError, StackOptions, ADMIN_TOKEN};
+pub use stack::{Stack, StackError, StackOptions, ADMIN_TOKEN, QA_TOKEN};
 pub use wait::wait_for;

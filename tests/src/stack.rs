@@ -13,6 +13,9 @@ use std::time::{Duration, Instant, SystemTime};
 /// The admin token the harness gives the worker.
 pub const ADMIN_TOKEN: &str = "local-admin-token-of-the-sandbox-stack";
 
+/// The stack's QA token (`QA_TOKEN`): turns QA mode on, and opens nothing else.
+pub const QA_TOKEN: &str = "local-qa-token-of-the-sandbox-stack-01";
+
 /// Why the stack could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StackError {
@@ -27,6 +30,10 @@ pub enum StackError {
         /// The error.
         source: std::io::Error,
     },
+    /// The worker's runtime could not bind a port another process took first (free ports are
+    /// picked, then bound by wrangler: another stack may bind one in between).
+    #[error("a port was taken: {0}")]
+    PortTaken(String),
     /// A step failed; the text holds its output.
     #[error("{0}")]
     Failed(String),
@@ -417,6 +424,7 @@ impl Stack {
             // Clerk's own address, which the sandbox can take off the network.
             ("CLERK_API_URL", sandbox.clerk_url.clone()),
             ("ADMIN_TOKEN", ADMIN_TOKEN.to_string()),
+            ("QA_TOKEN", QA_TOKEN.to_string()),
             ("SFCC_PAGE_SIZE", opts.page_size.to_string()),
             ("ORIGIN_URL", storefront.base_url.clone()),
         ];
@@ -478,7 +486,7 @@ impl Stack {
             log_path: log_path.clone(),
         };
         let wrangler = launch.spawn()?;
-        let stack = Self {
+        let mut stack = Self {
             sandbox,
             storefront,
             worker_url: format!("http://127.0.0.1:{port}"),
@@ -490,13 +498,38 @@ impl Stack {
             launch,
             state_dir,
         };
-        stack.wait_until_up(Duration::from_secs(120))?;
-        Ok(stack)
+        // A port picked free may be bound by another process before wrangler binds it: start
+        // again on fresh ports (at most twice).
+        for attempt in 1.. {
+            let log_from = stack.wrangler_log().len();
+            match stack.wait_until_up(Duration::from_secs(120), log_from) {
+                Err(StackError::PortTaken(_)) if attempt < 3 => {
+                    stop(&mut stack.wrangler);
+                    if opts.worker_port == 0 {
+                        stack.launch.port = free_port()?;
+                        stack.worker_url = format!("http://127.0.0.1:{}", stack.launch.port);
+                    }
+                    stack.launch.inspector = free_port()?;
+                    stack.wrangler = stack.launch.spawn()?;
+                }
+                other => return other.map(|()| stack),
+            }
+        }
+        unreachable!("the loop returns")
     }
 
-    fn wait_until_up(&self, timeout: Duration) -> Result<(), StackError> {
+    /// Waits until the worker answers its health check; gives up early when wrangler's output
+    /// past `log_from` says a port was taken.
+    fn wait_until_up(&self, timeout: Duration, log_from: usize) -> Result<(), StackError> {
         let deadline = Instant::now() + timeout;
         while Instant::now() < deadline {
+            let log = self.wrangler_log();
+            if log
+                .get(log_from..)
+                .is_some_and(|l| l.contains("Address already in use"))
+            {
+                return Err(StackError::PortTaken(log[log_from..].to_string()));
+            }
             let health = self.client.get(
                 &format!("{}{}", self.worker_url, sfcc_clerk_core::paths::HEALTH),
                 &[],
@@ -518,8 +551,9 @@ impl Stack {
     /// Queues live in memory: what was queued is gone, as the restart of a machine would lose it.
     pub fn restart_worker(&mut self) -> Result<(), StackError> {
         stop(&mut self.wrangler);
+        let log_from = self.wrangler_log().len();
         self.wrangler = self.launch.spawn()?;
-        self.wait_until_up(Duration::from_secs(120))
+        self.wait_until_up(Duration::from_secs(120), log_from)
     }
 
     /// The process id of `wrangler dev`, which leads the process group of the worker's runtime.
@@ -539,8 +573,18 @@ impl Stack {
 
     /// Runs the worker's scheduled handler as the cron trigger would.
     pub fn trigger_cron(&self) -> Reply {
+        self.trigger_cron_named("*/15 * * * *")
+    }
+
+    /// Fires the worker's scheduled handler as cron `cron` would (`wrangler.toml`'s full
+    /// re-index is `0 3 * * *`).
+    pub fn trigger_cron_named(&self, cron: &str) -> Reply {
         self.client.get(
-            &format!("{}/__scheduled?cron=*/15+*+*+*+*", self.worker_url),
+            &format!(
+                "{}/__scheduled?cron={}",
+                self.worker_url,
+                cron.replace(' ', "+")
+            ),
             &[],
         )
     }

@@ -4,7 +4,8 @@
 //! traced. With the banner unanswered, the worker's QA trace holds the page's view as held.
 
 use serde_json::{json, Value};
-use sfcc_clerk_e2e::{Browser, Stack, StackOptions, ADMIN_TOKEN};
+use sfcc_clerk_cli::qa::turn_qa_on;
+use sfcc_clerk_e2e::{Browser, Stack, StackOptions, ADMIN_TOKEN, QA_TOKEN};
 use std::time::{Duration, Instant};
 
 const PDP: &str = "/on/demandware.store/Sites-RefArch-Site/en_US/Product-Show?pid=25518704M";
@@ -98,22 +99,30 @@ fn the_qa_cookie_loads_the_validator_which_names_the_broken_data_layer() {
         "QA answers need QA mode: {:?}",
         anyone.json
     );
-    // A wrong token does not turn it on.
-    browser
-        .goto(&format!(
-            "{}/__sfcc-clerk/qa/on?token=wrong",
-            stack.worker_url
-        ))
-        .unwrap();
-    browser.goto(&pdp).unwrap();
-    assert!(no_report(&browser));
-
+    // A wrong token does not turn it on; nor does the right one in a URL, where browser
+    // history and proxy logs would keep it.
+    let wrong = turn_qa_on(&browser, &stack.worker_url, "wrong").unwrap_err();
+    assert!(wrong.contains("missing or wrong token"), "{wrong}");
     browser
         .goto(&format!(
             "{}/__sfcc-clerk/qa/on?token={ADMIN_TOKEN}",
             stack.worker_url
         ))
         .unwrap();
+    let refused = browser
+        .run("var n = document.getElementById('qa-notice'); return n && n.textContent;")
+        .unwrap();
+    assert!(
+        refused
+            .as_str()
+            .is_some_and(|t| t.contains("never goes in a URL")),
+        "{refused}"
+    );
+    browser.goto(&pdp).unwrap();
+    assert!(no_report(&browser));
+
+    // The form, with the QA engineers' own token.
+    turn_qa_on(&browser, &stack.worker_url, QA_TOKEN).unwrap();
     browser.goto(&pdp).unwrap();
     let clean = report(&browser).expect("the validator runs in QA mode");
     assert_eq!(clean["page"], "pdp");

@@ -365,12 +365,12 @@ fn open_page(stack: &Stack, cookie: &str) -> (Box<dyn Read>, String) {
 #[test]
 fn a_view_is_queued_once_its_page_has_reached_the_shopper_or_a_few_seconds_on() {
     let stack = Stack::start(&StackOptions::default()).expect("stack starts");
-    let on = sfcc_clerk_e2e::Client::without_redirects().get(
-        &format!(
-            "{}/__sfcc-clerk/qa/on?token={ADMIN_TOKEN}",
-            stack.worker_url
-        ),
-        &[],
+    let bearer = format!("Bearer {ADMIN_TOKEN}");
+    let on = sfcc_clerk_e2e::Client::without_redirects().send(
+        "POST",
+        &format!("{}/__sfcc-clerk/qa/on", stack.worker_url),
+        &[("authorization", bearer.as_str())],
+        "",
     );
     let qa = on
         .set_cookie

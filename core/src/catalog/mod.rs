@@ -10,7 +10,10 @@ pub mod segment;
 mod variants;
 
 pub use jobs::{CatalogJob, PageJob, RunMode};
-pub use plan::{delta_window, lock_is_stale, Window, DEFAULT_OVERLAP_MS, LOCK_TTL_MS};
+pub use plan::{
+    cron_wants_full, delta_window, full_owed_after, lock_is_stale, CronStart, Window,
+    DEFAULT_OVERLAP_MS, LOCK_TTL_MS,
+};
 pub use resume::{resume_jobs, RunState, RunStatus, SegmentRow};
 pub use segment::{after_page, pages_per_segment, sweep_cursor, sweep_pages, PageNext, MAX_START};
 pub use variants::variants_of;

@@ -34,9 +34,59 @@ pub fn lock_is_stale(since_ms: u64, now_ms: u64) -> bool {
     now_ms.saturating_sub(since_ms) > LOCK_TTL_MS
 }
 
+/// What a cron trigger does for a store: a full re-index on the `FULL_REINDEX_CRON` schedule,
+/// and on any cron while one is owed (see [`full_owed_after`]); a delta otherwise.
+pub fn cron_wants_full(full_reindex_cron: bool, full_owed: bool) -> bool {
+    full_reindex_cron || full_owed
+}
+
+/// How a cron's attempt to start a store's run went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CronStart {
+    /// A full re-index started.
+    Full,
+    /// A delta started.
+    Delta,
+    /// Another run holds the store.
+    Busy,
+}
+
+/// Whether the store owes a full re-index after a cron's attempt. Cloudflare fires every cron
+/// that matches the minute (the `*/15` delta and the `0 3` full both at 03:00, in no set order),
+/// and a store runs one run at a time: a full re-index that finds the store busy is owed, not
+/// dropped for a day, and the next cron that finds the store free runs it.
+pub fn full_owed_after(wanted_full: bool, owed: bool, started: CronStart) -> bool {
+    match started {
+        CronStart::Full => false,
+        CronStart::Delta => owed,
+        CronStart::Busy => owed || wanted_full,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_full_reindex_that_finds_the_store_busy_is_owed_until_one_starts() {
+        // 03:00: the delta cron started first; the full re-index cron finds the store busy.
+        let wanted = cron_wants_full(true, false);
+        assert!(wanted);
+        let owed = full_owed_after(wanted, false, CronStart::Busy);
+        assert!(owed, "owed, not dropped for a day");
+        // 03:15, the delta still running: still owed.
+        let wanted = cron_wants_full(false, owed);
+        assert!(wanted);
+        let owed = full_owed_after(wanted, owed, CronStart::Busy);
+        assert!(owed);
+        // 03:30, the store free: the full re-index runs, and nothing is owed after it.
+        let owed = full_owed_after(cron_wants_full(false, owed), owed, CronStart::Full);
+        assert!(!owed);
+        assert!(!cron_wants_full(false, owed), "then deltas again");
+        // A delta that finds the store busy owes nothing: the next delta reads its window too.
+        assert!(!full_owed_after(false, false, CronStart::Busy));
+        assert!(!full_owed_after(false, false, CronStart::Delta));
+    }
 
     #[test]
     fn delta_windows_overlap_the_last_mark() {

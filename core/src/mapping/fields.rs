@@ -19,14 +19,15 @@ pub struct Prices {
 
 /// Resolves the store's prices: the document's `price` when it is in the store's currency, else the
 /// sale price book, else (for a master) its cheapest variant; the list price from the list price
-/// book, else a `list_price` in the store's currency.
+/// book, else the lowest of a SCAPI master's list price range, else a `list_price` in the
+/// store's currency.
 pub fn prices(
     p: &Product,
     store: &StoreConfig,
     mapping: &FieldMapping,
     rollup: Option<&Rollup>,
 ) -> Result<Prices, FieldProblem> {
-    let currency_ok = p.currency.as_deref().is_none_or(|c| c == store.currency);
+    let currency_ok = p.price_currency().is_none_or(|c| c == store.currency);
     let book = |own: &Option<String>, pattern: &str| {
         own.clone()
             .unwrap_or_else(|| FieldMapping::book(pattern, &store.currency))
@@ -39,7 +40,7 @@ pub fn prices(
         .or_else(|| p.prices.get(&sale_book).copied())
         .or_else(|| rollup.and_then(|r| r.min_price).filter(|_| currency_ok));
     let Some(price) = price else {
-        let reason = match (&p.price, &p.currency) {
+        let reason = match (&p.price, p.price_currency()) {
             (Some(_), Some(c)) if !currency_ok => {
                 format!(
                     "currency {c} is not the store's {} and price book {sale_book:?} has no price",
@@ -50,16 +51,26 @@ pub fn prices(
         };
         return Err(FieldProblem::new("price", reason));
     };
+    // A SCAPI master's list price range: its lowest, beside a price that is the cheapest
+    // variant's sale price.
+    let list_range = || {
+        p.price_ranges
+            .iter()
+            .find(|r| r.pricebook == list_book)
+            .and_then(|r| r.min_price)
+    };
     let list_price = p
         .prices
         .get(&list_book)
         .copied()
+        .or_else(list_range)
         .or(p.list_price.filter(|_| currency_ok));
     Ok(Prices { price, list_price })
 }
 
 /// Units in stock and whether the product can be bought, from the store's inventory list (or the
-/// document's `inventory`), or for a master from its variants.
+/// document's `inventory`, or a Data API document's calculated `ats` and `in_stock`), or for a
+/// master from its variants.
 pub fn stock(
     p: &Product,
     store: &StoreConfig,
@@ -76,6 +87,7 @@ pub fn stock(
         (Some(r), _) => (
             r.total_ats
                 .or(record.map(|inv| inv.ats))
+                .or(p.ats.filter(|a| a.is_finite()))
                 .map(|a| a.floor() as i64),
             Some(r.in_stock),
         ),
@@ -83,7 +95,11 @@ pub fn stock(
             Some(inv.ats.floor() as i64),
             Some(inv.orderable && inv.ats >= 1.0),
         ),
-        (None, None) => (None, None),
+        // A Data API document: its calculated `ats` and `in_stock` (site-independent).
+        (None, None) => (
+            p.ats.filter(|a| a.is_finite()).map(|a| a.floor() as i64),
+            p.in_stock.or(p.ats.map(|a| a >= 1.0)),
+        ),
     }
 }
 
@@ -196,7 +212,7 @@ pub struct Rollup {
 }
 
 /// Rolls a master's variants up into one product's worth of facts.
-pub fn variant_rollup(p: &Product) -> Rollup {
+pub fn variant_rollup(p: &Product, locale: &str) -> Rollup {
     let prices: Vec<f64> = p
         .variants
         .iter()
@@ -212,11 +228,11 @@ pub fn variant_rollup(p: &Product) -> Rollup {
             .filter(|val| {
                 p.variants
                     .iter()
-                    .any(|v| v.variation_values.get(&attr.id) == Some(&val.value))
+                    .any(|v| v.variation_values.get(attr.key()) == Some(&val.value))
             })
-            .map(|val| val.name.clone().unwrap_or_else(|| val.value.clone()))
+            .map(|val| val.name.get(locale).unwrap_or(&val.value).to_string())
             .collect();
-        values.insert(attr.id.clone(), used);
+        values.insert(attr.key().to_string(), used);
     }
     Rollup {
         ids: p.variants.iter().map(|v| v.product_id.clone()).collect(),

@@ -9,6 +9,7 @@ mod fields;
 mod html;
 mod parse;
 mod product;
+mod shape;
 mod validate;
 
 pub use category::map_categories;
@@ -16,4 +17,5 @@ pub use customer::{map_customer, SUBSCRIBED_ATTRIBUTE};
 pub use html::strip_html;
 pub use parse::{parse_documents, parse_search_page, PageError, ParsedPage};
 pub use product::{map_page, map_product, Mapped, PageMapping};
+pub use shape::{scapi_as_ocapi, shape_of, DocumentShape};
 pub use validate::{validate, FieldProblem, RecordError};

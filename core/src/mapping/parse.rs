@@ -1,3 +1,4 @@
+use super::shape::{scapi_as_ocapi, shape_of, DocumentShape};
 use super::validate::{FieldProblem, RecordError};
 use crate::sfcc::{Product, ProductSearchResult};
 use serde_json::Value;
@@ -45,16 +46,37 @@ pub fn parse_search_page(body: &str) -> Result<ParsedPage, PageError> {
     })
 }
 
+/// Parses each document as the API it came from (see [`shape_of`]); one that is not a product
+/// document, or does not parse, is reported with what it looks like and why.
 fn parse_each(items: Vec<Value>) -> (Vec<Product>, Vec<RecordError>) {
     let mut products = Vec::with_capacity(items.len());
     let mut malformed = Vec::new();
     for (i, item) in items.into_iter().enumerate() {
-        let id = item.get("id").and_then(Value::as_str).map(str::to_string);
+        let id = ["id", "product_id", "productId"]
+            .iter()
+            .find_map(|k| item.get(*k).and_then(Value::as_str))
+            .map(str::to_string);
+        let product_id = || {
+            id.clone()
+                .unwrap_or_else(|| format!("(document {i} without id)"))
+        };
+        let shape = item.as_object().map_or(DocumentShape::Ocapi, shape_of);
+        if let Some(why) = shape.refusal() {
+            malformed.push(RecordError {
+                product_id: product_id(),
+                problems: vec![FieldProblem::new("document", why)],
+            });
+            continue;
+        }
+        let (item, api) = match shape {
+            DocumentShape::Scapi => (scapi_as_ocapi(item), "a SCAPI Shopper Products document"),
+            _ => (item, "an OCAPI product document"),
+        };
         match serde_json::from_value::<Product>(item) {
             Ok(p) => products.push(p),
             Err(e) => malformed.push(RecordError {
-                product_id: id.unwrap_or_else(|| format!("(document {i} without id)")),
-                problems: vec![FieldProblem::new("document", e.to_string())],
+                product_id: product_id(),
+                problems: vec![FieldProblem::new("document", format!("{api}: {e}"))],
             }),
         }
     }
@@ -63,7 +85,8 @@ fn parse_each(items: Vec<Value>) -> (Vec<Product>, Vec<RecordError>) {
 
 /// Reads product documents in any shape operators have at hand: one OCAPI `product` document, a
 /// JSON array of them, a `product_search` result (`hits`), or a Shop API `products` result
-/// (`data`). Malformed documents are reported, not fatal.
+/// (`data`); SCAPI Shopper Products documents (one, a list, or a getProducts result, `data`)
+/// too. Malformed documents are reported, not fatal.
 pub fn parse_documents(text: &str) -> Result<(Vec<Product>, Vec<RecordError>), PageError> {
     let value: Value =
         serde_json::from_str(text).map_err(|e| PageError(format!("not JSON: {e}")))?;
@@ -127,6 +150,31 @@ mod tests {
         }
         assert!(parse_documents("7").is_err());
         assert!(parse_documents(r#"{"hits":3}"#).is_err());
+    }
+
+    #[test]
+    fn search_hits_are_refused_naming_what_they_are_and_scapi_documents_are_read() {
+        let text = r#"[{"product_id":"A","product_name":"Shirt","hit_type":"master"},
+            {"productId":"B","productName":"Shirt","hitType":"master"},
+            {"id":"C","name":"Shirt","primaryCategoryId":"tops","shortDescription":"Soft"},
+            {"id":"D","imageGroups":"none"}]"#;
+        let (products, malformed) = parse_documents(text).unwrap();
+        let reasons: Vec<(&str, &str)> = malformed
+            .iter()
+            .map(|e| (e.product_id.as_str(), e.problems[0].reason.as_str()))
+            .collect();
+        assert!(reasons[0].0 == "A" && reasons[0].1.contains("Shop API product_search hit"));
+        assert!(reasons[1].0 == "B" && reasons[1].1.contains("SCAPI Shopper Search hit"));
+        assert!(
+            reasons[2].0 == "D"
+                && reasons[2]
+                    .1
+                    .starts_with("a SCAPI Shopper Products document: invalid type"),
+            "{reasons:?}"
+        );
+        assert_eq!(products.len(), 1);
+        assert_eq!(products[0].primary_category_id.as_deref(), Some("tops"));
+        assert_eq!(products[0].short_description.get("en-US"), Some("Soft"));
     }
 
     #[test]

@@ -68,7 +68,7 @@ pub fn map_product(
 
     let mut problems = Vec::new();
     let name = p.name.get(&store.locale).unwrap_or_default().to_string();
-    let rollup = p.is_master().then(|| variant_rollup(p));
+    let rollup = p.is_master().then(|| variant_rollup(p, &store.locale));
     let Prices { price, list_price } = match prices(p, store, mapping, rollup.as_ref()) {
         Ok(prices) => prices,
         Err(problem) => {

@@ -140,6 +140,11 @@ impl LocalizedString {
             .map(String::as_str)
             .filter(|v| !v.trim().is_empty())
     }
+
+    /// Whether it holds no value in any locale.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
 /// A site-specific flag (`online_flag`, `searchable`): either one value or values per site. The

@@ -21,8 +21,8 @@ pub use fault::fault_message;
 pub use localized::{in_store, LocalizedString, SiteFlag};
 pub use orders::{admin_order_path, admin_scope, check_organization_id, ORDERS_SCOPE};
 pub use product::{
-    CatalogCategoryId, Image, ImageGroup, Inventory, MasterRef, Product, ProductType, Variant,
-    VariationAttribute, VariationValue,
+    CatalogCategoryId, Image, ImageGroup, Inventory, MasterRef, PriceRange, Product, ProductType,
+    Variant, VariationAttribute, VariationValue,
 };
 pub use search::{ProductSearchRequest, ProductSearchResult, MAX_PAGE_SIZE};
 pub use shop::{

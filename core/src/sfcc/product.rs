@@ -54,9 +54,20 @@ pub struct Product {
     /// Prices by price book id (OCAPI `prices`, e.g. `usd-m-list-prices`).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub prices: BTreeMap<String, f64>,
-    /// ISO 4217 currency of the prices.
+    /// A SCAPI master's price range per price book (`priceRanges`, with `perPricebook=true`):
+    /// where its list price is, which OCAPI does not give.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub price_ranges: Vec<PriceRange>,
+    /// ISO 4217 currency of the prices, as the Shop API names it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
+    /// ISO 4217 currency of `price`, as the Data API names it (its `product` document has no
+    /// `currency`: Data API 25.6 OpenAPI spec, `components.schemas.product.price_currency`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_currency: Option<String>,
+    /// The Data API's main image (`image`, a `media_file`, with the `images` expansion).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<Image>,
     /// Image groups by view type.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub image_groups: Vec<ImageGroup>,
@@ -66,6 +77,13 @@ pub struct Product {
     /// Availability per inventory list id, when several lists are expanded.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub inventories: BTreeMap<String, Inventory>,
+    /// Units available to sell, as the Data API calculates them (`ats`, with the `availability`
+    /// expansion); the Shop API sends an `inventory` record instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ats: Option<f64>,
+    /// Whether the product is in stock, as the Data API calculates it (`in_stock`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_stock: Option<bool>,
     /// Variation attributes of a master (`color`, `size`, …) with their values.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub variation_attributes: Vec<VariationAttribute>,
@@ -134,12 +152,20 @@ impl Product {
         unique(self.category_ids.iter().chain(assigned))
     }
 
-    /// The first image of the given view type.
+    /// The currency of the document's `price` and `list_price`: the Shop API's `currency`, else
+    /// the Data API's `price_currency`.
+    pub fn price_currency(&self) -> Option<&str> {
+        self.currency.as_deref().or(self.price_currency.as_deref())
+    }
+
+    /// The first image of the given view type, else the main image (the Data API sends its
+    /// `image_groups` only with `all_images`, and `image` with `images`).
     pub fn image(&self, view_type: &str) -> Option<&Image> {
         self.image_groups
             .iter()
             .find(|g| g.view_type == view_type)
             .and_then(|g| g.images.first())
+            .or(self.image.as_ref())
     }
 }
 
@@ -162,9 +188,23 @@ pub struct Image {
     /// URL as configured (may be relative).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
-    /// Alt text.
+    /// Alt text: one string in the Shop API, localized values in the Data API's `media_file`.
+    #[serde(default, skip_serializing_if = "LocalizedString::is_empty")]
+    pub alt: LocalizedString,
+}
+
+/// A master's prices in one price book, from its cheapest to its dearest variant (SCAPI
+/// Shopper Products `PriceRange`: `pricebook`, `minPrice`, `maxPrice`, read in snake_case).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct PriceRange {
+    /// The price book id (`gbp-m-list-prices`).
+    pub pricebook: String,
+    /// The lowest price in the book.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub alt: Option<String>,
+    pub min_price: Option<f64>,
+    /// The highest price in the book.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_price: Option<f64>,
 }
 
 /// Product availability from an inventory list record.
@@ -224,11 +264,25 @@ pub struct CatalogCategoryId {
 /// One variation attribute of a master.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct VariationAttribute {
-    /// Attribute id (`color`, `size`).
+    /// Attribute id (`color`, `size`), as variants' `variation_values` key it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub id: String,
+    /// The attribute definition's id: the one the Data API requires (its `id` is optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attribute_definition_id: Option<String>,
     /// Its values.
     #[serde(default)]
     pub values: Vec<VariationValue>,
+}
+
+impl VariationAttribute {
+    /// The id variants key their values by: `id`, else the attribute definition's id.
+    pub fn key(&self) -> &str {
+        match self.id.as_str() {
+            "" => self.attribute_definition_id.as_deref().unwrap_or_default(),
+            id => id,
+        }
+    }
 }
 
 /// One value of a variation attribute.
@@ -236,9 +290,10 @@ pub struct VariationAttribute {
 pub struct VariationValue {
     /// The value as variants reference it (`BLUE`).
     pub value: String,
-    /// Its display name (`Blue`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    /// Its display name: one string in the Shop API (`Blue`), localized values in the Data API
+    /// (`{"default": "Blue", "de": "Blau"}`).
+    #[serde(default, skip_serializing_if = "LocalizedString::is_empty")]
+    pub name: LocalizedString,
 }
 
 /// One variant of a master, as OCAPI lists it on the master.
@@ -265,4 +320,59 @@ pub struct Variant {
 pub struct MasterRef {
     /// The master's product id.
     pub master_id: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// A Data API `product` as its 25.6 OpenAPI description shapes it (see
+    /// `cli/tests/fixtures/README.md`): `price_currency`, calculated `ats`/`in_stock`, a main
+    /// `image` with localized `alt`, a variation attribute named by `attribute_definition_id`.
+    fn data_api_master() -> Product {
+        serde_json::from_value(json!({
+            "id": "M1", "type": {"master": true},
+            "price": 10.0, "price_currency": "USD", "ats": 3.0, "in_stock": true,
+            "image": {"_type": "media_file", "abs_url": "https://img.example/m1.jpg",
+                      "alt": {"default": "Shirt", "de": "Hemd"}, "title": {"default": "Shirt"}},
+            "image_groups": [{"view_type": "small", "images": [{"abs_url": "https://img.example/s.jpg", "alt": "Shirt"}]}],
+            "variation_attributes": [{"attribute_definition_id": "color",
+                "values": [{"value": "RED", "name": {"default": "Red", "de": "Rot"}}]}]
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn data_api_documents_name_their_currency_image_and_variation_values() {
+        let p = data_api_master();
+        assert_eq!(p.price_currency(), Some("USD"));
+        assert_eq!(
+            p.image("small").and_then(|i| i.abs_url.as_deref()),
+            Some("https://img.example/s.jpg")
+        );
+        assert_eq!(
+            p.image("large").and_then(|i| i.abs_url.as_deref()),
+            Some("https://img.example/m1.jpg"),
+            "no large group: the main image"
+        );
+        assert_eq!(
+            p.image.as_ref().and_then(|i| i.alt.get("de-DE")),
+            Some("Hemd")
+        );
+        let color = &p.variation_attributes[0];
+        assert_eq!(color.key(), "color");
+        assert_eq!(color.values[0].name.get("de-DE"), Some("Rot"));
+        assert_eq!((p.ats, p.in_stock), (Some(3.0), Some(true)));
+    }
+
+    #[test]
+    fn the_shop_apis_currency_is_the_prices_when_both_are_named() {
+        let mut p = data_api_master();
+        p.currency = Some("EUR".into());
+        assert_eq!(p.price_currency(), Some("EUR"));
+        p.currency = None;
+        p.price_currency = None;
+        assert_eq!(p.price_currency(), None);
+    }
 }

@@ -222,6 +222,9 @@ fn overlay(p: &mut Product, d: ShopProduct, site: &SiteView<'_>) {
     p.list_price = None;
     p.prices = d.prices;
     p.currency = d.currency.or_else(|| Some(site.currency.to_string()));
+    p.price_currency = None;
+    p.ats = None;
+    p.in_stock = None;
     if !d.image_groups.is_empty() {
         p.image_groups = d.image_groups;
     }

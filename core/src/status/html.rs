@@ -80,6 +80,40 @@ pub fn login_page(message: Option<&str>) -> String {
     out
 }
 
+/// The address of QA mode's sign-in (its form posts there too).
+pub const QA_ON: &str = "/__sfcc-clerk/qa/on";
+
+/// QA mode's sign-in page: a message (escaped) when there is one, and the form unless QA mode
+/// is `on` for this browser.
+pub fn qa_page(message: Option<&str>, on: bool) -> String {
+    let mut out = head("sfcc-clerk QA mode");
+    out.push_str("<h1>sfcc-clerk QA mode</h1>");
+    if let Some(m) = message {
+        let class = if on { "notice" } else { "notice bad" };
+        let _ = write!(
+            out,
+            "<p class=\"{class}\" role=\"alert\" id=\"qa-notice\">{}</p>",
+            escape(m)
+        );
+    }
+    if on {
+        out.push_str(
+            "<p><a href=\"/\" id=\"qa-shop\">Go to the shop</a>: its pages load the audit \
+             for this browser.</p></body></html>",
+        );
+        return out;
+    }
+    let _ = write!(
+        out,
+        "<form method=\"post\" action=\"{QA_ON}\" id=\"qa-login\">\
+         <label>QA token <input type=\"password\" name=\"token\" autocomplete=\"current-password\" required autofocus></label> \
+         <button type=\"submit\">Turn QA mode on</button></form>\
+         <p class=\"none\">The token is the worker's <code>QA_TOKEN</code> (or <code>ADMIN_TOKEN</code>) secret, \
+         posted once: this browser gets an HttpOnly QA cookie for eight hours.</p></body></html>"
+    );
+    out
+}
+
 fn cell_n(v: impl std::fmt::Display) -> String {
     format!("<td class=\"n\">{v}</td>")
 }

@@ -24,6 +24,7 @@ pub mod format;
 pub mod html;
 pub mod rows;
 pub mod session;
+pub mod sign_in;
 mod subject;
 mod summary;
 
