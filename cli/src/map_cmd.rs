@@ -61,8 +61,11 @@ pub fn run(config: Option<&Path>, store: Option<&str>) -> ExitCode {
     malformed.iter().for_each(report);
     for p in &products {
         match map_product(p, store, &config.mapping) {
-            Ok(Mapped::Upsert(c)) => {
+            Ok(Mapped::Upsert(c, warnings)) => {
                 mapped += 1;
+                for w in &warnings {
+                    eprintln!("warning: product {}: {}: {}", c.id, w.field, w.reason);
+                }
                 let line = serde_json::to_string(&c).unwrap_or_default();
                 if writeln!(stdout, "{line}").is_err() {
                     return ExitCode::from(2);

@@ -261,6 +261,23 @@ fn scapi_documents_are_read_whole_and_search_hits_are_refused_by_name() {
 }
 
 #[test]
+fn a_wrong_optional_field_is_left_out_with_a_warning_and_the_product_sent() {
+    let mut polo: Value = serde_json::from_str::<Value>(&fixture()).unwrap()["data"][0].clone();
+    polo["prices"]["usd-m-list-prices"] = json!(19.99);
+    let (code, products, stderr) = map(&[], &polo.to_string());
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(products[0]["price"], json!(29.99));
+    assert!(products[0].get("list_price").is_none(), "{}", products[0]);
+    assert_eq!(
+        stderr.lines().collect::<Vec<_>>(),
+        [
+            "warning: product 25592770M: list_price: 19.99 is below the price 29.99 (sent without it)",
+            "store refarch-us: 1 mapped, 0 not sent, 0 invalid",
+        ]
+    );
+}
+
+#[test]
 fn unusable_input_or_configuration_exits_2_with_a_reason() {
     let (code, products, stderr) = map(&[], "not json");
     assert_eq!((code, products.len()), (2, 0));

@@ -277,7 +277,14 @@ async fn send_changes(
         .collect();
     let variants = variants_of(&to_send);
     ledger::record(ctx, store, run_id, &sent, &to_delete, &seen, &variants).await?;
-    record_rejected(ctx, run_id, store, &mapping.rejected).await?;
+    // Records withheld and records sent without a field, reported together (one D1 batch).
+    let reported: Vec<RecordError> = mapping
+        .rejected
+        .iter()
+        .chain(&mapping.warnings)
+        .cloned()
+        .collect();
+    record_rejected(ctx, run_id, store, &reported).await?;
     Ok(Ok(Sent {
         counts: PageCounts {
             upserted: to_send.len() as u32,
@@ -322,7 +329,8 @@ async fn delete_stale(
     Ok(Decision::Delivered)
 }
 
-/// Keeps the records that failed validation, with their reasons.
+/// Keeps the records that failed validation (withheld, or sent without a field), with their
+/// reasons.
 pub(super) async fn record_rejected(
     ctx: &Ctx,
     run_id: &str,

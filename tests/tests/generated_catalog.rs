@@ -110,11 +110,29 @@ fn a_full_run_lands_exactly_and_a_delta_sends_exactly_the_changes() {
         .map(|f| f["product_id"].as_str().unwrap().to_string())
         .collect();
     reported.sort();
+    // Withheld records, and records sent without their wrong list price, each reported once.
+    let sent_without_list_price: Vec<String> = (0..N)
+        .filter(|i| {
+            generator::wrong_optional_field(*i).is_some() && !generator::is_offline(*i, "RefArch")
+        })
+        .map(generator::id)
+        .collect();
+    let mut expected_reports = bad("RefArch");
+    expected_reports.extend(sent_without_list_price.iter().cloned());
+    expected_reports.sort();
     assert_eq!(
-        reported,
-        bad("RefArch"),
-        "each invalid record is reported, none sent"
+        reported, expected_reports,
+        "each invalid record is reported, none sent; each wrong list price is reported"
     );
+    let us_products = &stack.clerk_store_with_key("sandbox-public-us")["products"];
+    assert!(!sent_without_list_price.is_empty());
+    for id in &sent_without_list_price {
+        let held = &us_products[id.as_str()];
+        assert!(
+            held["price"].is_number() && held.get("list_price").is_none_or(Value::is_null),
+            "{id} is sent without its list price: {held}"
+        );
+    }
     let de_name = &stack.clerk_store_with_key("sandbox-public-de")["products"]["P0000001"]["name"];
     assert_eq!(de_name, &generator::product(1, SEED)["name"]["de-DE"]);
 

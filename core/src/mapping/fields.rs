@@ -318,7 +318,7 @@ mod tests {
     fn upsert(p: &Product, store: &str) -> crate::clerk::ClerkProduct {
         let config = ConnectorConfig::from_toml(CONFIG).unwrap();
         match map_product(p, config.store(Some(store)).unwrap(), &config.mapping).unwrap() {
-            Mapped::Upsert(c) => *c,
+            Mapped::Upsert(c, _) => *c,
             other => panic!("expected an upsert, got {other:?}"),
         }
     }

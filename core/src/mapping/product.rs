@@ -11,8 +11,8 @@ use std::collections::HashSet;
 /// What one SFCC product means for one Clerk store.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Mapped {
-    /// Send this product.
-    Upsert(Box<ClerkProduct>),
+    /// Send this product, without the fields named in the warnings (see [`REQUIRED_FIELDS`]).
+    Upsert(Box<ClerkProduct>, Vec<FieldProblem>),
     /// The product is not sellable on the store's site (offline or not searchable): Clerk must not
     /// hold it.
     Remove {
@@ -147,13 +147,57 @@ pub fn map_product(
             problems.push(problem);
         }
     }
-    if problems.is_empty() {
-        Ok(Mapped::Upsert(Box::new(product)))
-    } else {
-        Err(RecordError {
+    if problems
+        .iter()
+        .any(|p| REQUIRED_FIELDS.contains(&p.field.as_str()))
+    {
+        return Err(RecordError {
             product_id: p.id.clone(),
             problems,
+        });
+    }
+    let mut product = product;
+    let warnings = problems
+        .into_iter()
+        .map(|problem| {
+            drop_field(&mut product, &problem.field);
+            FieldProblem::new(
+                problem.field,
+                format!("{} (sent without it)", problem.reason),
+            )
         })
+        .collect();
+    Ok(Mapped::Upsert(Box::new(product), warnings))
+}
+
+/// The fields a product is withheld for when they are missing or wrong: what Clerk needs of
+/// every product (an id, a name, a price, its page and image URLs, a creation time; Clerk's
+/// product reference lists `list_price`, `brand`, `stock` and any attribute as optional), and a
+/// document that could not be read. A problem with any other field drops that field, and the
+/// product is sent without it.
+pub const REQUIRED_FIELDS: [&str; 7] = [
+    "id",
+    "name",
+    "price",
+    "url",
+    "image",
+    "created_at",
+    "document",
+];
+
+/// Leaves out a field Clerk can do without: one of its optional product fields, else the
+/// attribute of that name.
+fn drop_field(product: &mut ClerkProduct, field: &str) {
+    match field {
+        "list_price" => product.list_price = None,
+        "stock" => product.stock = None,
+        "brand" => product.brand = None,
+        "sku" => product.sku = None,
+        "description" => product.description.clear(),
+        "categories" => product.categories.clear(),
+        attribute => {
+            product.attributes.remove(attribute);
+        }
     }
 }
 
@@ -168,6 +212,8 @@ pub struct PageMapping {
     pub masters_to_refresh: Vec<String>,
     /// Records not sent, with their problems.
     pub rejected: Vec<RecordError>,
+    /// Records sent without a field that had a problem, with the problems.
+    pub warnings: Vec<RecordError>,
 }
 
 /// Maps a page of products; a product id seen twice is rejected the second time.
@@ -190,7 +236,15 @@ pub fn map_page<'a>(
             continue;
         }
         match map_product(p, store, mapping) {
-            Ok(Mapped::Upsert(c)) => out.upserts.push(*c),
+            Ok(Mapped::Upsert(c, warnings)) => {
+                if !warnings.is_empty() {
+                    out.warnings.push(RecordError {
+                        product_id: c.id.clone(),
+                        problems: warnings,
+                    });
+                }
+                out.upserts.push(*c);
+            }
             Ok(Mapped::Remove { id, .. }) => out.removals.push(id),
             Ok(Mapped::VariantOf { master_id, .. }) => {
                 if !out.masters_to_refresh.contains(&master_id) {
@@ -259,7 +313,8 @@ mod tests {
     #[test]
     fn a_custom_attribute_named_like_a_clerk_field_keeps_its_prefix() {
         let p = doc(json!({"c_price": "cheap", "c_brand": "House", "c_fit": "slim"}));
-        let Mapped::Upsert(c) = map_product(&p, &store(), &FieldMapping::default()).unwrap() else {
+        let Mapped::Upsert(c, _) = map_product(&p, &store(), &FieldMapping::default()).unwrap()
+        else {
             panic!("expected an upsert")
         };
         assert_eq!((c.price, c.brand.as_deref()), (39.5, Some("Acme")));
@@ -274,7 +329,8 @@ mod tests {
         // `index: "no"` would keep the product out of Clerk's index.
         let p =
             doc(json!({"c_index": "no", "c_on_sale": "yes", "c_in_stock": false, "c_gender": "f"}));
-        let Mapped::Upsert(c) = map_product(&p, &store(), &FieldMapping::default()).unwrap() else {
+        let Mapped::Upsert(c, _) = map_product(&p, &store(), &FieldMapping::default()).unwrap()
+        else {
             panic!("expected an upsert")
         };
         for reserved in ["index", "on_sale", "gender"] {
@@ -298,7 +354,7 @@ mod tests {
             "colors": {"from": "c_color", "type": "list"},
         }}))
         .unwrap();
-        let Mapped::Upsert(c) =
+        let Mapped::Upsert(c, _) =
             map_product(&doc(json!({"c_size": " 42 "})), &store(), &mapping).unwrap()
         else {
             panic!("expected an upsert")
@@ -311,16 +367,21 @@ mod tests {
             !c.attributes.contains_key("c_color") && !c.attributes.contains_key("color"),
             "the attribute the rule read is the rule's alone: {c:?}"
         );
-        let refused = map_product(&doc(json!({"c_size": "XL"})), &store(), &mapping).unwrap_err();
+        let Mapped::Upsert(c, warnings) =
+            map_product(&doc(json!({"c_size": "XL"})), &store(), &mapping).unwrap()
+        else {
+            panic!("expected an upsert: a wrong attribute only drops the attribute")
+        };
+        assert!(!c.attributes.contains_key("size"));
         assert_eq!(
-            refused.problems,
+            warnings,
             [FieldProblem::new(
                 "size",
-                "type number (from c_size): expected a number, found \"XL\""
+                "type number (from c_size): expected a number, found \"XL\" (sent without it)"
             )]
         );
         // Without the attribute, nothing to type: the product goes without it.
-        let Mapped::Upsert(c) = map_product(&doc(json!({})), &store(), &mapping).unwrap() else {
+        let Mapped::Upsert(c, _) = map_product(&doc(json!({})), &store(), &mapping).unwrap() else {
             panic!("expected an upsert")
         };
         assert!(!c.attributes.contains_key("size"));
@@ -343,7 +404,7 @@ mod tests {
                 ..store()
             };
             match map_product(&p, &store, &mapping).unwrap() {
-                Mapped::Upsert(c) => c.attributes,
+                Mapped::Upsert(c, _) => c.attributes,
                 other => panic!("expected an upsert, got {other:?}"),
             }
         };
@@ -378,7 +439,8 @@ mod tests {
                 {"catalog_id": "apparel-m-catalog", "category_id": "master-shirts"}
             ]
         }));
-        let Mapped::Upsert(c) = map_product(&p, &store(), &FieldMapping::default()).unwrap() else {
+        let Mapped::Upsert(c, _) = map_product(&p, &store(), &FieldMapping::default()).unwrap()
+        else {
             panic!("expected an upsert")
         };
         assert_eq!(
@@ -392,7 +454,8 @@ mod tests {
     fn without_a_creation_date_the_last_change_is_the_creation_time() {
         let mut p = doc(json!({"last_modified": "2026-11-01T10:00:00.000Z"}));
         p.creation_date = None;
-        let Mapped::Upsert(c) = map_product(&p, &store(), &FieldMapping::default()).unwrap() else {
+        let Mapped::Upsert(c, _) = map_product(&p, &store(), &FieldMapping::default()).unwrap()
+        else {
             panic!("expected an upsert")
         };
         assert_eq!(c.created_at, 1_793_527_200);
@@ -410,7 +473,7 @@ mod tests {
             assert!(!p.is_variant(), "{kind}");
             assert_eq!(p.master_id(), None);
             let mapped = map_product(&p, &store(), &FieldMapping::default()).unwrap();
-            assert!(matches!(mapped, Mapped::Upsert(_)), "{kind}: {mapped:?}");
+            assert!(matches!(mapped, Mapped::Upsert(..)), "{kind}: {mapped:?}");
         }
         let variant = doc(json!({"id": "701643421084M", "type": {"variant": true}, "master": own}));
         assert!(variant.is_variant());
@@ -443,7 +506,8 @@ mod tests {
     #[test]
     fn every_custom_attribute_keeps_a_name_of_its_own() {
         let p = doc(json!({"c_x": 1, "c_c_x": 2, "c_c_c_x": 3}));
-        let Mapped::Upsert(c) = map_product(&p, &store(), &FieldMapping::default()).unwrap() else {
+        let Mapped::Upsert(c, _) = map_product(&p, &store(), &FieldMapping::default()).unwrap()
+        else {
             panic!("expected an upsert")
         };
         let names: Vec<(&str, &Value)> = c
@@ -465,7 +529,7 @@ mod tests {
 
     #[test]
     fn validation_refuses_an_attribute_named_like_a_clerk_field() {
-        let Mapped::Upsert(mut c) =
+        let Mapped::Upsert(mut c, _) =
             map_product(&doc(json!({})), &store(), &FieldMapping::default()).unwrap()
         else {
             panic!("expected an upsert")
@@ -478,7 +542,7 @@ mod tests {
 
     #[test]
     fn maps_every_field_for_the_store_locale() {
-        let Mapped::Upsert(p) =
+        let Mapped::Upsert(p, _) =
             map_product(&doc(json!({})), &store(), &FieldMapping::default()).unwrap()
         else {
             panic!("expected an upsert")
@@ -534,13 +598,31 @@ mod tests {
     }
 
     #[test]
-    fn wrong_currency_and_list_price_below_price_are_rejected() {
+    fn a_wrong_price_withholds_the_product_and_a_wrong_optional_field_only_drops_the_field() {
         let usd = doc(json!({"currency": "USD"}));
         let err = map_product(&usd, &store(), &FieldMapping::default()).unwrap_err();
         assert_eq!(err.problems[0].field, "price");
-        let inverted = doc(json!({"list_price": 10.0}));
-        let err = map_product(&inverted, &store(), &FieldMapping::default()).unwrap_err();
-        assert_eq!(err.problems[0].field, "list_price");
+        // A list price below the price and an attribute Clerk cannot take: sent without them.
+        let inverted = doc(json!({"list_price": 10.0, "c_bad-name": 1}));
+        let Mapped::Upsert(c, warnings) =
+            map_product(&inverted, &store(), &FieldMapping::default()).unwrap()
+        else {
+            panic!("expected an upsert")
+        };
+        assert_eq!((c.price, c.list_price), (39.5, None));
+        assert!(!c.attributes.contains_key("bad-name"));
+        assert_eq!(c.attributes["isNew"], json!(true), "the rest is kept");
+        let fields: Vec<_> = warnings.iter().map(|w| w.field.as_str()).collect();
+        assert_eq!(fields, ["list_price", "bad-name"]);
+        assert!(
+            warnings[0].reason.ends_with("(sent without it)"),
+            "{warnings:?}"
+        );
+        // On a page: sent, and reported.
+        let m = map_page([&inverted], &store(), &FieldMapping::default());
+        assert_eq!((m.upserts.len(), m.rejected.len()), (1, 0));
+        assert_eq!(m.warnings[0].product_id, "25518704M");
+        assert_eq!(m.warnings[0].problems, warnings);
     }
 
     #[test]

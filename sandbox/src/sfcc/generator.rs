@@ -5,10 +5,13 @@
 //! price books, inventory list `inventory_m`) and `RefArchGlobal` (de-DE / fr-FR, EUR, `eur-m-*`,
 //! `inventory_m_eu`). About 30% are masters with 2–6 variants.
 //!
-//! Deliberately bad records (see [`is_deliberately_bad`]):
+//! Deliberately bad records, withheld from Clerk (see [`is_deliberately_bad`]):
 //! - index % 97 == 13: no price in any currency;
-//! - index % 211 == 7: a negative list price;
 //! - index % 389 == 5: a relative `large` image URL and no `abs_url`.
+//!
+//! And records with a deliberately wrong optional field, sent without it (see
+//! [`wrong_optional_field`]):
+//! - index % 211 == 7 (unless bad already): a negative list price.
 //!
 //! Also: index % 53 == 3 is offline on `RefArch` only. Every generated `last_modified` is before
 //! [`GENERATED_BEFORE`]; changed documents get the real time.
@@ -46,13 +49,17 @@ fn cents(v: u64) -> f64 {
 pub fn is_deliberately_bad(index: u64) -> Option<&'static str> {
     if index % 97 == 13 {
         Some("no price in any currency")
-    } else if index % 211 == 7 {
-        Some("negative list price")
     } else if index % 389 == 5 {
         Some("relative image URL")
     } else {
         None
     }
+}
+
+/// The optional field the product at `index` has wrong, if any: Clerk gets it without that
+/// field.
+pub fn wrong_optional_field(index: u64) -> Option<&'static str> {
+    (index % 211 == 7 && is_deliberately_bad(index).is_none()).then_some("list_price")
 }
 
 /// True when the product at `index` is offline on `site`.
@@ -161,12 +168,12 @@ pub fn product(index: u64, seed: u64) -> Value {
                 }
             }
         }
-        Some("negative list price") => {
-            doc["prices"]["usd-m-list-prices"] = json!(-5.0);
-            doc["prices"]["eur-m-list-prices"] = json!(-5.0);
-        }
         Some(_) => doc["image_groups"][0]["images"][0] = json!({"link": format!("large/{id}.jpg")}),
         None => {}
+    }
+    if wrong_optional_field(index).is_some() {
+        doc["prices"]["usd-m-list-prices"] = json!(-5.0);
+        doc["prices"]["eur-m-list-prices"] = json!(-5.0);
     }
     doc
 }
@@ -187,6 +194,10 @@ mod tests {
     fn bad_records_are_bad_as_documented() {
         assert!(product(13, 1).get("price").is_none());
         assert_eq!(product(7, 1)["prices"]["usd-m-list-prices"], -5.0);
+        assert_eq!(
+            (is_deliberately_bad(7), wrong_optional_field(7)),
+            (None, Some("list_price"))
+        );
         assert!(product(5, 1)["image_groups"][0]["images"][0]
             .get("abs_url")
             .is_none());
