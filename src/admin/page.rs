@@ -14,11 +14,12 @@
 
 use super::{replay, report};
 use crate::context::Ctx;
+use crate::platform::answer::{secured, secured_html as html};
 use crate::platform::random;
 use sfcc_clerk_core::status::html::{login_page, status_page, Notice, STYLESHEET};
 use sfcc_clerk_core::status::session::{
     clear_cookie, kv_key, replay_id, same_origin, session_id, set_cookie, LOGIN, LOGOUT, PAGE,
-    SECURITY_HEADERS, STYLE, TTL_S,
+    STYLE, TTL_S,
 };
 use sfcc_clerk_core::status::sign_in::{session_stands, sign_in, Offered, SignIn};
 use worker::{FormEntry, Method, Request, Response, Result};
@@ -26,17 +27,6 @@ use worker::{FormEntry, Method, Request, Response, Result};
 /// True for the paths this page serves.
 pub fn serves(path: &str) -> bool {
     path == PAGE || path.starts_with("/__sfcc-clerk/status/")
-}
-
-fn secured(mut response: Response) -> Result<Response> {
-    for (name, value) in SECURITY_HEADERS {
-        response.headers_mut().set(name, value)?;
-    }
-    Ok(response)
-}
-
-fn html(status: u16, body: String) -> Result<Response> {
-    secured(Response::from_html(body)?.with_status(status))
 }
 
 /// A 303 to the page (after a form post), with `query` if given.

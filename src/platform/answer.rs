@@ -44,3 +44,17 @@ pub fn json(
     }
     Ok(json_answer(status, &body, &extra)?)
 }
+
+/// `response` with the headers every page the worker renders itself carries (the status page,
+/// QA mode's sign-in): no caching, no framing, no scripts (`SECURITY_HEADERS`).
+pub fn secured(mut response: worker::Response) -> worker::Result<worker::Response> {
+    for (name, value) in sfcc_clerk_core::status::session::SECURITY_HEADERS {
+        response.headers_mut().set(name, value)?;
+    }
+    Ok(response)
+}
+
+/// An HTML page of the worker's own, with `status`, [`secured`].
+pub fn secured_html(status: u16, body: String) -> worker::Result<worker::Response> {
+    secured(worker::Response::from_html(body)?.with_status(status))
+}

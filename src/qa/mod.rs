@@ -13,12 +13,12 @@ pub mod receipts;
 pub use events::events;
 
 use crate::context::Ctx;
+use crate::platform::answer::secured_html;
 use crate::platform::random;
 use serde_json::json;
 use sfcc_clerk_core::capture::{choose_store, locale_of_path, site_of_path};
 use sfcc_clerk_core::settings::{constant_time_eq, Store};
 use sfcc_clerk_core::status::html::qa_page;
-use sfcc_clerk_core::status::session::SECURITY_HEADERS;
 use sfcc_clerk_core::status::sign_in::{session_stands, sign_in, Offered, SignIn};
 use worker::{FormEntry, Method, Request, Response, Result};
 
@@ -61,11 +61,7 @@ fn qa_tokens(ctx: &Ctx) -> Vec<&str> {
 
 /// An HTML answer of QA mode's sign-in, with the status page's security headers.
 fn page(status: u16, message: Option<&str>, on: bool) -> Result<Response> {
-    let mut response = Response::from_html(qa_page(message, on))?.with_status(status);
-    for (name, value) in SECURITY_HEADERS {
-        response.headers_mut().set(name, value)?;
-    }
-    Ok(response)
+    secured_html(status, qa_page(message, on))
 }
 
 /// Turns QA mode on for this browser: `GET` shows a sign-in form; a `POST` with the token in the
@@ -81,6 +77,10 @@ pub async fn on(mut req: Request, ctx: &Ctx) -> Result<Response> {
     let form = headers.get("content-type")?.is_some_and(|t| {
         t.starts_with("application/x-www-form-urlencoded") || t.starts_with("multipart/form-data")
     });
+    // A browser's form or address bar asks for a page; a script or a client, for JSON.
+    let html = headers
+        .get("accept")?
+        .is_some_and(|a| a.contains("text/html"));
     let field = if form && req.method() == Method::Post {
         match req.form_data().await?.get("token") {
             Some(FormEntry::Field(token)) => Some(token),
@@ -95,11 +95,6 @@ pub async fn on(mut req: Request, ctx: &Ctx) -> Result<Response> {
         (Some(token), false) => Offered::Token(token),
         (None, false) => Offered::Nothing,
     };
-    // A browser's form or address bar asks for a page; a script or a client, for JSON.
-    let html = req
-        .headers()
-        .get("accept")?
-        .is_some_and(|a| a.contains("text/html"));
     let decision = sign_in(offered, &qa_tokens(ctx));
     let mark = match decision {
         SignIn::Open { mark } => mark,
@@ -125,7 +120,7 @@ pub async fn on(mut req: Request, ctx: &Ctx) -> Result<Response> {
         .expiration_ttl(QA_TTL_S)
         .execute()
         .await?;
-    let mut response = if form {
+    let mut response = if html {
         page(
             200,
             Some("QA mode is on for this browser for eight hours."),

@@ -81,13 +81,15 @@ pub fn stock(
         .as_ref()
         .and_then(|list| p.inventories.get(list))
         .or(p.inventory.as_ref());
+    // A Data API document's calculated units (site-independent).
+    let calculated_ats = p.ats.filter(|a| a.is_finite());
     match (rollup, record) {
         // A master is in stock when any orderable variant has stock; its stock is the variants'
         // sum when known, else its own record's.
         (Some(r), _) => (
             r.total_ats
                 .or(record.map(|inv| inv.ats))
-                .or(p.ats.filter(|a| a.is_finite()))
+                .or(calculated_ats)
                 .map(|a| a.floor() as i64),
             Some(r.in_stock),
         ),
@@ -95,9 +97,9 @@ pub fn stock(
             Some(inv.ats.floor() as i64),
             Some(inv.orderable && inv.ats >= 1.0),
         ),
-        // A Data API document: its calculated `ats` and `in_stock` (site-independent).
+        // A Data API document: its calculated `ats` and `in_stock`.
         (None, None) => (
-            p.ats.filter(|a| a.is_finite()).map(|a| a.floor() as i64),
+            calculated_ats.map(|a| a.floor() as i64),
             p.in_stock.or(p.ats.map(|a| a >= 1.0)),
         ),
     }

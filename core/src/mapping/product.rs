@@ -126,7 +126,7 @@ pub fn map_product(
     }
     problems.extend(apply_rules(p, mapping, store, &mut attributes));
 
-    let product = ClerkProduct {
+    let mut product = ClerkProduct {
         id: p.id.clone(),
         name,
         description,
@@ -156,7 +156,6 @@ pub fn map_product(
             problems,
         });
     }
-    let mut product = product;
     let warnings = problems
         .into_iter()
         .map(|problem| {
@@ -185,16 +184,12 @@ pub const REQUIRED_FIELDS: [&str; 7] = [
     "document",
 ];
 
-/// Leaves out a field Clerk can do without: one of its optional product fields, else the
-/// attribute of that name.
+/// Leaves out a field Clerk can do without: its list price or stock (the optional product fields
+/// the mapping or [`validate`] can find wrong), else the attribute of that name.
 fn drop_field(product: &mut ClerkProduct, field: &str) {
     match field {
         "list_price" => product.list_price = None,
         "stock" => product.stock = None,
-        "brand" => product.brand = None,
-        "sku" => product.sku = None,
-        "description" => product.description.clear(),
-        "categories" => product.categories.clear(),
         attribute => {
             product.attributes.remove(attribute);
         }
