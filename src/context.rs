@@ -20,6 +20,9 @@ pub mod bindings {
     pub const BEACON_LIMIT: &str = "BEACON_LIMIT";
     /// Workers Rate Limiting: event posts per client address (optional; without it, no limit).
     pub const BEACON_IP_LIMIT: &str = "BEACON_IP_LIMIT";
+    /// Workers Rate Limiting: sign-in attempts (status page, QA mode) per client address
+    /// (optional; without it, no limit).
+    pub const SIGN_IN_LIMIT: &str = "SIGN_IN_LIMIT";
 }
 
 /// `config/sfcc-clerk.toml`, checked and turned into JSON by `build.rs`: the stores and the mapping.
@@ -41,6 +44,8 @@ pub struct Ctx {
     pub beacon_limit: Option<RateLimiter>,
     /// Per-address limit on event posts, when the binding is configured.
     pub beacon_ip_limit: Option<RateLimiter>,
+    /// Per-address limit on sign-in attempts, when the binding is configured.
+    pub sign_in_limit: Option<RateLimiter>,
 }
 
 thread_local! {
@@ -74,6 +79,7 @@ impl Ctx {
             catalog_jobs: env.queue(bindings::CATALOG_JOBS)?,
             beacon_limit: env.rate_limiter(bindings::BEACON_LIMIT).ok(),
             beacon_ip_limit: env.rate_limiter(bindings::BEACON_IP_LIMIT).ok(),
+            sign_in_limit: env.rate_limiter(bindings::SIGN_IN_LIMIT).ok(),
         })
     }
 }

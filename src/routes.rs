@@ -3,6 +3,7 @@
 use crate::context::Ctx;
 use crate::{admin, events, proxy, qa};
 use serde_json::json;
+use sfcc_clerk_core::capture::{script_asset, ScriptAsset};
 use sfcc_clerk_core::paths::{own_route, OwnRoute};
 use worker::{web_sys, Context, Env, Method, Request, Response, Result};
 
@@ -24,6 +25,9 @@ pub async fn handle(req: Request, env: Env, wctx: Context) -> Result<web_sys::Re
             None => not_found(&req.method(), &path).map(Into::into),
         };
     };
+    if let (Method::Get, Some(asset)) = (req.method(), script_asset(&path)) {
+        return script(asset).map(Into::into);
+    }
     let answer = match (req.method(), own) {
         (Method::Get, OwnRoute::Health) => {
             let stores: Vec<&str> = ctx
@@ -46,6 +50,17 @@ pub async fn handle(req: Request, env: Env, wctx: Context) -> Result<web_sys::Re
         _ => not_found(&req.method(), &path),
     };
     answer.map(Into::into)
+}
+
+/// A script of the worker's served from the shop's origin (the beacon, QA mode's start), when
+/// the deploy's static assets, which Cloudflare serves first, lack it.
+fn script(asset: ScriptAsset) -> Result<Response> {
+    let mut answer = Response::ok(asset.body)?;
+    let headers = answer.headers_mut();
+    headers.set("content-type", "text/javascript; charset=utf-8")?;
+    headers.set("cache-control", asset.cache_control)?;
+    headers.set("x-content-type-options", "nosniff")?;
+    Ok(answer)
 }
 
 fn not_found(method: &Method, path: &str) -> Result<Response> {

@@ -15,13 +15,17 @@
 use super::{replay, report};
 use crate::context::Ctx;
 use crate::platform::answer::{secured, secured_html as html};
+use crate::platform::limit::sign_in_within;
 use crate::platform::random;
+use sfcc_clerk_core::capture::LIMIT_PERIOD_S;
 use sfcc_clerk_core::status::html::{login_page, status_page, Notice, STYLESHEET};
 use sfcc_clerk_core::status::session::{
     clear_cookie, kv_key, replay_id, same_origin, session_id, set_cookie, LOGIN, LOGOUT, PAGE,
     STYLE, TTL_S,
 };
-use sfcc_clerk_core::status::sign_in::{session_stands, sign_in, Offered, SignIn};
+use sfcc_clerk_core::status::sign_in::{
+    session_stands, sign_in_within as sign_in_within_limit, Offered, SignIn,
+};
 use worker::{FormEntry, Method, Request, Response, Result};
 
 /// True for the paths this page serves.
@@ -121,12 +125,26 @@ pub async fn handle(mut req: Request, ctx: &Ctx) -> Result<Response> {
                 Some(FormEntry::Field(token)) => token,
                 _ => String::new(),
             };
-            let SignIn::Open { mark } = sign_in(Offered::Token(&given), &[expected.expose()])
-            else {
-                return html(
-                    401,
-                    login_page(Some("That is not the worker's admin token.")),
-                );
+            // Every attempt counts against the address's limit, a right token's too.
+            let within = sign_in_within(ctx.sign_in_limit.as_ref(), req.headers()).await;
+            let decision =
+                sign_in_within_limit(Offered::Token(&given), &[expected.expose()], within);
+            let mark = match decision {
+                SignIn::Open { mark } => mark,
+                SignIn::TooMany => {
+                    let mut refused =
+                        html(429, login_page(SignIn::TooMany.refusal().map(|r| r.1)))?;
+                    refused
+                        .headers_mut()
+                        .set("retry-after", &LIMIT_PERIOD_S.to_string())?;
+                    return Ok(refused);
+                }
+                _ => {
+                    return html(
+                        401,
+                        login_page(Some("That is not the worker's admin token.")),
+                    )
+                }
             };
             let id = random::uuid_v4()?.replace('-', "");
             ctx.kv

@@ -4,6 +4,7 @@
 pub mod answer;
 pub mod body;
 pub mod http;
+pub mod limit;
 pub mod log;
 pub mod queues;
 pub mod random;

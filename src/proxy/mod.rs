@@ -7,8 +7,9 @@
 //! page up.
 //! HTML pages get the core's beacon script at the top of `<head>` (streamed through
 //! `HTMLRewriter`), which forwards the page's own `dataLayer` sightings under the same page id
-//! and holds what happened before the shopper answered the consent banner. Tracking never fails
-//! a page.
+//! and holds what happened before the shopper answered the consent banner; it goes in the way the
+//! page's Content Security Policy allows (inline, with the page's nonce, or from the shop's own
+//! origin; not at all when neither runs). Tracking never fails a page.
 
 use crate::context::{bindings, Ctx};
 use crate::events::sales;
@@ -19,13 +20,14 @@ use crate::platform::{now_ms, random};
 use crate::qa::receipts;
 use crate::routes::BEACON_PATH;
 use sfcc_clerk_core::capture::{
-    activity_actions, activity_to_read, answer_confirms, beacon_script, capture, cart_of_answer,
-    check_client_ip_header, choose_store, confirmation_sale, forwarding, is_bot, is_order_creation,
-    is_page_view, is_static_asset, needs_answer, needs_form, order_event, origin_headers,
-    placed_order, private_headers, read_consent, request_site, seo_product, seo_search,
-    served_order_id, server_event, sfcc_consent, store_for_order, store_for_request, Beacon,
-    Captured, ConsentSignals, Forwarding, OrderMarkup, OrderPageError, RequestFacts, RuleKind,
-    SaleStore, StoreChoice, MAX_ACTIVITY_BYTES, MAX_ORDER_BYTES, STALE_VALIDATORS,
+    activity_actions, activity_to_read, answer_confirms, beacon_asset_path, beacon_markup, capture,
+    cart_of_answer, check_client_ip_header, choose_store, confirmation_sale, forwarding, is_bot,
+    is_order_creation, is_page_view, is_static_asset, needs_answer, needs_form, order_event,
+    origin_headers, placed_order, private_headers, qa_loader, read_consent, request_site,
+    script_delivery, seo_product, seo_search, served_order_id, server_event, sfcc_consent,
+    store_for_order, store_for_request, Beacon, Captured, ConsentSignals, Forwarding, OrderMarkup,
+    OrderPageError, PageOrigin, RequestFacts, RuleKind, SaleStore, ScriptDelivery, ScriptNeeds,
+    StoreChoice, MAX_ACTIVITY_BYTES, MAX_ORDER_BYTES, STALE_VALIDATORS,
 };
 use sfcc_clerk_core::event::trace::Receipt;
 use sfcc_clerk_core::event::{Event, EventKind, IngestContext, Source, SERVER_SALE_DELAY_S};
@@ -400,7 +402,9 @@ pub async fn handle(
     }
     let mut streamed = None;
     if is_html {
-        let script = beacon_script(&Beacon {
+        // The way the page's Content Security Policy lets the worker's scripts run.
+        let delivery = script_delivery_of(&url, &response.headers())?;
+        let beacon = Beacon {
             endpoint: BEACON_PATH,
             store: &store.config.name,
             page_id: &page_id,
@@ -408,12 +412,11 @@ pub async fn handle(
             consent: reading.consent,
             consent_mode_type: &ctx.settings.consent.consent_mode_type,
             held,
-        });
-        let markup = if qa {
-            format!("{script}{}", crate::qa::LOADER)
-        } else {
-            script
         };
+        let mut markup = beacon_markup(&beacon, &delivery).unwrap_or_default();
+        if qa {
+            markup.push_str(&qa_loader(&delivery).unwrap_or_default());
+        }
         // A page the URL did not name (an SEO URL): the page's container names it.
         let views =
             (method == Method::Get && !captured.iter().any(|c| is_page_view(c.kind))).then(|| {
@@ -773,4 +776,37 @@ fn receipt_later(env: &Env, wctx: &Context, event: Event, receipt: Receipt, reas
     wctx.wait_until(async move {
         receipts::record(&db, std::slice::from_ref(&event), receipt, Some(reason)).await;
     });
+}
+
+thread_local! {
+    /// Whether this isolate has said that a page's policy keeps the beacon out (once is enough).
+    static TOLD_BLOCKED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// How the worker's scripts go into a page of `url` answered with `headers`
+/// ([`sfcc_clerk_core::capture::csp`]). A policy that keeps them out is logged once per isolate
+/// (the page itself goes on unchanged but for its headers).
+fn script_delivery_of(url: &worker::Url, headers: &web_sys::Headers) -> Result<ScriptDelivery> {
+    let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
+    let delivery = script_delivery(
+        headers.get("content-security-policy")?.as_deref(),
+        headers
+            .get("content-security-policy-report-only")?
+            .as_deref(),
+        &ScriptNeeds {
+            origin: PageOrigin {
+                scheme: url.scheme(),
+                host: &host,
+                port: url.port(),
+            },
+            script_path: &beacon_asset_path(),
+            events_path: BEACON_PATH,
+        },
+    );
+    if let ScriptDelivery::Blocked { reason } = &delivery {
+        if !TOLD_BLOCKED.with(|told| told.replace(true)) {
+            worker::console_warn!("no beacon on the storefront's pages: {reason}");
+        }
+    }
+    Ok(delivery)
 }

@@ -14,12 +14,15 @@ pub use events::events;
 
 use crate::context::Ctx;
 use crate::platform::answer::secured_html;
+use crate::platform::limit::sign_in_within;
 use crate::platform::random;
 use serde_json::json;
-use sfcc_clerk_core::capture::{choose_store, locale_of_path, site_of_path};
+use sfcc_clerk_core::capture::{choose_store, locale_of_path, site_of_path, LIMIT_PERIOD_S};
 use sfcc_clerk_core::settings::{constant_time_eq, Store};
 use sfcc_clerk_core::status::html::qa_page;
-use sfcc_clerk_core::status::sign_in::{session_stands, sign_in, Offered, SignIn};
+use sfcc_clerk_core::status::sign_in::{
+    session_stands, sign_in_within as sign_in_within_limit, Offered, SignIn,
+};
 use worker::{FormEntry, Method, Request, Response, Result};
 
 /// The QA cookie.
@@ -27,11 +30,6 @@ pub const QA_COOKIE: &str = "__Host-sfcc_clerk_qa";
 
 /// How long QA mode lasts, seconds.
 const QA_TTL_S: u64 = 8 * 60 * 60;
-
-/// The markup that loads and starts the validator (a module script: it runs after the page's own
-/// head scripts have filled `dataLayer`), with the site's rules when the page defines
-/// `window.sfccClerkQaRules`.
-pub const LOADER: &str = r#"<script type="module" data-sfcc-clerk-qa>import init, { start } from "/__sfcc-clerk/qa/sfcc_clerk_validator.js"; init().then(() => start(window.sfccClerkQaRules));</script>"#;
 
 fn kv_key(id: &str) -> String {
     format!("qa:{id}")
@@ -67,7 +65,7 @@ fn page(status: u16, message: Option<&str>, on: bool) -> Result<Response> {
 /// Turns QA mode on for this browser: `GET` shows a sign-in form; a `POST` with the token in the
 /// form (`token`) or in `Authorization: Bearer` sets the QA cookie (an HTML answer for a
 /// browser that asks for one, JSON otherwise). A token in the URL is refused and turns nothing on
-/// ([`sign_in`]).
+/// ([`sfcc_clerk_core::status::sign_in`]), and sign-ins are limited per address.
 pub async fn on(mut req: Request, ctx: &Ctx) -> Result<Response> {
     let in_url = req.url()?.query_pairs().any(|(k, _)| k == "token");
     let headers = req.headers();
@@ -95,7 +93,10 @@ pub async fn on(mut req: Request, ctx: &Ctx) -> Result<Response> {
         (Some(token), false) => Offered::Token(token),
         (None, false) => Offered::Nothing,
     };
-    let decision = sign_in(offered, &qa_tokens(ctx));
+    // Every offered token is an attempt against the address's limit.
+    let within = !matches!(offered, Offered::Token(_))
+        || sign_in_within(ctx.sign_in_limit.as_ref(), req.headers()).await;
+    let decision = sign_in_within_limit(offered, &qa_tokens(ctx), within);
     let mark = match decision {
         SignIn::Open { mark } => mark,
         SignIn::Ask if html => return page(200, None, false),
@@ -107,11 +108,17 @@ pub async fn on(mut req: Request, ctx: &Ctx) -> Result<Response> {
         }
         refused => {
             let (status, why) = refused.refusal().unwrap_or((401, "refused"));
-            return if html {
+            let mut refusal = if html {
                 page(status, Some(why), false)
             } else {
                 answer(status, json!({"error": why}))
-            };
+            }?;
+            if refused == SignIn::TooMany {
+                refusal
+                    .headers_mut()
+                    .set("retry-after", &LIMIT_PERIOD_S.to_string())?;
+            }
+            return Ok(refusal);
         }
     };
     let id = random::uuid_v4()?.replace('-', "");

@@ -323,3 +323,55 @@ fn a_fresh_visitor_cookie_per_post_is_no_fresh_allowance() {
         "more than one visitor's 120, at most the address's 600 a window: {accepted}"
     );
 }
+
+#[test]
+fn sign_ins_from_one_address_are_limited_the_right_token_included() {
+    let stack = stack();
+    let form = [
+        ("content-type", "application/x-www-form-urlencoded"),
+        ("accept", "application/json"),
+    ];
+    let qa_on = format!("{}/__sfcc-clerk/qa/on", stack.worker_url);
+    // Guesses at QA mode's token, from one address, until the limiter (ten a minute, counted
+    // per clock-aligned minute) refuses one: by the 21st at the latest.
+    let mut refused = None;
+    for n in 0..25 {
+        let reply = stack
+            .client
+            .send("POST", &qa_on, &form, &format!("token=guess-{n}"));
+        match reply.status {
+            401 => continue,
+            429 => {
+                refused = Some((n, reply));
+                break;
+            }
+            other => panic!("guess {n}: {other} {}", reply.json),
+        }
+    }
+    let (n, reply) = refused.expect("the address's guesses are limited");
+    assert!((10..=20).contains(&n), "refused at guess {n}");
+    assert_eq!(reply.retry_after.as_deref(), Some("60"));
+    // Within the limit's minute, the right token is not even compared; nor is the admin token
+    // on the status page's sign-in, the same address's bucket.
+    let right = stack.client.send(
+        "POST",
+        &qa_on,
+        &form,
+        &format!("token={}", sfcc_clerk_e2e::QA_TOKEN),
+    );
+    assert_eq!(right.status, 429, "{}", right.json);
+    assert!(right.set_cookie.is_none(), "no QA cookie");
+    let origin = stack.worker_url.clone();
+    let status = stack.client.send(
+        "POST",
+        &format!("{}/__sfcc-clerk/status/login", stack.worker_url),
+        &[
+            ("content-type", "application/x-www-form-urlencoded"),
+            ("origin", origin.as_str()),
+            ("sec-fetch-site", "same-origin"),
+        ],
+        &format!("token={}", sfcc_clerk_e2e::ADMIN_TOKEN),
+    );
+    assert_eq!(status.status, 429);
+    assert!(status.set_cookie.is_none(), "no status session");
+}

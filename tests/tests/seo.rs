@@ -79,7 +79,7 @@ fn an_unanswered_shoppers_seo_page_holds_its_view_and_a_page_without_its_contain
     let stack = Stack::start(&StackOptions::default()).expect("stack starts");
     let html = page(&stack, "/s/RefArch/slim-shirt/25518704M.html", "dw_dnt=1");
     let held = html
-        .split("<script data-sfcc-clerk-held>")
+        .split("<script type=\"application/json\" data-sfcc-clerk-held>")
         .nth(1)
         .and_then(|r| r.split("</script>").next())
         .expect("the view handed to the beacon inside the page container");
@@ -88,7 +88,7 @@ fn an_unanswered_shoppers_seo_page_holds_its_view_and_a_page_without_its_contain
         "{held}"
     );
     assert!(
-        html.contains("</main><script data-sfcc-clerk-held>"),
+        html.contains("</main><script type=\"application/json\" data-sfcc-clerk-held>"),
         "at the end of the container"
     );
 

@@ -12,7 +12,8 @@
 use js_sys::{Function, Promise};
 use serde_json::Value;
 use sfcc_clerk_core::capture::{
-    beacon_script, Beacon, Consent, ConsentMode, MAX_CALL_BYTES, MAX_PENDING,
+    beacon_asset, beacon_markup, beacon_script, held_script, Beacon, Consent, ConsentMode,
+    ScriptDelivery, MAX_CALL_BYTES, MAX_PENDING,
 };
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
@@ -313,5 +314,48 @@ async fn a_refusal_the_worker_reads_lets_the_pages_events_go_in_strict_mode() {
             .as_string()
             .as_deref(),
         Some("denied")
+    );
+}
+
+#[wasm_bindgen_test]
+fn served_from_the_shops_origin_it_reads_its_configuration_and_held_events_from_the_page() {
+    // A page whose policy refuses inline scripts: the configuration is a JSON data element, the
+    // script the worker's static asset; the worker's later sighting is another data element.
+    let markup = beacon_markup(
+        &Beacon {
+            endpoint: "/__sfcc-clerk/events",
+            store: "refarch-us",
+            page_id: "pg-external",
+            // A refusal: once it looks again, this beacon lets its events go and sends nothing,
+            // so it cannot answer another test's fetch.
+            mode: ConsentMode::Strict,
+            consent: Consent::Denied,
+            consent_mode_type: "",
+            held: vec![serde_json::json!({"type": "search", "query": "shirt"})],
+        },
+        &ScriptDelivery::External { nonce: None },
+    )
+    .expect("an external beacon");
+    let config = format!(
+        "{}</script>",
+        markup.split("</script>").next().unwrap_or_default()
+    );
+    let held = held_script(&[serde_json::json!({"type": "product_view", "product": "P1"})]);
+    let text = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    // One task: no earlier test's beacon gets to look at the page in between.
+    let found = js(&format!(
+        "window.fetch=function(){{return new Promise(function(){{}})}};window.dataLayer=[];\
+         var box=document.createElement('div');box.innerHTML={}+{};document.body.appendChild(box);\
+         (new Function({}))();\
+         var found=[window.sfccClerkBeacon.page,window.sfccClerkBeacon.pending(),window.sfccClerkBeacon.pending()];\
+         box.remove();return JSON.stringify(found);",
+        text(&config),
+        text(&held),
+        text(&beacon_asset())
+    ));
+    assert_eq!(
+        found.as_string().unwrap_or_default(),
+        r#"["pg-external",2,2]"#,
+        "its own page id, the configuration's held search and the page's held view, each once"
     );
 }

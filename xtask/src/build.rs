@@ -19,9 +19,51 @@ pub fn worker() -> Result<(), String> {
         .envs(sfcc_clerk_e2e::tool_env());
     step("building the worker (worker-build --release)", cmd)?;
     validator()?;
+    scripts()?;
     let (raw, gz) = sizes(&root().join("build/index_bg.wasm"))?;
     println!(
         "[size] worker wasm: {:.1} KiB raw, {:.1} KiB gzip",
+        raw as f64 / 1024.0,
+        gz as f64 / 1024.0
+    );
+    Ok(())
+}
+
+/// The worker's static assets' root (`[assets] directory` in wrangler.toml).
+const ASSETS: &str = "build/assets";
+
+/// Writes the scripts the worker serves from the shop's origin (the beacon for pages whose
+/// Content Security Policy refuses inline scripts, QA mode's start) into its static assets, with
+/// the `_headers` file for their caching; an earlier build's beacon, named by another hash, is
+/// removed.
+pub fn scripts() -> Result<(), String> {
+    let assets = root().join(ASSETS);
+    let own = assets.join(sfcc_clerk_core::paths::PREFIX.trim_start_matches('/'));
+    std::fs::create_dir_all(&own).map_err(|e| format!("creating {}: {e}", own.display()))?;
+    for entry in std::fs::read_dir(&own)
+        .map_err(|e| e.to_string())?
+        .flatten()
+    {
+        let name = entry.file_name().to_string_lossy().to_string();
+        if name.starts_with("beacon-") && name.ends_with(".js") {
+            std::fs::remove_file(entry.path()).map_err(|e| format!("removing {name}: {e}"))?;
+        }
+    }
+    for script in sfcc_clerk_core::capture::script_assets() {
+        let path = assets.join(script.path.trim_start_matches('/'));
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
+        }
+        std::fs::write(&path, &script.body)
+            .map_err(|e| format!("writing {}: {e}", path.display()))?;
+    }
+    let headers = assets.join("_headers");
+    std::fs::write(&headers, sfcc_clerk_core::capture::assets_headers_file())
+        .map_err(|e| format!("writing {}: {e}", headers.display()))?;
+    let beacon = assets.join(sfcc_clerk_core::capture::beacon_asset_path().trim_start_matches('/'));
+    let (raw, gz) = sizes(&beacon)?;
+    println!(
+        "[size] beacon script: {:.1} KiB raw, {:.1} KiB gzip",
         raw as f64 / 1024.0,
         gz as f64 / 1024.0
     );

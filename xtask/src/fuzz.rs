@@ -11,7 +11,7 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 /// The fuzz targets (`fuzz/fuzz_targets/*.rs`).
-pub const TARGETS: [&str; 9] = [
+pub const TARGETS: [&str; 10] = [
     "event_batch",
     "ocapi_documents",
     "store_config",
@@ -21,6 +21,7 @@ pub const TARGETS: [&str; 9] = [
     "order_history",
     "sfra_request",
     "consent_cookies",
+    "page_policy",
 ];
 
 /// Seconds each target runs in the smoke.

@@ -31,10 +31,18 @@
 //! validator reads for its forwarding check. The page id reaches it through the same escaped
 //! configuration, nowhere else.
 //!
+//! How the script reaches a page depends on the page's Content Security Policy
+//! ([`super::csp`]): inline (carrying the page's nonce when it has one), or from the shop's own
+//! origin at [`beacon_asset_path`] with its configuration in a JSON data element before it.
+//! Events the worker found later in the page ([`held_script`]) are JSON data elements too, which
+//! the script picks up whenever it looks (each second, on `DOMContentLoaded`, and when asked for
+//! `pending()`).
+//!
 //! Nothing from the page or the request goes into the script except the page id the worker made
 //! and values from the worker's own configuration, all JSON-encoded with `<` escaped, so page
 //! content and query strings cannot turn it into markup or code.
 
+use super::csp::ScriptDelivery;
 use super::ConsentMode;
 use crate::event::GA4_EVENTS;
 use serde_json::{json, Value};
@@ -71,21 +79,22 @@ pub const MAX_PENDING: usize = 500;
 /// worker's 64 KiB body limit.
 pub const MAX_CALL_BYTES: usize = 60_000;
 
-const SCRIPT: &str = r#"(function(w,d){var C=__CONFIG__,q=C.held.slice(),lost=0,fails=0,until=0,V=C.consent,gcm='',gu=0,tried;
+const SCRIPT: &str = r#"(function(w,d,C){var q=C.held.slice(),lost=0,fails=0,until=0,V=C.consent,gcm='',gu=0,tried;
 function sig(){return d.cookie+'|'+gcm}tried=sig();
 function consent(){return V}
 function cap(){var n=q.length-C.max;if(n>0){q.splice(0,n);lost+=n}}
+function pick(){var s=d.querySelectorAll('script[data-sfcc-clerk-held]');for(var i=0;i<s.length;i++){if(s[i].sfccClerkTaken)continue;s[i].sfccClerkTaken=1;try{var a=JSON.parse(s[i].textContent);for(var j=0;j<a.length;j++)if(a[j]&&typeof a[j]==='object')q.push(a[j])}catch(e){}}cap()}
 function later(b,s){var t=Date.now();q=b.concat(q);cap();if(!(until>t))fails++;until=Math.max(until,t+1000*(s>0?s:Math.min(60,Math.pow(2,fails-1))))}
 function send(b){var now=Date.now(),out=[];for(var i=0;i<b.length;i++){var e={},x=b[i];for(var k in x)if(k!=='seen')e[k]=x[k];if(x.seen)e.age_ms=Math.max(0,now-x.seen);out.push(e)}
 var body=JSON.stringify(out),n=w.TextEncoder?new TextEncoder().encode(body).length:3*body.length;if(n>C.bytes&&b.length>1){var h=b.length>>1;send(b.slice(0,h));send(b.slice(h));return}
 var at=sig();try{fetch(C.endpoint+'?store='+encodeURIComponent(C.store)+(gcm?'&gcm='+gcm:''),{method:'POST',credentials:'same-origin',keepalive:n<=C.bytes,headers:{'content-type':'application/json'},body:body}).then(function(r){var v=r.headers.get(C.header);if(v==='granted'||v==='denied'||v==='unknown')V=v;if(r.status===429||r.status>=500)later(b,parseInt(r.headers.get('retry-after'),10));else if(v==='unknown'){tried=at;q=b.concat(q);cap()}else fails=0})['catch'](function(){later(b,0)})}catch(e){}}
-function flush(){if(!q.length)return;if(V==='denied'&&C.mode==='strict'){q=[];return}if(V==='unknown'&&sig()===tried)return;if(Date.now()<until)return;while(q.length)send(q.splice(0,50))}
+function flush(){pick();if(!q.length)return;if(V==='denied'&&C.mode==='strict'){q=[];return}if(V==='unknown'&&sig()===tried)return;if(Date.now()<until)return;while(q.length)send(q.splice(0,50))}
 function take(p){if(!p||typeof p!=='object')return;var g=p.event==null&&!(p instanceof Array)?p[0]:null,a=g==='event'||g==='config'?p[2]:g==='set'?p[1]:p;if(g==='consent'&&C.gcm&&p[2]){var s=p[2][C.gcm];if(s==='granted'||s==='denied'){if(p[1]==='update'){gcm=s;gu=1}else if(p[1]==='default'&&!gu)gcm='default-'+s}return}if(a&&a.user_id!=null)C.uid=a.user_id;if(C.names.indexOf(g==='event'?p[1]:p.event)<0)return;var e={};for(var k in p)e[k]=p[k];if(e.user_id==null&&C.uid!=null)e.user_id=C.uid;e.page_id=C.page;e.seen=Date.now();q.push(e);cap()}
 var dl=w.dataLayer=w.dataLayer||[];for(var i=0;i<dl.length;i++)take(dl[i]);var push=dl.push;
 dl.push=function(){for(var i=0;i<arguments.length;i++)take(arguments[i]);var r=push.apply(dl,arguments);setTimeout(flush,0);return r};
 d.addEventListener('click',function(ev){var t=ev.target,el=t&&t.closest?t.closest('[data-clerk-product-id]'):null;if(el){q.push({type:'click',product:el.getAttribute('data-clerk-product-id'),customer:C.uid,page_id:C.page,seen:Date.now()});cap();flush()}},true);
-w.setInterval(flush,1000);d.addEventListener('visibilitychange',flush);w.setTimeout(flush,0);
-w.sfccClerkBeacon=Object.freeze({page:C.page,mode:C.mode,consent:consent,pending:function(){return q.length},dropped:function(){return lost},hold:function(a){for(var i=0;i<a.length;i++)if(a[i]&&typeof a[i]==='object')q.push(a[i]);cap();flush()}})})(window,document);"#;
+w.setInterval(flush,1000);d.addEventListener('visibilitychange',flush);d.addEventListener('DOMContentLoaded',flush);w.setTimeout(flush,0);
+w.sfccClerkBeacon=Object.freeze({page:C.page,mode:C.mode,consent:consent,pending:function(){pick();return q.length},dropped:function(){return lost}})})(window,document,__CONFIG__);"#;
 
 /// `value` as a JavaScript expression that cannot close a script element: JSON with `<`, `>`
 /// and `&` escaped, and the line separators older engines end a string at.
@@ -99,19 +108,48 @@ fn script_json(value: &Value) -> String {
         .replace('\u{2029}', "\\u2029")
 }
 
-/// A `<script>` element that hands `held` (events in [`crate::event::Event::held_form`]) to the
-/// page's beacon to hold like its own: the worker's sightings it could only make once the page
-/// had streamed past `<head>` (SFRA's page container naming the page).
+/// The attribute of the JSON data element that carries a page's beacon configuration when the
+/// beacon is served from the shop's origin ([`ScriptDelivery::External`]).
+pub const CONFIG_ATTRIBUTE: &str = "data-sfcc-clerk-beacon-config";
+
+/// The beacon as served from the shop's origin: its configuration read from the page's
+/// [`CONFIG_ATTRIBUTE`] element, which comes before it.
+pub fn beacon_asset() -> String {
+    SCRIPT.replace(
+        "__CONFIG__",
+        &format!("JSON.parse(document.querySelector('script[{CONFIG_ATTRIBUTE}]').textContent)"),
+    )
+}
+
+/// Where [`beacon_asset`] is served: under the worker's prefix, named by a hash of its text, so
+/// a browser may keep it for good and a new worker's beacon is a new file.
+pub fn beacon_asset_path() -> String {
+    format!(
+        "{}/beacon-{}.js",
+        crate::paths::PREFIX,
+        crate::hash::content_hash(beacon_asset().as_bytes())
+    )
+}
+
+/// ` nonce="…"`, or nothing. A nonce is only ever one [`super::csp`] read as a base64 value, so
+/// it needs no escaping in an attribute.
+pub(crate) fn nonce_attribute(nonce: Option<&str>) -> String {
+    nonce.map_or_else(String::new, |n| format!(" nonce=\"{n}\""))
+}
+
+/// The events the worker found in a page once it had streamed past `<head>` (SFRA's page
+/// container naming the page), in [`crate::event::Event::held_form`], as a JSON data element the
+/// page's beacon picks up and holds like its own. A data element runs nothing, so no Content
+/// Security Policy stands in its way.
 pub fn held_script(held: &[Value]) -> String {
     format!(
-        "<script data-sfcc-clerk-held>window.sfccClerkBeacon&&window.sfccClerkBeacon.hold({})</script>",
+        "<script type=\"application/json\" data-sfcc-clerk-held>{}</script>",
         script_json(&Value::Array(held.to_vec()))
     )
 }
 
-/// The `<script>` element to inject.
-pub fn beacon_script(b: &Beacon<'_>) -> String {
-    let config = json!({
+fn config(b: &Beacon<'_>) -> String {
+    script_json(&json!({
         "endpoint": b.endpoint,
         "store": b.store,
         "page": b.page_id,
@@ -123,12 +161,35 @@ pub fn beacon_script(b: &Beacon<'_>) -> String {
         "names": GA4_EVENTS,
         "max": MAX_PENDING,
         "bytes": MAX_CALL_BYTES,
-    });
-    let config = script_json(&config);
+    }))
+}
+
+/// The inline `<script>` element, for a page without a Content Security Policy in its way.
+pub fn beacon_script(b: &Beacon<'_>) -> String {
     format!(
         "<script data-sfcc-clerk-beacon>{}</script>",
-        SCRIPT.replace("__CONFIG__", &config)
+        SCRIPT.replace("__CONFIG__", &config(b))
     )
+}
+
+/// The markup that puts the beacon into a page the way its policy allows ([`super::csp`]):
+/// inline, carrying the page's nonce when it has one; or its configuration as a JSON data element
+/// followed by the script from [`beacon_asset_path`]; `None` when the policy allows neither.
+pub fn beacon_markup(b: &Beacon<'_>, how: &ScriptDelivery) -> Option<String> {
+    match how {
+        ScriptDelivery::Inline { nonce } => Some(format!(
+            "<script data-sfcc-clerk-beacon{}>{}</script>",
+            nonce_attribute(nonce.as_deref()),
+            SCRIPT.replace("__CONFIG__", &config(b))
+        )),
+        ScriptDelivery::External { nonce } => Some(format!(
+            "<script type=\"application/json\" {CONFIG_ATTRIBUTE}>{}</script><script src=\"{}\" data-sfcc-clerk-beacon{}></script>",
+            config(b),
+            beacon_asset_path(),
+            nonce_attribute(nonce.as_deref())
+        )),
+        ScriptDelivery::Blocked { .. } => None,
+    }
 }
 
 #[cfg(test)]
@@ -231,10 +292,13 @@ mod tests {
     #[test]
     fn events_found_later_in_the_page_are_handed_to_the_beacon_as_escaped_json() {
         let script = held_script(&[json!({"type": "product_view", "product": "</script><b>"})]);
-        assert!(script.starts_with("<script data-sfcc-clerk-held>window.sfccClerkBeacon&&"));
+        assert!(script.starts_with("<script type=\"application/json\" data-sfcc-clerk-held>["));
         assert_eq!(script.matches("</script>").count(), 1, "{script}");
-        assert!(script.contains(r#"hold([{"product":"\u003c/script\u003e\u003cb\u003e""#));
-        assert!(beacon(Vec::new()).contains(",hold:function(a){"));
+        assert!(script.contains(r#"[{"product":"\u003c/script\u003e\u003cb\u003e""#));
+        assert!(
+            beacon(Vec::new()).contains("function flush(){pick();"),
+            "the beacon picks them up whenever it looks"
+        );
     }
 
     #[test]
@@ -243,9 +307,64 @@ mod tests {
         let body = script
             .trim_start_matches("<script data-sfcc-clerk-beacon>")
             .trim_end_matches("</script>");
-        assert!(body.starts_with("(function(w,d){") && body.ends_with("})(window,document);"));
-        let count = |c| body.chars().filter(|x| *x == c).count();
-        assert_eq!(count('{'), count('}'), "braces balance");
-        assert_eq!(count('('), count(')'), "parentheses balance");
+        assert!(body.starts_with("(function(w,d,C){"));
+        assert!(body.contains("})(window,document,{\"") && body.ends_with("});"));
+        for body in [body.to_string(), beacon_asset()] {
+            let count = |c| body.chars().filter(|x| *x == c).count();
+            assert_eq!(count('{'), count('}'), "braces balance");
+            assert_eq!(count('('), count(')'), "parentheses balance");
+        }
+    }
+
+    fn sample(page_id: &str) -> Beacon<'_> {
+        Beacon {
+            endpoint: "/__sfcc-clerk/events",
+            store: "refarch-us",
+            page_id,
+            mode: ConsentMode::Strict,
+            consent: crate::capture::Consent::Unknown,
+            consent_mode_type: "",
+            held: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn each_delivery_puts_the_same_configuration_where_its_script_reads_it() {
+        let b = sample("pg1");
+        let inline = beacon_markup(&b, &ScriptDelivery::Inline { nonce: None });
+        assert_eq!(inline, Some(beacon_script(&b)));
+        let nonced = beacon_markup(
+            &b,
+            &ScriptDelivery::Inline {
+                nonce: Some("r4nd0m+/A==".into()),
+            },
+        )
+        .unwrap_or_default();
+        assert!(nonced
+            .starts_with("<script data-sfcc-clerk-beacon nonce=\"r4nd0m+/A==\">(function(w,d,C){"));
+        let external =
+            beacon_markup(&b, &ScriptDelivery::External { nonce: None }).unwrap_or_default();
+        let path = beacon_asset_path();
+        assert_eq!(
+            external,
+            format!(
+                "<script type=\"application/json\" data-sfcc-clerk-beacon-config>{}</script><script src=\"{path}\" data-sfcc-clerk-beacon></script>",
+                config(&b)
+            )
+        );
+        assert!(external.contains(r#""page":"pg1""#));
+        assert!(
+            path.starts_with("/__sfcc-clerk/beacon-")
+                && path.ends_with(".js")
+                && path.len() == "/__sfcc-clerk/beacon-.js".len() + 16
+        );
+        assert!(beacon_asset().ends_with(
+            "})(window,document,JSON.parse(document.querySelector('script[data-sfcc-clerk-beacon-config]').textContent));"
+        ));
+        assert!(!beacon_asset().contains("__CONFIG__"));
+        assert_eq!(
+            beacon_markup(&b, &ScriptDelivery::Blocked { reason: "x".into() }),
+            None
+        );
     }
 }

@@ -5,11 +5,13 @@
 //! The shell hands over plain facts about a request (method, path, query, form fields, cookies,
 //! headers); everything here decides without I/O.
 
+mod assets;
 mod beacon;
 mod bots;
 mod cache;
 mod config;
 pub mod consent;
+pub mod csp;
 mod einstein;
 mod forward;
 mod limits;
@@ -19,7 +21,13 @@ mod page;
 mod rules;
 mod scapi;
 
-pub use beacon::{beacon_script, held_script, Beacon, CONSENT_HEADER, MAX_CALL_BYTES, MAX_PENDING};
+pub use assets::{
+    assets_headers_file, qa_loader, script_asset, script_assets, ScriptAsset, QA_START_PATH,
+};
+pub use beacon::{
+    beacon_asset, beacon_asset_path, beacon_markup, beacon_script, held_script, Beacon,
+    CONFIG_ATTRIBUTE, CONSENT_HEADER, MAX_CALL_BYTES, MAX_PENDING,
+};
 pub use bots::is_bot;
 pub use cache::{private_headers, PrivateHeaders, STALE_VALIDATORS};
 pub use config::CaptureConfig;
@@ -28,6 +36,7 @@ pub use consent::{
     Consent, ConsentConfig, ConsentMode, ConsentReading, ConsentSignals, Forwarding, Signal,
     TrackingDefault,
 };
+pub use csp::{script_delivery, PageOrigin, ScriptDelivery, ScriptNeeds};
 pub use einstein::{
     activity_actions, activity_of_path, activity_to_read, Activity, ActivityError,
     EINSTEIN_PROXY_PATH, MAX_ACTIVITY_BYTES,

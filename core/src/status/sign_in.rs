@@ -6,6 +6,11 @@
 //! in a cookie, kept in KV) stores the mark of the token that opened it ([`token_mark`]), not the
 //! token; when the token is rotated, every session opened with the old one ends
 //! ([`session_stands`]).
+//!
+//! Attempts are limited per client address (`SIGN_IN_LIMIT` in `wrangler.toml`, ten a minute,
+//! keyed by [`attempt_key`]): every offered token counts, a right one too, and past the limit a
+//! token is not even compared ([`sign_in_within`]), so guessing is slowed for the right guess as
+//! much as for the wrong ones.
 
 use crate::hash::content_hash;
 use crate::settings::constant_time_eq;
@@ -37,6 +42,8 @@ pub enum SignIn {
     Wrong,
     /// Nothing offered: show the sign-in form.
     Ask,
+    /// Too many attempts from the address within the limit's minute: not compared.
+    TooMany,
 }
 
 impl SignIn {
@@ -51,6 +58,10 @@ impl SignIn {
                  keep it): post it in the form, or send Authorization: Bearer",
             )),
             Self::Wrong => Some((401, "missing or wrong token")),
+            Self::TooMany => Some((
+                429,
+                "too many sign-in attempts from this address: try again in a minute",
+            )),
         }
     }
 }
@@ -70,6 +81,25 @@ pub fn sign_in(offered: Offered<'_>, tokens: &[&str]) -> SignIn {
             },
             None => SignIn::Wrong,
         },
+    }
+}
+
+/// As [`sign_in`], for an attempt the address's limit allowed (`within_limit`) or not. Only an
+/// offered token is an attempt: the form itself, a token in the URL and a closed sign-in are
+/// answered as ever.
+pub fn sign_in_within(offered: Offered<'_>, tokens: &[&str], within_limit: bool) -> SignIn {
+    match sign_in(offered, tokens) {
+        SignIn::Open { .. } | SignIn::Wrong if !within_limit => SignIn::TooMany,
+        decided => decided,
+    }
+}
+
+/// The rate-limit key of a sign-in attempt from the platform's `CF-Connecting-IP` (handed to the
+/// limiter only, never stored); without an address, one shared bucket.
+pub fn attempt_key(client_ip: Option<&str>) -> String {
+    match client_ip.map(str::trim).filter(|ip| !ip.is_empty()) {
+        Some(ip) => format!("sign-in:ip:{ip}"),
+        None => "sign-in:unknown".to_string(),
     }
 }
 
@@ -129,5 +159,38 @@ mod tests {
             !session_stands("signed-in", &[ADMIN]),
             "sessions from before marks end"
         );
+    }
+
+    #[test]
+    fn past_the_limit_no_token_is_compared_and_the_form_still_shows() {
+        let tokens = ["a-token-of-the-workers-own-32-chars!"];
+        assert_eq!(
+            sign_in_within(Offered::Token(tokens[0]), &tokens, false),
+            SignIn::TooMany,
+            "the right token too"
+        );
+        assert_eq!(
+            sign_in_within(Offered::Token("guess"), &tokens, false),
+            SignIn::TooMany
+        );
+        assert_eq!(
+            sign_in_within(Offered::Nothing, &tokens, false),
+            SignIn::Ask
+        );
+        assert_eq!(
+            sign_in_within(Offered::InUrl, &tokens, false),
+            SignIn::TokenInUrl
+        );
+        assert_eq!(
+            sign_in_within(Offered::Token(tokens[0]), &[], false),
+            SignIn::Closed
+        );
+        assert!(matches!(
+            sign_in_within(Offered::Token(tokens[0]), &tokens, true),
+            SignIn::Open { .. }
+        ));
+        assert_eq!(SignIn::TooMany.refusal().map(|r| r.0), Some(429));
+        assert_eq!(attempt_key(Some(" 10.0.0.1 ")), "sign-in:ip:10.0.0.1");
+        assert_eq!(attempt_key(None), "sign-in:unknown");
     }
 }

@@ -41,10 +41,15 @@ pub struct Frame<'a> {
     /// Whether the page container names the route (SFRA's `common/layout/page.isml`), or the
     /// layout was customized without it.
     pub container: bool,
+    /// The nonce the page's own scripts carry, under a nonce policy.
+    pub nonce: Option<&'a str>,
 }
 
 /// The whole HTML document.
 pub fn render(f: Frame<'_>) -> String {
+    let nonce = f
+        .nonce
+        .map_or_else(String::new, |n| format!(" nonce=\"{}\"", escape(n)));
     let site = f.visit.site;
     let nav: String = top_categories(site)
         .iter()
@@ -77,7 +82,7 @@ pub fn render(f: Frame<'_>) -> String {
         )
     };
     format!(
-        "<!DOCTYPE html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{title}</title>{datalayer}<link rel=\"stylesheet\" href=\"{css}\"><script src=\"{js}\" defer></script>{head}</head>\n\
+        "<!DOCTYPE html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{title}</title>{datalayer}<link rel=\"stylesheet\" href=\"{css}\"><script src=\"{js}\" defer{nonce}></script>{head}</head>\n\
 <body class=\"{page_type}\">{container}<header><a class=\"logo-home\" href=\"{home}\"><img src=\"{logo}\" alt=\"Sandbox Store\"></a><nav><ul>{nav}</ul></nav>\
 <form class=\"site-search\" action=\"{search}\" method=\"get\"><input name=\"q\" type=\"search\"></form>\
 <a class=\"minicart-link\" href=\"{cart}\"><span class=\"minicart-quantity\">{qty}</span></a>{account}</header>\n\
@@ -93,7 +98,8 @@ pub fn render(f: Frame<'_>) -> String {
         },
         lang = site.lang(),
         title = escape(f.title),
-        datalayer = script(&f.pushes),
+        datalayer = script(&f.pushes).replacen("<script>", &format!("<script{nonce}>"), 1),
+        nonce = nonce,
         css = site.asset("css/global.css"),
         js = site.asset("js/main.js"),
         head = f.head,

@@ -61,7 +61,7 @@ pub use routes::routes;
 pub use scapi::shopper_token;
 pub use site::Site;
 pub use state::{
-    unix_now, CartLine, Order, OrderLine, RecordedRequest, StorefrontFaults, StorefrontState,
-    RECORDED_HEADERS,
+    unix_now, CartLine, Order, OrderLine, PagePolicy, RecordedRequest, StorefrontFaults,
+    StorefrontState, StorefrontTemplate, PWA_KIT_POLICY, RECORDED_HEADERS,
 };
 pub use visit::Shop;

@@ -4,7 +4,7 @@ use super::catalog::{self, ShopProduct};
 use super::datalayer::{pushes, script_json, shown_price, Event, Item, PageData};
 use super::error::ShopError;
 use super::html::{escape, render, tiles, Frame};
-use super::state::{CartLine, Order};
+use super::state::{CartLine, Order, PagePolicy};
 use super::visit::{Shop, Visit};
 use axum::http::header::LOCATION;
 use axum::http::StatusCode;
@@ -60,13 +60,14 @@ struct Page<'a> {
 }
 
 fn show(shop: &Shop, visit: &Visit, page: Page<'_>) -> Result<Response, ShopError> {
-    let (faults, cart_quantity) = {
-        let store = shop.store()?;
+    let (faults, cart_quantity, policy, nonce) = {
+        let mut store = shop.store()?;
         let lines = store.carts.get(&visit.session);
-        (
-            store.faults,
-            lines.map_or(0, |l| l.iter().map(|l| l.quantity).sum()),
-        )
+        let quantity = lines.map_or(0, |l| l.iter().map(|l| l.quantity).sum());
+        let policy = store.template.csp;
+        // A nonce of the page's own, as a nonce policy makes one per answer.
+        let nonce = (policy == PagePolicy::Nonce).then(|| store.token());
+        (store.faults, quantity, policy, nonce)
     };
     let data = PageData {
         page_type: page.page_type,
@@ -84,11 +85,21 @@ fn show(shop: &Shop, visit: &Visit, page: Page<'_>) -> Result<Response, ShopErro
         main: page.main,
         cart_quantity,
         container: !faults.no_page_container,
+        nonce: nonce.as_deref(),
     });
-    Ok(match faults.slow_tail_ms {
+    let mut response = match faults.slow_tail_ms {
         0 => Html(html).into_response(),
         ms => with_slow_tail(html, std::time::Duration::from_millis(ms)),
-    })
+    };
+    if let Some(value) = policy
+        .header(nonce.as_deref().unwrap_or_default())
+        .and_then(|v| axum::http::HeaderValue::from_str(&v).ok())
+    {
+        response
+            .headers_mut()
+            .insert(axum::http::header::CONTENT_SECURITY_POLICY, value);
+    }
+    Ok(response)
 }
 
 /// `html` sent up to the end of its `</head>` at once and the rest after `pause`.

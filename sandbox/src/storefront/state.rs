@@ -40,6 +40,44 @@ pub struct StorefrontTemplate {
     /// template change). Stock SFRA's `checkout/productCard/productCard.isml` carries only the
     /// line's UUID (`data-product-line-item`), which is the default.
     pub order_line_ids: bool,
+    /// The Content Security Policy the shop's pages carry. Stock SFRA sends none (the default);
+    /// a shop may add its own.
+    pub csp: PagePolicy,
+}
+
+/// A Content Security Policy the sandbox storefront's pages can carry.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PagePolicy {
+    /// None (stock SFRA).
+    #[default]
+    None,
+    /// PWA Kit's: `script-src 'self' 'unsafe-eval' …`, no inline scripts (the policy a deployed
+    /// Retail React App sends; `core/src/capture/fixtures/pwa-kit-csp.txt`). The page's own
+    /// inline data-layer script is blocked by it, as an inline script on such a page is.
+    PwaKit,
+    /// A nonce made for each page and `'strict-dynamic'`, as Storefront Next's: the page's own
+    /// scripts carry the nonce.
+    Nonce,
+    /// `default-src 'self'; connect-src 'none'`: no page script may call anything.
+    Closed,
+}
+
+/// The PWA Kit Retail React App's page policy (see [`PagePolicy::PwaKit`]).
+pub const PWA_KIT_POLICY: &str = include_str!("../../../core/src/capture/fixtures/pwa-kit-csp.txt");
+
+impl PagePolicy {
+    /// The header value for a page, given its nonce (used by [`PagePolicy::Nonce`] only).
+    pub fn header(self, nonce: &str) -> Option<String> {
+        match self {
+            Self::None => None,
+            Self::PwaKit => Some(PWA_KIT_POLICY.to_string()),
+            Self::Nonce => Some(format!(
+                "script-src 'nonce-{nonce}' 'strict-dynamic' https:; object-src 'none'; base-uri 'none'"
+            )),
+            Self::Closed => Some("default-src 'self'; connect-src 'none'".to_string()),
+        }
+    }
 }
 
 /// One cart line.
