@@ -180,6 +180,14 @@ pub fn render(report: &StatusReport) -> String {
         out.push_str("\nDead letters waiting (sfcc-clerk replay --worker URL ID):\n");
         out.push_str(&table(&["STORE", "ID", "WHEN", "MESSAGE", "REASON"], &dead));
     }
+    for s in report.stores.iter().filter(|s| s.dead_letters.expiring > 0) {
+        out.push_str(&format!(
+            "\n{}: {} waiting dead letters are dropped within {} days unless replayed (the retention).\n",
+            s.store,
+            s.dead_letters.expiring,
+            sfcc_clerk_core::retention::DEAD_LETTER_NOTICE_DAYS
+        ));
+    }
     let errors: Vec<Vec<String>> = report
         .stores
         .iter()
@@ -360,6 +368,7 @@ mod tests {
                 dead_letters: DeadLetters {
                     waiting: 1,
                     replayed: 0,
+                    expiring: 0,
                     latest: vec![DeadLetter {
                         id: 3,
                         at_ms: NOW - 30_000,

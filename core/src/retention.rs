@@ -1,7 +1,13 @@
 //! How long the worker's records are kept. Every cron run prunes what is older than the
 //! retention period, so D1 stays small and the status queries stay fast. Nothing that still
-//! matters is pruned: a dead letter waits until it is replayed, a running sync keeps its pages,
-//! and an event stays "sent" long after any queue could still redeliver it.
+//! matters is pruned early: a running sync keeps its pages, and an event stays "sent" long after
+//! any queue could still redeliver it.
+//!
+//! A waiting dead letter is kept for the retention, and at least [`MIN_SENT_EVENT_DAYS`]; the
+//! status page counts those the next [`DEAD_LETTER_NOTICE_DAYS`] will drop, so an operator sees
+//! them before they go. At most [`MAX_WAITING_DEAD_LETTERS`] wait at once: past it, the newest
+//! are dropped at the next cron (the first failures of an incident show its cause, and a flood
+//! cannot push out what waited before it), so nothing a browser can send grows D1 without end.
 
 /// Default retention, days (`RETENTION_DAYS`).
 pub const DEFAULT_RETENTION_DAYS: u32 = 30;
@@ -21,7 +27,32 @@ pub const QA_RECEIPT_DAYS: u32 = 1;
 /// days: both copies are delivered within minutes, retries within hours.
 pub const SALE_DETAIL_DAYS: u32 = 2;
 
+/// Most dead letters waiting at once (all stores and queues); the newest past it are dropped.
+pub const MAX_WAITING_DEAD_LETTERS: u64 = 100_000;
+
+/// How many days ahead the status page counts the waiting dead letters the retention drops.
+pub const DEAD_LETTER_NOTICE_DAYS: u32 = 3;
+
 const DAY_MS: u64 = 24 * 60 * 60 * 1000;
+
+/// Days a waiting dead letter is kept with `days` of retention.
+fn waiting_dead_letter_days(days: u32) -> u32 {
+    days.max(MIN_SENT_EVENT_DAYS)
+}
+
+/// Waiting dead letters from before this time (Unix ms) are dropped within
+/// [`DEAD_LETTER_NOTICE_DAYS`] unless replayed.
+pub fn dead_letter_notice_cutoff(now_ms: u64, days: u32) -> u64 {
+    let kept = u64::from(waiting_dead_letter_days(days).saturating_sub(DEAD_LETTER_NOTICE_DAYS));
+    now_ms.saturating_sub(kept * DAY_MS)
+}
+
+/// Drops the waiting dead letters past the first [`MAX_WAITING_DEAD_LETTERS`] (`OFFSET` is one
+/// less); `?1` is the time of the cron, so every row counts.
+const PAST_THE_BOUND: &str = concat!(
+    "DELETE FROM dead_letters WHERE replayed_at_ms IS NULL AND at_ms <= ?1 AND id > ",
+    "(SELECT id FROM dead_letters WHERE replayed_at_ms IS NULL ORDER BY id LIMIT 1 OFFSET 99999)"
+);
 
 /// One pruning statement: SQL with `?1` bound to the cutoff (Unix milliseconds).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,11 +92,27 @@ pub fn prune_plan(now_ms: u64, days: u32) -> Vec<Prune> {
             "unknown_products",
             "DELETE FROM unknown_products WHERE hour_ms < ?1",
         ),
-        // Replayed dead letters only: one still waiting is kept until someone replays it.
         prune(
             "dead_letters",
             "DELETE FROM dead_letters WHERE replayed_at_ms IS NOT NULL AND replayed_at_ms < ?1",
         ),
+        // Waiting ones are kept longer than the queues could redeliver, and shown before they go.
+        Prune {
+            table: "dead_letters waiting",
+            sql: "DELETE FROM dead_letters WHERE replayed_at_ms IS NULL AND at_ms < ?1",
+            cutoff_ms: before(waiting_dead_letter_days(days)),
+        },
+        // An in-doubt sale's claim stood for its dead letter, which is gone with it.
+        Prune {
+            table: "sent_events in doubt",
+            sql: "DELETE FROM sent_events WHERE state = 'sending' AND at_ms < ?1",
+            cutoff_ms: before(waiting_dead_letter_days(days)),
+        },
+        Prune {
+            table: "dead_letters past the bound",
+            sql: PAST_THE_BOUND,
+            cutoff_ms: now_ms,
+        },
         // Queues give up on a message within days; an event id older than the retention cannot
         // come back, so forgetting it sends nothing twice.
         Prune {
@@ -113,7 +160,9 @@ mod tests {
         let plan = prune_plan(40 * DAY_MS, 30);
         assert!(plan
             .iter()
-            .filter(|p| !["qa_events", "sale_details"].contains(&p.table))
+            .filter(|p| {
+                !["qa_events", "sale_details", "dead_letters past the bound"].contains(&p.table)
+            })
             .all(|p| p.cutoff_ms == 10 * DAY_MS));
         let short = prune_plan(40 * DAY_MS, 1);
         let sent = short.iter().find(|p| p.table == "sent_events").unwrap();
@@ -130,11 +179,43 @@ mod tests {
             38 * DAY_MS,
             "sale details are kept two days"
         );
-        assert!(prune_plan(DAY_MS, 30).iter().all(|p| p.cutoff_ms == 0));
+        assert!(prune_plan(DAY_MS, 30)
+            .iter()
+            .filter(|p| p.table != "dead_letters past the bound")
+            .all(|p| p.cutoff_ms == 0));
     }
 
     #[test]
-    fn waiting_dead_letters_and_running_syncs_are_never_pruned() {
+    fn waiting_dead_letters_are_kept_past_any_redelivery_and_bounded() {
+        let plan = prune_plan(40 * DAY_MS, 1);
+        let find = |table: &str| plan.iter().find(|p| p.table == table).unwrap();
+        assert_eq!(
+            find("dead_letters waiting").cutoff_ms,
+            25 * DAY_MS,
+            "15 days at least, whatever the retention"
+        );
+        assert_eq!(
+            find("sent_events in doubt").cutoff_ms,
+            25 * DAY_MS,
+            "an in-doubt sale's claim goes with its dead letter"
+        );
+        let at = |table: &str| plan.iter().position(|p| p.table == table);
+        assert!(at("dead_letters waiting") < at("dead_letters past the bound"));
+        let bound = find("dead_letters past the bound");
+        assert_eq!(bound.cutoff_ms, 40 * DAY_MS);
+        assert!(bound
+            .sql
+            .ends_with(&format!("OFFSET {})", MAX_WAITING_DEAD_LETTERS - 1)));
+        assert_eq!(
+            dead_letter_notice_cutoff(40 * DAY_MS, 1),
+            28 * DAY_MS,
+            "what the waiting prune takes within three days"
+        );
+        assert_eq!(dead_letter_notice_cutoff(40 * DAY_MS, 30), 13 * DAY_MS);
+    }
+
+    #[test]
+    fn running_syncs_are_never_pruned() {
         let plan = prune_plan(0, 1);
         let sql = |table: &str| plan.iter().find(|p| p.table == table).unwrap().sql;
         assert!(sql("dead_letters").contains("replayed_at_ms IS NOT NULL"));

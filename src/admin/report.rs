@@ -4,6 +4,7 @@ use crate::context::Ctx;
 use crate::platform::{err, now_ms};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use sfcc_clerk_core::retention::dead_letter_notice_cutoff;
 use sfcc_clerk_core::status::rows::StatusRows;
 use sfcc_clerk_core::status::{
     summarize, StatusReport, DEAD_LETTERS_PER_STORE, ERRORS_PER_STORE, FAILURES_PER_STORE,
@@ -30,9 +31,11 @@ const EVENT_RETRIES: &str =
     AND NOT EXISTS (SELECT 1 FROM deliveries l WHERE l.ref = d.ref AND l.id > d.id) \
     AND NOT EXISTS (SELECT 1 FROM sent_events s WHERE s.event_id = d.ref) GROUP BY d.store";
 
-/// Per store: dead letters waiting and replayed.
+/// Per store: dead letters waiting and replayed, and the waiting ones from before `?1` (the
+/// retention drops them within its notice).
 const DEAD_LETTER_COUNTS: &str = "SELECT store, SUM(replayed_at_ms IS NULL) AS waiting, \
-    SUM(replayed_at_ms IS NOT NULL) AS replayed FROM dead_letters GROUP BY store";
+    SUM(replayed_at_ms IS NOT NULL) AS replayed, \
+    SUM(replayed_at_ms IS NULL AND at_ms < ?1) AS expiring FROM dead_letters GROUP BY store";
 
 /// Refused events per store, name and reason: the hours of the window (each hour whose latest
 /// refusal falls in it, whole).
@@ -93,7 +96,11 @@ pub async fn build(ctx: &Ctx) -> worker::Result<StatusReport> {
         with_since(EVENT_RETRIES)?,
         ctx.db.prepare(validation_failures()),
         ctx.db.prepare(dead_letters()),
-        ctx.db.prepare(DEAD_LETTER_COUNTS),
+        ctx.db
+            .prepare(DEAD_LETTER_COUNTS)
+            .bind(&[JsValue::from_f64(
+                dead_letter_notice_cutoff(now, ctx.settings.retention_days) as f64,
+            )])?,
         with_since(REFUSALS)?,
         with_since(UNKNOWN_PRODUCTS)?,
         ctx.db.prepare(ORDER_HISTORY),

@@ -194,18 +194,23 @@ fn bad_payloads_get_a_400_naming_the_problem_and_nothing_is_queued() {
 }
 
 #[test]
-fn a_malformed_event_is_refused_on_its_own_and_its_neighbours_reach_clerk() {
+fn a_malformed_or_oversized_event_is_refused_on_its_own_and_its_neighbours_reach_clerk() {
     let stack = Stack::start(&StackOptions::default()).expect("stack starts");
     let consent = Some("dw_dnt=0; __Host-sfcc_clerk_vid=3f2504e0-4f89-41d3-9a0c-0305e82c3301");
-    let body = r#"[{"type":"product_view","product":"25518704M"},
+    // The last names a product by an id longer than SFCC's ids (100 characters): a forged field
+    // that would make what the worker keeps of the event large.
+    let body = json!([{"type":"product_view","product":"25518704M"},
                    {"type":"product_view","product":7},
-                   {"type":"product_view","product":"701644031206M"}]"#;
-    let reply = stack.post_events_to(BEACON, body, consent);
+                   {"type":"product_view","product":"701644031206M"},
+                   {"type":"product_view","product":"P".repeat(20_000)}])
+    .to_string();
+    let reply = stack.post_events_to(BEACON, &body, consent);
     assert_eq!(reply.status, 202, "{:?}", reply.json);
     assert_eq!(reply.json["accepted"], 2);
     assert_eq!(
         reply.json["refused"],
-        json!([{"index": 1, "error": "field `product` must be a string"}])
+        json!([{"index": 1, "error": "field `product` must be a string"},
+               {"index": 3, "error": "field `product` is longer than 100 characters"}])
     );
     let log = stack.settled_clerk_log(2);
     let mut products: Vec<&str> = log
@@ -228,16 +233,16 @@ fn a_malformed_event_is_refused_on_its_own_and_its_neighbours_reach_clerk() {
     }
     let status = stack.admin_get("status");
     let refused = &status["stores"][0]["refused_events"];
-    assert_eq!(refused["total"], 101, "{refused}");
+    assert_eq!(refused["total"], 102, "{refused}");
     assert_eq!(
         refused["kinds"][0],
         json!({
             "name": "",
             "reason": OTHER_KINDS,
-            "count": 51,
+            "count": 52,
             "last_at_ms": refused["kinds"][0]["last_at_ms"],
         }),
-        "the first refusal's kind and 49 sprayed ones are kept: {refused}"
+        "the first two refusals' kinds and 48 sprayed ones are kept: {refused}"
     );
 }
 

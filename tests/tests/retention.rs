@@ -1,6 +1,7 @@
 //! Every cron prunes the worker's records older than `RETENTION_DAYS`: old deliveries, finished
 //! runs and their pages, replayed dead letters and old sent-event ids go; a dead letter still
-//! waiting for replay, and recent records, stay.
+//! waiting goes once past the retention (shown first as about to go), and no more than 100,000
+//! wait at once (the newest past that go); recent records stay.
 
 use serde_json::Value;
 use sfcc_clerk_e2e::{wait_for, Stack, StackOptions};
@@ -12,7 +13,7 @@ const OLD_RECORDS: &str = "\
 INSERT INTO deliveries (at_ms, kind, store, endpoint, status, attempt, items, duration_ms, outcome) \
   VALUES (1000, 'event', 'refarch-us', 'GET /v2/log/product', 200, 1, 1, 5, 'delivered'); \
 INSERT INTO dead_letters (at_ms, queue, store, reason, payload) \
-  VALUES (1000, 'sfcc-clerk-events', 'refarch-us', 'still waiting', '{}'); \
+  VALUES (1000, 'sfcc-clerk-events', 'refarch-us', 'waited too long', '{}'); \
 INSERT INTO dead_letters (at_ms, queue, store, reason, payload, replayed_at_ms) \
   VALUES (1000, 'sfcc-clerk-events', 'refarch-us', 'replayed long ago', '{}', 2000); \
 INSERT INTO sent_events (event_id, at_ms) VALUES ('order-OLD1', 1000); \
@@ -22,6 +23,26 @@ INSERT INTO run_pages (run_id, start) VALUES ('run-1970', 0); \
 INSERT INTO run_segments (run_id, segment, pages) VALUES ('run-1970', 0, 1); \
 INSERT INTO sale_details (event_id, page_id, served, at_ms) VALUES ('order-OLD1', 'pg-old', 1, 4102444800000); \
 INSERT INTO sale_details (event_id, page_id, served, at_ms) VALUES ('order-NEW1', 'pg-new', 1, 4102444800000);";
+
+/// Waiting dead letters of now: one 28 days old (the 30-day retention drops it within three
+/// days), then a flood of 100,002 an hour old (a store's Clerk refusing for an hour), ids after
+/// the 1970 ones.
+fn recent_dead_letters() -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or_default();
+    let day = 24 * 60 * 60 * 1000;
+    format!(
+        " INSERT INTO dead_letters (at_ms, queue, store, reason, payload) \
+           VALUES ({}, 'sfcc-clerk-events', 'refarch-us', 'about to go', '{{}}'); \
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100002) \
+         INSERT INTO dead_letters (at_ms, queue, store, reason, payload) \
+           SELECT {}, 'sfcc-clerk-events', 'refarch-us', 'flood', '{{}}' FROM n;",
+        now - 28 * day,
+        now - 60 * 60 * 1000
+    )
+}
 
 fn rows(stack: &Stack, path: &str) -> Vec<Value> {
     stack
@@ -50,7 +71,7 @@ fn sales(stack: &Stack, order: &str) -> usize {
 #[test]
 fn cron_prunes_what_is_older_than_the_retention_and_keeps_what_still_matters() {
     let stack = Stack::start(&StackOptions {
-        seed_sql: Some(OLD_RECORDS.into()),
+        seed_sql: Some(format!("{OLD_RECORDS}{}", recent_dead_letters())),
         ..Default::default()
     })
     .expect("stack starts");
@@ -88,11 +109,32 @@ fn cron_prunes_what_is_older_than_the_retention_and_keeps_what_still_matters() {
     let runs = rows(&stack, "sync-runs");
     assert!(runs.iter().all(|r| r["run_id"] != "run-1970"), "{runs:?}");
     assert!(!runs.is_empty(), "the cron's own runs are there");
-    let dead: Vec<Value> = rows(&stack, "dead-letters")
+    let status = stack.admin_get("status");
+    let us = status["stores"]
+        .as_array()
+        .and_then(|s| s.iter().find(|s| s["store"] == "refarch-us"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        (
+            &us["dead_letters"]["waiting"],
+            &us["dead_letters"]["replayed"]
+        ),
+        (&Value::from(100_000), &Value::from(0)),
+        "the 1970 ones gone, and the newest past 100,000 waiting"
+    );
+    assert_eq!(
+        us["dead_letters"]["expiring"], 1,
+        "the 28-day-old one is shown as about to go"
+    );
+    let ids: Vec<u64> = rows(&stack, "dead-letters?limit=5")
         .iter()
-        .map(|d| d["reason"].clone())
+        .filter_map(|d| d["id"].as_u64())
         .collect();
-    assert_eq!(dead, ["still waiting"], "a waiting dead letter is kept");
+    assert!(
+        ids.iter().all(|id| (3..=100_002).contains(id)),
+        "the first 100,000 waiting are kept: {ids:?}"
+    );
     assert!(
         rows(&stack, "deliveries?limit=1000")
             .iter()

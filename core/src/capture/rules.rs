@@ -1,7 +1,7 @@
 //! Which storefront requests are shopper actions. SFRA's controller routes are the defaults;
 //! other storefronts (PWA Kit, custom SFRA cartridges) configure their own rules.
 
-use crate::event::{page_event_id, Event, EventKind, EventProduct, IngestContext};
+use crate::event::{page_event_id, within_cap, Event, EventKind, EventProduct, IngestContext};
 use serde::{Deserialize, Serialize};
 
 /// What a matching request is.
@@ -325,9 +325,11 @@ pub fn choose_store<'a, T>(
 /// The event a captured action becomes, on the page view `page_id` (the id the page's beacon
 /// reports its own sightings with, so one action seen both ways counts once).
 pub fn server_event(captured: &Captured, page_id: &str, ctx: &IngestContext<'_>) -> Event {
+    // Cut to what the real systems hold, as a posted field is refused past it.
+    let value = |field| within_cap(field, &captured.value);
     let product = |quantity| {
         vec![EventProduct {
-            id: captured.value.clone(),
+            id: value("product"),
             price: None,
             quantity,
         }]
@@ -338,18 +340,13 @@ pub fn server_event(captured: &Captured, page_id: &str, ctx: &IngestContext<'_>)
         RuleKind::CategoryView => (
             EventKind::CategoryView,
             Vec::new(),
-            Some(captured.value.clone()),
+            Some(value("category")),
             None,
         ),
-        RuleKind::Search => (
-            EventKind::Search,
-            Vec::new(),
-            None,
-            Some(captured.value.clone()),
-        ),
+        RuleKind::Search => (EventKind::Search, Vec::new(), None, Some(value("query"))),
         RuleKind::AddToCart => (EventKind::AddToCart, product(captured.quantity), None, None),
         RuleKind::Login => {
-            email = Some(captured.value.clone());
+            email = Some(value("email"));
             (EventKind::Login, Vec::new(), None, None)
         }
         // Its products are the cart the storefront answered ([`cart_of_answer`]).
@@ -718,5 +715,34 @@ mod tests {
             ..ctx
         };
         assert_eq!(server_event(&add, "pg1", &anonymous).visitor, None);
+    }
+
+    #[test]
+    fn the_workers_own_reading_is_cut_to_what_the_real_systems_hold() {
+        let ctx = IngestContext {
+            store: "refarch-us",
+            currency: "USD",
+            visitor: None,
+            customer: None,
+            now_ms: 1,
+            request_id: "pg1",
+            source: crate::event::Source::Server,
+        };
+        let captured = |kind, value: String| Captured {
+            kind,
+            value,
+            quantity: None,
+        };
+        let view = server_event(
+            &captured(RuleKind::ProductView, "P".repeat(5000)),
+            "pg1",
+            &ctx,
+        );
+        assert_eq!(view.products[0].id.chars().count(), 100);
+        let search = server_event(&captured(RuleKind::Search, "é".repeat(5000)), "pg1", &ctx);
+        assert_eq!(
+            search.query.as_deref().map(|q| q.chars().count()),
+            Some(500)
+        );
     }
 }

@@ -419,10 +419,48 @@ fn order_line(line: &Value) -> Result<EventProduct, String> {
     })
 }
 
+/// The longest value a posted text field may have, characters: what the real systems hold, so
+/// that a forged field cannot make what the worker keeps of an event (its queue message, a dead
+/// letter, a QA receipt) large. SFCC types a product id as `Generic.NonEmptyString.100`
+/// (`pricebook.xsd`, `catalog.xsd`); category ids and order numbers are given the same bound
+/// (their schemas were not checked); an email address is at most 254 (RFC 5321's path limit); an
+/// ISO 4217 currency code is 3 letters (8 leaves room for a page's odd spelling, which Clerk
+/// then refuses on its own); a search is free text, Clerk gets its first 100.
+pub const FIELD_CAPS: &[(&str, usize)] = &[
+    ("product", 100),
+    ("id", 100),
+    ("category", 100),
+    ("order_id", 100),
+    ("email", 254),
+    ("currency", 8),
+    ("type", 40),
+    ("query", 500),
+];
+
+/// The cap of a field not in [`FIELD_CAPS`].
+pub const DEFAULT_FIELD_CAP: usize = 200;
+
+/// `value` cut to the cap of field `name` (the worker's own readings of the traffic, which a
+/// request's URL or form could make as long as it likes, keep their start).
+pub fn within_cap(name: &str, value: &str) -> String {
+    value.chars().take(cap_of(name)).collect()
+}
+
+fn cap_of(name: &str) -> usize {
+    FIELD_CAPS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map_or(DEFAULT_FIELD_CAP, |(_, cap)| *cap)
+}
+
 fn str_field<'v>(obj: &'v Map<String, Value>, name: &str) -> Result<Option<&'v str>, String> {
     match obj.get(name) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+        Some(Value::String(s)) if s.chars().count() > cap_of(name) => Err(format!(
+            "field `{name}` is longer than {} characters",
+            cap_of(name)
+        )),
         Some(Value::String(s)) => Ok(Some(s)),
         Some(_) => Err(format!("field `{name}` must be a string")),
     }
@@ -911,6 +949,49 @@ mod tests {
                     Some("view_item")
                 ),
                 (3, "field `event` must be a string", None),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_field_longer_than_the_real_systems_hold_refuses_its_event_only() {
+        let long = |n: usize| "x".repeat(n);
+        let body = serde_json::json!([
+            {"type": "product_view", "product": long(100)},
+            {"type": "product_view", "product": long(101)},
+            {"type": "search", "query": long(501)},
+            {"type": "add_to_cart", "products": [{"id": long(101)}]},
+            {"type": "search", "query": "shirt", "currency": long(9)},
+            {"type": "category_view", "category": long(5000)},
+        ])
+        .to_string();
+        let normalized = normalize_each(&body, &ctx(None)).unwrap();
+        assert_eq!(normalized.events.len(), 1, "the 100-character id is taken");
+        let refused: Vec<(usize, String)> = normalized
+            .refused
+            .iter()
+            .map(|r| (r.index, r.reason.clone()))
+            .collect();
+        assert_eq!(
+            refused,
+            [
+                (
+                    1,
+                    "field `product` is longer than 100 characters".to_string()
+                ),
+                (2, "field `query` is longer than 500 characters".to_string()),
+                (
+                    3,
+                    "products[0]: field `id` is longer than 100 characters".to_string()
+                ),
+                (
+                    4,
+                    "field `currency` is longer than 8 characters".to_string()
+                ),
+                (
+                    5,
+                    "field `category` is longer than 100 characters".to_string()
+                ),
             ]
         );
     }

@@ -45,6 +45,7 @@ section.store{border-top:2px solid #d0d7de;margin-top:1rem}\
 table{border-collapse:collapse;margin:.3rem 0}th,td{border:1px solid #d0d7de;padding:.2rem .5rem;text-align:left;vertical-align:top}\
 td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f6f8fa}\
 .notice{padding:.5rem;background:#ddf4ff;border:1px solid #54aeff}.notice.bad{background:#ffebe9;border-color:#ff8182}\
+.warning{padding:.3rem .5rem;background:#fff8c5;border:1px solid #d4a72c}\
 .none{color:#57606a}code{font-size:.9em}form.inline{display:inline;margin:0}\
 dl{display:grid;grid-template-columns:max-content auto;gap:.1rem 1rem;margin:.3rem 0}dt{color:#57606a}dd{margin:0}\
 ";
@@ -404,6 +405,14 @@ fn store_section(s: &StoreStatus, now_ms: u64) -> String {
         figure("dead_letters_waiting", "waiting", &d.waiting.to_string()),
         figure("dead_letters_replayed", "replayed", &d.replayed.to_string()),
     );
+    if d.expiring > 0 {
+        let _ = write!(
+            out,
+            "<p class=\"warning\" data-figure=\"dead_letters_expiring\">{} waiting dead letters are dropped within {} days unless replayed (the retention).</p>",
+            d.expiring,
+            crate::retention::DEAD_LETTER_NOTICE_DAYS
+        );
+    }
     if !d.latest.is_empty() {
         out.push_str("<table class=\"dead-letters\"><tr><th>id</th><th>when</th><th>queue</th><th>message</th><th>reason</th><th></th></tr>");
         for l in &d.latest {
@@ -499,6 +508,7 @@ mod tests {
             dead_letters: DeadLetters {
                 waiting: 1,
                 replayed: 1,
+                expiring: 1,
                 latest: vec![
                     DeadLetter {
                         id: 9,
@@ -597,6 +607,9 @@ mod tests {
             "<dd data-figure=\"event_retries\">1 (oldest 2026-01-31 11:59:55Z (5 s ago))</dd>"
         ));
         assert!(html.contains("<dd data-figure=\"dead_letters_waiting\">1</dd>"));
+        assert!(html.contains(
+            "<p class=\"warning\" data-figure=\"dead_letters_expiring\">1 waiting dead letters are dropped within 3 days"
+        ));
         assert!(html.contains(
             "action=\"/__sfcc-clerk/status/dead-letters/9/replay\"><button type=\"submit\" data-replay=\"9\">Replay</button>"
         ));

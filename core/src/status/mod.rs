@@ -224,6 +224,10 @@ pub struct DeadLetters {
     pub waiting: u64,
     /// Replayed.
     pub replayed: u64,
+    /// Waiting ones the retention drops within
+    /// [`DEAD_LETTER_NOTICE_DAYS`](crate::retention::DEAD_LETTER_NOTICE_DAYS) unless replayed.
+    #[serde(default)]
+    pub expiring: u64,
     /// The latest, waiting ones first, each newest first.
     pub latest: Vec<DeadLetter>,
 }

@@ -135,6 +135,9 @@ pub struct DeadLetterCountRow {
     pub waiting: u64,
     /// Replayed.
     pub replayed: u64,
+    /// Waiting ones the retention drops within [`crate::retention::DEAD_LETTER_NOTICE_DAYS`].
+    #[serde(default)]
+    pub expiring: u64,
 }
 
 /// Refused events of one store, name and reason in the window (`event_refusals`, summed over

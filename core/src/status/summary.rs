@@ -165,11 +165,13 @@ fn validation_failures(rows: &StatusRows, store: &str) -> Vec<ValidationFailure>
 }
 
 fn dead_letters(rows: &StatusRows, store: &str) -> DeadLetters {
-    let (waiting, replayed) = rows
+    let (waiting, replayed, expiring) = rows
         .dead_letter_counts
         .iter()
         .filter(|r| r.store == store)
-        .fold((0, 0), |(w, p), r| (w + r.waiting, p + r.replayed));
+        .fold((0, 0, 0), |(w, p, e), r| {
+            (w + r.waiting, p + r.replayed, e + r.expiring)
+        });
     let mut latest: Vec<DeadLetter> = rows
         .dead_letters
         .iter()
@@ -188,6 +190,7 @@ fn dead_letters(rows: &StatusRows, store: &str) -> DeadLetters {
     DeadLetters {
         waiting,
         replayed,
+        expiring,
         latest,
     }
 }
@@ -503,6 +506,7 @@ mod tests {
                 store: "us".into(),
                 waiting: 1,
                 replayed: 1,
+                expiring: 1,
             }],
             ..Default::default()
         };
@@ -523,7 +527,7 @@ mod tests {
         );
         // Waiting first, then replayed.
         let d = &us.dead_letters;
-        assert_eq!((d.waiting, d.replayed), (1, 1));
+        assert_eq!((d.waiting, d.replayed, d.expiring), (1, 1, 1));
         assert_eq!(
             d.latest
                 .iter()
@@ -640,6 +644,7 @@ mod tests {
                 store: "(unknown)".into(),
                 waiting: 2,
                 replayed: 0,
+                expiring: 0,
             }],
             event_retries: vec![
                 RetryBacklogRow {
