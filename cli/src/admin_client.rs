@@ -98,9 +98,15 @@ impl AdminClient {
         self.call("POST", &path)
     }
 
-    /// Puts dead letter `id` back on its queue.
-    pub fn replay(&self, id: u64) -> Result<Value, AdminError> {
-        self.call("POST", &format!("dead-letters/{id}/replay"))
+    /// Puts dead letter `id` back on its queue; an in-doubt sale only with `in_doubt_checked`
+    /// (the operator checked that Clerk lacks it).
+    pub fn replay(&self, id: u64, in_doubt_checked: bool) -> Result<Value, AdminError> {
+        let confirm = if in_doubt_checked {
+            "?confirm=in-doubt"
+        } else {
+            ""
+        };
+        self.call("POST", &format!("dead-letters/{id}/replay{confirm}"))
     }
 
     /// The status report (`GET /__sfcc-clerk/admin/status`).

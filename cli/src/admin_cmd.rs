@@ -9,8 +9,8 @@ pub enum Action<'a> {
     Run { store: Option<&'a str>, full: bool },
     /// Queue again what a running sync has not done.
     Resume { store: Option<&'a str> },
-    /// Replay a dead letter.
-    Replay { id: u64 },
+    /// Replay a dead letter (an in-doubt sale only once Clerk was checked to lack it).
+    Replay { id: u64, in_doubt_checked: bool },
     /// Print a listing.
     List { what: &'a str, limit: u32 },
 }
@@ -25,7 +25,10 @@ pub fn run(worker: &str, action: Action<'_>) -> ExitCode {
     let result = match action {
         Action::Run { store, full } => client.start_run(store, full),
         Action::Resume { store } => client.resume(store),
-        Action::Replay { id } => client.replay(id),
+        Action::Replay {
+            id,
+            in_doubt_checked,
+        } => client.replay(id, in_doubt_checked),
         Action::List { what, limit } => client.list(what, limit),
     };
     match result {

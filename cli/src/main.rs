@@ -67,6 +67,10 @@ enum Command {
         worker: String,
         /// The dead letter's id (see `sfcc-clerk list dead-letters`).
         id: u64,
+        /// An in-doubt sale (Clerk may hold it already) is replayed only with this: say you
+        /// checked Clerk's orders and it lacks the sale.
+        #[arg(long)]
+        in_doubt_checked: bool,
     },
     /// Print deliveries, sync-runs, validation-failures or dead-letters.
     List {
@@ -176,7 +180,17 @@ fn main() -> ExitCode {
                 store: store.as_deref(),
             },
         ),
-        Command::Replay { worker, id } => admin_cmd::run(&worker, admin_cmd::Action::Replay { id }),
+        Command::Replay {
+            worker,
+            id,
+            in_doubt_checked,
+        } => admin_cmd::run(
+            &worker,
+            admin_cmd::Action::Replay {
+                id,
+                in_doubt_checked,
+            },
+        ),
         Command::List {
             worker,
             what,

@@ -24,6 +24,7 @@ pub use page::{handle as page, serves as serves_page};
 use crate::catalog::{self, Resumed, Started};
 use crate::context::Ctx;
 use serde_json::{json, Value};
+use sfcc_clerk_core::retry::CONFIRM_FIELD;
 use sfcc_clerk_core::settings::constant_time_eq;
 use worker::{Method, Request, Response, Result};
 
@@ -87,7 +88,8 @@ pub async fn handle(req: Request, path: &str, ctx: &Ctx) -> Result<Response> {
                 .trim_end_matches("/replay");
             match id.parse::<u32>() {
                 Ok(id) => {
-                    let outcome = replay::replay(ctx, id).await?;
+                    let confirm = param(CONFIRM_FIELD);
+                    let outcome = replay::replay(ctx, id, confirm.as_deref()).await?;
                     let (code, message) = outcome.answer(id);
                     match outcome {
                         replay::Replay::Done { queue } => {

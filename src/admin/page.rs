@@ -8,7 +8,8 @@
 //! the worker checks it in constant time and hands back a random session id, kept in KV for
 //! eight hours (with the mark of the token, so rotating the token ends every session), as an
 //! `HttpOnly; Secure; SameSite=Strict` cookie scoped to this page's path. Every
-//! form post must also come from the page's own origin. The session reaches the page and its
+//! form post must also come from the page's own origin and carry the session's CSRF token (made
+//! at sign-in, kept with the session, written into the page's forms). The session reaches the page and its
 //! Replay button only (which run the same replay as `POST /__sfcc-clerk/admin/dead-letters/{id}/replay`).
 //! See `sfcc_clerk_core::status::session`.
 
@@ -18,15 +19,16 @@ use crate::platform::answer::{secured, secured_html as html};
 use crate::platform::limit::sign_in_within;
 use crate::platform::random;
 use sfcc_clerk_core::capture::LIMIT_PERIOD_S;
+use sfcc_clerk_core::retry::CONFIRM_FIELD;
 use sfcc_clerk_core::status::html::{login_page, status_page, Notice, STYLESHEET};
 use sfcc_clerk_core::status::session::{
-    clear_cookie, kv_key, replay_id, same_origin, session_id, set_cookie, LOGIN, LOGOUT, PAGE,
-    STYLE, TTL_S,
+    clear_cookie, csrf_holds, kv_key, read_session, replay_id, same_origin, session_id,
+    session_record, set_cookie, CSRF_FIELD, LOGIN, LOGOUT, PAGE, STYLE, TTL_S,
 };
 use sfcc_clerk_core::status::sign_in::{
     session_stands, sign_in_within as sign_in_within_limit, Offered, SignIn,
 };
-use worker::{FormEntry, Method, Request, Response, Result};
+use worker::{FormData, FormEntry, Method, Request, Response, Result};
 
 /// True for the paths this page serves.
 pub fn serves(path: &str) -> bool {
@@ -45,10 +47,12 @@ fn back_to_page(query: &str, cookie: Option<String>) -> Result<Response> {
     secured(response)
 }
 
-async fn signed_in(req: &Request, ctx: &Ctx) -> Result<bool> {
+/// The request's session, when it stands: its CSRF token (empty for a session made before
+/// sessions had one, which no form matches).
+async fn session(req: &Request, ctx: &Ctx) -> Result<Option<String>> {
     let cookies = req.headers().get("cookie")?.unwrap_or_default();
     let Some(id) = session_id(&cookies) else {
-        return Ok(false);
+        return Ok(None);
     };
     let admin: Vec<&str> = ctx
         .settings
@@ -56,12 +60,27 @@ async fn signed_in(req: &Request, ctx: &Ctx) -> Result<bool> {
         .iter()
         .map(|t| t.expose())
         .collect();
-    Ok(ctx
-        .kv
-        .get(&kv_key(id))
-        .text()
-        .await?
-        .is_some_and(|mark| session_stands(&mark, &admin)))
+    let record = ctx.kv.get(&kv_key(id)).text().await?.unwrap_or_default();
+    let (mark, csrf) = read_session(&record);
+    Ok(session_stands(mark, &admin).then(|| csrf.unwrap_or_default().to_string()))
+}
+
+/// The form's CSRF field, if it sent one.
+fn form_field(form: Option<&FormData>, name: &str) -> Option<String> {
+    match form.and_then(|f| f.get(name)) {
+        Some(FormEntry::Field(value)) => Some(value),
+        _ => None,
+    }
+}
+
+/// A form that does not carry its session's CSRF token: refused, nothing done.
+fn foreign_form() -> Result<Response> {
+    html(
+        403,
+        login_page(Some(
+            "This form did not come from this session's page: open the page again and use its buttons.",
+        )),
+    )
 }
 
 /// `None` when a form post comes from this page's origin, else why not.
@@ -80,9 +99,9 @@ fn foreign_post(req: &Request) -> Result<Option<String>> {
     )))
 }
 
-async fn page(ctx: &Ctx, notice: Option<Notice>, status: u16) -> Result<Response> {
+async fn page(ctx: &Ctx, notice: Option<Notice>, status: u16, csrf: &str) -> Result<Response> {
     let report = report::build(ctx).await?;
-    html(status, status_page(&report, notice.as_ref()))
+    html(status, status_page(&report, notice.as_ref(), csrf))
 }
 
 /// Serves the page, its sign-in and sign-out, its stylesheet and its Replay buttons.
@@ -110,15 +129,15 @@ pub async fn handle(mut req: Request, ctx: &Ctx) -> Result<Response> {
     }
     match (req.method(), path.as_str()) {
         (Method::Get, PAGE) => {
-            if !signed_in(&req, ctx).await? {
+            let Some(csrf) = session(&req, ctx).await? else {
                 return html(200, login_page(None));
-            }
+            };
             let replayed = req
                 .url()?
                 .query_pairs()
                 .find(|(k, _)| k == "replayed")
                 .and_then(|(_, v)| v.parse::<u64>().ok());
-            page(ctx, replayed.map(Notice::Replayed), 200).await
+            page(ctx, replayed.map(Notice::Replayed), 200, &csrf).await
         }
         (Method::Post, LOGIN) => {
             let given = match req.form_data().await?.get("token") {
@@ -147,17 +166,27 @@ pub async fn handle(mut req: Request, ctx: &Ctx) -> Result<Response> {
                 }
             };
             let id = random::uuid_v4()?.replace('-', "");
+            let csrf = random::uuid_v4()?.replace('-', "");
             ctx.kv
-                .put(&kv_key(&id), mark)?
+                .put(&kv_key(&id), session_record(&mark, &csrf))?
                 .expiration_ttl(TTL_S)
                 .execute()
                 .await?;
             back_to_page("", Some(set_cookie(&id)))
         }
         (Method::Post, LOGOUT) => {
-            let cookies = req.headers().get("cookie")?.unwrap_or_default();
-            if let Some(id) = session_id(&cookies) {
-                ctx.kv.delete(&kv_key(id)).await?;
+            if let Some(csrf) = session(&req, ctx).await? {
+                let form = req.form_data().await.ok();
+                if !csrf_holds(
+                    Some(csrf.as_str()).filter(|c| !c.is_empty()),
+                    form_field(form.as_ref(), CSRF_FIELD).as_deref(),
+                ) {
+                    return foreign_form();
+                }
+                let cookies = req.headers().get("cookie")?.unwrap_or_default();
+                if let Some(id) = session_id(&cookies) {
+                    ctx.kv.delete(&kv_key(id)).await?;
+                }
             }
             back_to_page("", Some(clear_cookie()))
         }
@@ -165,14 +194,28 @@ pub async fn handle(mut req: Request, ctx: &Ctx) -> Result<Response> {
             let Some(id) = replay_id(p).and_then(|id| u32::try_from(id).ok()) else {
                 return html(404, login_page(Some("This page has no such action.")));
             };
-            if !signed_in(&req, ctx).await? {
+            let Some(csrf) = session(&req, ctx).await? else {
                 return html(401, login_page(Some("Sign in first.")));
+            };
+            let form = req.form_data().await.ok();
+            if !csrf_holds(
+                Some(csrf.as_str()).filter(|c| !c.is_empty()),
+                form_field(form.as_ref(), CSRF_FIELD).as_deref(),
+            ) {
+                return foreign_form();
             }
-            match replay::replay(ctx, id).await? {
+            let confirm = form_field(form.as_ref(), CONFIRM_FIELD);
+            match replay::replay(ctx, id, confirm.as_deref()).await? {
                 replay::Replay::Done { .. } => back_to_page(&format!("?replayed={id}"), None),
                 other => {
                     let (status, why) = other.answer(id);
-                    page(ctx, Some(Notice::NotReplayed(u64::from(id), why)), status).await
+                    page(
+                        ctx,
+                        Some(Notice::NotReplayed(u64::from(id), why)),
+                        status,
+                        &csrf,
+                    )
+                    .await
                 }
             }
         }

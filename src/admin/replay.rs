@@ -5,6 +5,7 @@ use crate::platform::now_ms;
 use crate::platform::queues::names;
 use serde::Deserialize;
 use serde_json::{json, Value};
+use sfcc_clerk_core::retry::{check_replay, ReplayCheck, CONFIRM_FIELD, CONFIRM_IN_DOUBT};
 use wasm_bindgen::JsValue;
 
 /// What a replay came to.
@@ -18,6 +19,8 @@ pub enum Replay {
     NotFound,
     /// It was replayed before.
     AlreadyReplayed,
+    /// A sale in doubt, without the operator's word that Clerk lacks it.
+    NeedsConfirmation,
     /// Its payload is not JSON (nothing could be enqueued), or its queue is unknown.
     Unplayable(String),
 }
@@ -29,6 +32,15 @@ impl Replay {
             Replay::Done { queue } => (202, format!("dead letter {id} is back on {queue}")),
             Replay::NotFound => (404, format!("no dead letter {id}")),
             Replay::AlreadyReplayed => (409, format!("dead letter {id} was already replayed")),
+            Replay::NeedsConfirmation => (
+                409,
+                format!(
+                    "dead letter {id} is a sale in doubt: Clerk may have recorded it already. \
+                     Check Clerk's orders first; if it lacks the sale, replay it with \
+                     {CONFIRM_FIELD}={CONFIRM_IN_DOUBT} (the status page's checkbox, \
+                     `sfcc-clerk replay --in-doubt-checked`)"
+                ),
+            ),
             Replay::Unplayable(why) => (422, why.clone()),
         }
     }
@@ -38,24 +50,28 @@ impl Replay {
 struct DeadLetter {
     queue: String,
     payload: String,
+    reason: String,
     replayed_at_ms: Option<f64>,
 }
 
 /// Puts a dead letter's payload back on its queue with a fresh attempt count. The dead letter is
 /// claimed (marked replayed) before it is enqueued, so two replays at once enqueue it once; the
-/// claim is released when enqueuing fails.
-pub async fn replay(ctx: &Ctx, id: u32) -> worker::Result<Replay> {
+/// claim is released when enqueuing fails. A sale in doubt goes back only with `confirm`
+/// ([`check_replay`]).
+pub async fn replay(ctx: &Ctx, id: u32, confirm: Option<&str>) -> worker::Result<Replay> {
     let row: Option<DeadLetter> = ctx
         .db
-        .prepare("SELECT queue, payload, replayed_at_ms FROM dead_letters WHERE id = ?1")
+        .prepare("SELECT queue, payload, reason, replayed_at_ms FROM dead_letters WHERE id = ?1")
         .bind(&[id.into()])?
         .first(None)
         .await?;
     let Some(row) = row else {
         return Ok(Replay::NotFound);
     };
-    if row.replayed_at_ms.is_some() {
-        return Ok(Replay::AlreadyReplayed);
+    match check_replay(&row.reason, row.replayed_at_ms.is_some(), confirm) {
+        ReplayCheck::Replayed => return Ok(Replay::AlreadyReplayed),
+        ReplayCheck::Confirm => return Ok(Replay::NeedsConfirmation),
+        ReplayCheck::Go => {}
     }
     let mut message: Value = match serde_json::from_str(&row.payload) {
         Ok(v) => v,

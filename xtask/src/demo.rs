@@ -17,6 +17,12 @@ fn port_or_any(preferred: u16) -> u16 {
 pub fn run(once: bool) -> Result<(), String> {
     crate::setup::worker_tools()?;
     crate::build::worker()?;
+    flow(once)
+}
+
+/// The demo's flow on the worker already built in `build/` (`cargo xtask test` runs it once,
+/// right after building the worker for its end-to-end tests).
+pub fn flow(once: bool) -> Result<(), String> {
     println!("\n==> starting the sandbox (SFCC + Clerk.io) and the worker (wrangler dev, local KV/D1/Queues)");
     let opts = StackOptions {
         page_size: 2,

@@ -173,14 +173,16 @@ fn run_checks(total: &mut shell::Counts) -> Result<(), String> {
             "sfcc-clerk-e2e",
             "--tests",
             "--",
+            // Tests mostly wait (on wrangler, Clerk's sandbox, the queue): three at once keep
+            // two cores busy.
             "--test-threads",
-            "2",
+            "3",
         ]),
         total,
     )?;
-    // The README's first command, so it cannot break unseen.
+    // The README's first command, so it cannot break unseen (on the worker built above).
     println!("\n==> the demo, once (cargo xtask demo --once)");
-    match demo::run(true) {
+    match demo::flow(true) {
         Ok(()) => total.passed += 1,
         Err(e) => {
             total.failed += 1;

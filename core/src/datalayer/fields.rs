@@ -147,6 +147,17 @@ impl Reader<'_> {
         }
     }
 
+    /// Whether a text value fits the cap the worker's ingest holds its native field `field` to
+    /// ([`crate::event::cap_of`]): past it, the event would be refused there, so the audit says so.
+    pub fn fits(&mut self, path: &str, value: &Value, field: &str) -> bool {
+        let cap = crate::event::cap_of(field);
+        if value.as_str().is_some_and(|s| s.chars().count() > cap) {
+            self.bad_value(path, &format!("at most {cap} characters"), value);
+            return false;
+        }
+        true
+    }
+
     /// An identifier: a non-empty string, or a number (which keeps no leading zeros).
     pub fn id(
         &mut self,
@@ -157,6 +168,7 @@ impl Reader<'_> {
     ) -> Option<String> {
         match self.get(obj, key, path, need)? {
             Value::Number(n) => Some(n.to_string()),
+            value if !self.fits(path, value, "id") => None,
             _ => self.text(obj, key, path, need).map(str::to_string),
         }
     }
@@ -308,5 +320,33 @@ mod tests {
         assert_eq!(describe(&json!(1.5)), "number 1.5");
         assert_eq!(describe(&json!([1])), "an array");
         assert!(describe(&json!("x".repeat(100))).ends_with("…\""));
+    }
+
+    #[test]
+    fn an_id_longer_than_the_ingest_takes_is_an_error_here_too() {
+        let long = "P".repeat(101);
+        let out = read(json!({"item_id": long, "ok": "P".repeat(100)}), |r, o| {
+            assert_eq!(
+                r.id(
+                    o,
+                    "item_id",
+                    "items[0].item_id",
+                    Need::Required(Severity::Error)
+                ),
+                None
+            );
+            assert_eq!(
+                r.id(o, "ok", "items[1].item_id", Need::Required(Severity::Error)),
+                Some("P".repeat(100))
+            );
+        });
+        assert_eq!(out.len(), 1, "{out:?}");
+        assert_eq!(out[0].severity, Severity::Error);
+        assert_eq!(out[0].field.as_deref(), Some("items[0].item_id"));
+        assert!(
+            out[0].message.contains("at most 100 characters"),
+            "{}",
+            out[0].message
+        );
     }
 }

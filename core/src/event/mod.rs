@@ -14,8 +14,8 @@ pub mod trace;
 pub use ga4::{ECOMMERCE_EVENTS, GA4_EVENTS};
 pub use masters::{name_masters, unknown_products, MAX_UNKNOWN_ID_CHARS, UNKNOWN_IDS_PER_HOUR};
 pub use normalize::{
-    is_email, normalize, normalize_each, page_event_id, within_cap, EventError, IngestContext,
-    Normalized, Refused, DEFAULT_FIELD_CAP, FIELD_CAPS, MAX_EVENTS_PER_CALL,
+    cap_of, is_email, normalize, normalize_each, page_event_id, within_cap, EventError,
+    IngestContext, Normalized, Refused, DEFAULT_FIELD_CAP, FIELD_CAPS, MAX_EVENTS_PER_CALL,
 };
 pub use sale_copy::{
     plan_sale_copy, SaleCopy, SalePage, CLIENT_SALE_DELAY_S, SERVER_HAS_IT, SERVER_SALE_DELAY_S,

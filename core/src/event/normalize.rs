@@ -446,7 +446,8 @@ pub fn within_cap(name: &str, value: &str) -> String {
     value.chars().take(cap_of(name)).collect()
 }
 
-fn cap_of(name: &str) -> usize {
+/// The cap of posted field `name`, characters ([`FIELD_CAPS`], else [`DEFAULT_FIELD_CAP`]).
+pub fn cap_of(name: &str) -> usize {
     FIELD_CAPS
         .iter()
         .find(|(n, _)| *n == name)

@@ -4,6 +4,7 @@
 mod backoff;
 mod decision;
 mod envelope;
+mod replay;
 mod retry_after;
 
 pub use backoff::Backoff;
@@ -12,4 +13,5 @@ pub use decision::{
     IN_DOUBT,
 };
 pub use envelope::Envelope;
+pub use replay::{check_replay, is_in_doubt, ReplayCheck, CONFIRM_FIELD, CONFIRM_IN_DOUBT};
 pub use retry_after::parse_retry_after;

@@ -3,11 +3,12 @@
 //! The page holds no script; its one form per dead letter posts to the worker.
 
 use super::format::{percent, when, when_ago};
-use super::session::{replay_path, LOGIN, LOGOUT, PAGE, STYLE};
+use super::session::{replay_path, CSRF_FIELD, LOGIN, LOGOUT, PAGE, STYLE};
 use super::{
     DeadLetter, DeliveryStats, OrderHistory, RefusedEvents, RunSummary, StatusReport, StoreStatus,
     UnknownProducts, ValidationFailure,
 };
+use crate::retry::{is_in_doubt, CONFIRM_FIELD, CONFIRM_IN_DOUBT};
 use std::fmt::Write;
 
 /// `&`, `<`, `>`, `"` and `'` as character references: safe in element text and in quoted
@@ -189,12 +190,30 @@ fn failure_rows(f: &ValidationFailure, now_ms: u64) -> String {
     )
 }
 
-fn dead_letter_row(d: &DeadLetter, now_ms: u64) -> String {
+/// The hidden field that carries the session's CSRF token in each of the page's forms.
+fn csrf_input(csrf: &str) -> String {
+    format!(
+        "<input type=\"hidden\" name=\"{CSRF_FIELD}\" value=\"{}\">",
+        escape(csrf)
+    )
+}
+
+fn dead_letter_row(d: &DeadLetter, now_ms: u64, csrf: &str) -> String {
+    // A sale in doubt may be in Clerk already: its Replay asks for the operator's word.
+    let word = if is_in_doubt(&d.reason) {
+        format!(
+            "<label><input type=\"checkbox\" name=\"{CONFIRM_FIELD}\" value=\"{CONFIRM_IN_DOUBT}\" required data-confirm=\"{}\"> Clerk's orders lack this sale</label> ",
+            d.id
+        )
+    } else {
+        String::new()
+    };
     let action = match d.replayed_at_ms {
         Some(at) => format!("replayed {}", escape(&when_ago(at, now_ms))),
         None => format!(
-            "<form method=\"post\" class=\"inline\" action=\"{}\"><button type=\"submit\" data-replay=\"{}\">Replay</button></form>",
+            "<form method=\"post\" class=\"inline\" action=\"{}\">{}{word}<button type=\"submit\" data-replay=\"{}\">Replay</button></form>",
             replay_path(d.id),
+            csrf_input(csrf),
             d.id
         ),
     };
@@ -302,7 +321,7 @@ fn history_section(h: Option<&OrderHistory>, now_ms: u64) -> String {
     out
 }
 
-fn store_section(s: &StoreStatus, now_ms: u64) -> String {
+fn store_section(s: &StoreStatus, now_ms: u64, csrf: &str) -> String {
     let mut out = String::new();
     let _ = write!(
         out,
@@ -416,7 +435,7 @@ fn store_section(s: &StoreStatus, now_ms: u64) -> String {
     if !d.latest.is_empty() {
         out.push_str("<table class=\"dead-letters\"><tr><th>id</th><th>when</th><th>queue</th><th>message</th><th>reason</th><th></th></tr>");
         for l in &d.latest {
-            out.push_str(&dead_letter_row(l, now_ms));
+            out.push_str(&dead_letter_row(l, now_ms, csrf));
         }
         out.push_str("</table>");
     }
@@ -425,16 +444,17 @@ fn store_section(s: &StoreStatus, now_ms: u64) -> String {
 }
 
 /// The status page of a report, with a notice after an action.
-pub fn status_page(report: &StatusReport, notice: Option<&Notice>) -> String {
+pub fn status_page(report: &StatusReport, notice: Option<&Notice>, csrf: &str) -> String {
     let now = report.generated_at_ms;
     let mut out = head("sfcc-clerk status");
     let _ = write!(
         out,
         "<header><h1>sfcc-clerk status</h1><span>at {} · deliveries over the last {} h</span>\
          <a href=\"{PAGE}\">Refresh</a>\
-         <form method=\"post\" class=\"inline\" action=\"{LOGOUT}\"><button type=\"submit\">Sign out</button></form></header>",
+         <form method=\"post\" class=\"inline\" action=\"{LOGOUT}\">{}<button type=\"submit\">Sign out</button></form></header>",
         escape(&when(now)),
         report.window_ms / 3_600_000,
+        csrf_input(csrf),
     );
     match notice {
         Some(Notice::Replayed(id)) => {
@@ -453,7 +473,7 @@ pub fn status_page(report: &StatusReport, notice: Option<&Notice>) -> String {
         None => {}
     }
     for s in &report.stores {
-        out.push_str(&store_section(s, now));
+        out.push_str(&store_section(s, now, csrf));
     }
     out.push_str(
         "<p class=\"none\">Backlog counts what the worker's records prove is still to do: pages of catalog runs in progress \
@@ -470,6 +490,7 @@ mod tests {
     use crate::status::{Backlog, DeadLetters, Deliveries, RefusalKind, UnknownProduct};
 
     const NOW: u64 = 1_769_860_800_000;
+    const CSRF: &str = "c5f0e1";
     const EVIL: &str = "<img src=x onerror=alert(1)>";
 
     fn store() -> StoreStatus {
@@ -588,7 +609,11 @@ mod tests {
 
     #[test]
     fn values_from_outside_render_as_text_never_as_markup() {
-        let html = status_page(&report(), Some(&Notice::NotReplayed(3, EVIL.to_string())));
+        let html = status_page(
+            &report(),
+            Some(&Notice::NotReplayed(3, EVIL.to_string())),
+            CSRF,
+        );
         assert!(!html.contains("<img"), "{html}");
         assert!(!html.contains("<script"), "the page holds no script");
         assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
@@ -598,7 +623,7 @@ mod tests {
 
     #[test]
     fn the_page_shows_the_figures_and_a_replay_form_only_for_waiting_dead_letters() {
-        let html = status_page(&report(), Some(&Notice::Replayed(8)));
+        let html = status_page(&report(), Some(&Notice::Replayed(8)), CSRF);
         assert!(html.contains("<section class=\"store\" data-store=\"us\">"));
         assert!(html.contains("<td class=\"n\" data-field=\"upserted\">4</td>"));
         assert!(html.contains("<td class=\"n\" data-field=\"rejected\">2</td>"));
@@ -611,7 +636,7 @@ mod tests {
             "<p class=\"warning\" data-figure=\"dead_letters_expiring\">1 waiting dead letters are dropped within 3 days"
         ));
         assert!(html.contains(
-            "action=\"/__sfcc-clerk/status/dead-letters/9/replay\"><button type=\"submit\" data-replay=\"9\">Replay</button>"
+            "action=\"/__sfcc-clerk/status/dead-letters/9/replay\"><input type=\"hidden\" name=\"csrf\" value=\"c5f0e1\"><button type=\"submit\" data-replay=\"9\">Replay</button>"
         ));
         assert!(!html.contains("dead-letters/8/replay"), "8 was replayed");
         assert!(html.contains("replayed 2026-01-31 11:59:59Z (1 s ago)"));
@@ -624,7 +649,7 @@ mod tests {
 
     #[test]
     fn unknown_product_ids_are_listed_escaped_with_the_capped_rest_named() {
-        let html = status_page(&report(), None);
+        let html = status_page(&report(), None, CSRF);
         assert!(html.contains("<dd data-figure=\"unknown_products\">4</dd>"));
         assert!(html.contains(
             "<tr><td data-field=\"product\"><code>&lt;img src=x onerror=alert(1)&gt;</code></td><td class=\"n\" data-field=\"count\">3</td>"
@@ -639,6 +664,7 @@ mod tests {
                 ..report()
             },
             None,
+            CSRF,
         );
         assert!(html.contains("<dd data-figure=\"unknown_products\">0</dd>"));
         assert!(!html.contains("class=\"unknown\""));
@@ -646,7 +672,7 @@ mod tests {
 
     #[test]
     fn the_order_history_shows_what_went_to_clerk_and_where_it_reads() {
-        let html = status_page(&report(), None);
+        let html = status_page(&report(), None, CSRF);
         assert!(html.contains("<dd data-figure=\"orders_sent\">1200</dd>"));
         assert!(html.contains("<dd data-figure=\"orders_skipped\">31</dd>"));
         assert!(
@@ -663,6 +689,7 @@ mod tests {
                 ..report()
             },
             None,
+            CSRF,
         );
         assert!(html.contains("<h3>Order history</h3><p class=\"none\">not started</p>"));
     }
@@ -677,6 +704,7 @@ mod tests {
                 ..report()
             },
             None,
+            CSRF,
         );
         assert!(html.contains("<dd data-figure=\"refused_events\">0</dd>"));
         assert!(!html.contains("class=\"refused\""));
@@ -689,5 +717,31 @@ mod tests {
         assert!(html.contains("type=\"password\" name=\"token\""));
         assert!(!html.contains("<img"));
         assert!(!login_page(None).contains("login-error"));
+    }
+
+    #[test]
+    fn an_in_doubt_sales_replay_asks_for_the_operators_word() {
+        let letter = |reason: &str| DeadLetter {
+            id: 4,
+            at_ms: NOW,
+            queue: "sfcc-clerk-events".into(),
+            subject: "sale 00000101".into(),
+            reason: reason.into(),
+            replayed_at_ms: None,
+        };
+        let doubt = dead_letter_row(
+            &letter("in doubt: timed out; it may have been recorded"),
+            NOW,
+            CSRF,
+        );
+        assert!(doubt.contains(
+            "<input type=\"checkbox\" name=\"confirm\" value=\"in-doubt\" required data-confirm=\"4\">"
+        ));
+        let refused = dead_letter_row(&letter("HTTP 400 rejected"), NOW, CSRF);
+        assert!(!refused.contains("checkbox") && refused.contains("data-replay=\"4\""));
+        assert!(
+            refused.contains("<input type=\"hidden\" name=\"csrf\" value=\"c5f0e1\"><button"),
+            "each form carries the session's token: {refused}"
+        );
     }
 }

@@ -8,8 +8,10 @@
 //! random session id — kept in KV for [`TTL_S`] — as a cookie that is `HttpOnly` (no script reads
 //! it), `Secure`, `SameSite=Strict` (no other site's page sends it) and scoped to [`PAGE`]. Its
 //! forms (replay, sign out) also must come from the page's own origin ([`same_origin`]), so a
-//! sibling subdomain cannot post them either. The session gives the page and its replay button
-//! only; the rest of the admin API still takes the bearer token alone.
+//! sibling subdomain cannot post them either, and carry the session's own CSRF token
+//! ([`CSRF_FIELD`], made at sign-in and kept with the session, [`csrf_holds`]). The session gives
+//! the page and its replay button only; the rest of the admin API still takes the bearer token
+//! alone.
 
 /// The status page.
 pub const PAGE: &str = "/__sfcc-clerk/status";
@@ -23,6 +25,33 @@ pub const STYLE: &str = "/__sfcc-clerk/status/style.css";
 pub const COOKIE: &str = "sfcc_clerk_status";
 /// How long a sign-in lasts, seconds.
 pub const TTL_S: u64 = 8 * 60 * 60;
+
+/// The form field that carries the session's CSRF token.
+pub const CSRF_FIELD: &str = "csrf";
+
+/// What KV keeps for a session: the mark of the token that opened it
+/// ([`super::sign_in::token_mark`]) and the session's CSRF token.
+pub fn session_record(mark: &str, csrf: &str) -> String {
+    format!("{mark} {csrf}")
+}
+
+/// A session's record read back: the mark, and the CSRF token (none in a record made before
+/// sessions had one: its forms are refused until the operator signs in again).
+pub fn read_session(record: &str) -> (&str, Option<&str>) {
+    match record.split_once(' ') {
+        Some((mark, csrf)) if !csrf.is_empty() => (mark, Some(csrf)),
+        Some((mark, _)) => (mark, None),
+        None => (record, None),
+    }
+}
+
+/// Whether a form's CSRF token is its session's (compared in constant time).
+pub fn csrf_holds(session: Option<&str>, given: Option<&str>) -> bool {
+    match (session, given) {
+        (Some(own), Some(given)) => crate::settings::constant_time_eq(own, given),
+        _ => false,
+    }
+}
 
 const REPLAY_PREFIX: &str = "/__sfcc-clerk/status/dead-letters/";
 const REPLAY_SUFFIX: &str = "/replay";
@@ -156,5 +185,23 @@ mod tests {
             !same_origin(own, Some(own), Some("none")),
             "typed or bookmarked, not a form"
         );
+    }
+
+    #[test]
+    fn a_form_holds_only_with_its_own_sessions_token() {
+        let record = session_record("token:0123456789abcdef", "c5f0e1");
+        assert_eq!(
+            read_session(&record),
+            ("token:0123456789abcdef", Some("c5f0e1"))
+        );
+        assert_eq!(
+            read_session("token:0123456789abcdef"),
+            ("token:0123456789abcdef", None),
+            "a session from before has no token"
+        );
+        assert!(csrf_holds(Some("c5f0e1"), Some("c5f0e1")));
+        assert!(!csrf_holds(Some("c5f0e1"), Some("c5f0e2")));
+        assert!(!csrf_holds(Some("c5f0e1"), None));
+        assert!(!csrf_holds(None, Some("c5f0e1")));
     }
 }

@@ -193,6 +193,50 @@ pub fn script(pushes: &[Value]) -> String {
     format!("<script>window.dataLayer=window.dataLayer||[];{calls}</script>")
 }
 
+/// The same pushes as a gtag.js page makes them (Google's GA4 ecommerce guide, "gtag.js" tab):
+/// `gtag()` pushes its arguments object into `dataLayer`, the shopper's customer number goes in
+/// `gtag('config', …, {user_id})`, each event is `gtag('event', name, params)` with the
+/// ecommerce fields as its parameters, and nothing clears `ecommerce` (gtag has none).
+pub fn gtag_script(pushes: &[Value]) -> String {
+    let mut calls = String::new();
+    for push in pushes {
+        match push["event"].as_str() {
+            Some("page_data") => {
+                let config = match push.get("user_id") {
+                    Some(user_id) => format!(",{}", script_json(&json!({"user_id": user_id}))),
+                    None => String::new(),
+                };
+                calls.push_str(&format!("gtag('config','{GTAG_ID}'{config});"));
+            }
+            Some(name) => {
+                let params = match push.get("ecommerce") {
+                    Some(fields) => fields.clone(),
+                    None => {
+                        let mut own = push.clone();
+                        if let Some(o) = own.as_object_mut() {
+                            o.remove("event");
+                        }
+                        own
+                    }
+                };
+                calls.push_str(&format!(
+                    "gtag('event',{},{});",
+                    script_json(&json!(name)),
+                    script_json(&params)
+                ));
+            }
+            // `{"ecommerce": null}`: GTM's clearing push, which gtag has no use for.
+            None => {}
+        }
+    }
+    format!(
+        "<script>window.dataLayer=window.dataLayer||[];function gtag(){{dataLayer.push(arguments);}}gtag('js',new Date());{calls}</script>"
+    )
+}
+
+/// The sandbox's GA4 measurement id (a made-up one, in the `G-` form).
+pub const GTAG_ID: &str = "G-SANDBOX001";
+
 /// JSON safe inside a `<script>` element.
 pub fn script_json(v: &Value) -> String {
     v.to_string().replace('<', "\\u003c")
@@ -313,5 +357,27 @@ mod tests {
         );
         assert!(script(&p).contains(r#"dataLayer.push({"event":"search","search_term":"shirt"});"#));
         assert_eq!(script_json(&json!("</script>")), r#""\u003c/script>""#);
+    }
+
+    #[test]
+    fn a_gtag_page_makes_the_same_events_as_gtag_calls() {
+        let pushes = pushes(
+            &page(),
+            &Event::ViewItem(item(25.0, 1)),
+            "USD",
+            &Default::default(),
+        );
+        let script = gtag_script(&pushes);
+        assert!(script.starts_with(
+            "<script>window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments);}gtag('js',new Date());"
+        ));
+        assert!(
+            script.contains("gtag('event',\"view_item\",{\"currency\":\"USD\""),
+            "{script}"
+        );
+        assert!(
+            !script.contains("\"ecommerce\""),
+            "no GTM clearing push: {script}"
+        );
     }
 }

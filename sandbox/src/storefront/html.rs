@@ -2,7 +2,7 @@
 //! search, mini-cart and login, and the consent banner while the session has no answer.
 
 use super::catalog::{top_categories, ShopProduct};
-use super::datalayer::script;
+use super::datalayer::{gtag_script, script};
 use super::visit::Visit;
 use serde_json::Value;
 
@@ -43,6 +43,8 @@ pub struct Frame<'a> {
     pub container: bool,
     /// The nonce the page's own scripts carry, under a nonce policy.
     pub nonce: Option<&'a str>,
+    /// The data layer in gtag.js form.
+    pub gtag: bool,
 }
 
 /// The whole HTML document.
@@ -98,7 +100,12 @@ pub fn render(f: Frame<'_>) -> String {
         },
         lang = site.lang(),
         title = escape(f.title),
-        datalayer = script(&f.pushes).replacen("<script>", &format!("<script{nonce}>"), 1),
+        datalayer = if f.gtag {
+            gtag_script(&f.pushes)
+        } else {
+            script(&f.pushes)
+        }
+        .replacen("<script>", &format!("<script{nonce}>"), 1),
         nonce = nonce,
         css = site.asset("css/global.css"),
         js = site.asset("js/main.js"),

@@ -60,14 +60,15 @@ struct Page<'a> {
 }
 
 fn show(shop: &Shop, visit: &Visit, page: Page<'_>) -> Result<Response, ShopError> {
-    let (faults, cart_quantity, policy, nonce) = {
+    let (faults, cart_quantity, policy, nonce, gtag) = {
         let mut store = shop.store()?;
         let lines = store.carts.get(&visit.session);
         let quantity = lines.map_or(0, |l| l.iter().map(|l| l.quantity).sum());
         let policy = store.template.csp;
+        let gtag = store.template.gtag;
         // A nonce of the page's own, as a nonce policy makes one per answer.
         let nonce = (policy == PagePolicy::Nonce).then(|| store.token());
-        (store.faults, quantity, policy, nonce)
+        (store.faults, quantity, policy, nonce, gtag)
     };
     let data = PageData {
         page_type: page.page_type,
@@ -86,6 +87,7 @@ fn show(shop: &Shop, visit: &Visit, page: Page<'_>) -> Result<Response, ShopErro
         cart_quantity,
         container: !faults.no_page_container,
         nonce: nonce.as_deref(),
+        gtag,
     });
     let mut response = match faults.slow_tail_ms {
         0 => Html(html).into_response(),

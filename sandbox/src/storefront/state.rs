@@ -43,6 +43,9 @@ pub struct StorefrontTemplate {
     /// The Content Security Policy the shop's pages carry. Stock SFRA sends none (the default);
     /// a shop may add its own.
     pub csp: PagePolicy,
+    /// The pages make their GA4 events with gtag.js (`gtag('event', …)`) rather than GTM's
+    /// `dataLayer.push({event, ecommerce})` (the default).
+    pub gtag: bool,
 }
 
 /// A Content Security Policy the sandbox storefront's pages can carry.

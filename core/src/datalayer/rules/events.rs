@@ -70,7 +70,9 @@ pub fn check(event: &GaEvent<'_>) -> Vec<Finding> {
         out: &mut out,
     };
     if event.name == "search" {
-        r.text(&event.state, "search_term", "search_term", REQUIRED);
+        if let Some(term) = r.text(&event.state, "search_term", "search_term", REQUIRED) {
+            r.fits("search_term", &Value::from(term), "query");
+        }
     }
     let Some(spec) = SPECS.iter().find(|s| s.name == event.name) else {
         return out;
@@ -187,6 +189,9 @@ fn list_name(r: &mut Reader<'_>, ecommerce: &Map<String, Value>) {
                 .is_some_and(|s| !s.trim().is_empty())
         })
     };
+    if let Some(id) = ecommerce.get("item_list_id") {
+        r.fits("ecommerce.item_list_id", id, "category");
+    }
     let items = ecommerce.get("items").and_then(Value::as_array);
     let on_items = items.is_some_and(|items| {
         !items.is_empty() && items.iter().all(|i| i.as_object().is_some_and(named))

@@ -127,3 +127,52 @@ fn an_seo_pages_view_handed_to_the_beacon_mid_page_is_held_and_sent_once_on_cons
     assert_eq!(log[0]["endpoint"], "log/product");
     assert_eq!(log[0]["params"]["product"], "25518704M");
 }
+
+#[test]
+fn a_gtag_pages_events_are_taken_as_a_gtm_pages_are() {
+    let stack = Stack::start(&StackOptions::default()).expect("stack starts");
+    // Pages that make their GA4 events with gtag.js: `gtag('event', 'view_item', {…})` pushes an
+    // arguments object into dataLayer, not an object with `event`.
+    let template = stack.client.send(
+        "POST",
+        &format!(
+            "{}/__sandbox/storefront/template",
+            stack.storefront.base_url
+        ),
+        &[("content-type", "application/json")],
+        r#"{"gtag": true}"#,
+    );
+    assert_eq!(template.status, 200);
+    let browser = Browser::start().expect("headless Chromium starts");
+    browser
+        .goto(&format!(
+            "{}/s/RefArch/slim-shirt/25518704M.html?lang=en_US",
+            stack.worker_url
+        ))
+        .unwrap();
+    let found = browser
+        .run(
+            "return [window.sfccClerkBeacon.pending(), \
+             Array.prototype.some.call(window.dataLayer, function(p){return p[0]==='event'&&p[1]==='view_item'})]",
+        )
+        .unwrap();
+    assert_eq!(
+        found,
+        serde_json::json!([2, true]),
+        "the worker's sighting and the page's gtag view_item, held"
+    );
+    let status = browser
+        .run(&format!(
+            "var x = new XMLHttpRequest(); x.open('GET', '{SITE}/ConsentTracking-SetSession?consent=true', false); x.send(); return x.status;"
+        ))
+        .unwrap();
+    assert_eq!(status, 200);
+    let log = stack.settled_clerk_log(1);
+    assert_eq!(
+        (log.len(), &log[0]["params"]["product"]),
+        (1, &Value::from("25518704M")),
+        "one view: the gtag call carried the page's id: {log:?}"
+    );
+    let refused = &stack.admin_get("status")["stores"][0]["refused_events"]["total"];
+    assert_eq!(refused, 0, "the gtag call was read, not refused");
+}

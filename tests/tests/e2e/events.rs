@@ -264,7 +264,7 @@ fn a_refused_event_is_dead_lettered_with_its_reason_and_replay_delivers_it() {
     // As an operator would: `sfcc-clerk replay ID`.
     let replay = stack
         .admin_client()
-        .replay(id)
+        .replay(id, false)
         .expect("the replay is accepted");
     assert_eq!(replay["queue"], "sfcc-clerk-events");
     let log = wait_for(

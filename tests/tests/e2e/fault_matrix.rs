@@ -238,8 +238,25 @@ fn event_attempts(stack: &Stack, endpoint: &str) -> Vec<Attempt> {
 fn replay(stack: &Stack, id: u64) {
     let replayed = stack
         .admin_client()
-        .replay(id)
+        .replay(id, false)
         .expect("the replay is accepted");
+    assert_eq!(replayed["replayed"], id);
+}
+
+/// Replays an in-doubt sale as an operator would once Clerk's orders show it lacks the sale
+/// (`sfcc-clerk replay --in-doubt-checked ID`); without that word, the replay is refused.
+fn replay_in_doubt(stack: &Stack, id: u64) {
+    let unchecked = stack.admin_client().replay(id, false);
+    assert!(
+        unchecked
+            .as_ref()
+            .is_err_and(|e| e.to_string().contains("409") && e.to_string().contains("in doubt")),
+        "{unchecked:?}"
+    );
+    let replayed = stack
+        .admin_client()
+        .replay(id, true)
+        .expect("the checked replay is accepted");
     assert_eq!(replayed["replayed"], id);
 }
 
@@ -411,7 +428,7 @@ fn shopper_events_under_clerk_faults_arrive_once_or_wait_in_the_dead_letter_tabl
         (0, 1),
         "the view arrived, the sale waits"
     );
-    replay(&stack, sale_dead[0].id);
+    replay_in_doubt(&stack, sale_dead[0].id);
     assert_eq!(pair.settle(&stack, 1, 1), (1, 1));
     assert_eq!(
         pair.dead(&stack).1,

@@ -432,6 +432,21 @@ fn status_shows_runs_backlog_failures_and_dead_letters_and_the_page_replays_one(
         "",
     );
     assert_eq!(anonymous.status, 401);
+    // From the page's own origin, with the session, but not from the page (no CSRF token, or
+    // another's): nothing.
+    for body in ["", "csrf=0123456789abcdef0123456789abcdef"] {
+        let unformed = stack.client.send(
+            "POST",
+            &replay_url,
+            &[
+                ("cookie", &session),
+                ("sec-fetch-site", "same-origin"),
+                ("content-type", "application/x-www-form-urlencoded"),
+            ],
+            body,
+        );
+        assert_eq!(unformed.status, 403, "{body}");
+    }
     assert_eq!(
         stack.admin_get("dead-letters")[0]["replayed_at_ms"],
         Value::Null
