@@ -55,7 +55,7 @@ pub async fn handle(req: Request, env: Env, wctx: Context) -> Result<web_sys::Re
 /// A script of the worker's served from the shop's origin (the beacon, QA mode's start), when
 /// the deploy's static assets, which Cloudflare serves first, lack it.
 fn script(asset: ScriptAsset) -> Result<Response> {
-    let mut answer = Response::ok(asset.body)?;
+    let mut answer = Response::ok(asset.body.to_string())?;
     let headers = answer.headers_mut();
     headers.set("content-type", "text/javascript; charset=utf-8")?;
     headers.set("cache-control", asset.cache_control)?;

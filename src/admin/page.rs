@@ -16,9 +16,8 @@
 use super::{replay, report};
 use crate::context::Ctx;
 use crate::platform::answer::{secured, secured_html as html};
-use crate::platform::limit::sign_in_within;
+use crate::platform::limit::{retry_later, sign_in_within};
 use crate::platform::random;
-use sfcc_clerk_core::capture::LIMIT_PERIOD_S;
 use sfcc_clerk_core::retry::CONFIRM_FIELD;
 use sfcc_clerk_core::status::html::{login_page, status_page, Notice, STYLESHEET};
 use sfcc_clerk_core::status::session::{
@@ -65,12 +64,17 @@ async fn session(req: &Request, ctx: &Ctx) -> Result<Option<String>> {
     Ok(session_stands(mark, &admin).then(|| csrf.unwrap_or_default().to_string()))
 }
 
-/// The form's CSRF field, if it sent one.
+/// A field of the form, if it sent one.
 fn form_field(form: Option<&FormData>, name: &str) -> Option<String> {
     match form.and_then(|f| f.get(name)) {
         Some(FormEntry::Field(value)) => Some(value),
         _ => None,
     }
+}
+
+/// Whether the form carries its session's CSRF token.
+fn from_this_session(csrf: &str, form: Option<&FormData>) -> bool {
+    csrf_holds(Some(csrf), form_field(form, CSRF_FIELD).as_deref())
 }
 
 /// A form that does not carry its session's CSRF token: refused, nothing done.
@@ -151,12 +155,10 @@ pub async fn handle(mut req: Request, ctx: &Ctx) -> Result<Response> {
             let mark = match decision {
                 SignIn::Open { mark } => mark,
                 SignIn::TooMany => {
-                    let mut refused =
-                        html(429, login_page(SignIn::TooMany.refusal().map(|r| r.1)))?;
-                    refused
-                        .headers_mut()
-                        .set("retry-after", &LIMIT_PERIOD_S.to_string())?;
-                    return Ok(refused);
+                    return retry_later(html(
+                        429,
+                        login_page(SignIn::TooMany.refusal().map(|r| r.1)),
+                    )?)
                 }
                 _ => {
                     return html(
@@ -177,10 +179,7 @@ pub async fn handle(mut req: Request, ctx: &Ctx) -> Result<Response> {
         (Method::Post, LOGOUT) => {
             if let Some(csrf) = session(&req, ctx).await? {
                 let form = req.form_data().await.ok();
-                if !csrf_holds(
-                    Some(csrf.as_str()).filter(|c| !c.is_empty()),
-                    form_field(form.as_ref(), CSRF_FIELD).as_deref(),
-                ) {
+                if !from_this_session(&csrf, form.as_ref()) {
                     return foreign_form();
                 }
                 let cookies = req.headers().get("cookie")?.unwrap_or_default();
@@ -198,10 +197,7 @@ pub async fn handle(mut req: Request, ctx: &Ctx) -> Result<Response> {
                 return html(401, login_page(Some("Sign in first.")));
             };
             let form = req.form_data().await.ok();
-            if !csrf_holds(
-                Some(csrf.as_str()).filter(|c| !c.is_empty()),
-                form_field(form.as_ref(), CSRF_FIELD).as_deref(),
-            ) {
+            if !from_this_session(&csrf, form.as_ref()) {
                 return foreign_form();
             }
             let confirm = form_field(form.as_ref(), CONFIRM_FIELD);

@@ -799,7 +799,7 @@ fn script_delivery_of(url: &worker::Url, headers: &web_sys::Headers) -> Result<S
                 host: &host,
                 port: url.port(),
             },
-            script_path: &beacon_asset_path(),
+            script_path: beacon_asset_path(),
             events_path: BEACON_PATH,
         },
     );

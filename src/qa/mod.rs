@@ -14,10 +14,10 @@ pub use events::events;
 
 use crate::context::Ctx;
 use crate::platform::answer::secured_html;
-use crate::platform::limit::sign_in_within;
+use crate::platform::limit::{retry_later, sign_in_within};
 use crate::platform::random;
 use serde_json::json;
-use sfcc_clerk_core::capture::{choose_store, locale_of_path, site_of_path, LIMIT_PERIOD_S};
+use sfcc_clerk_core::capture::{choose_store, locale_of_path, site_of_path};
 use sfcc_clerk_core::settings::{constant_time_eq, Store};
 use sfcc_clerk_core::status::html::qa_page;
 use sfcc_clerk_core::status::sign_in::{
@@ -108,17 +108,16 @@ pub async fn on(mut req: Request, ctx: &Ctx) -> Result<Response> {
         }
         refused => {
             let (status, why) = refused.refusal().unwrap_or((401, "refused"));
-            let mut refusal = if html {
+            let refusal = if html {
                 page(status, Some(why), false)
             } else {
                 answer(status, json!({"error": why}))
             }?;
-            if refused == SignIn::TooMany {
-                refusal
-                    .headers_mut()
-                    .set("retry-after", &LIMIT_PERIOD_S.to_string())?;
-            }
-            return Ok(refusal);
+            return if refused == SignIn::TooMany {
+                retry_later(refusal)
+            } else {
+                Ok(refusal)
+            };
         }
     };
     let id = random::uuid_v4()?.replace('-', "");

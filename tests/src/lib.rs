@@ -14,6 +14,8 @@ pub mod wrangler_config;
 pub use http::{Client, Reply};
 pub use paths::{project_root, tool_env};
 pub use sfcc_clerk_cli::webdriver::Browser;
-pub use shopper::{beacon_page_id, session_of, ConfirmBy, Confirmed, BROWSER, DECLINED, US_SITE};
+pub use shopper::{
+    accept_tracking, beacon_page_id, session_of, ConfirmBy, Confirmed, BROWSER, DECLINED, US_SITE,
+};
 pub use stack::{Stack, StackError, StackOptions, ADMIN_TOKEN, QA_TOKEN};
 pub use wait::wait_for;

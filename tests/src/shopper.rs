@@ -162,3 +162,14 @@ impl Stack {
         }
     }
 }
+
+/// In `browser`'s page, the shopper accepts tracking on SFRA's banner: its consent route on the
+/// US site, through the worker (the page's own origin).
+pub fn accept_tracking(browser: &crate::Browser) {
+    let status = browser
+        .run(&format!(
+            "var x = new XMLHttpRequest(); x.open('GET', '{US_SITE}/ConsentTracking-SetSession?consent=true', false); x.send(); return x.status;"
+        ))
+        .expect("the consent call runs");
+    assert_eq!(status, 200, "the banner's answer is taken");
+}

@@ -818,6 +818,18 @@ impl Stack {
         self.client.send("POST", &url, &[], &faults.to_string())
     }
 
+    /// Sets how the sandbox storefront's templates differ from stock SFRA's (`POST
+    /// /__sandbox/storefront/template`; replaces what was set before).
+    pub fn set_storefront_template(&self, template: &Value) -> Reply {
+        let url = format!("{}/__sandbox/storefront/template", self.storefront.base_url);
+        self.client.send(
+            "POST",
+            &url,
+            &[("content-type", "application/json")],
+            &template.to_string(),
+        )
+    }
+
     /// Sets sandbox SFCC's faults (`POST /__sandbox/sfcc/faults`; replaces those set before).
     pub fn set_sfcc_faults(&self, faults: &Value) -> Reply {
         let url = format!("{}/__sandbox/sfcc/faults", self.sandbox.base_url);

@@ -351,7 +351,7 @@ fn served_from_the_shops_origin_it_reads_its_configuration_and_held_events_from_
          box.remove();return JSON.stringify(found);",
         text(&config),
         text(&held),
-        text(&beacon_asset())
+        text(beacon_asset())
     ));
     assert_eq!(
         found.as_string().unwrap_or_default(),

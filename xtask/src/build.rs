@@ -54,7 +54,7 @@ pub fn scripts() -> Result<(), String> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
         }
-        std::fs::write(&path, &script.body)
+        std::fs::write(&path, script.body)
             .map_err(|e| format!("writing {}: {e}", path.display()))?;
     }
     let headers = assets.join("_headers");

@@ -12,9 +12,9 @@ use super::csp::ScriptDelivery;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScriptAsset {
     /// Its path, under the worker's prefix.
-    pub path: String,
+    pub path: &'static str,
     /// The script.
-    pub body: String,
+    pub body: &'static str,
     /// Its `Cache-Control`.
     pub cache_control: &'static str,
 }
@@ -32,16 +32,16 @@ const FOR_GOOD: &str = "public, max-age=31536000, immutable";
 const REVALIDATE: &str = "public, max-age=0, must-revalidate";
 
 /// Every script the worker serves from the shop's origin.
-pub fn script_assets() -> Vec<ScriptAsset> {
-    vec![
+pub fn script_assets() -> [ScriptAsset; 2] {
+    [
         ScriptAsset {
             path: beacon_asset_path(),
             body: beacon_asset(),
             cache_control: FOR_GOOD,
         },
         ScriptAsset {
-            path: QA_START_PATH.to_string(),
-            body: QA_START.to_string(),
+            path: QA_START_PATH,
+            body: QA_START,
             cache_control: REVALIDATE,
         },
     ]
@@ -89,7 +89,7 @@ mod tests {
 
     #[test]
     fn each_script_is_found_by_its_path_and_the_beacons_is_kept_for_good() {
-        let beacon = script_asset(&beacon_asset_path()).expect("the beacon is served");
+        let beacon = script_asset(beacon_asset_path()).expect("the beacon is served");
         assert_eq!(beacon.body, beacon_asset());
         assert_eq!(beacon.cache_control, FOR_GOOD);
         assert_eq!(

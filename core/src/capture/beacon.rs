@@ -113,22 +113,31 @@ fn script_json(value: &Value) -> String {
 pub const CONFIG_ATTRIBUTE: &str = "data-sfcc-clerk-beacon-config";
 
 /// The beacon as served from the shop's origin: its configuration read from the page's
-/// [`CONFIG_ATTRIBUTE`] element, which comes before it.
-pub fn beacon_asset() -> String {
-    SCRIPT.replace(
-        "__CONFIG__",
-        &format!("JSON.parse(document.querySelector('script[{CONFIG_ATTRIBUTE}]').textContent)"),
-    )
+/// [`CONFIG_ATTRIBUTE`] element, which comes before it. Made once per process (every page and
+/// every request under the worker's prefix asks for it or its path).
+pub fn beacon_asset() -> &'static str {
+    static ASSET: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    ASSET.get_or_init(|| {
+        SCRIPT.replace(
+            "__CONFIG__",
+            &format!(
+                "JSON.parse(document.querySelector('script[{CONFIG_ATTRIBUTE}]').textContent)"
+            ),
+        )
+    })
 }
 
 /// Where [`beacon_asset`] is served: under the worker's prefix, named by a hash of its text, so
 /// a browser may keep it for good and a new worker's beacon is a new file.
-pub fn beacon_asset_path() -> String {
-    format!(
-        "{}/beacon-{}.js",
-        crate::paths::PREFIX,
-        crate::hash::content_hash(beacon_asset().as_bytes())
-    )
+pub fn beacon_asset_path() -> &'static str {
+    static PATH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    PATH.get_or_init(|| {
+        format!(
+            "{}/beacon-{}.js",
+            crate::paths::PREFIX,
+            crate::hash::content_hash(beacon_asset().as_bytes())
+        )
+    })
 }
 
 /// ` nonce="…"`, or nothing. A nonce is only ever one [`super::csp`] read as a base64 value, so
@@ -309,7 +318,7 @@ mod tests {
             .trim_end_matches("</script>");
         assert!(body.starts_with("(function(w,d,C){"));
         assert!(body.contains("})(window,document,{\"") && body.ends_with("});"));
-        for body in [body.to_string(), beacon_asset()] {
+        for body in [body, beacon_asset()] {
             let count = |c| body.chars().filter(|x| *x == c).count();
             assert_eq!(count('{'), count('}'), "braces balance");
             assert_eq!(count('('), count(')'), "parentheses balance");

@@ -45,9 +45,10 @@ pub fn read_session(record: &str) -> (&str, Option<&str>) {
     }
 }
 
-/// Whether a form's CSRF token is its session's (compared in constant time).
+/// Whether a form's CSRF token is its session's (compared in constant time); a session without
+/// one (empty) holds with no form.
 pub fn csrf_holds(session: Option<&str>, given: Option<&str>) -> bool {
-    match (session, given) {
+    match (session.filter(|own| !own.is_empty()), given) {
         (Some(own), Some(given)) => crate::settings::constant_time_eq(own, given),
         _ => false,
     }
@@ -203,5 +204,6 @@ mod tests {
         assert!(!csrf_holds(Some("c5f0e1"), Some("c5f0e2")));
         assert!(!csrf_holds(Some("c5f0e1"), None));
         assert!(!csrf_holds(None, Some("c5f0e1")));
+        assert!(!csrf_holds(Some(""), Some("")), "a session without a token");
     }
 }

@@ -3,7 +3,7 @@
 //! the worker saw in the traffic and the page reported too reaches Clerk once.
 
 use serde_json::Value;
-use sfcc_clerk_e2e::{Browser, Stack, StackOptions};
+use sfcc_clerk_e2e::{accept_tracking, Browser, Stack, StackOptions};
 use std::time::Duration;
 
 const SITE: &str = "/on/demandware.store/Sites-RefArch-Site/en_US";
@@ -29,12 +29,7 @@ fn held_until_consent_then_each_action_reaches_clerk_once() {
     );
 
     // The shopper accepts tracking on the banner (SFRA's consent route, through the worker).
-    let status = browser
-        .run(&format!(
-            "var x = new XMLHttpRequest(); x.open('GET', '{SITE}/ConsentTracking-SetSession?consent=true', false); x.send(); return x.status;"
-        ))
-        .unwrap();
-    assert_eq!(status, 200);
+    accept_tracking(&browser);
     // Held twice (the worker's sighting in the page's request, the page's own view_item), sent once.
     let log = stack.settled_clerk_log(1);
     assert_eq!(log.len(), 1, "{log:?}");
@@ -116,12 +111,7 @@ fn an_seo_pages_view_handed_to_the_beacon_mid_page_is_held_and_sent_once_on_cons
         Vec::<Value>::new(),
         "nothing before consent"
     );
-    let status = browser
-        .run(&format!(
-            "var x = new XMLHttpRequest(); x.open('GET', '{SITE}/ConsentTracking-SetSession?consent=true', false); x.send(); return x.status;"
-        ))
-        .unwrap();
-    assert_eq!(status, 200);
+    accept_tracking(&browser);
     let log = stack.settled_clerk_log(1);
     assert_eq!(log.len(), 1, "{log:?}");
     assert_eq!(log[0]["endpoint"], "log/product");
@@ -161,12 +151,7 @@ fn a_gtag_pages_events_are_taken_as_a_gtm_pages_are() {
         serde_json::json!([2, true]),
         "the worker's sighting and the page's gtag view_item, held"
     );
-    let status = browser
-        .run(&format!(
-            "var x = new XMLHttpRequest(); x.open('GET', '{SITE}/ConsentTracking-SetSession?consent=true', false); x.send(); return x.status;"
-        ))
-        .unwrap();
-    assert_eq!(status, 200);
+    accept_tracking(&browser);
     let log = stack.settled_clerk_log(1);
     assert_eq!(
         (log.len(), &log[0]["params"]["product"]),

@@ -5,32 +5,14 @@
 //! served as the storefront made it and its server-side captures still sent.
 
 use serde_json::{json, Value};
-use sfcc_clerk_e2e::{Browser, Stack, StackOptions};
+use sfcc_clerk_e2e::{accept_tracking, Browser, Stack, StackOptions};
 
 const SITE: &str = "/on/demandware.store/Sites-RefArch-Site/en_US";
 
 /// The sandbox storefront's pages carry `policy` (`pwa_kit`, `nonce`, `closed`) from now on.
 fn page_policy(stack: &Stack, policy: &str) {
-    let answer = stack.client.send(
-        "POST",
-        &format!(
-            "{}/__sandbox/storefront/template",
-            stack.storefront.base_url
-        ),
-        &[("content-type", "application/json")],
-        &json!({ "csp": policy }).to_string(),
-    );
+    let answer = stack.set_storefront_template(&json!({ "csp": policy }));
     assert_eq!(answer.status, 200, "{}", answer.json);
-}
-
-/// The shopper accepts tracking on SFRA's banner (through the worker).
-fn accept(browser: &Browser) {
-    let status = browser
-        .run(&format!(
-            "var x = new XMLHttpRequest(); x.open('GET', '{SITE}/ConsentTracking-SetSession?consent=true', false); x.send(); return x.status;"
-        ))
-        .expect("the consent call runs");
-    assert_eq!(status, 200);
 }
 
 const BEACON_STATE: &str = "var b = document.querySelector('script[data-sfcc-clerk-beacon]'); \
@@ -77,7 +59,7 @@ fn the_beacon_runs_under_the_pages_content_security_policy_or_stays_out() {
         Some("public, max-age=31536000, immutable"),
         "named by its hash: kept for good"
     );
-    accept(&browser);
+    accept_tracking(&browser);
     let log = stack.settled_clerk_log(1);
     assert_eq!(log.len(), 1, "{log:?}");
     assert_eq!(
@@ -119,7 +101,7 @@ fn the_beacon_runs_under_the_pages_content_security_policy_or_stays_out() {
         json!({"injected": true, "src": null, "nonce": true, "running": true, "pending": 2}),
         "inline with the nonce; the worker's sighting and the page's own view_item held"
     );
-    accept(&shopper);
+    accept_tracking(&shopper);
     let log = stack.settled_clerk_log(3);
     assert_eq!(log.len(), 3, "sent once: {log:?}");
     assert_eq!(log[2]["params"]["product"], "25518704M");

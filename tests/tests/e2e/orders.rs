@@ -183,15 +183,7 @@ fn without_scapi_the_lines_a_template_marks_are_the_sale_and_a_stock_page_gives_
     .expect("stack starts");
     let consented = format!("dw_dnt=0; __Host-sfcc_clerk_vid={VISITOR}");
     let stock = buy(&stack, &consented, "erin%40example.com");
-    let template = stack.client.send(
-        "POST",
-        &format!(
-            "{}/__sandbox/storefront/template",
-            stack.storefront.base_url
-        ),
-        &[("content-type", "application/json")],
-        r#"{"order_line_ids": true}"#,
-    );
+    let template = stack.set_storefront_template(&json!({"order_line_ids": true}));
     assert_eq!(template.status, 200);
     let marked = buy(&stack, &consented, "fay%40example.com");
     let sold = sales(&stack, 1);
