@@ -6,15 +6,18 @@
 //!   own kind: one for a view or search, one per product (at most 50) for a cart addition;
 //! - each value is trimmed, not empty and at most 256 characters; a cart addition has a
 //!   quantity of at least 1, the others none;
-//! - the event each becomes has its value as its key, and a Clerk tracking call that names it
-//!   (searches have none: Clerk logs its own).
+//! - the event each becomes has its value as its key, cut to the cap of its field (the worker
+//!   cuts its own readings as the ingest refuses longer posted fields: `within_cap`), and a Clerk
+//!   tracking call that names it (searches have none: Clerk logs its own).
 
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use sfcc_clerk_core::capture::{activity_actions, server_event, RuleKind};
 use sfcc_clerk_core::clerk::percent_encode;
-use sfcc_clerk_core::event::{search_query, tracking_call, EventKind, IngestContext, Source};
+use sfcc_clerk_core::event::{
+    search_query, tracking_call, within_cap, EventKind, IngestContext, Source,
+};
 use sfcc_clerk_core::identity::VisitorId;
 
 const ACTIVITIES: [&str; 6] = [
@@ -69,6 +72,12 @@ fuzz_target!(|data: &[u8]| {
             "{action:?}"
         );
         let event = server_event(action, "pg1", &ctx);
+        let field = match action.kind {
+            RuleKind::CategoryView => "category",
+            RuleKind::Search => "query",
+            _ => "product",
+        };
+        let v = &within_cap(field, v);
         assert_eq!(&event.key(), v, "{event:?}");
         match tracking_call(&event) {
             Ok(call) => {
