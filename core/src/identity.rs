@@ -88,10 +88,25 @@ pub fn link_from_cookie_header(header: &str) -> Option<&str> {
         .map(|(_, value)| value)
 }
 
-/// True when this browser's visitor is linked to another customer than `email`'s: the new
-/// customer gets a fresh visitor id, so two customers never share a profile.
-pub fn must_rotate_on_login(current_link: Option<&str>, email: &str) -> bool {
+/// True when this browser's visitor is linked to another customer than `email`'s. A login by
+/// that customer gets a fresh visitor id, and their sale is not given this visitor
+/// ([`visitor_of_sale`]), so two customers never share a profile.
+pub fn linked_to_another(current_link: Option<&str>, email: &str) -> bool {
     current_link.is_some_and(|link| link != link_of(email))
+}
+
+/// The visitor a sale names at Clerk: the browser's visitor, unless the sale's email is not the
+/// customer that visitor is linked to (`browser_link`, the browser's link when the sale was
+/// seen). On a shared browser — one shopper logged in, another checking out as a guest with
+/// their own email — the sale then stands alone instead of joining the other shopper's history.
+/// A browser linked to no one (an anonymous shopper checking out) keeps its visitor: the
+/// shopper who browsed is taken to be the one who bought.
+pub fn visitor_of_sale<'a>(
+    visitor: Option<&'a str>,
+    browser_link: Option<&str>,
+    email: Option<&str>,
+) -> Option<&'a str> {
+    visitor.filter(|_| !email.is_some_and(|e| linked_to_another(browser_link, e)))
 }
 
 /// The `Set-Cookie` value that remembers the link.
@@ -127,8 +142,8 @@ pub fn plan_identity(
 ) -> IdentityPlan {
     let identify = forwarding == crate::capture::Forwarding::WithIdentity;
     let known = visitor_from_cookie_header(cookies).filter(|_| !logout);
-    let rotate = login_email
-        .is_some_and(|email| must_rotate_on_login(link_from_cookie_header(cookies), email));
+    let rotate =
+        login_email.is_some_and(|email| linked_to_another(link_from_cookie_header(cookies), email));
     let mut set_cookies = Vec::new();
     if logout {
         set_cookies.extend(forget_cookies());
@@ -215,12 +230,32 @@ mod tests {
         let ann = link_of(" Ann@Example.com ");
         assert_eq!(ann, link_of("ann@example.com"));
         assert!(!ann.contains('@'), "the cookie never holds the email");
-        assert!(!must_rotate_on_login(None, "ann@example.com"));
-        assert!(!must_rotate_on_login(Some(&ann), "ANN@example.com"));
-        assert!(must_rotate_on_login(Some(&ann), "bob@example.com"));
+        assert!(!linked_to_another(None, "ann@example.com"));
+        assert!(!linked_to_another(Some(&ann), "ANN@example.com"));
+        assert!(linked_to_another(Some(&ann), "bob@example.com"));
         let header = format!("a=b; {LINK_COOKIE}={ann}");
         assert_eq!(link_from_cookie_header(&header), Some(ann.as_str()));
         assert!(forget_cookies()[1].starts_with("__Host-sfcc_clerk_link=;"));
+    }
+
+    #[test]
+    fn a_sale_joins_the_browsers_visitor_unless_its_email_is_another_linked_customers() {
+        use super::*;
+        let ann = link_of("ann@example.com");
+        let v = Some("v1");
+        // Ann's own sale, a guest's on an anonymous browser, a sale without an email.
+        assert_eq!(visitor_of_sale(v, Some(&ann), Some("Ann@example.com")), v);
+        assert_eq!(visitor_of_sale(v, None, Some("bob@example.com")), v);
+        assert_eq!(visitor_of_sale(v, Some(&ann), None), v);
+        // Bob checks out as a guest on the browser Ann is logged in on: not Ann's visitor.
+        assert_eq!(
+            visitor_of_sale(v, Some(&ann), Some("bob@example.com")),
+            None
+        );
+        assert_eq!(
+            visitor_of_sale(None, Some(&ann), Some("bob@example.com")),
+            None
+        );
     }
 
     use super::*;

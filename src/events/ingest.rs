@@ -15,7 +15,9 @@ use sfcc_clerk_core::event::{
     normalize_each, Event, EventError, EventKind, IngestContext, Normalized, Refused, Source,
     CLIENT_SALE_DELAY_S,
 };
-use sfcc_clerk_core::identity::{visitor_from_cookie_header, visitor_set_cookie, VisitorId};
+use sfcc_clerk_core::identity::{
+    link_from_cookie_header, visitor_from_cookie_header, visitor_set_cookie, VisitorId,
+};
 use sfcc_clerk_core::retry::Envelope;
 use worker::{web_sys, Request, Result};
 
@@ -227,9 +229,14 @@ pub async fn ingest(mut req: Request, ctx: &Ctx) -> Result<web_sys::Response> {
     }
     // A sale's customer number meets the server's reading of the same confirmation page.
     super::sales::record(&ctx.db, &events).await;
-    let (sales, others): (Vec<Event>, Vec<Event>) = events
+    let (mut sales, others): (Vec<Event>, Vec<Event>) = events
         .into_iter()
         .partition(|e| e.kind == EventKind::Purchase);
+    // A sale keeps this browser's visitor only for the customer the browser is linked to.
+    let browser_link = link_from_cookie_header(&cookie);
+    for sale in &mut sales {
+        sale.browser_link = browser_link.map(str::to_string);
+    }
     let envelopes: Vec<Envelope<_>> = others.into_iter().map(Envelope::first).collect();
     // A page's sale waits longer than the server's reading of the same order, which is the sale
     // when there is one. Queued first: a call sent again after a refusal below queues it again

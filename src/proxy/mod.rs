@@ -19,6 +19,7 @@ use crate::platform::queues::{enqueue, names};
 use crate::platform::{now_ms, random};
 use crate::qa::receipts;
 use crate::routes::BEACON_PATH;
+use sfcc_clerk_core::capture::slas::{self, slas_call, SlasCall};
 use sfcc_clerk_core::capture::{
     activity_actions, activity_to_read, answer_confirms, beacon_asset_path, beacon_markup, capture,
     cart_of_answer, check_client_ip_header, choose_store, confirmation_sale, forwarding, is_bot,
@@ -32,7 +33,7 @@ use sfcc_clerk_core::capture::{
 use sfcc_clerk_core::event::trace::Receipt;
 use sfcc_clerk_core::event::{Event, EventKind, IngestContext, Source, SERVER_SALE_DELAY_S};
 use sfcc_clerk_core::form;
-use sfcc_clerk_core::identity::{plan_identity, VisitorId};
+use sfcc_clerk_core::identity::{link_from_cookie_header, plan_identity, VisitorId};
 use sfcc_clerk_core::retry::Envelope;
 use sfcc_clerk_core::settings::Store;
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -164,9 +165,17 @@ pub async fn handle(
             headers.get("sec-fetch-site").ok().flatten().as_deref() == Some("cross-site");
         json && !cross_site
     });
+    // A PWA Kit shopper's SLAS token or logout call, as the app sends it through its origin.
+    let slas = capture_config
+        .scapi_orders
+        .then(|| slas_call(&capture_config.api_path, method.as_ref(), &path))
+        .flatten();
     // A body is read only when it declares a length within the bound (the runtime holds a body
-    // to its declared length); any other goes on to the origin unread.
-    let read_body = (needs_form(rules, method.as_ref(), &path) || activity.is_some())
+    // to its declared length); any other goes on to the origin unread. A SLAS token call's form
+    // is read for its site (`channel_id`) only.
+    let read_body = (needs_form(rules, method.as_ref(), &path)
+        || activity.is_some()
+        || slas == Some(SlasCall::Token))
         && declared_at_most(&headers, MAX_ACTIVITY_BYTES);
     let form_body = if read_body {
         Some(req.bytes().await?)
@@ -199,15 +208,24 @@ pub async fn handle(
         return Ok(response);
     }
     let query = form::pairs(url.query().unwrap_or_default());
+    let form = form_body
+        .as_deref()
+        .filter(|_| activity.is_none())
+        .map(|b| form::pairs(&String::from_utf8_lossy(b)))
+        .unwrap_or_default();
     let stores = &ctx.settings.stores;
     // The site (and locale) the request names: its path (pipeline or `/s/{site}/`), a SCAPI
-    // call's query, the host; else a PWA Kit activity's site. Never another site's store.
-    let named = request_site(
+    // call's query, the host; else a PWA Kit activity's site, a SLAS call's `channel_id`.
+    // Never another site's store.
+    let mut named = request_site(
         url.host_str().unwrap_or_default(),
         &path,
         &query,
         &capture_config.hosts,
     );
+    if named.site.is_none() && slas.is_some() {
+        named.site = slas::channel_of(&query, &form).map(str::to_string);
+    }
     let choice = match (&named.site, activity) {
         (None, Some(a)) => {
             match choose_store(stores, Store::site_and_locale, |id| a.is_for_site(id), None) {
@@ -240,11 +258,6 @@ pub async fn handle(
         store.config.dw_dnt,
     );
     let decision = forwarding(reading.consent, ctx.settings.consent.mode);
-    let form = form_body
-        .as_deref()
-        .filter(|_| activity.is_none())
-        .map(|b| form::pairs(&String::from_utf8_lossy(b)))
-        .unwrap_or_default();
     let facts = RequestFacts {
         method: method.as_ref(),
         path: &path,
@@ -290,6 +303,19 @@ pub async fn handle(
                 .unwrap_or_default();
         }
     }
+    // A PWA Kit shopper logged in: SLAS's answer names the login (the shopper's email).
+    if slas == Some(SlasCall::Token) && response.ok() {
+        let answer = response_text_at_most(response.clone()?, slas::MAX_TOKEN_ANSWER_BYTES).await;
+        let linked = link_from_cookie_header(&cookies);
+        if let Some(login) = answer.as_deref().and_then(|a| slas::new_login(a, linked)) {
+            captured.push(Captured {
+                kind: RuleKind::Login,
+                value: login,
+                quantity: None,
+            });
+        }
+    }
+    let logout = path.ends_with(LOGOUT_ACTION) || (slas == Some(SlasCall::Logout) && response.ok());
     // An email leaves only with consent to identify; it is never held in a page.
     if decision != Forwarding::WithIdentity {
         captured.retain(|c| c.kind != RuleKind::Login);
@@ -314,13 +340,7 @@ pub async fn handle(
         .find(|c| c.kind == RuleKind::Login)
         .map(|c| c.value.clone());
     let fresh = VisitorId::parse(&random::uuid_v4()?).map_err(crate::platform::err)?;
-    let identity = plan_identity(
-        &cookies,
-        decision,
-        path.ends_with(LOGOUT_ACTION),
-        login_email.as_deref(),
-        fresh,
-    );
+    let identity = plan_identity(&cookies, decision, logout, login_email.as_deref(), fresh);
     let visitor = identity.visitor;
     // One id per page view: the page's beacon reports its own sightings under it.
     let page_id = random::uuid_v4()?.replace('-', "");
@@ -368,6 +388,7 @@ pub async fn handle(
         currency: store.config.currency.clone(),
         visitor: visitor.clone(),
         with_email: decision == Forwarding::WithIdentity,
+        browser_link: link_from_cookie_header(&cookies).map(str::to_string),
         page_id: page_id.clone(),
         qa,
         read_from: ctx
@@ -491,6 +512,9 @@ struct PageOrder {
     currency: String,
     visitor: Option<VisitorId>,
     with_email: bool,
+    /// The customer the browser was linked to (its link cookie): the sale keeps the visitor
+    /// only for that customer.
+    browser_link: Option<String>,
     page_id: String,
     /// A QA browser's: its receipt is recorded.
     qa: bool,
@@ -597,6 +621,7 @@ fn queue_order_later(
         let copy = match sale {
             Ok(mut event) if forwards => {
                 event.page = Some(order.page_id.clone());
+                event.browser_link = order.browser_link.clone();
                 Some(event)
             }
             Ok(_) => None,
@@ -668,7 +693,8 @@ fn queue_placed_order_later(
             source: Source::Server,
         };
         match order_event(&placed.order, &input, order.with_email) {
-            Ok(event) => {
+            Ok(mut event) => {
+                event.browser_link = order.browser_link.clone();
                 if let Ok(db) = env.d1(bindings::DB) {
                     let email = event.email.as_deref();
                     sales::record_served(&db, &event.id, "", email, true).await;

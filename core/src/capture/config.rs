@@ -19,10 +19,15 @@ pub struct CaptureConfig {
     /// The path PWA Kit's app sends Einstein activities through (its `einsteinAPI.host`):
     /// `/mobify/proxy/einstein` by default.
     pub einstein_path: String,
-    /// Whether orders placed through SCAPI's Shopper Orders API (`POST …/shopper-orders/…/orders`)
-    /// passing through the worker are read from their answer as sales. On by default: only a
-    /// headless storefront's (PWA Kit's) reach the worker.
+    /// Whether a headless storefront's SCAPI traffic through the worker is read: orders placed
+    /// through Shopper Orders (`POST …/shopper-orders/…/orders`, a sale from the answer), and
+    /// shoppers' SLAS logins and logouts under `api_path` (see [`super::slas`]). On by default:
+    /// only a headless storefront's (PWA Kit's) reach the worker.
     pub scapi_orders: bool,
+    /// The path PWA Kit's app sends SCAPI calls through (its `app.commerceAPI.proxyPath`):
+    /// `/mobify/proxy/api` by default. SLAS calls are read only right under it (or under
+    /// `/mobify/slas/private`, a private SLAS client's).
+    pub api_path: String,
     /// The shop's hosts and aliases, and the site (and locale) each serves: how a request on an
     /// SEO URL without `/s/{site}/` finds its store.
     pub hosts: Vec<super::HostRule>,
@@ -40,6 +45,7 @@ impl Default for CaptureConfig {
             einstein: false,
             einstein_path: super::EINSTEIN_PROXY_PATH.into(),
             scapi_orders: true,
+            api_path: super::slas::API_PROXY_PATH.into(),
             hosts: Vec::new(),
             clerk_searches: true,
         }
@@ -65,11 +71,15 @@ impl CaptureConfig {
                 return Err(at("only add_to_cart rules take `quantity_param`"));
             }
         }
-        if !self.einstein_path.starts_with('/') || self.einstein_path.contains(['?', '#']) {
-            return Err(format!(
-                "capture.einstein_path: {:?} must be a path starting with /",
-                self.einstein_path
-            ));
+        for (name, path) in [
+            ("einstein_path", &self.einstein_path),
+            ("api_path", &self.api_path),
+        ] {
+            if !path.starts_with('/') || path.contains(['?', '#']) {
+                return Err(format!(
+                    "capture.{name}: {path:?} must be a path starting with /"
+                ));
+            }
         }
         for (i, h) in self.hosts.iter().enumerate() {
             let host_ok = !h.host.is_empty()

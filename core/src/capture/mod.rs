@@ -20,6 +20,7 @@ mod order_read;
 mod page;
 mod rules;
 mod scapi;
+pub mod slas;
 
 pub use assets::{
     assets_headers_file, qa_loader, script_asset, script_assets, ScriptAsset, QA_START_PATH,

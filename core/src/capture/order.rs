@@ -154,6 +154,7 @@ pub fn order_event(
         source: ctx.source,
         page: None,
         read_order: None,
+        browser_link: None,
     })
 }
 
@@ -193,6 +194,7 @@ pub fn confirmation_sale(
             site_id: site_id.to_string(),
             identify: with_email,
         }),
+        browser_link: None,
     })
 }
 

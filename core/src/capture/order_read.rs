@@ -118,6 +118,7 @@ mod tests {
                 site_id: "RefArch".into(),
                 identify,
             }),
+            browser_link: None,
         }
     }
 

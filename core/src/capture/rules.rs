@@ -368,6 +368,7 @@ pub fn server_event(captured: &Captured, page_id: &str, ctx: &IngestContext<'_>)
         source: ctx.source,
         page: Some(page_id.to_string()),
         read_order: None,
+        browser_link: None,
     };
     event.id = page_event_id(page_id, kind, &event.id_key());
     event

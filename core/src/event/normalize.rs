@@ -264,6 +264,7 @@ fn one(obj: &Map<String, Value>, index: usize, ctx: &IngestContext<'_>) -> Resul
         source: ctx.source,
         page: None,
         read_order: None,
+        browser_link: None,
     };
     match kind {
         EventKind::ProductView | EventKind::Click => {

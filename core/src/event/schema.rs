@@ -126,6 +126,11 @@ pub struct Event {
     /// A sale whose lines are still to be read from SFCC before it is sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read_order: Option<OrderToRead>,
+    /// On a sale: the customer the shopper's browser was linked to when the sale was seen (its
+    /// link cookie, a hash, never an email). The sale keeps the browser's visitor only for that
+    /// customer's email ([`crate::identity::visitor_of_sale`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub browser_link: Option<String>,
 }
 
 /// A sale whose lines the queue consumer reads from SFCC (SCAPI's Admin Orders API) before

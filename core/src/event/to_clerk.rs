@@ -1,5 +1,6 @@
 use super::schema::{Event, EventKind};
 use crate::clerk::TrackingCall;
+use crate::identity::visitor_of_sale;
 use serde_json::json;
 
 /// An event that has no Clerk tracking call of its own.
@@ -12,27 +13,41 @@ pub struct NotForwarded {
     pub reason: &'static str,
 }
 
-/// The visitor a call names: the shopper's id; without one (a shopper who may not be identified),
-/// the page view's id, so each page stands alone at Clerk; Clerk's cookieless `auto` only when
-/// neither is known. Clerk makes `auto` into an id from the calling request, and every call
-/// here comes from the worker: `auto` would merge such shoppers into one.
+/// The visitor a call names: the shopper's id (for a sale, only when the sale is that visitor's
+/// customer's: [`visitor_of_sale`]); without one (a shopper who may not be identified, a sale
+/// that is another customer's), the page view's id, or a sale's own order number, so each
+/// page or sale stands alone at Clerk; Clerk's cookieless `auto` only when none is known.
+/// Clerk makes `auto` into an id from the calling request, and every call here comes from the
+/// worker: `auto` would merge such shoppers into one.
 fn visitor_of(event: &Event) -> String {
-    if let Some(visitor) = &event.visitor {
-        return visitor.clone();
+    let own = match event.kind {
+        EventKind::Purchase => visitor_of_sale(
+            event.visitor.as_deref(),
+            event.browser_link.as_deref(),
+            event.email.as_deref(),
+        ),
+        _ => event.visitor.as_deref(),
+    };
+    if let Some(visitor) = own {
+        return visitor.to_string();
     }
+    let sale = (event.kind == EventKind::Purchase)
+        .then(|| event.order_id.as_deref().map(|n| format!("sale{n}")))
+        .flatten();
     // Clerk's visitor ids: letters and digits, at most 32.
-    let page: String = event
+    let standalone: String = event
         .page
         .as_deref()
+        .or(sale.as_deref())
         .unwrap_or_default()
         .chars()
         .filter(char::is_ascii_alphanumeric)
         .take(32)
         .collect();
-    if page.is_empty() {
+    if standalone.is_empty() {
         "auto".into()
     } else {
-        page
+        standalone
     }
 }
 
@@ -180,6 +195,7 @@ mod tests {
             source: Source::Client,
             page: None,
             read_order: None,
+            browser_link: None,
         }
     }
 
@@ -286,5 +302,29 @@ mod tests {
             ..event(EventKind::Login)
         };
         assert!(tracking_call(&anonymous).is_err());
+    }
+
+    #[test]
+    fn a_sale_of_another_customer_than_the_browsers_stands_alone() {
+        let visitor = |e: &Event| {
+            let call = tracking_call(e).unwrap();
+            call.params
+                .iter()
+                .find(|(k, _)| *k == "visitor")
+                .map(|(_, v)| v.clone())
+        };
+        let mut sale = event(EventKind::Purchase);
+        sale.page = None;
+        sale.order_id = Some("00012-x".into());
+        sale.browser_link = Some(crate::identity::link_of("ann@example.com"));
+        assert_eq!(visitor(&sale).as_deref(), Some("abc123"), "Ann's own sale");
+        sale.browser_link = Some(crate::identity::link_of("bob@example.com"));
+        assert_eq!(
+            visitor(&sale).as_deref(),
+            Some("sale00012x"),
+            "Ann's sale on the browser Bob is linked to: its own visitor, never `auto`"
+        );
+        sale.page = Some("9701f2ce-ff67".into());
+        assert_eq!(visitor(&sale).as_deref(), Some("9701f2ceff67"));
     }
 }

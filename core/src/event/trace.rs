@@ -166,6 +166,7 @@ pub fn no_clerk_call(kind: EventKind) -> Option<String> {
         source: Source::Client,
         page: None,
         read_order: None,
+        browser_link: None,
     };
     tracking_call(&probe).err().map(|why| why.to_string())
 }

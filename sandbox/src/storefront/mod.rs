@@ -16,7 +16,8 @@
 //! images/logo.png}`. PWA Kit's Einstein proxy: `POST
 //! /mobify/proxy/einstein/v3/activities/{siteId}/{activity}` (JSON object, `x-cq-client-id`).
 //! PWA Kit's SCAPI proxy, enough to place an order: Shopper Baskets (create, add items, set the
-//! email) and Shopper Orders (create) under `/mobify/proxy/api/checkout/` (see [`scapi`]).
+//! email) and Shopper Orders (create) under `/mobify/proxy/api/checkout/` (see [`scapi`]), and
+//! SLAS's login, token and logout calls as the app makes them (see [`slas`]).
 //!
 //! Cookies: `dwsid` (session, issued on the first page or action; the cart is keyed by it; a
 //! logout issues a new one), `dwcustomer_RefArch` / `dwcustomer_RefArchGlobal` (opaque login
@@ -49,6 +50,7 @@ mod pages;
 mod routes;
 mod scapi;
 mod site;
+mod slas;
 mod state;
 #[cfg(test)]
 mod tests;

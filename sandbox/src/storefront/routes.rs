@@ -6,7 +6,7 @@ use super::error::ShopError;
 use super::site::Site;
 use super::state::{RecordedRequest, RECORDED_HEADERS};
 use super::visit::{Shop, Visit};
-use super::{actions, assets, control, einstein, form, pages, scapi};
+use super::{actions, assets, control, einstein, form, pages, scapi, slas};
 use axum::body::Body;
 use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method};
@@ -33,6 +33,7 @@ pub fn routes(shop: Shop) -> Router {
         )
         .merge(einstein::route())
         .merge(scapi::routes())
+        .merge(slas::routes())
         // Any other path is the storefront's 404, recorded like every request.
         .fallback(|request: Request| async move {
             ShopError::NotFound(format!("no page at {}", request.uri().path())).into_response()

@@ -1014,3 +1014,113 @@ async fn a_variant_is_added_to_the_cart_under_its_own_id() {
     assert!(cart.body.contains("701643421084M"), "{}", cart.body);
     assert!(cart.body.contains("Oxford Shirt"));
 }
+
+/// The `isb` claim of a SLAS token answer's access token.
+fn isb_of(answer: &Answer) -> String {
+    use base64::Engine;
+    let token = answer.json()["access_token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let payload = token.split('.').nth(1).unwrap_or_default();
+    let claims = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+        .unwrap_or(Value::Null);
+    claims["isb"].as_str().unwrap_or_default().to_string()
+}
+
+#[tokio::test]
+async fn slas_logs_a_pwa_kit_shopper_in_by_code_refreshes_and_logs_out() {
+    use base64::Engine;
+    let r = shop();
+    let auth = "/mobify/proxy/api/shopper/auth/v1/organizations/f_ecom_zzrf_001/oauth2";
+    let basic = |c: &str| {
+        format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(c)
+        )
+    };
+    let login = |credentials: String| {
+        let r = r.clone();
+        async move {
+            call(
+                &r,
+                "POST",
+                &format!("{auth}/login"),
+                &[FORM, ("authorization", credentials.as_str())],
+                "redirect_uri=http%3A%2F%2Flocalhost%2Fcallback&channel_id=RefArch&client_id=c",
+            )
+            .await
+        }
+    };
+    let wrong = login(basic("alice.shopper@example.com:nope")).await;
+    assert_eq!(wrong.status, 401, "{}", wrong.body);
+    let right = login(basic("alice.shopper@example.com:Sandbox-Alice-1")).await;
+    assert_eq!(right.status, 303);
+    let location = right.headers["location"].to_str().unwrap_or_default();
+    assert!(
+        location.starts_with("http://localhost/callback?code="),
+        "{location}"
+    );
+    let code = location
+        .split(['?', '&'])
+        .find_map(|p| p.strip_prefix("code="))
+        .unwrap_or_default();
+    let token = |form: String| {
+        let r = r.clone();
+        async move { call(&r, "POST", &format!("{auth}/token"), &[FORM], &form).await }
+    };
+    let registered = token(format!(
+        "grant_type=authorization_code_pkce&code={code}&channel_id=RefArch"
+    ))
+    .await;
+    assert_eq!(registered.status, 200, "{}", registered.body);
+    assert!(isb_of(&registered).contains("::upn:alice.shopper@example.com::"));
+    let refresh = registered.json()["refresh_token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let refreshed = token(format!("grant_type=refresh_token&refresh_token={refresh}")).await;
+    assert_eq!(isb_of(&refreshed), isb_of(&registered));
+    let guest = token("grant_type=client_credentials&channel_id=RefArch".into()).await;
+    assert!(isb_of(&guest).contains("::upn:Guest::"));
+    let forged = token("grant_type=authorization_code_pkce&code=x".into()).await;
+    assert_eq!(forged.status, 400);
+    // The private client's path answers the same.
+    let private = call(
+        &r,
+        "POST",
+        "/mobify/slas/private/shopper/auth/v1/organizations/o/oauth2/token",
+        &[FORM],
+        "grant_type=client_credentials",
+    )
+    .await;
+    assert_eq!(private.status, 200);
+    let bearer = format!(
+        "Bearer {}",
+        registered.json()["access_token"]
+            .as_str()
+            .unwrap_or_default()
+    );
+    let out = call(
+        &r,
+        "GET",
+        &format!("{auth}/logout?client_id=c&refresh_token={refresh}&channel_id=RefArch"),
+        &[("authorization", bearer.as_str())],
+        "",
+    )
+    .await;
+    assert_eq!(
+        (out.status, out.json()["access_token"].clone()),
+        (200, json!(""))
+    );
+    let no_bearer = get(
+        &r,
+        &format!("{auth}/logout?client_id=c&refresh_token=x"),
+        "",
+    )
+    .await;
+    assert_eq!(no_bearer.status, 400);
+}

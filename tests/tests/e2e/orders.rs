@@ -375,6 +375,178 @@ fn a_pwa_kit_order_placed_through_scapi_becomes_one_clerk_sale_with_the_customer
     assert!(unanswered["orderNo"].is_string() && declined["orderNo"].is_string());
 }
 
+/// SLAS's calls under PWA Kit's API proxy path, through the worker.
+const SLAS: &str = "/mobify/proxy/api/shopper/auth/v1/organizations/f_ecom_zzrf_001/oauth2";
+
+/// The browser's cookies after a reply: each `Set-Cookie` replaces (or, `Max-Age=0`, removes)
+/// its name.
+fn after(cookie: &str, reply: &Reply) -> String {
+    let mut jar: Vec<(String, String)> = cookie
+        .split("; ")
+        .filter_map(|p| p.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    for set in &reply.set_cookies {
+        let Some((name, value)) = set.split(';').next().and_then(|p| p.split_once('=')) else {
+            continue;
+        };
+        jar.retain(|(k, _)| k != name);
+        if !set.contains("Max-Age=0") {
+            jar.push((name.to_string(), value.to_string()));
+        }
+    }
+    jar.iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn cookie_value(cookie: &str, name: &str) -> Option<String> {
+    cookie
+        .split("; ")
+        .find_map(|p| p.strip_prefix(&format!("{name}=")))
+        .map(str::to_string)
+}
+
+/// A PWA Kit login as commerce-sdk-isomorphic's `loginRegisteredUserB2C` makes it: SLAS's login
+/// with Basic credentials (its 303 read, not followed), then the token call with the code.
+/// Answers the token call's reply.
+fn slas_login(stack: &Stack, cookie: &str, email: &str, password: &str) -> Reply {
+    use base64::Engine;
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!("{email}:{password}"));
+    let login = sfcc_clerk_e2e::Client::without_redirects().send(
+        "POST",
+        &format!("{}{SLAS}/login", stack.worker_url),
+        &[
+            ("cookie", cookie),
+            ("user-agent", BROWSER),
+            ("content-type", "application/x-www-form-urlencoded"),
+            ("authorization", &format!("Basic {basic}")),
+        ],
+        "redirect_uri=http%3A%2F%2Flocalhost%3A3000%2Fcallback&channel_id=RefArch&client_id=c",
+    );
+    assert_eq!(login.status, 303, "{:?}", login.json);
+    let location = login.header("location").unwrap_or_default().to_string();
+    let code = location
+        .split(['?', '&'])
+        .find_map(|p| p.strip_prefix("code="))
+        .expect("a code");
+    slas_token(
+        stack,
+        cookie,
+        &format!("grant_type=authorization_code_pkce&code={code}&channel_id=RefArch&client_id=c"),
+    )
+}
+
+/// SLAS's token call with `form`, through the worker.
+fn slas_token(stack: &Stack, cookie: &str, form: &str) -> Reply {
+    stack.client.send(
+        "POST",
+        &format!("{}{SLAS}/token", stack.worker_url),
+        &[
+            ("cookie", cookie),
+            ("user-agent", BROWSER),
+            ("content-type", "application/x-www-form-urlencoded"),
+        ],
+        form,
+    )
+}
+
+/// A shared browser: Alice logs in to a PWA Kit shop and leaves, Bruno checks out there as a
+/// guest with his own email — his sale is not given Alice's visitor. Alice's own order is;
+/// a refresh of her token links nothing again; her logout starts a fresh visitor, and the next
+/// guest's order joins that one.
+#[test]
+fn on_a_shared_browser_a_guest_order_never_joins_the_logged_in_shoppers_visitor() {
+    let stack = Stack::start(&StackOptions::default()).expect("stack starts");
+    let start = format!("dw_dnt=0; __Host-sfcc_clerk_vid={VISITOR}");
+    let alice = "alice.shopper@example.com";
+    let token = slas_login(&stack, &start, alice, "Sandbox-Alice-1");
+    assert_eq!(token.status, 200, "{:?}", token.json);
+    let cookie = after(&start, &token);
+    assert!(
+        cookie_value(&cookie, "__Host-sfcc_clerk_link").is_some(),
+        "SLAS's answer named Alice: the browser is linked to her ({:?})",
+        token.set_cookies
+    );
+    assert_eq!(
+        cookie_value(&cookie, "__Host-sfcc_clerk_vid").as_deref(),
+        Some(VISITOR)
+    );
+    let v0 = VISITOR.replace('-', "");
+    let links = stack.wait_for_value("Alice's login at Clerk", Duration::from_secs(30), || {
+        let links: Vec<Value> = stack
+            .clerk_log()
+            .into_iter()
+            .filter(|c| c["endpoint"] == "log/email")
+            .collect();
+        (!links.is_empty()).then_some(links)
+    });
+    assert_eq!(
+        links,
+        [json!({"endpoint": "log/email", "params": {"email": alice, "visitor": v0}})]
+    );
+    // Her token refreshed half an hour later: nothing new.
+    let refresh = token.json["refresh_token"].as_str().unwrap_or_default();
+    let refreshed = slas_token(
+        &stack,
+        &cookie,
+        &format!("grant_type=refresh_token&refresh_token={refresh}&channel_id=RefArch"),
+    );
+    assert_eq!((refreshed.status, refreshed.set_cookies.len()), (200, 0));
+    // Bruno, as a guest on Alice's browser, then Alice herself.
+    let bruno = buy_headless(&stack, &cookie, "Guest", Some("bruno@example.de"));
+    let theirs = sales(&stack, 1);
+    let own = buy_headless(&stack, &cookie, alice, None);
+    let all = sales(&stack, 2);
+    let visitor_of = |order: &Value| {
+        all.iter()
+            .find(|s| s["params"]["sale"] == order["orderNo"])
+            .map(|s| (s["params"]["email"].clone(), s["params"]["visitor"].clone()))
+    };
+    let bruno_no = bruno["orderNo"]
+        .as_str()
+        .unwrap_or_default()
+        .replace('-', "");
+    assert_eq!(
+        visitor_of(&bruno),
+        Some((json!("bruno@example.de"), json!(format!("sale{bruno_no}")))),
+        "Bruno's sale stands alone: {theirs:?}"
+    );
+    assert_eq!(visitor_of(&own), Some((json!(alice), json!(v0))));
+    // Alice logs out: both cookies cleared, a fresh visitor.
+    let out = stack.client.get(
+        &format!(
+            "{}{SLAS}/logout?client_id=c&refresh_token={refresh}&channel_id=RefArch",
+            stack.worker_url
+        ),
+        &[
+            ("cookie", &cookie),
+            ("user-agent", BROWSER),
+            (
+                "authorization",
+                &format!(
+                    "Bearer {}",
+                    token.json["access_token"].as_str().unwrap_or_default()
+                ),
+            ),
+        ],
+    );
+    assert_eq!(out.status, 200, "{:?}", out.json);
+    let cookie = after(&cookie, &out);
+    let v1 = cookie_value(&cookie, "__Host-sfcc_clerk_vid").expect("a fresh visitor");
+    assert_ne!(v1, VISITOR);
+    assert_eq!(cookie_value(&cookie, "__Host-sfcc_clerk_link"), None);
+    let chloe = buy_headless(&stack, &cookie, "Guest", Some("chloe@example.com"));
+    let all = sales(&stack, 3);
+    let chloes = all.iter().find(|s| s["params"]["sale"] == chloe["orderNo"]);
+    assert_eq!(
+        chloes.map(|s| s["params"]["visitor"].clone()),
+        Some(json!(v1.replace('-', ""))),
+        "the next guest joins the fresh visitor"
+    );
+}
+
 #[test]
 fn a_pwa_kit_order_in_french_reaches_the_french_store_of_its_site() {
     let stack = Stack::start(&StackOptions::default()).expect("stack starts");
