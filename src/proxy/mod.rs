@@ -19,6 +19,7 @@ use crate::platform::queues::{enqueue, names};
 use crate::platform::{now_ms, random};
 use crate::qa::receipts;
 use crate::routes::BEACON_PATH;
+use sfcc_clerk_core::capture::basket;
 use sfcc_clerk_core::capture::slas::{self, slas_call, SlasCall};
 use sfcc_clerk_core::capture::{
     activity_actions, activity_to_read, answer_confirms, beacon_asset_path, beacon_markup, capture,
@@ -303,6 +304,20 @@ pub async fn handle(
                 .unwrap_or_default();
         }
     }
+    // A PWA Kit basket changed: the basket SCAPI answered is the shopper's cart.
+    let basket_change = capture_config.scapi_orders
+        && basket::is_basket_change(&capture_config.api_path, method.as_ref(), &path);
+    if basket_change && response.ok() {
+        let answer = response_text_at_most(response.clone()?, basket::MAX_BASKET_BYTES).await;
+        if let Some(lines) = answer.as_deref().and_then(basket::basket_lines) {
+            captured.push(Captured {
+                kind: RuleKind::CartUpdate,
+                value: String::new(),
+                quantity: None,
+            });
+            cart = lines;
+        }
+    }
     // A PWA Kit shopper logged in: SLAS's answer names the login (the shopper's email).
     if slas == Some(SlasCall::Token) && response.ok() {
         let answer = response_text_at_most(response.clone()?, slas::MAX_TOKEN_ANSWER_BYTES).await;
@@ -328,10 +343,12 @@ pub async fn handle(
     // What an Einstein activity reports happened, once Einstein took it.
     let reported: Vec<Captured> = match (activity, form_body.as_deref()) {
         (Some(a), Some(body)) if response.ok() => {
-            activity_actions(a.name, body).unwrap_or_else(|e| {
+            let mut actions = activity_actions(a.name, body).unwrap_or_else(|e| {
                 worker::console_warn!("{e}");
                 Vec::new()
-            })
+            });
+            actions.retain(|c| basket::activity_taken(c.kind, capture_config.scapi_orders));
+            actions
         }
         _ => Vec::new(),
     };
@@ -635,7 +652,12 @@ fn queue_order_later(
         let email = copy.as_ref().and_then(|e| e.email.as_deref());
         sales::record_served(&db, &event_id, &order.page_id, email, copy.is_some()).await;
         if let Some(event) = copy {
+            // The cart that became this order is empty now.
+            let emptied = event.cart_emptied_by_sale();
             queue_captured(&env, &queue, order.qa, event).await;
+            if let Some(emptied) = emptied {
+                queue_captured(&env, &queue, order.qa, emptied).await;
+            }
         }
     });
 }
@@ -699,7 +721,11 @@ fn queue_placed_order_later(
                     let email = event.email.as_deref();
                     sales::record_served(&db, &event.id, "", email, true).await;
                 }
-                queue_captured(&env, &queue, order.qa, event).await
+                let emptied = event.cart_emptied_by_sale();
+                queue_captured(&env, &queue, order.qa, event).await;
+                if let Some(emptied) = emptied {
+                    queue_captured(&env, &queue, order.qa, emptied).await;
+                }
             }
             Err(e) => worker::console_warn!("SCAPI order not read: {e}"),
         }

@@ -120,9 +120,15 @@ impl Client {
 
     /// `method url` with a text body and optional headers.
     pub fn send(&self, method: &str, url: &str, headers: &[(&str, &str)], body: &str) -> Reply {
+        if method == "DELETE" {
+            let mut req = self.0.delete(url);
+            for (k, v) in headers {
+                req = req.header(*k, *v);
+            }
+            return Self::reply(req.force_send_body().send(body));
+        }
         let mut req = match method {
             "PATCH" => self.0.patch(url),
-            "DELETE" => return Self::reply(self.0.delete(url).force_send_body().send(body)),
             "PUT" => self.0.put(url),
             _ => self.0.post(url),
         };

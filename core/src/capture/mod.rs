@@ -6,6 +6,7 @@
 //! headers); everything here decides without I/O.
 
 mod assets;
+pub mod basket;
 mod beacon;
 mod bots;
 mod cache;

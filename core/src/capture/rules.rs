@@ -138,18 +138,25 @@ pub fn cart_of_answer(answer: &str) -> Option<Vec<EventProduct>> {
     }
     items
         .iter()
-        .map(|item| {
-            let id = item["id"].as_str().filter(|id| !id.trim().is_empty())?;
-            let quantity = item["quantity"]
-                .as_f64()
-                .filter(|q| q.fract() == 0.0 && *q >= 1.0 && *q <= f64::from(u32::MAX))?;
-            Some(EventProduct {
-                id: id.to_string(),
-                price: None,
-                quantity: Some(quantity as u32),
-            })
-        })
+        .map(|item| cart_line(&item["id"], &item["quantity"]))
         .collect()
+}
+
+/// One line of a cart a storefront answered: a product id and a whole quantity of at least 1
+/// (SCAPI types quantities as doubles: `2.0` is 2). `None` when either cannot be read.
+pub(crate) fn cart_line(
+    id: &serde_json::Value,
+    quantity: &serde_json::Value,
+) -> Option<EventProduct> {
+    let id = id.as_str().map(str::trim).filter(|id| !id.is_empty())?;
+    let quantity = quantity
+        .as_f64()
+        .filter(|q| q.fract() == 0.0 && *q >= 1.0 && *q <= f64::from(u32::MAX))?;
+    Some(EventProduct {
+        id: id.to_string(),
+        price: None,
+        quantity: Some(quantity as u32),
+    })
 }
 
 /// Plain facts about one request.

@@ -154,6 +154,33 @@ impl Event {
         self.email = self.email.take().or(email);
     }
 
+    /// The cart a sale empties: for the sale's visitor, a cart update with no products
+    /// (Clerk's `log/cart/update`, "sets the customer's basket to the given products",
+    /// docs.clerk.io/reference), as Clerk's own platform extensions set an empty cart right
+    /// after a sale (clerk-woocommerce `class-clerk-sales-tracking.php`, clerk-prestashop
+    /// `sales_tracking.tpl`), so a cart that became an order is not left for Clerk's
+    /// abandoned-cart emails. Its id follows the sale's, so the sale's copies empty it once.
+    /// The worker sends it for the sales it read itself (a confirmation page, SCAPI's answer);
+    /// a page's own `purchase` report is not yet known to be a sale when it is posted.
+    /// `None` for another event or a sale without a visitor (no cart at Clerk to empty).
+    pub fn cart_emptied_by_sale(&self) -> Option<Event> {
+        if self.kind != EventKind::Purchase || self.visitor.is_none() {
+            return None;
+        }
+        Some(Event {
+            id: format!("{}-emptied", self.id),
+            kind: EventKind::CartUpdate,
+            customer: None,
+            products: Vec::new(),
+            order_id: None,
+            email: None,
+            currency: None,
+            read_order: None,
+            browser_link: None,
+            ..self.clone()
+        })
+    }
+
     /// The event as a page holds it for the beacon to send later: the native shape `normalize`
     /// reads, with its page id and original time.
     pub fn held_form(&self, page_id: &str) -> serde_json::Value {
@@ -223,5 +250,38 @@ mod tests {
         );
         sale.fill_missing(None, None);
         assert_eq!(sale.customer.as_deref(), Some("00000001"));
+    }
+
+    #[test]
+    fn a_sale_empties_its_visitors_cart_once_and_only_with_a_visitor() {
+        let sale: Event = serde_json::from_value(serde_json::json!({
+            "id": "order-00000101", "kind": "purchase", "time_ms": 7, "store": "s",
+            "visitor": "v1", "email": "ann@example.com", "order_id": "00000101",
+            "products": [{"id": "P1", "quantity": 1}], "source": "server"
+        }))
+        .unwrap();
+        let emptied = sale.cart_emptied_by_sale().unwrap();
+        assert_eq!(
+            (
+                emptied.id.as_str(),
+                emptied.kind,
+                emptied.visitor.as_deref()
+            ),
+            ("order-00000101-emptied", EventKind::CartUpdate, Some("v1"))
+        );
+        assert!(emptied.products.is_empty() && emptied.email.is_none());
+        assert_eq!(
+            crate::event::tracking_call(&emptied).map(|c| (c.path, c.params)),
+            Ok((
+                "log/cart/update",
+                vec![("products", "[]".into()), ("visitor", "v1".into())]
+            ))
+        );
+        let anonymous = Event {
+            visitor: None,
+            ..sale.clone()
+        };
+        assert_eq!(anonymous.cart_emptied_by_sale(), None);
+        assert_eq!(emptied.cart_emptied_by_sale(), None);
     }
 }

@@ -5,6 +5,9 @@
 //! - `POST …/checkout/shopper-baskets/v1/organizations/{org}/baskets?siteId=` → a `Basket`;
 //! - `POST …/baskets/{basketId}/items?siteId=` with `[{productId, quantity}]` → the `Basket`,
 //!   priced from the catalog in the site's currency;
+//! - `PATCH …/baskets/{basketId}/items/{itemId}?siteId=` with `{quantity}` and
+//!   `DELETE …/items/{itemId}?siteId=` → the `Basket` (lines carry their `itemId`; an empty
+//!   basket has no `productItems`);
 //! - `PUT …/baskets/{basketId}/customer?siteId=` with `{email}` → the `Basket`;
 //! - `POST …/checkout/shopper-orders/v1/organizations/{org}/orders?siteId=` with `{basketId}` →
 //!   the placed `Order` (`orderNo`, `productItems` with `basePrice` and the line's prices,
@@ -23,7 +26,7 @@ use crate::http::{header, json};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{post, put};
+use axum::routing::{patch, post, put};
 use axum::Router;
 use base64::Engine;
 use serde_json::{json, Value};
@@ -58,6 +61,10 @@ pub fn routes() -> Router<Shop> {
         .route(BASKETS, post(create_basket))
         .route(&format!("{BASKETS}/{{basket}}/items"), post(add_items))
         .route(&format!("{BASKETS}/{{basket}}/customer"), put(set_customer))
+        .route(
+            &format!("{BASKETS}/{{basket}}/items/{{item}}"),
+            patch(update_item).delete(remove_item),
+        )
         .route(ORDERS, post(create_order))
 }
 
@@ -155,16 +162,30 @@ fn body_json(body: &str) -> Result<Value, Fault> {
 }
 
 /// The basket document, priced from the catalog.
+/// The basket document, priced from the catalog; each line with its `itemId`. An empty
+/// basket has no `productItems`, as SCAPI leaves out an empty list.
 fn basket_doc(shop: &Shop, id: &str, basket: &Basket) -> Result<Value, ShopError> {
     let items = priced(shop, basket)?;
     let subtotal = round2(items.iter().map(|l| l.price * f64::from(l.quantity)).sum());
-    Ok(json!({
+    let docs: Vec<Value> = items
+        .iter()
+        .map(|l| {
+            let mut doc = line_doc(l);
+            let item = basket.lines.iter().find(|b| b.pid == l.pid);
+            doc["itemId"] = json!(item.map(|b| b.uuid.clone()).unwrap_or_default());
+            doc
+        })
+        .collect();
+    let mut doc = json!({
         "basketId": id,
         "currency": basket.site.currency(),
         "customerInfo": {"email": basket.email, "customerNo": basket.customer_no},
-        "productItems": items.iter().map(line_doc).collect::<Vec<_>>(),
         "productSubTotal": subtotal,
-    }))
+    });
+    if !docs.is_empty() {
+        doc["productItems"] = json!(docs);
+    }
+    Ok(doc)
 }
 
 /// A product line as SCAPI documents it: unit `basePrice`, the line's `price`, and the line after
@@ -260,6 +281,7 @@ async fn add_items(
         _ => return Err(malformed("a list of {productId, quantity} is expected")),
     };
     let mut lines = Vec::new();
+    let mut store = shop.store()?;
     for item in &items {
         let (Some(pid), Some(quantity)) = (item["productId"].as_str(), item["quantity"].as_u64())
         else {
@@ -275,9 +297,11 @@ async fn add_items(
         lines.push(CartLine {
             pid: pid.to_string(),
             quantity: quantity.min(u64::from(u32::MAX)) as u32,
-            uuid: String::new(),
+            // SCAPI's `itemId`, opaque like SFCC's line UUIDs.
+            uuid: store.token(),
         });
     }
+    drop(store);
     with_basket(&shop, &id, &params, &headers, |basket| {
         for line in lines {
             match basket.lines.iter_mut().find(|l| l.pid == line.pid) {
@@ -286,6 +310,67 @@ async fn add_items(
             }
         }
     })
+}
+
+/// `PATCH …/baskets/{basketId}/items/{itemId}` with `{quantity}`: the line's new quantity, at
+/// least 1 (the retail app removes a line with `DELETE` instead; SCAPI's reference does not say
+/// what `0` does, so the stand-in refuses it).
+async fn update_item(
+    State(shop): State<Shop>,
+    Path((_, id, item)): Path<(String, String, String)>,
+    params: Params,
+    headers: HeaderMap,
+    body: String,
+) -> Answer {
+    let quantity = body_json(&body)?["quantity"]
+        .as_u64()
+        .filter(|q| *q >= 1)
+        .ok_or_else(|| {
+            fault(
+                StatusCode::BAD_REQUEST,
+                "InvalidQuantity",
+                "quantity must be at least 1",
+            )
+        })?;
+    change_item(&shop, &id, &item, &params, &headers, quantity)
+}
+
+/// `DELETE …/baskets/{basketId}/items/{itemId}`.
+async fn remove_item(
+    State(shop): State<Shop>,
+    Path((_, id, item)): Path<(String, String, String)>,
+    params: Params,
+    headers: HeaderMap,
+) -> Answer {
+    change_item(&shop, &id, &item, &params, &headers, 0)
+}
+
+/// Sets line `item` of basket `id` to `quantity` (0 removes it); an unknown line is SCAPI's 404.
+fn change_item(
+    shop: &Shop,
+    id: &str,
+    item: &str,
+    params: &Params,
+    headers: &HeaderMap,
+    quantity: u64,
+) -> Answer {
+    let mut found = false;
+    let answer = with_basket(shop, id, params, headers, |basket| {
+        found = basket.lines.iter().any(|l| l.uuid == item);
+        basket.lines.retain(|l| l.uuid != item || quantity > 0);
+        for line in basket.lines.iter_mut().filter(|l| l.uuid == item) {
+            line.quantity = quantity.min(u64::from(u32::MAX)) as u32;
+        }
+    })?;
+    if found {
+        Ok(answer)
+    } else {
+        Err(fault(
+            StatusCode::NOT_FOUND,
+            "ProductItemNotFound",
+            &format!("no item {item} in basket {id}"),
+        ))
+    }
 }
 
 async fn set_customer(

@@ -80,11 +80,13 @@ fn with_consent_each_action_reaches_clerk_once_under_one_visitor_linked_at_login
     let stack = Stack::start(&StackOptions::default()).expect("stack starts");
     let browser = Browser::start().expect("headless Chromium starts");
     let order = shop(&stack, &browser, "true");
-    let (log, endpoints) = settled_log(&stack, 6);
+    let (log, endpoints) = settled_log(&stack, 7);
     assert_eq!(
         endpoints,
         [
             "log/cart/add",
+            // The cart emptied by the sale.
+            "log/cart/update",
             "log/category",
             "log/email",
             "log/product",
@@ -106,6 +108,11 @@ fn with_consent_each_action_reaches_clerk_once_under_one_visitor_linked_at_login
         r#"[{"id":"25518704M","qty":2}]"#
     );
     assert_eq!(by("log/email")["email"], "alice.shopper@example.com");
+    assert_eq!(
+        by("log/cart/update")["products"],
+        "[]",
+        "the cart became the order"
+    );
     let sale = by("log/sale");
     assert_eq!(sale["sale"], order.as_str());
     let lines: Value = serde_json::from_str(sale["products"].as_str().unwrap()).unwrap();

@@ -79,23 +79,29 @@ fn buy(stack: &Stack, consent: &str, email: &str) -> Value {
         .expect("the storefront recorded the order")
 }
 
-/// Clerk's sales, once at least `n` arrived and a little longer (a second copy would show).
-fn sales(stack: &Stack, n: usize) -> Vec<Value> {
-    let sales = || -> Vec<Value> {
+/// Clerk's calls of `endpoint`, once at least `n` arrived and a little longer (a second copy
+/// would show).
+fn calls(stack: &Stack, endpoint: &str, n: usize) -> Vec<Value> {
+    let calls = || -> Vec<Value> {
         stack
             .clerk_log()
             .into_iter()
-            .filter(|c| c["endpoint"] == "log/sale")
+            .filter(|c| c["endpoint"] == endpoint)
             .collect()
     };
     wait_for(
-        &format!("{n} sales at Clerk"),
+        &format!("{n} {endpoint} calls at Clerk"),
         Duration::from_secs(30),
-        || Some(sales()).filter(|s| s.len() >= n),
+        || Some(calls()).filter(|s| s.len() >= n),
         || stack.wrangler_log(),
     );
     std::thread::sleep(Duration::from_secs(3));
-    sales()
+    calls()
+}
+
+/// Clerk's sales, once at least `n` arrived and a little longer.
+fn sales(stack: &Stack, n: usize) -> Vec<Value> {
+    calls(stack, "log/sale", n)
 }
 
 fn products(order: &Value) -> String {
@@ -288,6 +294,25 @@ fn in_anonymous_mode_a_declining_shoppers_order_reaches_clerk_without_email_or_i
     );
 }
 
+/// A SCAPI call of the app through the worker, as `login`'s (`Guest` for a guest); answers the
+/// document SCAPI answered, which must be a 200.
+fn scapi(stack: &Stack, cookie: &str, login: &str, method: &str, url: &str, body: &Value) -> Value {
+    let token = format!("Bearer {}", shopper_token(login));
+    let reply = stack.client.send(
+        method,
+        url,
+        &[
+            ("cookie", cookie),
+            ("user-agent", BROWSER),
+            ("content-type", "application/json"),
+            ("authorization", &token),
+        ],
+        &body.to_string(),
+    );
+    assert_eq!(reply.status, 200, "{method} {url}: {:?}", reply.json);
+    reply.json
+}
+
 /// A PWA Kit checkout through the worker: a SCAPI basket with two of [`PRODUCT`], the email for
 /// a guest, and the order; answers SCAPI's order document as the shopper's app got it.
 fn buy_headless(stack: &Stack, cookie: &str, login: &str, guest_email: Option<&str>) -> Value {
@@ -304,22 +329,8 @@ fn buy_headless_on(
 ) -> Value {
     let api = format!("{}/mobify/proxy/api/checkout", stack.worker_url);
     let org = "organizations/f_ecom_zzrf_001";
-    let token = format!("Bearer {}", shopper_token(login));
-    let send = |method: &str, url: String, body: Value| {
-        let reply = stack.client.send(
-            method,
-            &url,
-            &[
-                ("cookie", cookie),
-                ("user-agent", BROWSER),
-                ("content-type", "application/json"),
-                ("authorization", &token),
-            ],
-            &body.to_string(),
-        );
-        assert_eq!(reply.status, 200, "{method} {url}: {:?}", reply.json);
-        reply.json
-    };
+    let send =
+        |method: &str, url: String, body: Value| scapi(stack, cookie, login, method, &url, &body);
     let basket = send(
         "POST",
         format!("{api}/shopper-baskets/v1/{org}/baskets?{site}"),
@@ -373,6 +384,125 @@ fn a_pwa_kit_order_placed_through_scapi_becomes_one_clerk_sale_with_the_customer
     let after = sales(&stack, 1);
     assert_eq!(after.len(), 1, "{after:?}");
     assert!(unanswered["orderNo"].is_string() && declined["orderNo"].is_string());
+}
+
+/// The baskets of Clerk's `log/cart/update` calls, sorted, once at least `n` arrived.
+fn cart_updates(stack: &Stack, n: usize) -> Vec<String> {
+    let mut all: Vec<String> = calls(stack, "log/cart/update", n)
+        .iter()
+        .map(|c| {
+            c["params"]["products"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect();
+    all.sort();
+    all
+}
+
+/// A PWA Kit shopper's basket as SCAPI answered each change: an add, a quantity changed, a line
+/// removed — each the whole basket (`log/cart/update`); Einstein's `addToCart` for the same add is
+/// left to the basket; once the basket is an order, the cart at Clerk is emptied.
+#[test]
+fn a_pwa_kit_basket_reaches_clerk_as_scapi_answered_each_change() {
+    let stack = Stack::start(&StackOptions::default()).expect("stack starts");
+    let cookie = format!("dw_dnt=0; __Host-sfcc_clerk_vid={VISITOR}");
+    let api = format!(
+        "{}/mobify/proxy/api/checkout/shopper-baskets/v1/organizations/f_ecom_zzrf_001/baskets",
+        stack.worker_url
+    );
+    let token = format!("Bearer {}", shopper_token("Guest"));
+    let send = |method: &str, url: String, body: Value| {
+        scapi(&stack, &cookie, "Guest", method, &url, &body)
+    };
+    let basket = send("POST", format!("{api}?siteId=RefArch"), json!({}));
+    let id = basket["basketId"]
+        .as_str()
+        .expect("a basket id")
+        .to_string();
+    let items = format!("{api}/{id}/items");
+    let added = send(
+        "POST",
+        format!("{items}?siteId=RefArch"),
+        json!([{"productId": PRODUCT, "quantity": 2}, {"productId": "25565189M", "quantity": 1}]),
+    );
+    let item_of = |pid: &str| {
+        added["productItems"]
+            .as_array()
+            .and_then(|l| l.iter().find(|i| i["productId"] == pid))
+            .and_then(|i| i["itemId"].as_str())
+            .expect("the line's itemId")
+            .to_string()
+    };
+    let (shirt, dress) = (item_of(PRODUCT), item_of("25565189M"));
+    send(
+        "PATCH",
+        format!("{items}/{shirt}?siteId=RefArch"),
+        json!({"quantity": 3}),
+    );
+    let removed = stack.client.send(
+        "DELETE",
+        &format!("{items}/{dress}?siteId=RefArch"),
+        &[
+            ("cookie", &cookie),
+            ("user-agent", BROWSER),
+            ("authorization", &token),
+        ],
+        "",
+    );
+    assert_eq!(removed.status, 200, "{:?}", removed.json);
+    // The app's Einstein activity for the same add: passed on, not read.
+    let einstein = stack.client.send(
+        "POST",
+        &format!(
+            "{}/mobify/proxy/einstein/v3/activities/zzrf-RefArch/addToCart",
+            stack.worker_url
+        ),
+        &[
+            ("cookie", &cookie),
+            ("user-agent", BROWSER),
+            ("content-type", "application/json"),
+            ("x-cq-client-id", "sandbox-einstein"),
+        ],
+        &json!({"products": [{"id": PRODUCT, "price": 36, "quantity": 2}]}).to_string(),
+    );
+    assert_eq!(einstein.status, 200);
+    // The basket becomes an order: Clerk's cart of the shopper is emptied after the sale.
+    send(
+        "PUT",
+        format!("{api}/{id}/customer?siteId=RefArch"),
+        json!({"email": "dana@example.com"}),
+    );
+    let order = send(
+        "POST",
+        format!(
+            "{}/mobify/proxy/api/checkout/shopper-orders/v1/organizations/f_ecom_zzrf_001/orders?siteId=RefArch",
+            stack.worker_url
+        ),
+        json!({"basketId": id}),
+    );
+    let mut expected = vec![
+        json!([{"id": PRODUCT, "qty": 2}, {"id": "25565189M", "qty": 1}]).to_string(),
+        json!([{"id": PRODUCT, "qty": 3}, {"id": "25565189M", "qty": 1}]).to_string(),
+        json!([{"id": PRODUCT, "qty": 3}]).to_string(),
+        "[]".to_string(),
+    ];
+    expected.sort();
+    sales(&stack, 1);
+    assert_eq!(cart_updates(&stack, 4), expected);
+    let others: Vec<Value> = stack
+        .clerk_log()
+        .into_iter()
+        .filter(|c| c["endpoint"] != "log/cart/update")
+        .map(|c| c["endpoint"].clone())
+        .collect();
+    assert_eq!(
+        others,
+        [json!("log/sale")],
+        "the sale of {}, and no log/cart/add besides",
+        order["orderNo"]
+    );
 }
 
 /// SLAS's calls under PWA Kit's API proxy path, through the worker.
@@ -561,24 +691,30 @@ fn a_pwa_kit_order_in_french_reaches_the_french_store_of_its_site() {
     assert_eq!(order["currency"], "EUR", "{order}");
     let line = &order["productItems"][0];
     let products = json!([{"id": PRODUCT, "price": line["basePrice"], "quantity": 2}]).to_string();
-    let fr = stack.wait_for_value(
+    // The basket's add, the sale, and the cart it emptied.
+    let mut fr = stack.wait_for_value(
         "the sale in refarchglobal-fr",
         Duration::from_secs(30),
         || {
             let log = stack.clerk_store_with_key("sandbox-public-fr")["log"].clone();
-            log.as_array().filter(|l| !l.is_empty()).cloned()
+            log.as_array().filter(|l| l.len() >= 3).cloned()
         },
     );
-    assert_eq!(
-        fr,
-        [json!({"endpoint": "log/sale", "params": {
+    fr.sort_by_key(|c| c.to_string());
+    let visitor = VISITOR.replace('-', "");
+    let mut expected = vec![
+        json!({"endpoint": "log/sale", "params": {
             "sale": order["orderNo"],
             "products": products,
             "email": "claire@example.fr",
-            "visitor": VISITOR.replace('-', ""),
-        }})],
-        "SCAPI's locale picks the site's French store"
-    );
+            "visitor": visitor,
+        }}),
+        json!({"endpoint": "log/cart/update", "params": {
+            "products": json!([{"id": PRODUCT, "qty": 2}]).to_string(), "visitor": visitor}}),
+        json!({"endpoint": "log/cart/update", "params": {"products": "[]", "visitor": visitor}}),
+    ];
+    expected.sort_by_key(|c| c.to_string());
+    assert_eq!(fr, expected, "SCAPI's locale picks the site's French store");
     std::thread::sleep(Duration::from_secs(2));
     assert_eq!(
         (

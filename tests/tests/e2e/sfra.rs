@@ -96,7 +96,8 @@ fn sfra_6s_posted_confirmation_page_is_read_for_its_order() {
         "ann%40example.com",
         ConfirmBy::Post,
     );
-    let sales: Vec<Value> = settled(&stack, 2)
+    // The add, the sale and the cart it emptied.
+    let sales: Vec<Value> = settled(&stack, 3)
         .into_iter()
         .filter(|c| c["endpoint"] == "log/sale")
         .collect();

@@ -564,20 +564,19 @@ fn a_pwa_kit_storefronts_einstein_activities_become_clerk_events() {
     );
     assert_eq!(broken.status, 400, "{:?}", broken.json);
 
-    let log = logged(&stack, 5);
+    // The add is left to SCAPI's basket answer (`orders.rs`): Einstein's would count it twice.
+    let log = logged(&stack, 3);
     let mut expected = vec![
         json!({"endpoint": "log/product", "params": {"product": "25518704M", "visitor": clerk_visitor}}),
         json!({"endpoint": "log/category", "params": {"category": "mens-clothing-shirts", "visitor": clerk_visitor}}),
         json!({"endpoint": "search/search", "params": {"query": "oxford", "limit": "1", "labels": r#"["SFCC search"]"#, "visitor": clerk_visitor}}),
-        json!({"endpoint": "log/cart/add", "params": {"products": r#"[{"id":"25518704M","qty":2}]"#, "visitor": clerk_visitor}}),
-        json!({"endpoint": "log/cart/add", "params": {"products": r#"[{"id":"25519318M","qty":1}]"#, "visitor": clerk_visitor}}),
     ];
     expected.sort_by_key(|v| v.to_string());
     std::thread::sleep(Duration::from_secs(2));
     assert_eq!(
         stack.clerk_log().len(),
-        5,
-        "nothing more: the click, the declined view and the forged ones are left"
+        3,
+        "nothing more: the add, the click, the declined view and the forged ones are left"
     );
     assert_eq!(log, expected);
     assert_eq!(
