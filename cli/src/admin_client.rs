@@ -47,10 +47,25 @@ impl AdminClient {
     }
 
     fn call(&self, method: &str, path: &str) -> Result<Value, AdminError> {
+        self.call_with(method, path, None)
+    }
+
+    fn call_with(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<Value, AdminError> {
         let url = format!("{}{}/{path}", self.base_url, sfcc_clerk_core::paths::ADMIN);
         let auth = format!("Bearer {}", self.token);
-        let response = match method {
-            "POST" => self
+        let response = match (method, body) {
+            ("POST", Some(body)) => self
+                .agent
+                .post(&url)
+                .header("authorization", &auth)
+                .header("content-type", "application/json")
+                .send(body.to_string()),
+            ("POST", None) => self
                 .agent
                 .post(&url)
                 .header("authorization", &auth)
@@ -107,6 +122,22 @@ impl AdminClient {
             ""
         };
         self.call("POST", &format!("dead-letters/{id}/replay{confirm}"))
+    }
+
+    /// Erases one shopper (customer number, email or both) from every store's Clerk store, or
+    /// `store`'s (`POST /__sfcc-clerk/admin/erase`; the shopper goes in the body, never the URL).
+    pub fn erase(
+        &self,
+        store: Option<&str>,
+        customer_no: Option<&str>,
+        email: Option<&str>,
+    ) -> Result<Value, AdminError> {
+        let path = match store {
+            Some(s) => format!("erase?store={}", encode(s)),
+            None => "erase".to_string(),
+        };
+        let body = serde_json::json!({"customer_no": customer_no, "email": email});
+        self.call_with("POST", &path, Some(&body))
     }
 
     /// The status report (`GET /__sfcc-clerk/admin/status`).

@@ -1,4 +1,5 @@
-//! `sfcc-clerk sync | reindex | resume | replay | list | status`: operate a deployed (or local) worker.
+//! `sfcc-clerk sync | reindex | resume | replay | list | erase | status`: operate a deployed (or
+//! local) worker.
 
 use sfcc_clerk_cli::admin_client::{AdminClient, AdminError, TOKEN_VAR};
 use std::process::ExitCode;
@@ -13,6 +14,12 @@ pub enum Action<'a> {
     Replay { id: u64, in_doubt_checked: bool },
     /// Print a listing.
     List { what: &'a str, limit: u32 },
+    /// Erase one shopper from the Clerk stores.
+    Erase {
+        store: Option<&'a str>,
+        customer_no: Option<&'a str>,
+        email: Option<&'a str>,
+    },
 }
 
 /// Runs an admin action; the token comes from the environment.
@@ -30,6 +37,11 @@ pub fn run(worker: &str, action: Action<'_>) -> ExitCode {
             in_doubt_checked,
         } => client.replay(id, in_doubt_checked),
         Action::List { what, limit } => client.list(what, limit),
+        Action::Erase {
+            store,
+            customer_no,
+            email,
+        } => client.erase(store, customer_no, email),
     };
     match result {
         Ok(body) => {

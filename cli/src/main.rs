@@ -72,6 +72,23 @@ enum Command {
         #[arg(long)]
         in_doubt_checked: bool,
     },
+    /// Erase one shopper from the Clerk stores (a data-subject request): the customer record
+    /// deleted and everything Clerk holds on them forgotten. Erase them in SFCC too, or the
+    /// customer sync sends them again.
+    Erase {
+        /// The worker's base URL; the token comes from SFCC_CLERK_ADMIN_TOKEN.
+        #[arg(long)]
+        worker: String,
+        /// The shopper's SFCC customer number.
+        #[arg(long)]
+        customer_no: Option<String>,
+        /// The shopper's email.
+        #[arg(long)]
+        email: Option<String>,
+        /// Only this store.
+        #[arg(long)]
+        store: Option<String>,
+    },
     /// Print deliveries, sync-runs, validation-failures or dead-letters.
     List {
         /// The worker's base URL; the token comes from SFCC_CLERK_ADMIN_TOKEN.
@@ -196,6 +213,19 @@ fn main() -> ExitCode {
             what,
             limit,
         } => admin_cmd::run(&worker, admin_cmd::Action::List { what: &what, limit }),
+        Command::Erase {
+            worker,
+            customer_no,
+            email,
+            store,
+        } => admin_cmd::run(
+            &worker,
+            admin_cmd::Action::Erase {
+                store: store.as_deref(),
+                customer_no: customer_no.as_deref(),
+                email: email.as_deref(),
+            },
+        ),
         Command::Status {
             worker,
             token_env,

@@ -50,6 +50,7 @@ fn main() {
         catalog_id: "storefront-catalog-m-en".into(),
         category_url_template: None,
         customer_list: None,
+        subscribed_attribute: "c_subscribed".into(),
     };
     let mapping = FieldMapping::default();
     let (pages, per_page) = (200, 200);

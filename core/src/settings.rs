@@ -467,6 +467,7 @@ mod tests {
             catalog_id: "storefront-catalog-m-en".into(),
             category_url_template: None,
             customer_list: None,
+            subscribed_attribute: "c_subscribed".into(),
         };
         ConnectorConfig {
             mapping: FieldMapping::default(),

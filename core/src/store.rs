@@ -73,6 +73,11 @@ pub struct StoreConfig {
     /// and email); without it, no customers are synced to this store.
     #[serde(default)]
     pub customer_list: Option<String>,
+    /// The customer attribute that says a customer opted in to marketing email: a custom
+    /// attribute of the shop's (`c_…`; SFCC has no system attribute for it), `c_subscribed` by
+    /// default. Only its explicit `true` lets Clerk email the customer.
+    #[serde(default = "default_subscribed_attribute")]
+    pub subscribed_attribute: String,
     /// Name of the worker secret holding this store's Clerk private key.
     #[serde(default = "default_private_key_secret")]
     pub private_key_secret: String,
@@ -88,6 +93,10 @@ fn default_view_type() -> String {
 
 fn default_catalog_id() -> String {
     "storefront-catalog-m-en".into()
+}
+
+fn default_subscribed_attribute() -> String {
+    crate::mapping::SUBSCRIBED_ATTRIBUTE.into()
 }
 
 fn default_private_key_secret() -> String {
@@ -118,6 +127,20 @@ impl StoreConfig {
             return Err(ConfigError::Invalid {
                 name: "STORE_CURRENCY",
                 reason: format!("{c:?} is not an ISO 4217 code such as USD"),
+            });
+        }
+        let attribute = &self.subscribed_attribute;
+        let named = attribute.len() > 2
+            && attribute.starts_with("c_")
+            && attribute
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        if !named {
+            return Err(ConfigError::Invalid {
+                name: "SUBSCRIBED_ATTRIBUTE",
+                reason: format!(
+                    "{attribute:?} must be a custom customer attribute as OCAPI names it (c_…)"
+                ),
             });
         }
         let templates = [
@@ -191,6 +214,34 @@ mod tests {
             catalog_id: "storefront-catalog-m-en".into(),
             category_url_template: None,
             customer_list: None,
+            subscribed_attribute: "c_subscribed".into(),
+        }
+    }
+
+    #[test]
+    fn the_opt_in_attribute_is_a_custom_attribute() {
+        for good in ["c_subscribed", "c_newsletterOptIn"] {
+            let s = StoreConfig {
+                subscribed_attribute: good.into(),
+                ..store()
+            };
+            assert_eq!(s.check(), Ok(()), "{good}");
+        }
+        for bad in ["subscribed", "c_", "c_news letter", ""] {
+            let s = StoreConfig {
+                subscribed_attribute: bad.into(),
+                ..store()
+            };
+            assert!(
+                matches!(
+                    s.check(),
+                    Err(ConfigError::Invalid {
+                        name: "SUBSCRIBED_ATTRIBUTE",
+                        ..
+                    })
+                ),
+                "{bad}"
+            );
         }
     }
 

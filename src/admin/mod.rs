@@ -12,9 +12,12 @@
 //! - `POST /resume`: queues again what the run holding a store has not done (after its
 //!   queued jobs were lost); pages already done are not counted again.
 //! - `POST /dead-letters/{id}/replay`: puts a dead letter back on its queue as a first attempt.
+//! - `POST /erase` with `{"customer_no": …, "email": …}`: erases one shopper from the Clerk
+//!   stores ([`erase`]).
 //!
 //! Starting a run while another holds the store answers 409 with that run's id.
 
+mod erase;
 mod page;
 mod replay;
 mod report;
@@ -82,6 +85,7 @@ pub async fn handle(req: Request, path: &str, ctx: &Ctx) -> Result<Response> {
         (Method::Post, "/sync") => start(ctx, store.as_deref(), false).await,
         (Method::Post, "/reindex") => start(ctx, store.as_deref(), true).await,
         (Method::Post, "/resume") => resume(ctx, store.as_deref()).await,
+        (Method::Post, "/erase") => erase::erase(req, ctx, store.as_deref()).await,
         (Method::Post, path) if path.starts_with("/dead-letters/") && path.ends_with("/replay") => {
             let id = path
                 .trim_start_matches("/dead-letters/")

@@ -7,8 +7,8 @@ use crate::platform::log::{self, Attempted};
 use crate::platform::random;
 use sfcc_clerk_core::clerk::{
     CategoriesUpsert, ClerkCategory, ClerkCustomer, ClerkOrder, ClerkProduct, CustomersUpsert,
-    OrdersUpsert, ProductsDelete, ProductsUpsert, CATEGORIES_PATH, CUSTOMERS_PATH, ORDERS_PATH,
-    PRODUCTS_PATH,
+    ErasureCall, OrdersUpsert, ProductsDelete, ProductsUpsert, CATEGORIES_PATH, CUSTOMERS_PATH,
+    FORGET_PATH, ORDERS_PATH, PRODUCTS_PATH,
 };
 use sfcc_clerk_core::delivery::DeliveryKind;
 use sfcc_clerk_core::retry::{decide, Decision};
@@ -156,6 +156,20 @@ pub async fn upsert(ctx: &Ctx, store: &Store, products: &[ClerkProduct], attempt
         attempt,
     )
     .await
+}
+
+/// Sends one call of an erasure to the store's Clerk store, once: the operator repeats an
+/// erasure that did not go through (each call is safe to repeat).
+pub async fn erase(ctx: &Ctx, store: &Store, call: &ErasureCall) -> Decision {
+    match call {
+        ErasureCall::DeleteCustomer { path } => {
+            write(ctx, store, path, Method::Delete, None, 1, 1).await
+        }
+        ErasureCall::Forget { body } => {
+            let body = Some(body.clone());
+            write(ctx, store, FORGET_PATH, Method::Post, body, 1, 1).await
+        }
+    }
 }
 
 /// Deletes products from the store's Clerk store.

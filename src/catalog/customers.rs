@@ -84,7 +84,7 @@ pub async fn sync_page(
     };
     let (mut customers, mut rejected) = (Vec::new(), Vec::new());
     for hit in &page.hits {
-        match map_customer(&hit.data) {
+        match map_customer(&hit.data, &store.config.subscribed_attribute) {
             Ok(c) => customers.push(c),
             Err(e) => rejected.push(e),
         }

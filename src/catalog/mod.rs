@@ -3,7 +3,7 @@
 //! fetches one page from SFCC, maps it in the core, and sends Clerk only what changed since the
 //! ledger's record; the last one closes the run (a full run first deletes what it did not see).
 
-mod clerk;
+pub(crate) mod clerk;
 mod customers;
 mod ledger;
 mod orders;

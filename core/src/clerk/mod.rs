@@ -4,6 +4,7 @@
 mod category;
 mod customer;
 mod order;
+mod privacy;
 mod product;
 mod response;
 mod tracking;
@@ -11,6 +12,7 @@ mod tracking;
 pub use category::{CategoriesUpsert, ClerkCategory, CATEGORIES_PATH};
 pub use customer::{ClerkCustomer, CustomersUpsert, CUSTOMERS_PATH};
 pub use order::{ClerkOrder, ClerkOrderLine, OrdersUpsert, ORDERS_PATH};
+pub use privacy::{Erasure, ErasureCall, ErasureError, FORGET_PATH};
 pub use product::{
     is_attribute_name, ClerkProduct, ProductsDelete, ProductsUpsert, PRODUCT_FIELDS,
     RESERVED_ATTRIBUTES,

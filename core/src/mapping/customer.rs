@@ -6,12 +6,17 @@ use crate::event::is_email;
 use crate::sfcc::Customer;
 use serde_json::Value;
 
-/// The custom attribute that says a customer opted in to marketing email.
+/// The custom attribute that says a customer opted in to marketing email, unless a store names
+/// another (`subscribed_attribute`): SFCC has no system attribute for it.
 pub const SUBSCRIBED_ATTRIBUTE: &str = "c_subscribed";
 
 /// Maps one customer. A customer without a number, or with an email that is not one, is
-/// reported and not sent. Only an explicit `true` subscribes: Clerk must not email anyone else.
-pub fn map_customer(c: &Customer) -> Result<ClerkCustomer, RecordError> {
+/// reported and not sent. Only an explicit `true` of `subscribed_attribute` subscribes: Clerk
+/// must not email anyone else.
+pub fn map_customer(
+    c: &Customer,
+    subscribed_attribute: &str,
+) -> Result<ClerkCustomer, RecordError> {
     let id = c
         .customer_no
         .as_deref()
@@ -45,7 +50,7 @@ pub fn map_customer(c: &Customer) -> Result<ClerkCustomer, RecordError> {
         id: id.unwrap_or_default().to_string(),
         name: (!name.is_empty()).then_some(name),
         email: email.map(String::from),
-        subscribed: c.other.get(SUBSCRIBED_ATTRIBUTE) == Some(&Value::Bool(true)),
+        subscribed: c.other.get(subscribed_attribute) == Some(&Value::Bool(true)),
     })
 }
 
@@ -65,7 +70,7 @@ mod tests {
             "first_name": "Ann", "last_name": "Lee", "c_subscribed": true}),
         );
         assert_eq!(
-            map_customer(&c),
+            map_customer(&c, SUBSCRIBED_ATTRIBUTE),
             Ok(ClerkCustomer {
                 id: "00000001".into(),
                 name: Some("Ann Lee".into()),
@@ -74,7 +79,7 @@ mod tests {
             })
         );
         let unsure = customer(json!({"customer_no": "2", "c_subscribed": "yes"}));
-        let mapped = map_customer(&unsure).unwrap();
+        let mapped = map_customer(&unsure, SUBSCRIBED_ATTRIBUTE).unwrap();
         assert_eq!(
             (mapped.subscribed, mapped.name, mapped.email),
             (false, None, None)
@@ -82,12 +87,25 @@ mod tests {
     }
 
     #[test]
+    fn a_store_names_its_own_opt_in_attribute() {
+        let c =
+            customer(json!({"customer_no": "4", "c_newsletterOptIn": true, "c_subscribed": false}));
+        assert!(map_customer(&c, "c_newsletterOptIn").unwrap().subscribed);
+        assert!(!map_customer(&c, SUBSCRIBED_ATTRIBUTE).unwrap().subscribed);
+    }
+
+    #[test]
     fn customers_without_a_number_or_with_a_bad_email_are_reported() {
-        let err = map_customer(&customer(json!({"email": "x@example.com"}))).unwrap_err();
+        let err = map_customer(
+            &customer(json!({"email": "x@example.com"})),
+            SUBSCRIBED_ATTRIBUTE,
+        )
+        .unwrap_err();
         assert_eq!(err.problems[0].field, "id");
-        let err = map_customer(&customer(
-            json!({"customer_no": "3", "email": "not-an-email"}),
-        ))
+        let err = map_customer(
+            &customer(json!({"customer_no": "3", "email": "not-an-email"})),
+            SUBSCRIBED_ATTRIBUTE,
+        )
         .unwrap_err();
         assert_eq!(
             (err.product_id.as_str(), err.problems[0].field.as_str()),

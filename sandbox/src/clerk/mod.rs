@@ -4,6 +4,7 @@
 mod checks;
 mod history;
 mod history_checks;
+mod privacy;
 mod routes;
 
 pub use checks::{check_product, check_visitor};

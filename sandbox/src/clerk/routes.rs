@@ -12,7 +12,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 pub(super) type Shared = Arc<Mutex<ClerkState>>;
 
-/// The Clerk routes: `POST /v2/products`, `/v2/categories`, `/v2/orders`, `/v2/customers`, `GET /v2/log/*`, `GET /v2/search/search`, and the `/__sandbox/clerk/` read-back
+/// The Clerk routes: `POST /v2/products`, `/v2/categories`, `/v2/orders`, `/v2/customers`
+/// (`DELETE` too), `/v2/privacy/forget`, `GET /v2/log/*`, `GET /v2/search/search`, and the
+/// `/__sandbox/clerk/` read-back
 /// and fault-injection endpoints.
 pub fn routes(state: Shared) -> Router {
     Router::new()
@@ -22,7 +24,11 @@ pub fn routes(state: Shared) -> Router {
         )
         .route("/v2/categories", post(upsert_categories))
         .route("/v2/orders", post(super::history::upsert_orders))
-        .route("/v2/customers", post(super::history::upsert_customers))
+        .route(
+            "/v2/customers",
+            post(super::history::upsert_customers).delete(super::privacy::delete_customers),
+        )
+        .route("/v2/privacy/forget", post(super::privacy::forget))
         .route("/v2/log/{*endpoint}", get(track).post(track_posted))
         .route("/v2/search/search", get(search))
         .route("/__sandbox/clerk/stores/{key}", get(read_store))
@@ -259,26 +265,38 @@ async fn delete_products(
     Query(params): Query<BTreeMap<String, String>>,
     body: String,
 ) -> Response {
-    let products = params
-        .get("products")
-        .map(|list| serde_json::from_str::<Value>(list).unwrap_or(Value::Null));
-    let request = match products {
-        Some(products) if body.trim().is_empty() => json!({
+    match query_delete(&params, &body, "products") {
+        Ok(request) => write(&state, "DELETE /v2/products", &request, apply_delete).await,
+        Err(refused) => *refused,
+    }
+}
+
+/// A Clerk `DELETE`'s query string (`key`, `private_key` and the JSON list `list`) as the body of
+/// a write; a call with a body, or without the list, is refused as Clerk refuses it.
+pub(super) fn query_delete(
+    params: &BTreeMap<String, String>,
+    body: &str,
+    list: &str,
+) -> Result<String, Box<Response>> {
+    let ids = params
+        .get(list)
+        .map(|ids| serde_json::from_str::<Value>(ids).unwrap_or(Value::Null));
+    match ids {
+        Some(ids) if body.trim().is_empty() => Ok(json!({
             "key": params.get("key"),
             "private_key": params.get("private_key"),
-            "products": products,
+            list: ids,
         })
-        .to_string(),
-        _ => {
-            return clerk_error(
-                StatusCode::BAD_REQUEST,
-                "ParsingError",
-                "DELETE /v2/products takes key, private_key and products (a JSON list) in the \
-                 query string, and no body",
-            )
-        }
-    };
-    write(&state, "DELETE /v2/products", &request, apply_delete).await
+        .to_string()),
+        _ => Err(Box::new(clerk_error(
+            StatusCode::BAD_REQUEST,
+            "ParsingError",
+            &format!(
+                "DELETE /v2/{list} takes key, private_key and {list} (a JSON list) in the query \
+                 string, and no body"
+            ),
+        ))),
+    }
 }
 
 fn apply_delete(s: &mut ClerkState, body: &str) -> Response {

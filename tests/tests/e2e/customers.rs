@@ -106,3 +106,62 @@ fn a_list_deeper_than_customer_search_reads_is_read_to_its_depth_once_and_report
     // The window counts as read: the next cron reads changes only, and there are none.
     next_cron_sends_no_customers(&stack, writes);
 }
+
+/// A data-subject request: the operator erases one customer (number and email) through the CLI's
+/// client; every store's Clerk deletes the customer and forgets the shopper, and their orders
+/// stay without the email. A request naming no one is refused, and nothing is sent.
+#[test]
+fn an_erased_customer_is_deleted_and_forgotten_in_every_clerk_store() {
+    let stack = Stack::start(&StackOptions::default()).expect("stack starts");
+    assert_eq!(stack.trigger_cron().status, 200);
+    wait_for(
+        "the customers at Clerk",
+        Duration::from_secs(60),
+        || customers(&stack, "sandbox-public-us"),
+        || stack.wrangler_log(),
+    );
+    let client = stack.admin_client();
+    let nobody = client.erase(None, None, None);
+    assert!(
+        matches!(
+            &nobody,
+            Err(sfcc_clerk_cli::admin_client::AdminError::Refused { status: 400, .. })
+        ),
+        "{nobody:?}"
+    );
+    let erased = client
+        .erase(None, Some("00000001"), Some("alice.shopper@example.com"))
+        .expect("the erasure is taken");
+    let stores = erased["stores"].as_array().cloned().unwrap_or_default();
+    assert_eq!(erased["erased"], true, "{erased}");
+    assert_eq!(stores.len(), 3, "every store: {erased}");
+    assert!(
+        stores.iter().all(|s| s["calls"]
+            == json!([{"call": "customer deleted", "taken": true}, {"call": "shopper forgotten", "taken": true}])),
+        "{erased}"
+    );
+    let held = stack.clerk_store_with_key("sandbox-public-us")["customers"].clone();
+    assert_eq!(held.get("00000001"), None, "{held}");
+    assert_eq!(
+        held.as_object().map(|m| m.len()),
+        Some(2),
+        "the others stay"
+    );
+    let calls: Vec<String> = stack
+        .clerk_requests()
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r["request"].as_str().map(String::from))
+        .filter(|r| r.contains("privacy") || r.starts_with("DELETE /v2/customers"))
+        .collect();
+    assert_eq!(
+        calls.len(),
+        6,
+        "two calls per store, nothing for the refused one: {calls:?}"
+    );
+    assert!(
+        !stack.wrangler_log().contains("alice.shopper@example.com"),
+        "the email never reaches the worker's log"
+    );
+}
