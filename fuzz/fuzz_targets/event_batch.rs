@@ -139,6 +139,8 @@ fuzz_target!(|data: &[u8]| {
             t.name.chars().count() <= MAX_NAME_CHARS + 1
                 && t.reason.chars().count() <= MAX_REASON_CHARS + 1
         }));
+        // One call is a bounded number of Clerk calls, a cart change of many products included.
+        assert!(taken.events.len() <= MAX_EVENTS_PER_CALL);
         for event in &taken.events {
             check(event, None, &ctx);
         }

@@ -7,7 +7,9 @@ use serde_json::{Map, Value};
 /// How long ago a page may say it saw an event (`age_ms`).
 pub const MAX_AGE_MS: u64 = 24 * 60 * 60 * 1000;
 
-/// The most events one call may carry.
+/// The most events one call may carry, and the most it may become once a cart change of several
+/// products is one event per product: each is one Clerk call, and one request must cause a
+/// bounded number of them (a call of 50 cart changes of 20 products each would be 1,000).
 pub const MAX_EVENTS_PER_CALL: usize = 50;
 
 /// What the shell knows about the request the events came with.
@@ -111,6 +113,17 @@ pub fn normalize_each(body: &str, ctx: &IngestContext<'_>) -> Result<Normalized,
     };
     for (index, item) in items.iter().enumerate() {
         match item_event(item, index, ctx) {
+            // An item is taken whole or not at all.
+            Ok(events) if taken.events.len() + events.len() > MAX_EVENTS_PER_CALL => {
+                taken.refused.push(Refused {
+                    index,
+                    reason: format!(
+                        "the call's events would pass {MAX_EVENTS_PER_CALL} (a cart change is \
+                         one per product): send it in another call"
+                    ),
+                    name: event_name(item),
+                })
+            }
             Ok(events) => taken.events.extend(events),
             Err(reason) => taken.refused.push(Refused {
                 index,
@@ -583,6 +596,34 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains(CLIENT_CART), "{err}");
+    }
+
+    #[test]
+    fn a_call_becomes_at_most_fifty_events_each_item_whole() {
+        let cart = |n: usize| {
+            let products: Vec<String> = (0..n).map(|i| format!(r#"{{"id":"P{i}"}}"#)).collect();
+            format!(
+                r#"{{"type":"add_to_cart","products":[{}]}}"#,
+                products.join(",")
+            )
+        };
+        // 20 + 20 + 20 + 1: the third would make 60 and is refused; the view still fits.
+        let body = format!(
+            "[{},{},{},{}]",
+            cart(20),
+            cart(20),
+            cart(20),
+            r#"{"type":"product_view","product":"P1"}"#
+        );
+        let taken = normalize_each(&body, &ctx(None)).unwrap();
+        assert_eq!(taken.events.len(), 41);
+        assert_eq!(taken.refused.len(), 1);
+        assert_eq!(taken.refused[0].index, 2);
+        assert!(
+            taken.refused[0].reason.contains("would pass 50"),
+            "{:?}",
+            taken.refused
+        );
     }
 
     #[test]

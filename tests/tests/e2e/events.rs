@@ -244,6 +244,16 @@ fn a_malformed_or_oversized_event_is_refused_on_its_own_and_its_neighbours_reach
         }),
         "the first two refusals' kinds and 48 sprayed ones are kept: {refused}"
     );
+
+    // A call becomes at most 50 events (50 Clerk calls), a cart change one per product: three
+    // changes of 20 products and a view make 41, the third change refused on its own.
+    let cart: Vec<Value> = (0..20).map(|i| json!({"id": format!("P{i}")})).collect();
+    let change = json!({"type": "add_to_cart", "products": cart});
+    let body = json!([change, change, change, {"type": "product_view", "product": "25518704M"}]);
+    let reply = stack.post_events_to(BEACON, &body.to_string(), consent);
+    assert_eq!(reply.status, 202, "{:?}", reply.json);
+    assert_eq!(reply.json["accepted"], 41, "{:?}", reply.json);
+    assert_eq!(reply.json["refused"][0]["index"], 2, "{:?}", reply.json);
 }
 
 #[test]
