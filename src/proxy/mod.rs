@@ -308,7 +308,7 @@ pub async fn handle(
     let basket_change = capture_config.scapi_orders
         && basket::is_basket_change(&capture_config.api_path, method.as_ref(), &path);
     if basket_change && response.ok() {
-        let answer = response_text_at_most(response.clone()?, basket::MAX_BASKET_BYTES).await;
+        let answer = answer_text(&response).await;
         if let Some(lines) = answer.as_deref().and_then(basket::basket_lines) {
             captured.push(Captured {
                 kind: RuleKind::CartUpdate,
@@ -550,6 +550,15 @@ fn events_queue(env: &Env) -> Option<Queue> {
 /// nothing that could send it again.
 const QUEUE_REFUSED: &str = "the events queue refused this captured event";
 
+/// Queues a sale the worker read itself, then the cart it emptied ([`Event::cart_emptied_by_sale`]).
+async fn queue_sale(env: &Env, queue: &Queue, qa: bool, sale: Event) {
+    let emptied = sale.cart_emptied_by_sale();
+    queue_captured(env, queue, qa, sale).await;
+    if let Some(emptied) = emptied {
+        queue_captured(env, queue, qa, emptied).await;
+    }
+}
+
 /// Queues one captured event, recording a QA browser's receipt first. An event the queue refuses
 /// is kept as a dead letter with the queue's error, for an operator to replay; only if that
 /// fails too is it lost (logged, by id, never its contents).
@@ -652,12 +661,7 @@ fn queue_order_later(
         let email = copy.as_ref().and_then(|e| e.email.as_deref());
         sales::record_served(&db, &event_id, &order.page_id, email, copy.is_some()).await;
         if let Some(event) = copy {
-            // The cart that became this order is empty now.
-            let emptied = event.cart_emptied_by_sale();
-            queue_captured(&env, &queue, order.qa, event).await;
-            if let Some(emptied) = emptied {
-                queue_captured(&env, &queue, order.qa, emptied).await;
-            }
+            queue_sale(&env, &queue, order.qa, event).await;
         }
     });
 }
@@ -721,11 +725,7 @@ fn queue_placed_order_later(
                     let email = event.email.as_deref();
                     sales::record_served(&db, &event.id, "", email, true).await;
                 }
-                let emptied = event.cart_emptied_by_sale();
-                queue_captured(&env, &queue, order.qa, event).await;
-                if let Some(emptied) = emptied {
-                    queue_captured(&env, &queue, order.qa, emptied).await;
-                }
+                queue_sale(&env, &queue, order.qa, event).await;
             }
             Err(e) => worker::console_warn!("SCAPI order not read: {e}"),
         }
